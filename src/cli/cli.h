@@ -1,0 +1,17 @@
+/*
+ * cli.h - the subcommands.  Each cmd_* parses its own options, builds its
+ * configuration struct and calls the modules; only main() and src/cli/ end
+ * the process.  Exit statuses: 0 success, 1 findings (audit) or mismatches,
+ * 2 usage or runtime error.
+ */
+#ifndef TM_CLI_H
+#define TM_CLI_H
+
+int cmd_identify(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_assets(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_kb(int argc, char **argv);
+
+#endif

@@ -1,0 +1,78 @@
+/*
+ * main.c - command dispatch: a table of {name, function, minimum arguments,
+ * summary}; the dispatcher checks arity and prints usage.
+ */
+#include "cli/cli.h"
+#include "core/log.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#ifndef TM_VERSION
+#define TM_VERSION "0.1.0"
+#endif
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	int min_args; /* arguments after the command name */
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"identify", cmd_identify, 0, "attribute observations given as options or JSON Lines on stdin"},
+	{"import", cmd_import, 1, "import nmap XML, masscan output, inventory CSV or observation JSONL"},
+	{"assets", cmd_assets, 0, "list attributed assets from the store"},
+	{"show", cmd_show, 1, "show one asset with all its evidence"},
+	{"kb", cmd_kb, 0, "knowledge base: sources, counts, rule self-test"},
+	{"demo", cmd_demo, 0, "run the built-in demo"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: trustmap [-v|-q] COMMAND [options]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n'trustmap COMMAND --help' describes a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-v"))
+			log_set_level(log_get_level() < LOG_DEBUG ? log_get_level() + 1 : LOG_DEBUG);
+		else if (!strcmp(argv[i], "-q"))
+			log_set_level(LOG_ERROR);
+		else if (!strcmp(argv[i], "--version")) {
+			printf("trustmap %s\n", TM_VERSION);
+			return 0;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "trustmap: unknown option %s\n", argv[i]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
+		if (strcmp(argv[i], commands[c].name))
+			continue;
+		if (argc - i - 1 < commands[c].min_args &&
+		    !(argc - i - 1 == 1 && !strcmp(argv[i + 1], "--help"))) {
+			fprintf(stderr, "trustmap %s: needs at least %d argument(s); see --help\n",
+				commands[c].name, commands[c].min_args);
+			return 2;
+		}
+		return commands[c].fn(argc - i, argv + i);
+	}
+	fprintf(stderr, "trustmap: unknown command '%s'\n", argv[i]);
+	usage(stderr);
+	return 2;
+}
