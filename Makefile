@@ -77,23 +77,24 @@ demo: deps
 
 # libFuzzer targets (clang): every parser, built with ASan+UBSan in build-fuzz/.
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
-FUZZ_OBJ := $(SRC:%.c=build-fuzz/%.o)
+FUZZ_BUILD ?= build-fuzz
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_OBJ := $(SRC:%.c=$(FUZZ_BUILD)/%.o)
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Wno-missing-field-initializers -Isrc $(PKG_CFLAGS) \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -DTM_FUZZ
 
 fuzz: $(FUZZ_BIN)
 
-build-fuzz/%.o: %.c
+$(FUZZ_BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -c $< -o $@
 
-build-fuzz/libtrustmap.a: $(FUZZ_OBJ)
+$(FUZZ_BUILD)/libtrustmap.a: $(FUZZ_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libtrustmap.a
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< build-fuzz/libtrustmap.a $(LDLIBS_ALL)
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libtrustmap.a
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libtrustmap.a $(LDLIBS_ALL)
 
 clean:
 	rm -rf build build-san build-fuzz
