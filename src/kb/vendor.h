@@ -43,6 +43,8 @@ int vreg_find(const struct vreg *r, const char *name, size_t n);
  * -1 if none.  Fast enough for the hot path (word hashing, no regex).
  */
 int vreg_resolve(const struct vreg *r, const char *text, size_t n);
+/* The vendor a private enterprise number was explicitly mapped to ("pen N" fields); -1 if none. */
+int vreg_by_pen(const struct vreg *r, uint32_t pen);
 /* The top of idx's corporate family on day (days since 1970-01-01; <0 = today). */
 int vreg_family(const struct vreg *r, int idx, int64_t day);
 
