@@ -1,0 +1,158 @@
+/*
+ * store.h - where trustmap keeps what it learns: runs (an import, scan or
+ * capture), observations (verbatim, values as BLOBs), sites, and the assets
+ * and evidence that attribution rebuilds from the observations.  The store
+ * sits beside the pipeline; every stage reads and writes it through this
+ * header only.  The backend is chosen by the URL given to store_open():
+ * "postgresql://..." (later, libpq), "sqlite:PATH", or any other text as an
+ * SQLite file path (default "trustmap.db").  Every function returns 0 or a
+ * negative TM_E* code (core/err.h) and leaves a message for store_errmsg().
+ * A handle belongs to one thread at a time.  Strings in the records below
+ * are bounded arrays: text read back from the store is cut to fit, never
+ * overflows.  Nothing secret is ever stored.
+ */
+#ifndef TM_STORE_H
+#define TM_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/obs.h"
+
+#define STORE_DEFAULT_URL "trustmap.db"
+
+struct store;
+
+/*
+ * Opens (creating and migrating when needed) the store named by url (NULL or
+ * "" for STORE_DEFAULT_URL).  On success *out is a handle to free with
+ * store_close(); on failure *out is NULL and eb says why: "not a database",
+ * "schema version N is newer than this trustmap knows (M)", ...
+ */
+int store_open(struct store **out, const char *url, char *eb, size_t el);
+/* Closes the handle (rolling back an open transaction); NULL is a no-op. */
+void store_close(struct store *st);
+/*
+ * Transactions.  The outermost store_begin() takes the write lock at once
+ * (waiting up to the busy timeout for another writer, then TM_EDB "database
+ * is locked"); a nested store_begin() opens a savepoint, so that one bad
+ * record can be rolled back without losing the rest.  store_commit() and
+ * store_rollback() end the innermost level.
+ */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+int store_rollback(struct store *st);
+/* How long to wait for another writer (milliseconds; default 5000). */
+int store_set_busy_timeout(struct store *st, int ms);
+/* The message of the last failing call on st ("" if none); owned by st. */
+const char *store_errmsg(struct store *st);
+/* Runs the backend's consistency check; TM_EDB with the first problem found. */
+int store_check(struct store *st);
+
+/* ---- runs: one import, scan, capture or identify pass ---- */
+
+/* kind: "import:nmap", "identify", ...; args: the command line, for history. */
+int store_run_start(struct store *st, const char *kind, const char *args, int64_t *run_id);
+/* status: "ok", "error: ...", "interrupted".  TM_ENOTFOUND for an unknown run. */
+int store_run_finish(struct store *st, int64_t run_id, long n_obs, long n_skipped, const char *status);
+
+struct run_rec {
+	int64_t id;
+	char kind[32];
+	char args[256];		 /* cut when longer */
+	int64_t started, finished; /* seconds since the epoch; finished 0 while running */
+	long n_obs, n_skipped;
+	char status[64];
+};
+typedef int (*store_run_fn)(void *ctx, const struct run_rec *r);
+/* Every run in id order; fn returns nonzero to stop (that value is returned). */
+int store_run_iter(struct store *st, store_run_fn fn, void *ctx);
+
+/* ---- observations ---- */
+
+/*
+ * Adds o (value copied verbatim; a value longer than OBS_VALUE_MAX is cut and
+ * flagged OBS_TRUNCATED).  run_id may be 0 for none.  *obs_id (may be NULL)
+ * receives the new id.
+ */
+int store_obs_add(struct store *st, int64_t run_id, const struct obs *o, int64_t *obs_id);
+/*
+ * Every observation in id order; fn returns nonzero to stop (that value is
+ * returned).  o and o->value are valid only during the callback.  A kind
+ * name this build does not know reads back as OBS_NONE.
+ */
+typedef int (*store_obs_fn)(void *ctx, int64_t id, const struct obs *o);
+int store_obs_iter(struct store *st, store_obs_fn fn, void *ctx);
+/* Number of observations, or a negative TM_E* code. */
+int64_t store_obs_count(struct store *st);
+
+/* ---- sites ---- */
+
+struct site_rec {
+	char id[64];
+	char name[128];
+	double lat, lon;
+	int has_coords; /* 0: lat/lon unknown (stored as NULL) */
+	char operator_[64];
+	char region[64];
+};
+/* Inserts or replaces the site with s->id (which must not be ""). */
+int store_site_put(struct store *st, const struct site_rec *s);
+/* TM_ENOTFOUND when there is no such site (out untouched). */
+int store_site_get(struct store *st, const char *id, struct site_rec *out);
+typedef int (*store_site_fn)(void *ctx, const struct site_rec *s);
+/* Every site ordered by id; fn returns nonzero to stop (that value is returned). */
+int store_site_iter(struct store *st, store_site_fn fn, void *ctx);
+
+/* ---- assets and evidence (written by attribution) ---- */
+
+struct asset_rec {
+	int64_t id;
+	char key[96]; /* identity: "mac:aa:bb:..", "ip:<scope>/<addr>", "ref:<inventory id>" */
+	char mac[18], addr[46], scope[32], ref[64], site[64];
+	char vendor[32], family[32]; /* registry ids, "" unknown */
+	char product[64], model[48], version[48], role[24];
+	double conf;
+	unsigned flags; /* attribution flags (opaque to the store) */
+	char declared_vendor[32], component_vendor[32], hint_vendor[32];
+	int64_t first_seen, last_seen;
+	int n_obs;
+};
+
+struct ev_rec {
+	int64_t asset_id, obs_id; /* obs_id 0: not tied to an observation */
+	char kind[24];		  /* obs kind name */
+	char vendor[32], vendor_raw[64], product[64], version[48], rule[64];
+	int strength;
+	double conf;
+	int conflict;	      /* this evidence disagrees with the asset's vendor */
+	const uint8_t *value; /* the observation's value (filled by iterators; valid during the callback) */
+	size_t len;
+};
+
+/* Deletes all assets and evidence (before a rebuild).  Asset ids may be reused after. */
+int store_assets_clear(struct store *st);
+/* Inserts a (a->id ignored) and sets a->id.  TM_EINVAL when a->key is "" or already present. */
+int store_asset_put(struct store *st, struct asset_rec *a);
+/* Inserts e (value/len ignored: read back from the observation).  TM_EINVAL for an unknown asset or observation. */
+int store_evidence_put(struct store *st, const struct ev_rec *e);
+
+/* All members are optional: NULL (or 0) means no condition.  Conditions combine with AND. */
+struct asset_filter {
+	const char *vendor;
+	const char *family;
+	const char *const *families; /* NULL-terminated set: family is one of these */
+	const char *site;
+	double min_conf;	     /* conf >= min_conf */
+	long limit;		     /* at most this many assets, 0 no limit */
+};
+typedef int (*store_asset_fn)(void *ctx, const struct asset_rec *a);
+/* Assets matching f (NULL: all) in id order; fn returns nonzero to stop (that value is returned). */
+int store_asset_iter(struct store *st, const struct asset_filter *f, store_asset_fn fn, void *ctx);
+/* By numeric id ("42") or key ("mac:..."); TM_ENOTFOUND when absent (out untouched). */
+int store_asset_get(struct store *st, const char *id_or_key, struct asset_rec *out);
+typedef int (*store_ev_fn)(void *ctx, const struct ev_rec *e);
+/* The asset's evidence, strongest first (strength, then conf, then id); fn returns nonzero to stop. */
+int store_evidence_iter(struct store *st, int64_t asset_id, store_ev_fn fn, void *ctx);
+
+#endif
