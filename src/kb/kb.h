@@ -1,0 +1,59 @@
+/*
+ * kb.h - the knowledge base as one handle: vendor registry and lists (our
+ * rules/), IEEE OUIs and Wireshark's manuf, IANA enterprise numbers, nmap's
+ * service probes, and our own fingerprint rules.  Data files are found on a
+ * search path (see kb_opts) and loaded at run time; nothing from other
+ * projects is compiled in.
+ */
+#ifndef TM_KB_H
+#define TM_KB_H
+
+#include <stddef.h>
+
+struct vreg;
+struct oui_db;
+struct pen_db;
+struct nmap_db;
+struct rules;
+
+enum kb_skip {
+	KB_SKIP_NMAP = 1, /* do not load nmap-service-probes (fast start, fewer banners known) */
+	KB_SKIP_OUI = 2,
+	KB_SKIP_PEN = 4,
+};
+
+/* Every path may be NULL: then the environment, then the defaults apply. */
+struct kb_opts {
+	const char *kb_dir;	 /* our rules/ (vendors.tm, lists.tm, *.rules); env TRUSTMAP_KB_DIR */
+	const char *ieee_dir;	 /* env TRUSTMAP_IEEE_DIR, default /usr/share/ieee-data */
+	const char *manuf;	 /* env TRUSTMAP_MANUF, default /usr/share/wireshark/manuf */
+	const char *pen;	 /* env TRUSTMAP_PEN, default /usr/share/wireshark/enterprises.tsv */
+	const char *nmap_probes; /* env TRUSTMAP_NMAP_PROBES, default /usr/share/nmap/nmap-service-probes */
+	const char *cache_dir;	 /* env TRUSTMAP_CACHE_DIR, default $XDG_CACHE_HOME/trustmap or ~/.cache/trustmap */
+	unsigned skip;		 /* enum kb_skip */
+};
+
+struct kb {
+	struct vreg *vr;
+	struct oui_db *oui;   /* NULL when skipped or absent */
+	struct pen_db *pen;   /* NULL when skipped or absent */
+	struct nmap_db *nmap; /* NULL when skipped or absent */
+	struct rules *rules;
+	char kb_dir[512];     /* where our rules were found */
+	double load_ms[5];    /* vendors, oui, pen, nmap, rules */
+};
+
+/*
+ * Loads everything.  Our own registry and rules are required (error when
+ * missing); an absent system data file is a warning and that source is
+ * skipped.  Free with kb_free.
+ */
+int kb_load(struct kb **out, const struct kb_opts *o, char *eb, size_t el);
+void kb_free(struct kb *kb);
+
+/* The directory of our rules on the search path: kb_dir, $TRUSTMAP_KB_DIR,
+ * <exe>/../rules, <exe>/../share/trustmap/rules, /usr/local/share/trustmap/rules,
+ * /usr/share/trustmap/rules.  Returns 0 and fills out, or TM_ENOTFOUND. */
+int kb_find_dir(const char *kb_dir, char *out, size_t outlen);
+
+#endif
