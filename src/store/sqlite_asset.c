@@ -1,0 +1,256 @@
+/*
+ * sqlite_asset.c - assets and evidence in the SQLite backend, written by
+ * attribution (clear, then put each asset and its evidence) and read by
+ * reports and the audit through filtered iteration.  The vendor, family and
+ * site filters pick one of eight constant queries, each using its index; the
+ * families set and the limit that follows it are applied here in C.
+ */
+#include "sqlite_int.h"
+
+#include "core/buf.h"
+#include "core/esc.h"
+#include "core/str.h"
+
+int sq_assets_clear(struct store *st)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sq_begin(st)))
+		return rc;
+	if (!(rc = sq_get(q, SQ_EV_CLEAR, &s))) {
+		rc = sq_step_done(q, s, "clearing evidence");
+		sq_put(q, SQ_EV_CLEAR, s);
+	}
+	if (!rc && !(rc = sq_get(q, SQ_ASSET_CLEAR, &s))) {
+		rc = sq_step_done(q, s, "clearing assets");
+		sq_put(q, SQ_ASSET_CLEAR, s);
+	}
+	if (rc) {
+		sq_rollback(st);
+		return rc;
+	}
+	return sq_commit(st);
+}
+
+/* The message for a duplicate key, with the key escaped for a terminal. */
+static int dup_key(struct sq_store *q, const struct asset_rec *a)
+{
+	struct buf b;
+	int rc;
+
+	buf_init(&b, 256);
+	esc_term(&b, a->key, strnlen(a->key, sizeof(a->key)));
+	rc = sq_err(q, TM_EINVAL, "%s: asset key \"%s\" is already present", q->path, buf_str(&b));
+	buf_fini(&b);
+	return rc;
+}
+
+int sq_asset_put(struct store *st, struct asset_rec *a)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sq_get(q, SQ_ASSET_PUT, &s)))
+		return rc;
+	SQ_BIND_FIELD(s, 1, a->key);
+	SQ_BIND_FIELD(s, 2, a->mac);
+	SQ_BIND_FIELD(s, 3, a->addr);
+	SQ_BIND_FIELD(s, 4, a->scope);
+	SQ_BIND_FIELD(s, 5, a->ref);
+	SQ_BIND_FIELD(s, 6, a->site);
+	SQ_BIND_FIELD(s, 7, a->vendor);
+	SQ_BIND_FIELD(s, 8, a->family);
+	SQ_BIND_FIELD(s, 9, a->product);
+	SQ_BIND_FIELD(s, 10, a->model);
+	SQ_BIND_FIELD(s, 11, a->version);
+	SQ_BIND_FIELD(s, 12, a->role);
+	sqlite3_bind_double(s, 13, a->conf);
+	sqlite3_bind_int64(s, 14, a->flags);
+	SQ_BIND_FIELD(s, 15, a->declared_vendor);
+	SQ_BIND_FIELD(s, 16, a->component_vendor);
+	SQ_BIND_FIELD(s, 17, a->hint_vendor);
+	sqlite3_bind_int64(s, 18, a->first_seen);
+	sqlite3_bind_int64(s, 19, a->last_seen);
+	sqlite3_bind_int(s, 20, a->n_obs);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE) {
+		a->id = sqlite3_last_insert_rowid(q->db);
+		rc = 0;
+	} else if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+		rc = dup_key(q, a);
+	} else {
+		rc = sq_fail(q, rc, "storing an asset");
+	}
+	sq_put(q, SQ_ASSET_PUT, s);
+	return rc;
+}
+
+int sq_evidence_put(struct store *st, const struct ev_rec *e)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sq_get(q, SQ_EV_PUT, &s)))
+		return rc;
+	sqlite3_bind_int64(s, 1, e->asset_id);
+	if (e->obs_id > 0)
+		sqlite3_bind_int64(s, 2, e->obs_id);
+	else
+		sqlite3_bind_null(s, 2);
+	SQ_BIND_FIELD(s, 3, e->kind);
+	SQ_BIND_FIELD(s, 4, e->vendor);
+	SQ_BIND_FIELD(s, 5, e->vendor_raw);
+	SQ_BIND_FIELD(s, 6, e->product);
+	SQ_BIND_FIELD(s, 7, e->version);
+	SQ_BIND_FIELD(s, 8, e->rule);
+	sqlite3_bind_int(s, 9, e->strength);
+	sqlite3_bind_double(s, 10, e->conf);
+	sqlite3_bind_int(s, 11, e->conflict);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE)
+		rc = 0;
+	else if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+		rc = sq_err(q, TM_EINVAL, "%s: evidence names an unknown asset (%lld) or observation (%lld)",
+			    q->path, (long long)e->asset_id, (long long)e->obs_id);
+	else
+		rc = sq_fail(q, rc, "storing evidence");
+	sq_put(q, SQ_EV_PUT, s);
+	return rc;
+}
+
+/* Fills a from a row of the asset queries (column order of SQ_ASSET_SEL in sqlite.c). */
+static void asset_row(sqlite3_stmt *s, struct asset_rec *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->id = sqlite3_column_int64(s, 0);
+	SQ_COL_FIELD(s, 1, a->key);
+	SQ_COL_FIELD(s, 2, a->mac);
+	SQ_COL_FIELD(s, 3, a->addr);
+	SQ_COL_FIELD(s, 4, a->scope);
+	SQ_COL_FIELD(s, 5, a->ref);
+	SQ_COL_FIELD(s, 6, a->site);
+	SQ_COL_FIELD(s, 7, a->vendor);
+	SQ_COL_FIELD(s, 8, a->family);
+	SQ_COL_FIELD(s, 9, a->product);
+	SQ_COL_FIELD(s, 10, a->model);
+	SQ_COL_FIELD(s, 11, a->version);
+	SQ_COL_FIELD(s, 12, a->role);
+	a->conf = sqlite3_column_double(s, 13);
+	a->flags = (unsigned)sqlite3_column_int64(s, 14);
+	SQ_COL_FIELD(s, 15, a->declared_vendor);
+	SQ_COL_FIELD(s, 16, a->component_vendor);
+	SQ_COL_FIELD(s, 17, a->hint_vendor);
+	a->first_seen = sqlite3_column_int64(s, 18);
+	a->last_seen = sqlite3_column_int64(s, 19);
+	a->n_obs = sqlite3_column_int(s, 20);
+}
+
+int sq_asset_iter(struct store *st, const struct asset_filter *f, store_asset_fn fn, void *ctx)
+{
+	struct sq_store *q = sq(st);
+	enum sq_id id = SQ_ASSET_ITER + (f->vendor ? 1 : 0) + (f->family ? 2 : 0) + (f->site ? 4 : 0);
+	sqlite3_stmt *s;
+	struct asset_rec a;
+	long left = f->limit > 0 ? f->limit : -1;
+	int rc = 0, stop = 0;
+
+	if ((rc = sq_get(q, id, &s)))
+		return rc;
+	sqlite3_bind_double(s, 1, f->min_conf);
+	sq_bind_str(s, 2, f->vendor);
+	sq_bind_str(s, 3, f->family);
+	sq_bind_str(s, 4, f->site);
+	sqlite3_bind_int64(s, 5, f->families ? -1 : left); /* with a set, the limit counts after it */
+	while (!stop && left && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		asset_row(s, &a);
+		if (!store_filter_families(f, &a))
+			continue;
+		stop = fn(ctx, &a);
+		if (left > 0)
+			left--;
+	}
+	if (stop)
+		rc = stop;
+	else
+		rc = !left || rc == SQLITE_DONE ? 0 : sq_fail(q, rc, "reading assets");
+	sq_put(q, id, s);
+	return rc;
+}
+
+int sq_asset_get(struct store *st, const char *id_or_key, struct asset_rec *out)
+{
+	struct sq_store *q = sq(st);
+	enum sq_id which = SQ_ASSET_BY_KEY;
+	sqlite3_stmt *s;
+	int64_t id;
+	int rc;
+
+	if (str_to_i64(id_or_key, strlen(id_or_key), &id) && id > 0)
+		which = SQ_ASSET_BY_ID;
+	if ((rc = sq_get(q, which, &s)))
+		return rc;
+	if (which == SQ_ASSET_BY_ID)
+		sqlite3_bind_int64(s, 1, id);
+	else
+		sq_bind_str(s, 1, id_or_key);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		asset_row(s, out);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = sq_err(q, TM_ENOTFOUND, "%s: no such asset", q->path);
+	} else {
+		rc = sq_fail(q, rc, "reading an asset");
+	}
+	sq_put(q, which, s);
+	return rc;
+}
+
+/* Fills e from a row of SQ_EV_ITER; e->value points into the row. */
+static void ev_row(sqlite3_stmt *s, struct ev_rec *e)
+{
+	int n;
+
+	memset(e, 0, sizeof(*e));
+	e->asset_id = sqlite3_column_int64(s, 0);
+	e->obs_id = sqlite3_column_int64(s, 1);
+	SQ_COL_FIELD(s, 2, e->kind);
+	SQ_COL_FIELD(s, 3, e->vendor);
+	SQ_COL_FIELD(s, 4, e->vendor_raw);
+	SQ_COL_FIELD(s, 5, e->product);
+	SQ_COL_FIELD(s, 6, e->version);
+	SQ_COL_FIELD(s, 7, e->rule);
+	e->strength = sqlite3_column_int(s, 8);
+	e->conf = sqlite3_column_double(s, 9);
+	e->conflict = sqlite3_column_int(s, 10);
+	e->value = sqlite3_column_blob(s, 11);
+	n = sqlite3_column_bytes(s, 11);
+	e->len = e->value && n > 0 ? (size_t)n : 0;
+	if (!e->len)
+		e->value = (const uint8_t *)"";
+	if (e->len > OBS_VALUE_MAX)
+		e->len = OBS_VALUE_MAX;
+}
+
+int sq_evidence_iter(struct store *st, int64_t asset_id, store_ev_fn fn, void *ctx)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s;
+	struct ev_rec e;
+	int rc = 0, stop = 0;
+
+	if ((rc = sq_get(q, SQ_EV_ITER, &s)))
+		return rc;
+	sqlite3_bind_int64(s, 1, asset_id);
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		ev_row(s, &e);
+		stop = fn(ctx, &e);
+	}
+	rc = stop ? stop : rc == SQLITE_DONE ? 0 : sq_fail(q, rc, "reading evidence");
+	sq_put(q, SQ_EV_ITER, s);
+	return rc;
+}

@@ -1,0 +1,113 @@
+/*
+ * sqlite_int.h - shared by the files of the SQLite backend: the handle, the
+ * table of prepared statements (each prepared once per handle at open and
+ * reused), and helpers to bind bounded string fields and read columns back
+ * into bounded arrays.  sqlite.c opens, migrates and runs transactions;
+ * sqlite_obs.c keeps runs, observations and sites; sqlite_asset.c assets
+ * and evidence.
+ */
+#ifndef TM_STORE_SQLITE_INT_H
+#define TM_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+#include <string.h>
+
+#include "store_int.h"
+
+/* Every statement the backend runs after open; the SQL is in sqlite.c. */
+enum sq_id {
+	SQ_BEGIN,
+	SQ_COMMIT,
+	SQ_ROLLBACK,
+	SQ_SAVEPOINT,
+	SQ_RELEASE,
+	SQ_ROLLBACK_TO,
+	SQ_CHECK,
+	SQ_RUN_START,
+	SQ_RUN_FINISH,
+	SQ_RUN_ITER,
+	SQ_OBS_ADD,
+	SQ_OBS_ITER,
+	SQ_OBS_COUNT,
+	SQ_SITE_PUT,
+	SQ_SITE_GET,
+	SQ_SITE_ITER,
+	SQ_EV_CLEAR,
+	SQ_ASSET_CLEAR,
+	SQ_ASSET_PUT,
+	SQ_EV_PUT,
+	SQ_ASSET_BY_ID,
+	SQ_ASSET_BY_KEY,
+	SQ_EV_ITER,
+	SQ_ASSET_ITER, /* 8 variants follow: + (vendor ? 1 : 0) + (family ? 2 : 0) + (site ? 4 : 0) */
+	SQ_COUNT = SQ_ASSET_ITER + 8
+};
+
+struct sq_store {
+	struct store base;	     /* must stay first */
+	sqlite3 *db;
+	char *path;		     /* for messages; owned */
+	int depth;		     /* open transaction levels (1 = BEGIN, more = savepoints) */
+	int busy_ms;		     /* busy timeout, for messages */
+	sqlite3_stmt *stmt[SQ_COUNT]; /* prepared at open, reset after each use */
+};
+
+static inline struct sq_store *sq(struct store *st)
+{
+	return (struct sq_store *)st;
+}
+
+/*
+ * Sets *out to the cached statement id or, when that one is in use by an
+ * iteration further up the stack (a callback calling back into the store),
+ * to a fresh copy.  Returns 0 or a TM_E* code with the message set.  Hand
+ * the statement back with sq_put().
+ */
+int sq_get(struct sq_store *q, enum sq_id id, sqlite3_stmt **out);
+/* Resets the cached statement for reuse, or finalizes a fresh copy. */
+void sq_put(struct sq_store *q, enum sq_id id, sqlite3_stmt *s);
+/*
+ * Sets the handle's message "path: what: sqlite's message" and returns the
+ * TM_E* code for SQLite result code src (busy -> TM_ETIMEOUT, constraint ->
+ * TM_EINVAL, out of memory -> TM_ENOMEM, I/O -> TM_EIO, others TM_EDB).
+ */
+int sq_fail(struct sq_store *q, int src, const char *what);
+/* Sets the handle's message and returns rc (for errors found by us, not SQLite). */
+int sq_err(struct sq_store *q, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Steps a write statement once: 0 or the mapped error. */
+int sq_step_done(struct sq_store *q, sqlite3_stmt *s, const char *what);
+
+/* Binds a bounded char array field (stops at its end even without a NUL); SQLITE_STATIC. */
+#define SQ_BIND_FIELD(s, i, field) \
+	sqlite3_bind_text((s), (i), (field), (int)strnlen((field), sizeof(field)), SQLITE_STATIC)
+/* Binds a C string (NULL as ""). */
+int sq_bind_str(sqlite3_stmt *s, int i, const char *v);
+/* Copies text column i into dst[dstlen], cut to fit, "" for NULL. */
+void sq_col_str(sqlite3_stmt *s, int i, char *dst, size_t dstlen);
+#define SQ_COL_FIELD(s, i, field) sq_col_str((s), (i), (field), sizeof(field))
+
+/* sqlite_obs.c */
+int sq_run_start(struct store *st, const char *kind, const char *args, int64_t *run_id);
+int sq_run_finish(struct store *st, int64_t run_id, long n_obs, long n_skipped, const char *status);
+int sq_run_iter(struct store *st, store_run_fn fn, void *ctx);
+int sq_obs_add(struct store *st, int64_t run_id, const struct obs *o, int64_t *obs_id);
+int sq_obs_iter(struct store *st, store_obs_fn fn, void *ctx);
+int64_t sq_obs_count(struct store *st);
+int sq_site_put(struct store *st, const struct site_rec *s);
+int sq_site_get(struct store *st, const char *id, struct site_rec *out);
+int sq_site_iter(struct store *st, store_site_fn fn, void *ctx);
+
+/* sqlite_asset.c */
+int sq_assets_clear(struct store *st);
+int sq_asset_put(struct store *st, struct asset_rec *a);
+int sq_evidence_put(struct store *st, const struct ev_rec *e);
+int sq_asset_iter(struct store *st, const struct asset_filter *f, store_asset_fn fn, void *ctx);
+int sq_asset_get(struct store *st, const char *id_or_key, struct asset_rec *out);
+int sq_evidence_iter(struct store *st, int64_t asset_id, store_ev_fn fn, void *ctx);
+
+/* sqlite.c, used by sqlite_asset.c to make a clear atomic */
+int sq_begin(struct store *st);
+int sq_commit(struct store *st);
+int sq_rollback(struct store *st);
+
+#endif

@@ -1,0 +1,270 @@
+/*
+ * sqlite_obs.c - runs, observations and sites in the SQLite backend.
+ * Observation values go in and come out as BLOBs, byte for byte; every
+ * string field is bound up to its array's end and read back cut to fit, so
+ * a database edited by hand cannot overflow a record.
+ */
+#include "sqlite_int.h"
+
+#include <time.h>
+
+#include "core/str.h"
+
+int sq_run_start(struct store *st, const char *kind, const char *args, int64_t *run_id)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sq_get(q, SQ_RUN_START, &s)))
+		return rc;
+	sq_bind_str(s, 1, kind);
+	sq_bind_str(s, 2, args);
+	sqlite3_bind_int64(s, 3, (int64_t)time(NULL));
+	rc = sq_step_done(q, s, "starting a run");
+	if (!rc && run_id)
+		*run_id = sqlite3_last_insert_rowid(q->db);
+	sq_put(q, SQ_RUN_START, s);
+	return rc;
+}
+
+int sq_run_finish(struct store *st, int64_t run_id, long n_obs, long n_skipped, const char *status)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sq_get(q, SQ_RUN_FINISH, &s)))
+		return rc;
+	sqlite3_bind_int64(s, 1, run_id);
+	sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
+	sqlite3_bind_int64(s, 3, n_obs);
+	sqlite3_bind_int64(s, 4, n_skipped);
+	sq_bind_str(s, 5, status);
+	rc = sq_step_done(q, s, "finishing a run");
+	if (!rc && sqlite3_changes(q->db) == 0)
+		rc = sq_err(q, TM_ENOTFOUND, "%s: no run %lld", q->path, (long long)run_id);
+	sq_put(q, SQ_RUN_FINISH, s);
+	return rc;
+}
+
+static void run_row(sqlite3_stmt *s, struct run_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(s, 0);
+	SQ_COL_FIELD(s, 1, r->kind);
+	SQ_COL_FIELD(s, 2, r->args);
+	r->started = sqlite3_column_int64(s, 3);
+	r->finished = sqlite3_column_int64(s, 4); /* NULL reads as 0 */
+	r->n_obs = (long)sqlite3_column_int64(s, 5);
+	r->n_skipped = (long)sqlite3_column_int64(s, 6);
+	SQ_COL_FIELD(s, 7, r->status);
+}
+
+int sq_run_iter(struct store *st, store_run_fn fn, void *ctx)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s;
+	struct run_rec r;
+	int rc = 0, stop = 0;
+
+	if ((rc = sq_get(q, SQ_RUN_ITER, &s)))
+		return rc;
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		run_row(s, &r);
+		stop = fn(ctx, &r);
+	}
+	rc = stop ? stop : rc == SQLITE_DONE ? 0 : sq_fail(q, rc, "reading runs");
+	sq_put(q, SQ_RUN_ITER, s);
+	return rc;
+}
+
+int sq_obs_add(struct store *st, int64_t run_id, const struct obs *o, int64_t *obs_id)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s;
+	size_t len = o->len;
+	unsigned flags = o->flags;
+	int rc;
+
+	if ((rc = sq_get(q, SQ_OBS_ADD, &s)))
+		return rc;
+	if (len > OBS_VALUE_MAX) {
+		len = OBS_VALUE_MAX;
+		flags |= OBS_TRUNCATED;
+	}
+	if (run_id > 0)
+		sqlite3_bind_int64(s, 1, run_id);
+	else
+		sqlite3_bind_null(s, 1);
+	sqlite3_bind_int64(s, 2, o->time);
+	SQ_BIND_FIELD(s, 3, o->source);
+	SQ_BIND_FIELD(s, 4, o->addr);
+	SQ_BIND_FIELD(s, 5, o->scope);
+	SQ_BIND_FIELD(s, 6, o->mac);
+	SQ_BIND_FIELD(s, 7, o->ref);
+	SQ_BIND_FIELD(s, 8, o->site);
+	sqlite3_bind_int(s, 9, o->port);
+	sqlite3_bind_int(s, 10, o->proto);
+	sq_bind_str(s, 11, obs_kind_name(o->kind));
+	SQ_BIND_FIELD(s, 12, o->probe);
+	/* a non-NULL pointer even for 0 bytes, so the value is an empty BLOB, not NULL */
+	sqlite3_bind_blob(s, 13, len ? (const void *)o->value : "", (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 14, flags);
+	rc = sq_step_done(q, s, "adding an observation");
+	if (!rc && obs_id)
+		*obs_id = sqlite3_last_insert_rowid(q->db);
+	sq_put(q, SQ_OBS_ADD, s);
+	return rc;
+}
+
+/* An integer column forced into [0, max] (0 when outside: the file was edited). */
+static unsigned col_bounded(sqlite3_stmt *s, int i, int64_t max)
+{
+	int64_t v = sqlite3_column_int64(s, i);
+
+	return v >= 0 && v <= max ? (unsigned)v : 0;
+}
+
+/* Fills o from a row of SQ_OBS_ITER; o->value points into the row. */
+static void obs_row(sqlite3_stmt *s, struct obs *o)
+{
+	const char *kind;
+	int n;
+
+	memset(o, 0, sizeof(*o));
+	o->time = sqlite3_column_int64(s, 1);
+	SQ_COL_FIELD(s, 2, o->source);
+	SQ_COL_FIELD(s, 3, o->addr);
+	SQ_COL_FIELD(s, 4, o->scope);
+	SQ_COL_FIELD(s, 5, o->mac);
+	SQ_COL_FIELD(s, 6, o->ref);
+	SQ_COL_FIELD(s, 7, o->site);
+	o->port = (uint16_t)col_bounded(s, 8, 65535);
+	o->proto = (uint8_t)col_bounded(s, 9, 255);
+	kind = (const char *)sqlite3_column_text(s, 10);
+	n = sqlite3_column_bytes(s, 10);
+	o->kind = kind ? obs_kind_from_name(kind, (size_t)n) : OBS_NONE;
+	SQ_COL_FIELD(s, 11, o->probe);
+	o->flags = (unsigned)sqlite3_column_int64(s, 13);
+	o->value = sqlite3_column_blob(s, 12);
+	n = sqlite3_column_bytes(s, 12);
+	o->len = o->value && n > 0 ? (size_t)n : 0;
+	if (!o->len)
+		o->value = (const uint8_t *)"";
+	if (o->len > OBS_VALUE_MAX) {
+		o->len = OBS_VALUE_MAX;
+		o->flags |= OBS_TRUNCATED;
+	}
+}
+
+int sq_obs_iter(struct store *st, store_obs_fn fn, void *ctx)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s;
+	struct obs o;
+	int rc = 0, stop = 0;
+
+	if ((rc = sq_get(q, SQ_OBS_ITER, &s)))
+		return rc;
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		obs_row(s, &o);
+		stop = fn(ctx, sqlite3_column_int64(s, 0), &o);
+	}
+	rc = stop ? stop : rc == SQLITE_DONE ? 0 : sq_fail(q, rc, "reading observations");
+	sq_put(q, SQ_OBS_ITER, s);
+	return rc;
+}
+
+int64_t sq_obs_count(struct store *st)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s;
+	int64_t n;
+	int rc;
+
+	if ((rc = sq_get(q, SQ_OBS_COUNT, &s)))
+		return rc;
+	rc = sqlite3_step(s);
+	n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : sq_fail(q, rc, "counting observations");
+	sq_put(q, SQ_OBS_COUNT, s);
+	return n;
+}
+
+int sq_site_put(struct store *st, const struct site_rec *r)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sq_get(q, SQ_SITE_PUT, &s)))
+		return rc;
+	SQ_BIND_FIELD(s, 1, r->id);
+	SQ_BIND_FIELD(s, 2, r->name);
+	if (r->has_coords) {
+		sqlite3_bind_double(s, 3, r->lat);
+		sqlite3_bind_double(s, 4, r->lon);
+	} else {
+		sqlite3_bind_null(s, 3);
+		sqlite3_bind_null(s, 4);
+	}
+	SQ_BIND_FIELD(s, 5, r->operator_);
+	SQ_BIND_FIELD(s, 6, r->region);
+	rc = sq_step_done(q, s, "storing a site");
+	sq_put(q, SQ_SITE_PUT, s);
+	return rc;
+}
+
+static void site_row(sqlite3_stmt *s, struct site_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	SQ_COL_FIELD(s, 0, r->id);
+	SQ_COL_FIELD(s, 1, r->name);
+	r->has_coords = sqlite3_column_type(s, 2) != SQLITE_NULL && sqlite3_column_type(s, 3) != SQLITE_NULL;
+	if (r->has_coords) {
+		r->lat = sqlite3_column_double(s, 2);
+		r->lon = sqlite3_column_double(s, 3);
+	}
+	SQ_COL_FIELD(s, 4, r->operator_);
+	SQ_COL_FIELD(s, 5, r->region);
+}
+
+int sq_site_get(struct store *st, const char *id, struct site_rec *out)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sq_get(q, SQ_SITE_GET, &s)))
+		return rc;
+	sq_bind_str(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		site_row(s, out);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = sq_err(q, TM_ENOTFOUND, "%s: no such site", q->path);
+	} else {
+		rc = sq_fail(q, rc, "reading a site");
+	}
+	sq_put(q, SQ_SITE_GET, s);
+	return rc;
+}
+
+int sq_site_iter(struct store *st, store_site_fn fn, void *ctx)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s;
+	struct site_rec r;
+	int rc = 0, stop = 0;
+
+	if ((rc = sq_get(q, SQ_SITE_ITER, &s)))
+		return rc;
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		site_row(s, &r);
+		stop = fn(ctx, &r);
+	}
+	rc = stop ? stop : rc == SQLITE_DONE ? 0 : sq_fail(q, rc, "reading sites");
+	sq_put(q, SQ_SITE_ITER, s);
+	return rc;
+}

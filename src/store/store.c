@@ -1,0 +1,210 @@
+/*
+ * store.c - the front of the store: picks a backend from the URL given to
+ * store_open() (a table of scheme prefixes, like curl's vtls selection),
+ * checks the arguments every backend would otherwise check alike, and
+ * forwards each call through the handle's struct store_ops (store_int.h).
+ */
+#include "store_int.h"
+
+#include <string.h>
+
+struct scheme {
+	const char *prefix;	    /* matched at the start of the URL */
+	int strip;		    /* remove the prefix before handing the URL on */
+	const struct store_ops *ops; /* NULL: known but not built in */
+};
+
+static const struct scheme schemes[] = {
+	{"postgresql://", 0, NULL},
+	{"postgres://", 0, NULL},
+	{"sqlite:", 1, &store_sqlite_ops},
+};
+
+int store_open(struct store **out, const char *url, char *eb, size_t el)
+{
+	const struct store_ops *ops = &store_sqlite_ops;
+	const char *target = url && *url ? url : STORE_DEFAULT_URL;
+
+	if (!out)
+		return err_set(eb, el, TM_EINVAL, "store: no place for the handle");
+	*out = NULL;
+	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+		size_t n = strlen(schemes[i].prefix);
+
+		if (strncmp(target, schemes[i].prefix, n))
+			continue;
+		if (!schemes[i].ops)
+			return err_set(eb, el, TM_EUNSUP,
+				       "store: %.*s URLs are not supported by this build (only SQLite files)",
+				       (int)(n - 3), schemes[i].prefix);
+		ops = schemes[i].ops;
+		if (schemes[i].strip)
+			target += n;
+		break;
+	}
+	if (!*target)
+		target = STORE_DEFAULT_URL;
+	return ops->open(out, target, eb, el);
+}
+
+void store_close(struct store *st)
+{
+	if (st)
+		st->ops->close(st);
+}
+
+const char *store_errmsg(struct store *st)
+{
+	return st ? st->err : "no store";
+}
+
+/* Records a message for an argument error found here, before dispatch. */
+static int bad_arg(struct store *st, const char *what)
+{
+	return err_set(st->err, sizeof(st->err), TM_EINVAL, "store: %s", what);
+}
+
+#define NEED_ST()                       \
+	do {                            \
+		if (!st)                \
+			return TM_EINVAL; \
+	} while (0)
+
+int store_begin(struct store *st) { NEED_ST(); return st->ops->begin(st); }
+int store_commit(struct store *st) { NEED_ST(); return st->ops->commit(st); }
+int store_rollback(struct store *st) { NEED_ST(); return st->ops->rollback(st); }
+int store_check(struct store *st) { NEED_ST(); return st->ops->check(st); }
+
+int store_set_busy_timeout(struct store *st, int ms)
+{
+	NEED_ST();
+	if (ms < 0)
+		return bad_arg(st, "negative busy timeout");
+	return st->ops->set_busy_timeout(st, ms);
+}
+
+int store_run_start(struct store *st, const char *kind, const char *args, int64_t *run_id)
+{
+	NEED_ST();
+	if (!kind || !*kind)
+		return bad_arg(st, "run without a kind");
+	return st->ops->run_start(st, kind, args ? args : "", run_id);
+}
+
+int store_run_finish(struct store *st, int64_t run_id, long n_obs, long n_skipped, const char *status)
+{
+	NEED_ST();
+	return st->ops->run_finish(st, run_id, n_obs, n_skipped, status ? status : "ok");
+}
+
+int store_run_iter(struct store *st, store_run_fn fn, void *ctx)
+{
+	NEED_ST();
+	if (!fn)
+		return bad_arg(st, "no callback");
+	return st->ops->run_iter(st, fn, ctx);
+}
+
+int store_obs_add(struct store *st, int64_t run_id, const struct obs *o, int64_t *obs_id)
+{
+	NEED_ST();
+	if (!o || (o->len && !o->value))
+		return bad_arg(st, "observation without its value");
+	return st->ops->obs_add(st, run_id, o, obs_id);
+}
+
+int store_obs_iter(struct store *st, store_obs_fn fn, void *ctx)
+{
+	NEED_ST();
+	if (!fn)
+		return bad_arg(st, "no callback");
+	return st->ops->obs_iter(st, fn, ctx);
+}
+
+int64_t store_obs_count(struct store *st)
+{
+	NEED_ST();
+	return st->ops->obs_count(st);
+}
+
+int store_site_put(struct store *st, const struct site_rec *s)
+{
+	NEED_ST();
+	if (!s || !s->id[0])
+		return bad_arg(st, "site without an id");
+	return st->ops->site_put(st, s);
+}
+
+int store_site_get(struct store *st, const char *id, struct site_rec *out)
+{
+	NEED_ST();
+	if (!id || !out)
+		return bad_arg(st, "site_get without an id or a place for the result");
+	return st->ops->site_get(st, id, out);
+}
+
+int store_site_iter(struct store *st, store_site_fn fn, void *ctx)
+{
+	NEED_ST();
+	if (!fn)
+		return bad_arg(st, "no callback");
+	return st->ops->site_iter(st, fn, ctx);
+}
+
+int store_assets_clear(struct store *st)
+{
+	NEED_ST();
+	return st->ops->assets_clear(st);
+}
+
+int store_asset_put(struct store *st, struct asset_rec *a)
+{
+	NEED_ST();
+	if (!a || !a->key[0])
+		return bad_arg(st, "asset without a key");
+	return st->ops->asset_put(st, a);
+}
+
+int store_evidence_put(struct store *st, const struct ev_rec *e)
+{
+	NEED_ST();
+	if (!e || e->asset_id <= 0)
+		return bad_arg(st, "evidence without an asset");
+	return st->ops->evidence_put(st, e);
+}
+
+int store_asset_iter(struct store *st, const struct asset_filter *f, store_asset_fn fn, void *ctx)
+{
+	static const struct asset_filter all;
+
+	NEED_ST();
+	if (!fn)
+		return bad_arg(st, "no callback");
+	return st->ops->asset_iter(st, f ? f : &all, fn, ctx);
+}
+
+int store_asset_get(struct store *st, const char *id_or_key, struct asset_rec *out)
+{
+	NEED_ST();
+	if (!id_or_key || !*id_or_key || !out)
+		return bad_arg(st, "asset_get without an id or key or a place for the result");
+	return st->ops->asset_get(st, id_or_key, out);
+}
+
+int store_evidence_iter(struct store *st, int64_t asset_id, store_ev_fn fn, void *ctx)
+{
+	NEED_ST();
+	if (!fn)
+		return bad_arg(st, "no callback");
+	return st->ops->evidence_iter(st, asset_id, fn, ctx);
+}
+
+int store_filter_families(const struct asset_filter *f, const struct asset_rec *a)
+{
+	if (!f->families)
+		return 1;
+	for (const char *const *p = f->families; *p; p++)
+		if (!strncmp(*p, a->family, sizeof(a->family)))
+			return 1;
+	return 0;
+}
