@@ -88,7 +88,7 @@ int vreg_by_cpe(const struct vreg *r, const char *cpe_vendor, size_t n);
 /*
  * All vendors named in text, each once, in order of first appearance, by
  * the same word matching as vreg_resolve(); writes at most max of them to
- * out and returns how many were found (may exceed max).
+ * out and returns how many it wrote, or max + 1 when there were more.
  */
 int vreg_resolve_all(const struct vreg *r, const char *text, size_t n, int *out, int max);
 /* idx's direct parent on day (<0 = today); -1 if none. */

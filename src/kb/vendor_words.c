@@ -1,0 +1,212 @@
+/*
+ * vendor_words.c - finds vendors named in free text (OUI organisations,
+ * product strings, certificate subjects) for vreg_resolve().  Text is cut
+ * into words of ASCII letters and digits (an apostrophe inside a word is
+ * dropped: "Dell'Orto" is one word, "dellorto"); every phrase of the
+ * registry is filed under its first word.  Scanning left to right, the
+ * longest phrase starting at a word is taken and its words are skipped, so
+ * "Huawei Marine" (a "not" phrase) hides the "Huawei" inside it.  Each word
+ * costs one hash probe plus the phrases filed under it: no regex, O(words).
+ */
+#include "vendor_int.h"
+
+#include <ctype.h>
+#include <string.h>
+
+static bool alnum(char c)
+{
+	return isalnum((unsigned char)c) && !((unsigned char)c & 0x80);
+}
+
+bool vr_next_word(const char *t, size_t n, size_t *pos, size_t *s, size_t *e)
+{
+	size_t i = *pos;
+
+	while (i < n && !alnum(t[i]))
+		i++;
+	if (i >= n) {
+		*pos = n;
+		return false;
+	}
+	*s = i;
+	while (i < n && (alnum(t[i]) || (t[i] == '\'' && i + 1 < n && alnum(t[i + 1]))))
+		i++;
+	*e = *pos = i;
+	return true;
+}
+
+int vr_norm_word(const char *t, size_t s, size_t e, char *out)
+{
+	int n = 0;
+
+	for (size_t i = s; i < e; i++) {
+		if (t[i] == '\'')
+			continue;
+		if (n >= VR_WORD_MAX)
+			return -1;
+		out[n++] = (char)tolower((unsigned char)t[i]);
+	}
+	return n;
+}
+
+/* Does text word [s, e) equal normalised word w? */
+static bool word_eq(const char *t, size_t s, size_t e, const char *w)
+{
+	size_t j = 0;
+
+	for (size_t i = s; i < e; i++) {
+		if (t[i] == '\'')
+			continue;
+		if (!w[j] || tolower((unsigned char)t[i]) != w[j])
+			return false;
+		j++;
+	}
+	return !w[j];
+}
+
+/*
+ * Matches phrase a against the text from the word ending at pos (its first
+ * word already matched); on success sets *end past its last word.
+ */
+static bool phrase_at(const struct vr_alias *a, const char *t, size_t n, size_t pos, bool first,
+		      size_t *end)
+{
+	size_t s, e;
+
+	if (a->whole && !first)
+		return false;
+	for (int j = 1; j < a->nw; j++)
+		if (!vr_next_word(t, n, &pos, &s, &e) || !word_eq(t, s, e, a->w[j]))
+			return false;
+	*end = pos;
+	if (a->whole && vr_next_word(t, n, &pos, &s, &e))
+		return false;
+	return true;
+}
+
+/* Orders matches: whole text, then more words, then more letters. */
+static bool longer(const struct vr_alias *a, const struct vr_alias *b)
+{
+	if (!b)
+		return true;
+	if (a->whole != b->whole)
+		return a->whole > b->whole;
+	if (a->nw != b->nw)
+		return a->nw > b->nw;
+	return a->nch > b->nch;
+}
+
+/* Rank of a kind when two equally long phrases name different vendors: the device's maker first. */
+static int kind_rank(enum vendor_kind k)
+{
+	switch (k) {
+	case VENDOR_EQUIPMENT: return 0;
+	case VENDOR_COMPONENT: return 1;
+	case VENDOR_SERVICE: return 2;
+	case VENDOR_SOFTWARE: return 3;
+	}
+	return 4;
+}
+
+/* The longest phrase starting at word [s, e), or NULL; *end past it. */
+static const struct vr_alias *longest_at(const struct vreg *r, const char *t, size_t n, size_t s,
+					 size_t e, bool first, size_t *end)
+{
+	char k[VR_WORD_MAX + 1];
+	const struct vr_alias *best = NULL;
+	const int *head;
+	size_t pe;
+	int wl = vr_norm_word(t, s, e, k + 1);
+
+	if (wl <= 0)
+		return NULL;
+	k[0] = 'w';
+	head = vr_map_get(&r->map, k, (size_t)wl + 1);
+	for (int i = head ? *head : -1; i >= 0; i = r->al[i].next) {
+		const struct vr_alias *a = &r->al[i];
+
+		if (longer(a, best) && phrase_at(a, t, n, e, first, &pe)) {
+			best = a;
+			*end = pe;
+		}
+	}
+	return best;
+}
+
+/*
+ * Scans text calling back for each vendor phrase taken (not phrases hide
+ * words but are not reported).  fn returns false to stop.
+ */
+typedef bool (*hit_fn)(void *ctx, const struct vreg *r, const struct vr_alias *a);
+
+static void scan(const struct vreg *r, const char *t, size_t n, hit_fn fn, void *ctx)
+{
+	size_t pos = 0, s, e, end;
+	int order = 0;
+
+	if (!r || !t || !r->nal)
+		return;
+	while (vr_next_word(t, n, &pos, &s, &e)) {
+		const struct vr_alias *a = longest_at(r, t, n, s, e, order == 0, &end);
+
+		order++;
+		if (!a)
+			continue;
+		pos = end;
+		if (a->vendor >= 0 && !fn(ctx, r, a))
+			return;
+	}
+}
+
+struct best {
+	const struct vr_alias *a;
+};
+
+static bool keep_best(void *ctx, const struct vreg *r, const struct vr_alias *a)
+{
+	struct best *b = ctx;
+
+	if (!b->a || longer(a, b->a))
+		b->a = a;
+	else if (!longer(b->a, a) && a->vendor != b->a->vendor &&
+		 kind_rank(r->v[a->vendor].v.kind) < kind_rank(r->v[b->a->vendor].v.kind))
+		b->a = a; /* as long: the maker of devices before a chip or an agent; else the first */
+	return true;
+}
+
+int vreg_resolve(const struct vreg *r, const char *text, size_t n)
+{
+	struct best b = {NULL};
+
+	scan(r, text, n, keep_best, &b);
+	return b.a ? b.a->vendor : -1;
+}
+
+struct all {
+	int *out;
+	int max, n;
+};
+
+static bool keep_all(void *ctx, const struct vreg *r, const struct vr_alias *a)
+{
+	struct all *x = ctx;
+	int seen = 0;
+
+	(void)r;
+	for (int i = 0; i < x->n && i < x->max; i++)
+		seen |= x->out[i] == a->vendor;
+	if (seen)
+		return true;
+	if (x->n >= x->max) /* counting past max cannot tell repeats: stop at the first unseen one */
+		return x->n++, false;
+	x->out[x->n++] = a->vendor;
+	return true;
+}
+
+int vreg_resolve_all(const struct vreg *r, const char *text, size_t n, int *out, int max)
+{
+	struct all x = {out, out && max > 0 ? max : 0, 0};
+
+	scan(r, text, n, keep_all, &x);
+	return x.n;
+}
