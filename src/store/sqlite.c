@@ -93,6 +93,7 @@ int sq_err(struct sq_store *q, int rc, const char *fmt, ...)
 int sq_fail(struct sq_store *q, int src, const char *what)
 {
 	const char *msg = q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(src);
+	int errno_;
 
 	switch (src & 0xff) {
 	case SQLITE_NOMEM:
@@ -107,7 +108,9 @@ int sq_fail(struct sq_store *q, int src, const char *what)
 	case SQLITE_FULL:
 	case SQLITE_CANTOPEN:
 	case SQLITE_READONLY:
-		return sq_err(q, TM_EIO, "%s: %s: %s", q->path, what, msg);
+		errno_ = q->db ? sqlite3_system_errno(q->db) : 0;
+		return sq_err(q, TM_EIO, "%s: %s: %s%s%s%s", q->path, what, msg, errno_ ? " (" : "",
+			      errno_ ? strerror(errno_) : "", errno_ ? ")" : "");
 	case SQLITE_NOTADB:
 		return sq_err(q, TM_EDB, "%s: %s: not a trustmap database (%s)", q->path, what, msg);
 	}

@@ -111,9 +111,16 @@ int sq_obs_add(struct store *st, int64_t run_id, const struct obs *o, int64_t *o
 	/* a non-NULL pointer even for 0 bytes, so the value is an empty BLOB, not NULL */
 	sqlite3_bind_blob(s, 13, len ? (const void *)o->value : "", (int)len, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 14, flags);
-	rc = sq_step_done(q, s, "adding an observation");
-	if (!rc && obs_id)
-		*obs_id = sqlite3_last_insert_rowid(q->db);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE) {
+		rc = 0;
+		if (obs_id)
+			*obs_id = sqlite3_last_insert_rowid(q->db);
+	} else if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
+		rc = sq_err(q, TM_EINVAL, "%s: observation names an unknown run (%lld)", q->path, (long long)run_id);
+	} else {
+		rc = sq_fail(q, rc, "adding an observation");
+	}
 	sq_put(q, SQ_OBS_ADD, s);
 	return rc;
 }

@@ -34,8 +34,8 @@ int store_open(struct store **out, const char *url, char *eb, size_t el);
 void store_close(struct store *st);
 /*
  * Transactions.  The outermost store_begin() takes the write lock at once
- * (waiting up to the busy timeout for another writer, then TM_EDB "database
- * is locked"); a nested store_begin() opens a savepoint, so that one bad
+ * (waiting up to the busy timeout for another writer, then TM_ETIMEOUT
+ * "database is locked"; readers are never blocked); a nested store_begin() opens a savepoint, so that one bad
  * record can be rolled back without losing the rest.  store_commit() and
  * store_rollback() end the innermost level.
  */
