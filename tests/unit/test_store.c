@@ -176,8 +176,24 @@ static int collect_obs(void *ctx, int64_t id, const struct obs *o)
 	return s->n == s->stop_at ? 7 : 0;
 }
 
+struct runs {
+	int n;
+	struct run_rec r[4];
+};
+
+static int collect_run(void *ctx, const struct run_rec *r)
+{
+	struct runs *l = ctx;
+
+	if (l->n < 4)
+		l->r[l->n] = *r;
+	l->n++;
+	return 0;
+}
+
 static void test_obs(void)
 {
+	struct runs runs = {0};
 	static const uint8_t nul[] = {'a', 0, 'b', 0, 0xff, 0};
 	static uint8_t big[OBS_VALUE_MAX + 10];
 	static struct seen s;
@@ -238,6 +254,35 @@ static void test_obs(void)
 	CHECK_INT(s.n, 2);
 	CHECK_INT(store_run_finish(st, run, 4, 1, "ok"), 0);
 	CHECK_INT(store_run_finish(st, 42, 0, 0, "ok"), TM_ENOTFOUND);
+	CHECK_INT(store_run_start(st, "identify", NULL, &run), 0);
+	CHECK_INT(store_run_iter(st, collect_run, &runs), 0);
+	CHECK_INT(runs.n, 2);
+	CHECK_INT(runs.r[0].id, 1);
+	CHECK_STR(runs.r[0].kind, "import:jsonl");
+	CHECK_STR(runs.r[0].args, "trustmap import x.jsonl");
+	CHECK_STR(runs.r[0].status, "ok");
+	CHECK_INT(runs.r[0].n_obs, 4);
+	CHECK_INT(runs.r[0].n_skipped, 1);
+	CHECK(runs.r[0].started > 1700000000 && runs.r[0].finished >= runs.r[0].started);
+	CHECK_STR(runs.r[1].status, "running");
+	CHECK_INT(runs.r[1].finished, 0);
+	store_close(st);
+
+	/* a row edited by hand with out-of-range numbers, an unknown kind, long text and value */
+	CHECK_INT(raw_sql(p, "INSERT INTO observations(run_id, time, source, addr, scope, mac, ref, site, port, "
+			     "proto, kind, probe, value, flags) VALUES (NULL, 5, 'a-source-name-that-is-long', "
+			     "'', '', '', '', '', 70000, -1, 'future_kind', '', zeroblob(20000), 0)"),
+		  SQLITE_OK);
+	st = open_ok(p);
+	memset(&s, 0, sizeof(s));
+	CHECK_INT(store_obs_iter(st, collect_obs, &s), 0);
+	CHECK_INT(s.n, 5);
+	CHECK_INT(s.o[4].port, 0);
+	CHECK_INT(s.o[4].proto, 0);
+	CHECK_INT(s.o[4].kind, OBS_NONE);
+	CHECK_STR(s.o[4].source, "a-source-name-t");
+	CHECK_INT(s.o[4].len, OBS_VALUE_MAX);
+	CHECK_INT(s.o[4].flags, OBS_TRUNCATED);
 	store_close(st);
 	unlink_db(p);
 }
