@@ -158,6 +158,26 @@ static void scan(const struct vreg *r, const char *t, size_t n, hit_fn fn, void 
 	}
 }
 
+/*
+ * Is a a better answer than b?  A whole-text match first, then a maker of
+ * devices over a maker of parts, services or software ("ZXHN F660 ... Linux"
+ * is ZTE's), then more words, then more letters; on a tie the first stays.
+ */
+static bool better(const struct vreg *r, const struct vr_alias *a, const struct vr_alias *b)
+{
+	int ka, kb;
+
+	if (!b)
+		return true;
+	if (a->whole != b->whole)
+		return a->whole > b->whole;
+	ka = kind_rank(r->v[a->vendor].v.kind);
+	kb = kind_rank(r->v[b->vendor].v.kind);
+	if (ka != kb)
+		return ka < kb;
+	return longer(a, b);
+}
+
 struct best {
 	const struct vr_alias *a;
 };
@@ -166,11 +186,8 @@ static bool keep_best(void *ctx, const struct vreg *r, const struct vr_alias *a)
 {
 	struct best *b = ctx;
 
-	if (!b->a || longer(a, b->a))
+	if (better(r, a, b->a))
 		b->a = a;
-	else if (!longer(b->a, a) && a->vendor != b->a->vendor &&
-		 kind_rank(r->v[a->vendor].v.kind) < kind_rank(r->v[b->a->vendor].v.kind))
-		b->a = a; /* as long: the maker of devices before a chip or an agent; else the first */
 	return true;
 }
 
