@@ -1,0 +1,324 @@
+/*
+ * mre.c - the multi-regex engine of mre.h: patterns compiled by PCRE2 as
+ * they are added, a prefilter built at compile (Hyperscan, mre_hs.c, for
+ * what it takes; required literals, mre_pf.c, for the rest), and the scan:
+ * prefilter candidates, sorted into the order of addition, each confirmed
+ * by pcre2_match under match and depth limits.
+ */
+#include "mre_int.h"
+#include "../core/err.h"
+#include "../core/log.h"
+#include "../core/mem.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *pc_alloc(PCRE2_SIZE n, void *data)
+{
+	(void)data;
+	return mem_alloc(n);
+}
+
+static void pc_free(void *p, void *data)
+{
+	(void)data;
+	mem_free(p);
+}
+
+struct mre *mre_new(void)
+{
+	struct mre *m = mem_calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->maxcap = 1;
+	m->gctx = pcre2_general_context_create(pc_alloc, pc_free, NULL);
+	if (m->gctx)
+		m->mctx = pcre2_match_context_create(m->gctx);
+	if (!m->mctx) {
+		mre_free(m);
+		return NULL;
+	}
+	pcre2_set_match_limit(m->mctx, MRE_MATCH_LIMIT);
+	pcre2_set_depth_limit(m->mctx, MRE_DEPTH_LIMIT);
+	return m;
+}
+
+void mre_free(struct mre *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n; i++) {
+		pcre2_code_free(m->pat[i].code);
+		mem_free(m->pat[i].src);
+	}
+	mem_free(m->pat);
+	hs_free_database(m->db);
+	mre_pf_free(m->pf);
+	pcre2_match_context_free(m->mctx);
+	pcre2_general_context_free(m->gctx);
+	mem_free(m);
+}
+
+/* PCRE2's compile of (pat, len) into *code; 0, or TM_EPROTO/TM_ENOMEM with the message in eb. */
+static int compile_one(struct mre *m, const char *pat, size_t len, unsigned flags,
+		       pcre2_code **code, char *eb, size_t el)
+{
+	pcre2_compile_context *cc = pcre2_compile_context_create(m->gctx);
+	uint32_t opts = (flags & MRE_CASELESS ? PCRE2_CASELESS : 0) |
+			(flags & MRE_DOTALL ? PCRE2_DOTALL : 0);
+	PCRE2_UCHAR msg[256];
+	PCRE2_SIZE off = 0;
+	int e = 0;
+
+	if (!cc)
+		return err_set(eb, el, TM_ENOMEM, "out of memory");
+	*code = pcre2_compile((PCRE2_SPTR)pat, len, opts, &e, &off, cc);
+	pcre2_compile_context_free(cc);
+	if (*code)
+		return 0;
+	if (e == PCRE2_ERROR_NOMEMORY)
+		return err_set(eb, el, TM_ENOMEM, "out of memory");
+	if (pcre2_get_error_message(e, msg, sizeof(msg)) < 0)
+		return err_set(eb, el, TM_EPROTO, "regex error %d at offset %zu", e, (size_t)off);
+	return err_set(eb, el, TM_EPROTO, "%s at offset %zu", (const char *)msg, (size_t)off);
+}
+
+int mre_add(struct mre *m, const char *pat, size_t len, unsigned flags, unsigned id, char *eb,
+	    size_t el)
+{
+	struct mre_pat *pt;
+	uint32_t groups = 0;
+	int rc;
+
+	if (!m || (!pat && len) || m->compiled)
+		return err_set(eb, el, TM_EINVAL, "mre_add: bad call");
+	if (!pat)
+		pat = "";
+	if (m->n == m->cap) {
+		size_t nc = m->cap ? m->cap * 2 : 64;
+		void *np = mem_realloc(m->pat, nc * sizeof(*m->pat));
+		if (!np)
+			return err_set(eb, el, TM_ENOMEM, "out of memory");
+		m->pat = np;
+		m->cap = nc;
+	}
+	pt = &m->pat[m->n];
+	memset(pt, 0, sizeof(*pt));
+	if ((rc = compile_one(m, pat, len, flags, &pt->code, eb, el)))
+		return rc;
+	if (!(pt->src = mem_alloc(len + 1))) {
+		pcre2_code_free(pt->code);
+		return err_set(eb, el, TM_ENOMEM, "out of memory");
+	}
+	memcpy(pt->src, pat, len);
+	pt->src[len] = 0;
+	pt->len = len;
+	pt->flags = flags;
+	pt->id = id;
+	pcre2_pattern_info(pt->code, PCRE2_INFO_CAPTURECOUNT, &groups);
+	pt->ncap = groups + 1;
+	if (pt->ncap > m->maxcap)
+		m->maxcap = pt->ncap;
+	m->n++;
+	return 0;
+}
+
+int mre_compile(struct mre *m, const char *cache_dir, char *eb, size_t el)
+{
+	const char *no = getenv("TRUSTMAP_NO_HYPERSCAN");
+	int rc;
+
+	if (!m)
+		return err_set(eb, el, TM_EINVAL, "mre_compile: no engine");
+	if (m->compiled)
+		return 0;
+	if (m->n && !(no && *no && strcmp(no, "0"))) {
+		rc = mre_hs_build(m, cache_dir, eb, el);
+		if (rc == TM_ENOMEM)
+			return rc;
+	}
+	for (size_t i = 0; i < m->n; i++)
+		if (!m->pat[i].hs) {
+			if ((rc = mre_pf_build(m)))
+				return err_set(eb, el, rc, "out of memory");
+			break;
+		}
+	m->compiled = 1;
+	return 0;
+}
+
+static int grow_u32(uint32_t **p, size_t *have, size_t need)
+{
+	uint32_t *np;
+
+	if (need <= *have)
+		return 0;
+	np = mem_realloc(*p, (need ? need : 1) * sizeof(**p));
+	if (!np)
+		return TM_ENOMEM;
+	memset(np + *have, 0, (need - *have) * sizeof(**p));
+	*p = np;
+	*have = need;
+	return 0;
+}
+
+int mre_scratch_fit(struct mre_scratch *s, const struct mre *m)
+{
+	if (!s || !m || !m->compiled)
+		return TM_EINVAL;
+	if (m->db && hs_alloc_scratch(m->db, &s->hs) != HS_SUCCESS)
+		return TM_ENOMEM;
+	if (m->maxcap > s->mdcap) {
+		pcre2_match_data *md = pcre2_match_data_create(m->maxcap, m->gctx);
+		if (!md)
+			return TM_ENOMEM;
+		pcre2_match_data_free(s->md);
+		s->md = md;
+		s->mdcap = m->maxcap;
+	}
+	if (grow_u32(&s->cand, &s->candcap, m->n) || grow_u32(&s->pstamp, &s->npstamp, m->n) ||
+	    grow_u32(&s->lstamp, &s->nlstamp, mre_pf_literals(m->pf)))
+		return TM_ENOMEM;
+	return 0;
+}
+
+struct mre_scratch *mre_scratch_new(const struct mre *m)
+{
+	struct mre_scratch *s = mem_calloc(1, sizeof(*s));
+
+	if (s && m && mre_scratch_fit(s, m)) {
+		mre_scratch_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void mre_scratch_free(struct mre_scratch *s)
+{
+	if (!s)
+		return;
+	hs_free_scratch(s->hs);
+	pcre2_match_data_free(s->md);
+	mem_free(s->cand);
+	mem_free(s->pstamp);
+	mem_free(s->lstamp);
+	mem_free(s);
+}
+
+size_t mre_scratch_limit_hits(const struct mre_scratch *s)
+{
+	return s ? s->limit_hits : 0;
+}
+
+static int on_hs(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
+		 void *ctx)
+{
+	struct mre_scratch *s = ctx;
+
+	(void)from, (void)to, (void)flags;
+	if (s->ncand < s->candcap)
+		s->cand[s->ncand++] = id;
+	return 0;
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+static void sort_cand(uint32_t *c, size_t n)
+{
+	if (n > 24) {
+		qsort(c, n, sizeof(*c), u32_cmp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && c[j] < c[j - 1]; j--) {
+			uint32_t t = c[j];
+			c[j] = c[j - 1];
+			c[j - 1] = t;
+		}
+}
+
+static int fits(const struct mre *m, const struct mre_scratch *s)
+{
+	return s->candcap >= m->n && s->npstamp >= m->n && s->nlstamp >= mre_pf_literals(m->pf) &&
+	       s->mdcap >= m->maxcap && (!m->db || s->hs);
+}
+
+/* Runs PCRE2 on each candidate in order; fn may stop it. */
+static void confirm(const struct mre *m, struct mre_scratch *s, const uint8_t *p, size_t n,
+		    mre_fn fn, void *ctx)
+{
+	for (size_t k = 0; k < s->ncand; k++) {
+		const struct mre_pat *pt = &m->pat[s->cand[k]];
+		int rc = pcre2_match(pt->code, p, n, 0, 0, s->md, m->mctx);
+		if (rc < 0) {
+			if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+			    rc == PCRE2_ERROR_HEAPLIMIT)
+				s->limit_hits++;
+			continue;
+		}
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+		for (uint32_t j = rc ? (uint32_t)rc : pt->ncap; j < pt->ncap; j++)
+			ov[2 * j] = ov[2 * j + 1] = PCRE2_UNSET;
+		if (fn(ctx, pt->id, p, n, ov, (int)pt->ncap))
+			return;
+	}
+}
+
+int mre_scan(const struct mre *m, struct mre_scratch *s, const uint8_t *p, size_t n, mre_fn fn,
+	     void *ctx)
+{
+	static const uint8_t empty[1];
+
+	if (!m || !s || !fn || !m->compiled || !fits(m, s))
+		return TM_EINVAL;
+	if (!p)
+		p = empty, n = 0;
+	if (++s->gen == 0) {
+		memset(s->pstamp, 0, s->npstamp * sizeof(uint32_t));
+		memset(s->lstamp, 0, s->nlstamp * sizeof(uint32_t));
+		s->gen = 1;
+	}
+	s->ncand = 0;
+	if (m->db && hs_scan(m->db, (const char *)p, (unsigned)n, 0, s->hs, on_hs, s) != HS_SUCCESS)
+		return TM_EINVAL;
+	if (m->pf)
+		mre_pf_scan(m->pf, s, p, n);
+	sort_cand(s->cand, s->ncand);
+	confirm(m, s, p, n, fn, ctx);
+	return 0;
+}
+
+size_t mre_count(const struct mre *m)
+{
+	return m ? m->n : 0;
+}
+
+size_t mre_prefiltered(const struct mre *m)
+{
+	return m ? m->nhs : 0;
+}
+
+size_t mre_unfiltered(const struct mre *m)
+{
+	return m ? mre_pf_always(m->pf) : 0;
+}
+
+int mre_cache_dir(char *buf, size_t len)
+{
+	const char *x = getenv("XDG_CACHE_HOME"), *h = getenv("HOME");
+	int w;
+
+	if (x && x[0] == '/')
+		w = snprintf(buf, len, "%s/trustmap", x);
+	else if (h && *h)
+		w = snprintf(buf, len, "%s/.cache/trustmap", h);
+	else
+		return TM_ENOTFOUND;
+	return w > 0 && (size_t)w < len ? 0 : TM_ELIMIT;
+}

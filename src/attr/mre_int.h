@@ -1,0 +1,101 @@
+/*
+ * mre_int.h - what the files of the multi-regex engine share (mre.c: life
+ * cycle and scan; mre_lit.c: reading required literals out of a pattern;
+ * mre_pf.c: the portable prefilter built on them; mre_hs.c: Hyperscan and
+ * its on-disk cache).  Not for callers of mre.h, except tests.
+ *
+ * The portable prefilter: a pattern is split into its top-level branches;
+ * a branch may match only if its anchored prefix ("^SSH-2.0-") is at the
+ * start of the subject and each of its required literal runs (text that
+ * every match must contain, like "OpenSSH_") occurs somewhere.  Each branch
+ * is keyed by its most selective piece (the anchored prefix when longest,
+ * else the longest run), found for all branches at once by a 3-byte hash
+ * over the subject or by hashing the subject's first bytes; the rest of the
+ * branch is verified only when its key is there.  Patterns with a branch of
+ * neither kind (say "^(\d+)$") are tried on every subject.
+ */
+#ifndef TM_MRE_INT_H
+#define TM_MRE_INT_H
+
+#include "mre.h"
+
+#include <stdint.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <hs.h>
+#include <pcre2.h>
+
+#define LIT_MAX 32	/* bytes kept of a literal run (a prefix of a required run is required) */
+#define LIT_RUNS 6	/* required runs kept per branch: the longest ones */
+#define LIT_BRANCHES 8	/* top-level alternatives followed; more make the pattern unfiltered */
+
+struct lit_run {
+	uint8_t len; /* 0: none */
+	uint8_t b[LIT_MAX];
+};
+
+struct lit_branch {
+	struct lit_run anch;		/* literal prefix right after ^ or \A (len 0: not anchored) */
+	struct lit_run run[LIT_RUNS];	/* other required runs, longest first */
+	int nrun;
+};
+
+struct lit_info {
+	int always;	/* 1: no sound filter (odd syntax, too many branches, an empty branch) */
+	int icase;	/* literals compare ASCII case-insensitively */
+	int nbr;
+	struct lit_branch br[LIT_BRANCHES];
+};
+
+/* Reads the required literals of (pat, len) compiled with flags (MRE_*); never fails. */
+void mre_lit_extract(const char *pat, size_t len, unsigned flags, struct lit_info *li);
+
+struct mre_pat {
+	pcre2_code *code;
+	char *src;	/* the pattern, NUL-terminated copy (Hyperscan wants C strings) */
+	size_t len;
+	unsigned flags; /* MRE_* */
+	unsigned id;	/* the caller's */
+	uint32_t ncap;	/* capture groups + 1 */
+	uint8_t hs;	/* 1: Hyperscan's database holds it */
+};
+
+struct mre_pf;
+
+struct mre {
+	struct mre_pat *pat;
+	size_t n, cap;
+	int compiled;
+	uint32_t maxcap;	/* largest ncap */
+	pcre2_general_context *gctx;
+	pcre2_match_context *mctx;
+	hs_database_t *db;	/* NULL when Hyperscan takes nothing */
+	size_t nhs;
+	struct mre_pf *pf;	/* patterns Hyperscan did not take; NULL if none */
+};
+
+struct mre_scratch {
+	hs_scratch_t *hs;
+	pcre2_match_data *md;
+	uint32_t mdcap;		/* ovector pairs in md */
+	uint32_t *cand;		/* candidate pattern indices of the current scan */
+	size_t ncand, candcap;
+	uint32_t *pstamp;	/* per pattern: gen when last made a candidate */
+	uint32_t *lstamp;	/* per prefilter literal: gen when last found */
+	size_t npstamp, nlstamp;
+	uint32_t gen;
+	size_t limit_hits;
+};
+
+/* mre_pf.c: builds the portable prefilter of every pattern with hs == 0. */
+int mre_pf_build(struct mre *m);
+void mre_pf_free(struct mre_pf *pf);
+size_t mre_pf_literals(const struct mre_pf *pf);	/* distinct key literals (scratch sizing) */
+size_t mre_pf_always(const struct mre_pf *pf);
+/* Appends to s->cand each pattern whose prefilter lets (p, n) through; stamps s->pstamp. */
+void mre_pf_scan(const struct mre_pf *pf, struct mre_scratch *s, const uint8_t *p, size_t n);
+
+/* mre_hs.c: builds m->db (or loads it from cache_dir) and sets pat[].hs; 0 or TM_E*. */
+int mre_hs_build(struct mre *m, const char *cache_dir, char *eb, size_t el);
+
+#endif

@@ -1,0 +1,460 @@
+/*
+ * mre_pf.c - the portable prefilter of the multi-regex engine (mre_int.h
+ * explains the idea): an index from each branch's key (its anchored prefix
+ * or its longest required run) to the branches, built once at compile, and
+ * a scan that finds every key present in a subject in one pass and verifies
+ * the rest of each branch whose key is there.  ASCII case folding for
+ * caseless patterns, as PCRE2 does without UTF.
+ */
+#include "mre_int.h"
+#include "../core/err.h"
+#include "../core/mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NONE UINT32_MAX
+#define GRAMS 4096	/* buckets of the 3-byte index */
+#define ABUCKETS 1024	/* buckets of the anchored-prefix index */
+
+struct pf_run {
+	uint32_t off; /* bytes in pool */
+	uint8_t len;
+};
+
+struct pf_br {
+	uint32_t pat;	     /* pattern index */
+	uint32_t anch;	     /* run of the anchored prefix, NONE if unanchored */
+	uint32_t more, nmore; /* runs to verify (brrun[more..more+nmore)), key excluded */
+	uint8_t icase;
+};
+
+struct pf_lit {
+	uint32_t run;	     /* the key text */
+	uint32_t own, nown;  /* branches keyed by it: owners[own..own+nown) */
+	uint8_t icase;
+};
+
+struct mre_pf {
+	uint8_t *pool;
+	size_t npool, cpool;
+	struct pf_run *runs;
+	size_t nruns, cruns;
+	struct pf_br *br;
+	size_t nbr, cbr;
+	uint32_t *brrun;
+	size_t nbrrun, cbrrun;
+	struct pf_lit *lits;
+	size_t nlits;
+	uint32_t *owners;
+	uint32_t gram_head[GRAMS + 1]; /* CSR: lits of length >= 3 by folded first 3 bytes */
+	uint32_t *gram_lits;
+	uint64_t gram_bits[GRAMS / 64];
+	uint32_t *shorts;	       /* lits shorter than 3 bytes */
+	size_t nshorts;
+	uint32_t anch_head[ABUCKETS + 1]; /* CSR: branches keyed by their anchored prefix */
+	uint32_t *anch_br;
+	uint32_t anch_lens;	       /* bit L-1 set: some such prefix is L bytes long */
+	uint32_t *always;	       /* patterns tried on every subject */
+	size_t nalways, calways;
+};
+
+/* A key while building: sorted, then grouped into pf_lit. */
+struct key {
+	uint8_t len, icase;
+	uint8_t b[LIT_MAX];
+	uint32_t br;
+};
+
+static inline uint8_t fold(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+static inline uint32_t gram(const uint8_t *p)
+{
+	uint32_t v = (uint32_t)fold(p[0]) << 16 | (uint32_t)fold(p[1]) << 8 | fold(p[2]);
+	return (v * 2654435761u) >> 20;
+}
+
+static inline uint32_t ahash_step(uint32_t h, uint8_t c)
+{
+	return (h ^ fold(c)) * 16777619u;
+}
+
+static inline uint32_t abucket(uint32_t h)
+{
+	return (h ^ h >> 13) & (ABUCKETS - 1);
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t el)
+{
+	size_t nc;
+	void *np;
+
+	if (need <= *cap)
+		return 0;
+	nc = *cap ? *cap * 2 : 64;
+	while (nc < need)
+		nc *= 2;
+	np = mem_realloc(*p, nc * el);
+	if (!np)
+		return TM_ENOMEM;
+	*p = np;
+	*cap = nc;
+	return 0;
+}
+
+static uint32_t add_run(struct mre_pf *pf, const struct lit_run *r)
+{
+	if (grow((void **)&pf->pool, &pf->cpool, pf->npool + r->len, 1) ||
+	    grow((void **)&pf->runs, &pf->cruns, pf->nruns + 1, sizeof(*pf->runs)))
+		return NONE;
+	memcpy(pf->pool + pf->npool, r->b, r->len);
+	pf->runs[pf->nruns].off = (uint32_t)pf->npool;
+	pf->runs[pf->nruns].len = r->len;
+	pf->npool += r->len;
+	return (uint32_t)pf->nruns++;
+}
+
+static int add_more(struct mre_pf *pf, struct pf_br *b, const struct lit_run *r)
+{
+	uint32_t k = add_run(pf, r);
+
+	if (k == NONE || grow((void **)&pf->brrun, &pf->cbrrun, pf->nbrrun + 1, sizeof(uint32_t)))
+		return TM_ENOMEM;
+	pf->brrun[pf->nbrrun++] = k;
+	b->nmore++;
+	return 0;
+}
+
+/* One branch of pattern pat; a key goes to *keys (or the branch is anchor-keyed). */
+static int add_branch(struct mre_pf *pf, uint32_t pat, int icase, const struct lit_branch *lb,
+		      struct key *key)
+{
+	struct pf_br *b;
+	int by_anchor = lb->nrun == 0 || lb->anch.len >= lb->run[0].len;
+	int k;
+
+	if (grow((void **)&pf->br, &pf->cbr, pf->nbr + 1, sizeof(*pf->br)))
+		return TM_ENOMEM;
+	b = &pf->br[pf->nbr];
+	memset(b, 0, sizeof(*b));
+	b->pat = pat;
+	b->icase = (uint8_t)icase;
+	b->anch = lb->anch.len ? add_run(pf, &lb->anch) : NONE;
+	if (lb->anch.len && b->anch == NONE)
+		return TM_ENOMEM;
+	b->more = (uint32_t)pf->nbrrun;
+	for (k = by_anchor ? 0 : 1; k < lb->nrun; k++)
+		if (add_more(pf, b, &lb->run[k]))
+			return TM_ENOMEM;
+	key->br = (uint32_t)pf->nbr;
+	key->icase = (uint8_t)icase;
+	key->len = by_anchor ? 0 : lb->run[0].len;
+	memcpy(key->b, lb->run[0].b, key->len);
+	pf->nbr++;
+	return 0;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	const struct key *x = a, *y = b;
+
+	if (x->len != y->len)
+		return x->len - y->len;
+	if (x->icase != y->icase)
+		return x->icase - y->icase;
+	return memcmp(x->b, y->b, x->len);
+}
+
+/* Groups sorted keys (anchor-keyed ones, len 0, first) into literals with owners. */
+static int build_lits(struct mre_pf *pf, struct key *keys, size_t nk)
+{
+	size_t i, j;
+	struct lit_run r;
+
+	pf->lits = mem_calloc(nk + 1, sizeof(*pf->lits));
+	pf->owners = mem_calloc(nk + 1, sizeof(uint32_t));
+	if (!pf->lits || !pf->owners)
+		return TM_ENOMEM;
+	for (i = 0; i < nk && keys[i].len == 0; i++)
+		;
+	for (; i < nk; i = j) {
+		struct pf_lit *l = &pf->lits[pf->nlits++];
+		r.len = keys[i].len;
+		memcpy(r.b, keys[i].b, r.len);
+		if ((l->run = add_run(pf, &r)) == NONE)
+			return TM_ENOMEM;
+		l->icase = keys[i].icase;
+		l->own = (uint32_t)i;
+		for (j = i; j < nk && !key_cmp(&keys[i], &keys[j]); j++)
+			pf->owners[j] = keys[j].br;
+		l->nown = (uint32_t)(j - i);
+	}
+	return 0;
+}
+
+/* The 3-byte index, the short literals and the anchored-prefix index, as CSR arrays. */
+static int build_index(struct mre_pf *pf)
+{
+	uint32_t fill[ABUCKETS > GRAMS ? ABUCKETS : GRAMS];
+	size_t i;
+
+	pf->gram_lits = mem_calloc(pf->nlits + 1, sizeof(uint32_t));
+	pf->shorts = mem_calloc(pf->nlits + 1, sizeof(uint32_t));
+	pf->anch_br = mem_calloc(pf->nbr + 1, sizeof(uint32_t));
+	if (!pf->gram_lits || !pf->shorts || !pf->anch_br)
+		return TM_ENOMEM;
+	for (i = 0; i < pf->nlits; i++) {
+		const struct pf_run *r = &pf->runs[pf->lits[i].run];
+		if (r->len < 3)
+			pf->shorts[pf->nshorts++] = (uint32_t)i;
+		else
+			pf->gram_head[gram(pf->pool + r->off) + 1]++;
+	}
+	for (i = 0; i < GRAMS; i++)
+		pf->gram_head[i + 1] += pf->gram_head[i];
+	memcpy(fill, pf->gram_head, GRAMS * sizeof(uint32_t));
+	for (i = 0; i < pf->nlits; i++) {
+		const struct pf_run *r = &pf->runs[pf->lits[i].run];
+		if (r->len >= 3) {
+			uint32_t g = gram(pf->pool + r->off);
+			pf->gram_lits[fill[g]++] = (uint32_t)i;
+			pf->gram_bits[g >> 6] |= 1ull << (g & 63);
+		}
+	}
+	return 0;
+}
+
+static uint32_t anch_bucket(const struct mre_pf *pf, uint32_t run)
+{
+	const struct pf_run *r = &pf->runs[run];
+	uint32_t h = 2166136261u;
+
+	for (unsigned k = 0; k < r->len; k++)
+		h = ahash_step(h, pf->pool[r->off + k]);
+	return abucket(h);
+}
+
+static int build_anchors(struct mre_pf *pf, const struct key *keys, size_t nk)
+{
+	uint32_t fill[ABUCKETS];
+	size_t i;
+
+	for (i = 0; i < nk && keys[i].len == 0; i++) {
+		uint32_t a = pf->br[keys[i].br].anch;
+		pf->anch_head[anch_bucket(pf, a) + 1]++;
+		pf->anch_lens |= 1u << (pf->runs[a].len - 1);
+	}
+	for (i = 0; i < ABUCKETS; i++)
+		pf->anch_head[i + 1] += pf->anch_head[i];
+	memcpy(fill, pf->anch_head, sizeof(fill));
+	for (i = 0; i < nk && keys[i].len == 0; i++)
+		pf->anch_br[fill[anch_bucket(pf, pf->br[keys[i].br].anch)]++] = keys[i].br;
+	return 0;
+}
+
+static int add_always(struct mre_pf *pf, uint32_t pat)
+{
+	if (grow((void **)&pf->always, &pf->calways, pf->nalways + 1, sizeof(uint32_t)))
+		return TM_ENOMEM;
+	pf->always[pf->nalways++] = pat;
+	return 0;
+}
+
+/* Extracts the literals of every pattern Hyperscan did not take, into pf and keys. */
+static int collect(struct mre *m, struct mre_pf *pf, struct key **keys, size_t *nk)
+{
+	struct lit_info *li = mem_alloc(sizeof(*li));
+	size_t ck = 0, i;
+	int k, rc = TM_ENOMEM;
+
+	if (!li)
+		return TM_ENOMEM;
+	for (i = 0; i < m->n; i++) {
+		if (m->pat[i].hs)
+			continue;
+		mre_lit_extract(m->pat[i].src, m->pat[i].len, m->pat[i].flags, li);
+		if (li->always) {
+			if (add_always(pf, (uint32_t)i))
+				goto out;
+			continue;
+		}
+		if (grow((void **)keys, &ck, *nk + (size_t)li->nbr, sizeof(**keys)))
+			goto out;
+		for (k = 0; k < li->nbr; k++)
+			if (add_branch(pf, (uint32_t)i, li->icase, &li->br[k], &(*keys)[(*nk)++]))
+				goto out;
+	}
+	rc = 0;
+out:
+	mem_free(li);
+	return rc;
+}
+
+int mre_pf_build(struct mre *m)
+{
+	struct mre_pf *pf = mem_calloc(1, sizeof(*pf));
+	struct key *keys = NULL;
+	size_t nk = 0;
+	int rc = TM_ENOMEM;
+
+	if (!pf)
+		return TM_ENOMEM;
+	if ((rc = collect(m, pf, &keys, &nk)))
+		goto out;
+	if (nk)
+		qsort(keys, nk, sizeof(*keys), key_cmp);
+	if ((rc = build_lits(pf, keys, nk)) || (rc = build_index(pf)) ||
+	    (rc = build_anchors(pf, keys, nk)))
+		goto out;
+	m->pf = pf;
+	pf = NULL;
+out:
+	mem_free(keys);
+	mre_pf_free(pf);
+	return rc;
+}
+
+void mre_pf_free(struct mre_pf *pf)
+{
+	if (!pf)
+		return;
+	mem_free(pf->pool);
+	mem_free(pf->runs);
+	mem_free(pf->br);
+	mem_free(pf->brrun);
+	mem_free(pf->lits);
+	mem_free(pf->owners);
+	mem_free(pf->gram_lits);
+	mem_free(pf->shorts);
+	mem_free(pf->anch_br);
+	mem_free(pf->always);
+	mem_free(pf);
+}
+
+size_t mre_pf_literals(const struct mre_pf *pf)
+{
+	return pf ? pf->nlits : 0;
+}
+
+size_t mre_pf_always(const struct mre_pf *pf)
+{
+	return pf ? pf->nalways : 0;
+}
+
+/* (a, len) equals b, folded when icase. */
+static int same(const uint8_t *a, const uint8_t *b, size_t len, int icase)
+{
+	if (!icase)
+		return !memcmp(a, b, len);
+	for (size_t k = 0; k < len; k++)
+		if (fold(a[k]) != fold(b[k]))
+			return 0;
+	return 1;
+}
+
+static int contains(const uint8_t *h, size_t n, const uint8_t *nd, size_t m, int icase)
+{
+	if (m > n)
+		return 0;
+	if (!icase)
+		return memmem(h, n, nd, m) != NULL;
+	for (size_t i = 0; i + m <= n; i++)
+		if (fold(h[i]) == fold(nd[0]) && same(h + i, nd, m, 1))
+			return 1;
+	return 0;
+}
+
+/* Does branch b's anchored prefix and every other run hold in (p, n)? */
+static int verify(const struct mre_pf *pf, const struct pf_br *b, const uint8_t *p, size_t n)
+{
+	if (b->anch != NONE) {
+		const struct pf_run *r = &pf->runs[b->anch];
+		if (r->len > n || !same(p, pf->pool + r->off, r->len, b->icase))
+			return 0;
+	}
+	for (uint32_t k = 0; k < b->nmore; k++) {
+		const struct pf_run *r = &pf->runs[pf->brrun[b->more + k]];
+		if (!contains(p, n, pf->pool + r->off, r->len, b->icase))
+			return 0;
+	}
+	return 1;
+}
+
+static void take(const struct mre_pf *pf, struct mre_scratch *s, uint32_t br, const uint8_t *p,
+		 size_t n)
+{
+	const struct pf_br *b = &pf->br[br];
+
+	if (s->pstamp[b->pat] == s->gen || !verify(pf, b, p, n))
+		return;
+	s->pstamp[b->pat] = s->gen;
+	s->cand[s->ncand++] = b->pat;
+}
+
+static void lit_found(const struct mre_pf *pf, struct mre_scratch *s, uint32_t l, const uint8_t *p,
+		      size_t n)
+{
+	const struct pf_lit *lit = &pf->lits[l];
+
+	s->lstamp[l] = s->gen;
+	for (uint32_t k = 0; k < lit->nown; k++)
+		take(pf, s, pf->owners[lit->own + k], p, n);
+}
+
+static void scan_grams(const struct mre_pf *pf, struct mre_scratch *s, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i + 3 <= n; i++) {
+		uint32_t g = gram(p + i);
+		if (!(pf->gram_bits[g >> 6] >> (g & 63) & 1))
+			continue;
+		for (uint32_t k = pf->gram_head[g]; k < pf->gram_head[g + 1]; k++) {
+			uint32_t l = pf->gram_lits[k];
+			const struct pf_run *r = &pf->runs[pf->lits[l].run];
+			if (s->lstamp[l] != s->gen && r->len <= n - i &&
+			    same(p + i, pf->pool + r->off, r->len, pf->lits[l].icase))
+				lit_found(pf, s, l, p, n);
+		}
+	}
+}
+
+static void scan_anchors(const struct mre_pf *pf, struct mre_scratch *s, const uint8_t *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t len = 1; len <= n && len <= LIT_MAX; len++) {
+		h = ahash_step(h, p[len - 1]);
+		if (!(pf->anch_lens >> (len - 1) & 1))
+			continue;
+		uint32_t bk = abucket(h);
+		for (uint32_t k = pf->anch_head[bk]; k < pf->anch_head[bk + 1]; k++) {
+			uint32_t br = pf->anch_br[k];
+			if (pf->runs[pf->br[br].anch].len == len)
+				take(pf, s, br, p, n);
+		}
+	}
+}
+
+void mre_pf_scan(const struct mre_pf *pf, struct mre_scratch *s, const uint8_t *p, size_t n)
+{
+	size_t k;
+
+	scan_grams(pf, s, p, n);
+	for (k = 0; k < pf->nshorts; k++) {
+		uint32_t l = pf->shorts[k];
+		const struct pf_run *r = &pf->runs[pf->lits[l].run];
+		if (s->lstamp[l] != s->gen &&
+		    contains(p, n, pf->pool + r->off, r->len, pf->lits[l].icase))
+			lit_found(pf, s, l, p, n);
+	}
+	scan_anchors(pf, s, p, n);
+	for (k = 0; k < pf->nalways; k++) {
+		uint32_t pat = pf->always[k];
+		if (s->pstamp[pat] != s->gen) {
+			s->pstamp[pat] = s->gen;
+			s->cand[s->ncand++] = pat;
+		}
+	}
+}
