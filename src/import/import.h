@@ -51,9 +51,11 @@ struct imp_stats {
  * st->skipped (st->first_error keeps the first message) and the import goes
  * on; without it the first bad record stops the import with TM_EPROTO and eb
  * says "file:line:column: message".  Records delivered before an error stay
- * delivered.  Damage that leaves no way to go on (XML that is not well formed,
- * an unterminated CSV quote at the end of the file) stops the import in both
- * modes.  Returns 0, a negative TM_E* code, or the sink's nonzero code.
+ * delivered.  Damage that leaves no way to go on (XML that is not well formed
+ * or cut short, a CSV quote still open at the end of the file) ends the
+ * import in both modes: with skip_bad it is counted as one skipped record and
+ * the reader returns 0, without it TM_EPROTO.  Returns 0, a negative TM_E*
+ * code, or the sink's nonzero code.
  */
 int imp_jsonl(const char *path, const struct imp_sink *k, int skip_bad, struct imp_stats *st,
 	      char *eb, size_t el);

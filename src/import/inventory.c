@@ -1,0 +1,368 @@
+/*
+ * inventory.c - an operator's inventory as CSV (RFC 4180; the separator may
+ * also be ';' or a tab, guessed from the header).  The header row names the
+ * columns, in any order and any case; asset_id is required.  Each row gives
+ * the asset's declared vendor, model and role (OBS_INVENTORY_*), its MAC
+ * (OBS_MAC) and, once per distinct site id, the site with its coordinates.
+ * docs/import.md lists the columns and their aliases.
+ */
+#include "csv.h"
+#include "imp_int.h"
+
+#include "../core/arena.h"
+#include "../core/err.h"
+#include "../core/mem.h"
+#include "../core/str.h"
+
+#include <string.h>
+#include <sys/random.h>
+
+enum col {
+	C_ASSET, C_SITE, C_SITE_NAME, C_LAT, C_LON, C_OPERATOR, C_REGION, C_VENDOR, C_MODEL,
+	C_ROLE, C_ADDR, C_MAC, C_SERIAL, C_SCOPE, C_COUNT
+};
+
+/* Column names and aliases, matched case-insensitively. */
+static const struct {
+	enum col c;
+	const char *name;
+} colnames[] = {
+	{C_ASSET, "asset_id"},	   {C_SITE, "site_id"},	     {C_SITE, "site"},
+	{C_SITE_NAME, "site_name"}, {C_LAT, "latitude"},	     {C_LAT, "lat"},
+	{C_LON, "longitude"},	   {C_LON, "lon"},	     {C_LON, "lng"},
+	{C_OPERATOR, "operator"},  {C_REGION, "region"},     {C_VENDOR, "vendor"},
+	{C_MODEL, "model"},	   {C_ROLE, "role"},	     {C_ADDR, "address"},
+	{C_ADDR, "ip"},		   {C_ADDR, "ip_address"},   {C_MAC, "mac"},
+	{C_MAC, "mac_address"},	   {C_SERIAL, "serial"},     {C_SCOPE, "scope"},
+};
+
+#define SITES_MAX 1000000
+
+struct inv {
+	struct imp_run *r;
+	int header_done;
+	int nf;		     /* fields in the header */
+	int idx[C_COUNT];    /* field index of each column, -1 when absent */
+	int rc;		     /* first hard error */
+	/* distinct site ids seen: open addressing over strings in an arena */
+	struct arena *names;
+	const char **set;
+	size_t cap, used;
+	uint64_t seed;
+};
+
+/* The trimmed text of column c in rec ("" when the column is absent). */
+static const char *get(const struct inv *v, const struct csv_rec *rec, enum col c, size_t *n)
+{
+	const char *p;
+
+	if (v->idx[c] < 0) {
+		*n = 0;
+		return "";
+	}
+	p = rec->f[v->idx[c]];
+	*n = rec->n[v->idx[c]];
+	str_trim(&p, n);
+	return p;
+}
+
+static unsigned long colno(const struct inv *v, const struct csv_rec *rec, enum col c)
+{
+	return v->idx[c] >= 0 ? rec->col[v->idx[c]] : 1;
+}
+
+static unsigned long lineof(const struct inv *v, const struct csv_rec *rec, enum col c)
+{
+	return v->idx[c] >= 0 ? rec->line[v->idx[c]] : rec->lineno;
+}
+
+static int header(struct inv *v, const struct csv_rec *rec)
+{
+	struct imp_run *r = v->r;
+
+	for (int c = 0; c < C_COUNT; c++)
+		v->idx[c] = -1;
+	if (rec->err)
+		return err_set(r->eb, r->el, TM_EPROTO, "%s:%lu:%lu: header: %s", r->file,
+			       rec->err_line, rec->err_col, rec->err);
+	for (int i = 0; i < rec->nf; i++) {
+		const char *p = rec->f[i];
+		size_t n = rec->n[i];
+
+		str_trim(&p, &n);
+		for (size_t k = 0; k < sizeof(colnames) / sizeof(colnames[0]); k++) {
+			if (!str_caseeq(p, n, colnames[k].name))
+				continue;
+			if (v->idx[colnames[k].c] >= 0)
+				return err_set(r->eb, r->el, TM_EPROTO,
+					       "%s:%lu:%lu: column \"%s\" given twice", r->file,
+					       rec->line[i], rec->col[i], colnames[k].name);
+			v->idx[colnames[k].c] = i;
+		}
+	}
+	if (v->idx[C_ASSET] < 0)
+		return err_set(r->eb, r->el, TM_EPROTO,
+			       "%s:%lu:1: missing required column \"asset_id\"", r->file,
+			       rec->lineno);
+	v->nf = rec->nf;
+	v->header_done = 1;
+	return 0;
+}
+
+static uint64_t hash(const struct inv *v, const char *s)
+{
+	uint64_t h = 14695981039346656037ULL ^ v->seed;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* 1 when id is new (and now remembered), 0 when seen, or a TM_E* code. */
+static int site_new(struct inv *v, const char *id)
+{
+	size_t i;
+
+	if (v->used * 2 >= v->cap) {
+		size_t ncap = v->cap ? v->cap * 2 : 1024;
+		const char **nset;
+
+		if (v->used >= SITES_MAX)
+			return TM_ELIMIT;
+		nset = mem_calloc(ncap, sizeof(*nset));
+		if (!nset)
+			return TM_ENOMEM;
+		for (size_t k = 0; k < v->cap; k++) {
+			if (!v->set[k])
+				continue;
+			for (i = hash(v, v->set[k]) & (ncap - 1); nset[i]; i = (i + 1) & (ncap - 1))
+				;
+			nset[i] = v->set[k];
+		}
+		mem_free(v->set);
+		v->set = nset;
+		v->cap = ncap;
+	}
+	for (i = hash(v, id) & (v->cap - 1); v->set[i]; i = (i + 1) & (v->cap - 1))
+		if (!strcmp(v->set[i], id))
+			return 0;
+	v->set[i] = arena_strdup(v->names, id);
+	if (!v->set[i])
+		return TM_ENOMEM;
+	v->used++;
+	return 1;
+}
+
+/* A text column into dst (of size cap); bad when longer. */
+static int text(struct inv *v, const struct csv_rec *rec, enum col c, const char *what, char *dst,
+		size_t cap)
+{
+	size_t n;
+	const char *p = get(v, rec, c, &n);
+
+	if (n >= cap)
+		return imp_bad(v->r, lineof(v, rec, c), colno(v, rec, c),
+			       "%s longer than %zu bytes", what, cap - 1);
+	str_copy(dst, cap, p, n);
+	return 0;
+}
+
+static int coord(struct inv *v, const struct csv_rec *rec, enum col c, double lim, double *out)
+{
+	const char *what = c == C_LAT ? "latitude" : "longitude";
+	size_t n;
+	const char *p = get(v, rec, c, &n);
+	char shown[40];
+
+	str_copy(shown, sizeof(shown), p, n);
+	if (!str_to_double(p, n, out))
+		return imp_bad(v->r, lineof(v, rec, c), colno(v, rec, c), "bad %s \"%s\"", what,
+			       shown);
+	if (*out < -lim || *out > lim)
+		return imp_bad(v->r, lineof(v, rec, c), colno(v, rec, c),
+			       "%s %s out of range [%g, %g]", what, shown, -lim, lim);
+	return 0;
+}
+
+/* Reads the site columns of rec into s; s->id is "" when the row names no site. */
+static int site_cols(struct inv *v, const struct csv_rec *rec, struct imp_site *s)
+{
+	size_t nlat, nlon;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	if ((rc = text(v, rec, C_SITE, "site_id", s->id, sizeof(s->id))) ||
+	    (rc = text(v, rec, C_SITE_NAME, "site_name", s->name, sizeof(s->name))) ||
+	    (rc = text(v, rec, C_OPERATOR, "operator", s->operator_, sizeof(s->operator_))) ||
+	    (rc = text(v, rec, C_REGION, "region", s->region, sizeof(s->region))))
+		return rc;
+	get(v, rec, C_LAT, &nlat);
+	get(v, rec, C_LON, &nlon);
+	if (!nlat != !nlon)
+		return imp_bad(v->r, rec->lineno, colno(v, rec, nlat ? C_LAT : C_LON),
+			       "%s given without %s", nlat ? "latitude" : "longitude",
+			       nlat ? "longitude" : "latitude");
+	if (!nlat)
+		return 0;
+	if ((rc = coord(v, rec, C_LAT, 90, &s->lat)) || (rc = coord(v, rec, C_LON, 180, &s->lon)))
+		return rc;
+	if (!s->id[0])
+		return imp_bad(v->r, rec->lineno, colno(v, rec, C_LAT),
+			       "coordinates given without a site_id");
+	s->has_coords = 1;
+	return 0;
+}
+
+/* Reads the asset columns of rec into the common part of o. */
+static int asset_cols(struct inv *v, const struct csv_rec *rec, const struct imp_site *s,
+		      struct obs *o)
+{
+	size_t n;
+	const char *p;
+	char shown[48];
+	int rc;
+
+	imp_obs_init(o, "inventory");
+	if ((rc = text(v, rec, C_ASSET, "asset_id", o->ref, sizeof(o->ref))) ||
+	    (rc = text(v, rec, C_SCOPE, "scope", o->scope, sizeof(o->scope))))
+		return rc;
+	if (!o->ref[0])
+		return imp_bad(v->r, lineof(v, rec, C_ASSET), colno(v, rec, C_ASSET),
+			       "empty asset_id");
+	str_set(o->site, sizeof(o->site), s->id);
+	p = get(v, rec, C_ADDR, &n);
+	str_copy(shown, sizeof(shown), p, n);
+	if (n && !imp_addr(p, n, o->addr))
+		return imp_bad(v->r, lineof(v, rec, C_ADDR), colno(v, rec, C_ADDR),
+			       "bad address \"%s\"", shown);
+	p = get(v, rec, C_MAC, &n);
+	str_copy(shown, sizeof(shown), p, n);
+	if (n && !imp_mac(p, n, o->mac))
+		return imp_bad(v->r, lineof(v, rec, C_MAC), colno(v, rec, C_MAC),
+			       "bad MAC address \"%s\"", shown);
+	return 0;
+}
+
+static int emit(struct inv *v, const struct csv_rec *rec, struct obs *o, enum obs_kind k,
+		const char *p, size_t n)
+{
+	if (!n)
+		return 0;
+	o->kind = k;
+	o->flags = 0;
+	obs_set_value(o, p, n);
+	return imp_emit(v->r, rec->lineno, o);
+}
+
+static int row(struct inv *v, const struct csv_rec *rec)
+{
+	struct imp_site s;
+	struct obs o;
+	size_t n;
+	const char *p;
+	int rc;
+
+	v->r->st->records++;
+	if (rec->err)
+		return imp_bad(v->r, rec->err_line, rec->err_col, "%s", rec->err);
+	if (rec->nf != v->nf)
+		return imp_bad(v->r, rec->lineno, 1, "%d fields where the header has %d", rec->nf,
+			       v->nf);
+	for (int i = 0; i < rec->nf; i++)
+		if (memchr(rec->f[i], 0, rec->n[i]))
+			return imp_bad(v->r, rec->line[i], rec->col[i],
+				       "binary data (NUL byte) in a field");
+	if ((rc = site_cols(v, rec, &s)) || (rc = asset_cols(v, rec, &s, &o)))
+		return rc;
+	if (s.id[0]) {
+		rc = site_new(v, s.id);
+		if (rc < 0)
+			return err_set(v->r->eb, v->r->el, rc, "%s:%lu: %s", v->r->file,
+				       rec->lineno,
+				       rc == TM_ELIMIT ? "more than 1000000 distinct sites"
+						       : "out of memory");
+		if (rc == 1 && (rc = imp_emit_site(v->r, rec->lineno, &s)) != 0)
+			return rc;
+	}
+	p = get(v, rec, C_VENDOR, &n);
+	if ((rc = emit(v, rec, &o, OBS_INVENTORY_VENDOR, p, n)) != 0)
+		return rc;
+	p = get(v, rec, C_MODEL, &n);
+	if ((rc = emit(v, rec, &o, OBS_INVENTORY_MODEL, p, n)) != 0)
+		return rc;
+	p = get(v, rec, C_ROLE, &n);
+	if ((rc = emit(v, rec, &o, OBS_INVENTORY_ROLE, p, n)) != 0)
+		return rc;
+	return emit(v, rec, &o, OBS_MAC, o.mac, strlen(o.mac));
+}
+
+static int each(void *ctx, const struct csv_rec *rec)
+{
+	struct inv *v = ctx;
+	int rc = v->header_done ? row(v, rec) : header(v, rec);
+
+	return rc == IMP_SKIP ? 0 : rc;
+}
+
+static int run(struct imp_run *r, struct imp_chunks *ch)
+{
+	struct inv v = {.r = r};
+	struct csv c;
+	const char *p;
+	size_t n;
+	int rc, first = 1;
+
+	csv_init(&c, IMP_LINE_MAX, each, &v);
+	v.names = arena_new(0);
+	if (!v.names) {
+		csv_fini(&c);
+		return err_set(r->eb, r->el, TM_ENOMEM, "%s: out of memory", r->file);
+	}
+	if (getrandom(&v.seed, sizeof(v.seed), GRND_NONBLOCK) != sizeof(v.seed))
+		v.seed = (uint64_t)(uintptr_t)&v;
+	while ((rc = imp_chunks_next(ch, &p, &n)) == 1) {
+		if (first)
+			c.sep = csv_guess_sep(p, n);
+		first = 0;
+		if ((rc = csv_feed(&c, p, n)) != 0)
+			break;
+	}
+	if (!rc)
+		rc = csv_end(&c);
+	if (!rc && !v.header_done)
+		rc = err_set(r->eb, r->el, TM_EPROTO, "%s:1:1: no header row", r->file);
+	if (rc && r->eb && r->el && !r->eb[0])
+		err_set(r->eb, r->el, rc, "%s:%lu: %s", r->file, c.line, tm_strerror(rc));
+	csv_fini(&c);
+	mem_free(v.set);
+	arena_free(v.names);
+	return rc;
+}
+
+int imp_inventory_csv(const char *path, const struct imp_sink *k, int skip_bad,
+		      struct imp_stats *st, char *eb, size_t el)
+{
+	struct imp_run r;
+	struct imp_chunks ch;
+	int rc;
+
+	imp_run_init(&r, path, k, skip_bad, st, eb, el);
+	rc = imp_chunks_open(&ch, path, eb, el);
+	if (rc)
+		return rc;
+	rc = run(&r, &ch);
+	imp_chunks_close(&ch);
+	return rc;
+}
+
+int imp_inventory_csv_mem(const char *file, const char *data, size_t len,
+			  const struct imp_sink *k, int skip_bad, struct imp_stats *st, char *eb,
+			  size_t el)
+{
+	struct imp_run r;
+	struct imp_chunks ch;
+
+	imp_run_init(&r, file, k, skip_bad, st, eb, el);
+	imp_chunks_mem(&ch, data, len);
+	return run(&r, &ch);
+}

@@ -1,0 +1,357 @@
+/*
+ * masscan.c - masscan's results: -oL lists ("open tcp 22 192.0.2.1 1700000000",
+ * "banner tcp 22 192.0.2.1 1700000000 ssh SSH-2.0-..." with \xNN escapes),
+ * -oJ (one JSON object a line between "[" and "]", records separated by
+ * lines holding ",") and -oD (NDJSON with rec_type).  Each line is told apart
+ * by its first character, so the forms may even be mixed.  Port status lines
+ * say nothing about makers and yield no observation; banners are mapped to
+ * the kind their service name implies (docs/import.md has the table).
+ */
+#include "imp_int.h"
+
+#include "../core/err.h"
+#include "../core/mem.h"
+#include "../core/oid.h"
+#include "../core/str.h"
+
+#include <jansson.h>
+#include <string.h>
+
+struct ms {
+	struct imp_run *r;
+	unsigned long line;
+	struct buf val; /* unescaped banner */
+	struct buf der;	 /* decoded certificate */
+	struct buf subj; /* its subject */
+	struct buf iss;	 /* its issuer */
+};
+
+static int put(struct ms *m, struct obs *o, enum obs_kind k, const char *probe, const void *p,
+	       size_t n)
+{
+	o->kind = k;
+	str_set(o->probe, sizeof(o->probe), probe);
+	o->flags = 0;
+	obs_set_value(o, p, n);
+	return imp_emit(m->r, m->line, o);
+}
+
+/* An X509 banner: a base64 certificate. */
+static int x509(struct ms *m, struct obs *o, const char *p, size_t n)
+{
+	int rc;
+
+	buf_reset(&m->der);
+	buf_reset(&m->subj);
+	buf_reset(&m->iss);
+	if (imp_b64(&m->der, p, n) || !m->der.len)
+		return put(m, o, OBS_SERVICE_RESPONSE, "NULL", p, n);
+	rc = imp_x509_names((const uint8_t *)m->der.p, m->der.len, &m->subj, &m->iss);
+	if (rc == TM_ENOMEM)
+		return err_set(m->r->eb, m->r->el, rc, "%s:%lu: %s", m->r->file, m->line,
+			       tm_strerror(rc));
+	if (rc)
+		return put(m, o, OBS_SERVICE_RESPONSE, "NULL", p, n);
+	rc = put(m, o, OBS_TLS_SUBJECT, "", buf_str(&m->subj), m->subj.len);
+	return rc ? rc : put(m, o, OBS_TLS_ISSUER, "", buf_str(&m->iss), m->iss.len);
+}
+
+/* An SNMP banner: lines "sysDescr:..." and "sysObjectID:...". */
+static int snmp(struct ms *m, struct obs *o, const char *p, size_t n)
+{
+	const char *l;
+	size_t ln;
+	struct rd r;
+	int rc = 0, any = 0;
+
+	rd_init(&r, p, n);
+	while (!rc && rd_line(&r, &l, &ln, n, NULL)) {
+		uint32_t arcs[OID_MAX_ARCS];
+		char dotted[512];
+		int na;
+
+		if (str_has_prefix(l, ln, "sysDescr:")) {
+			rc = put(m, o, OBS_SNMP_SYSDESCR, "", l + 9, ln - 9);
+			any = 1;
+		} else if (str_has_prefix(l, ln, "sysObjectID:") &&
+			   (na = oid_parse(l + 12, ln - 12, arcs, OID_MAX_ARCS)) > 0 &&
+			   !oid_format(arcs, na, dotted, sizeof(dotted))) {
+			rc = put(m, o, OBS_SNMP_SYSOBJECTID, "", dotted, strlen(dotted));
+			any = 1;
+		}
+	}
+	return rc || any ? rc : put(m, o, OBS_SERVICE_RESPONSE, "NULL", p, n);
+}
+
+/* One banner of service name (name, nn) with raw bytes (p, n) in m->val. */
+static int banner(struct ms *m, struct obs *o, const char *name, size_t nn)
+{
+	const char *p = m->val.p ? m->val.p : "", *v;
+	size_t n = m->val.len, vn;
+	static const struct {
+		const char *name;
+		enum obs_kind k;
+	} plain[] = {
+		{"ssh", OBS_SSH_BANNER},     {"ftp", OBS_FTP_BANNER},
+		{"smtp", OBS_SMTP_BANNER},   {"telnet", OBS_TELNET_BANNER},
+		{"title", OBS_HTTP_TITLE},   {"http.server", OBS_HTTP_SERVER},
+	};
+
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		if (str_caseeq(name, nn, plain[i].name))
+			return put(m, o, plain[i].k, "", p, n);
+	if (str_caseeq(name, nn, "http")) {
+		if (imp_http_header(p, n, "Server", &v, &vn))
+			return put(m, o, OBS_HTTP_SERVER, "", v, vn);
+		return put(m, o, OBS_SERVICE_RESPONSE, "GetRequest", p, n);
+	}
+	if (str_caseeq(name, nn, "X509"))
+		return x509(m, o, p, n);
+	if (str_caseeq(name, nn, "X509CA"))
+		return 0; /* a CA certificate of the chain: says nothing of the device */
+	if (str_caseeq(name, nn, "snmp"))
+		return snmp(m, o, p, n);
+	return put(m, o, OBS_SERVICE_RESPONSE, "NULL", p, n);
+}
+
+/* Next space-separated token of (*p, *n). */
+static bool token(const char **p, size_t *n, const char **t, size_t *tn)
+{
+	const char *sp = memchr(*p, ' ', *n);
+
+	*t = *p;
+	*tn = sp ? (size_t)(sp - *p) : *n;
+	if (!*tn)
+		return false;
+	*p += sp ? *tn + 1 : *tn;
+	*n -= sp ? *tn + 1 : *tn;
+	return true;
+}
+
+/* Address, port, protocol and time common to both forms into o. */
+static int where(struct ms *m, struct obs *o, const char *ip, size_t ipn, int64_t port,
+		 const char *proto, size_t pn, const char *ts, size_t tsn)
+{
+	char shown[48];
+
+	imp_obs_init(o, "masscan");
+	str_copy(shown, sizeof(shown), ip, ipn);
+	if (!imp_addr(ip, ipn, o->addr))
+		return imp_bad(m->r, m->line, 1, "bad address \"%s\"", shown);
+	if (port < 0 || port > 65535)
+		return imp_bad(m->r, m->line, 1, "bad port");
+	o->port = (uint16_t)port;
+	if (!imp_proto(proto, pn, &o->proto))
+		o->proto = 0;
+	if (tsn && !imp_time(ts, tsn, &o->time))
+		return imp_bad(m->r, m->line, 1, "bad timestamp");
+	return 0;
+}
+
+/* -oL: "open tcp 22 ip ts" or "banner tcp 22 ip ts service text". */
+static int list_line(struct ms *m, const char *p, size_t n)
+{
+	const char *w[6];
+	size_t wn[6];
+	int64_t port;
+	struct obs o;
+	int nt = 0, rc;
+
+	while (nt < 6 && token(&p, &n, &w[nt], &wn[nt]))
+		nt++;
+	if (nt < 5 || !str_to_i64(w[2], wn[2], &port))
+		return imp_bad(m->r, m->line, 1, "not a masscan -oL line");
+	rc = where(m, &o, w[3], wn[3], port, w[1], wn[1], w[4], wn[4]);
+	if (rc)
+		return rc;
+	if (!str_caseeq(w[0], wn[0], "banner"))
+		return 0; /* open, closed: no observation */
+	if (nt < 6)
+		return imp_bad(m->r, m->line, 1, "banner line without a service name");
+	buf_reset(&m->val);
+	if ((rc = imp_unescape(&m->val, p, n)) != 0)
+		return err_set(m->r->eb, m->r->el, rc, "%s:%lu: %s", m->r->file, m->line,
+			       tm_strerror(rc));
+	return banner(m, &o, w[5], wn[5]);
+}
+
+/* Is every code point of the UTF-8 text (s, n) below U+0100? */
+static bool all_latin1(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x80)
+			continue;
+		if ((c != 0xc2 && c != 0xc3) || i + 1 >= n || ((unsigned char)s[i + 1] & 0xc0) != 0x80)
+			return false;
+		i++;
+	}
+	return true;
+}
+
+/*
+ * A JSON string as masscan meant it: it writes every byte outside printable
+ * ASCII as \u00NN, so code points below U+0100 stand for single bytes.  Text
+ * with higher code points (not masscan's) is kept as UTF-8.
+ */
+static int latin1(struct buf *b, const char *s, size_t n)
+{
+	int rc = 0;
+
+	if (!all_latin1(s, n))
+		return buf_add(b, s, n);
+	for (size_t i = 0; i < n && !rc; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x80)
+			c = (unsigned char)((c & 0x03) << 6 | ((unsigned char)s[++i] & 0x3f));
+		rc = buf_addc(b, (char)c);
+	}
+	return rc;
+}
+
+static const char *jstr(json_t *o, const char *key, size_t *n)
+{
+	json_t *v = json_object_get(o, key);
+
+	*n = json_is_string(v) ? json_string_length(v) : 0;
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+/* One port entry: {"port","proto","service":{"name","banner"}} or a status. */
+static int json_port(struct ms *m, json_t *root, json_t *pe, json_t *svc, const char *nkey)
+{
+	const char *ip, *ts, *proto, *name, *text;
+	size_t ipn, tsn, pn, nn, tn;
+	json_t *pv = json_object_get(pe, "port"), *tv = json_object_get(root, "timestamp");
+	char tbuf[24];
+	struct obs o;
+	int rc;
+
+	ip = jstr(root, "ip", &ipn);
+	proto = jstr(pe, "proto", &pn);
+	ts = jstr(root, "timestamp", &tsn);
+	if (json_is_integer(tv)) {
+		tsn = (size_t)snprintf(tbuf, sizeof(tbuf), "%lld", (long long)json_integer_value(tv));
+		ts = tbuf;
+	}
+	if (!json_is_integer(pv))
+		return imp_bad(m->r, m->line, 1, "record without a port");
+	rc = where(m, &o, ip, ipn, json_integer_value(pv), proto, pn, ts, tsn);
+	if (rc || !json_is_string(json_object_get(svc, "banner")))
+		return rc; /* a port status: no observation */
+	name = jstr(svc, nkey, &nn);
+	text = jstr(svc, "banner", &tn);
+	buf_reset(&m->val);
+	if ((rc = latin1(&m->val, text, tn)) != 0)
+		return err_set(m->r->eb, m->r->el, rc, "%s:%lu: %s", m->r->file, m->line,
+			       tm_strerror(rc));
+	return banner(m, &o, name, nn);
+}
+
+static int json_line(struct ms *m, const char *p, size_t n)
+{
+	json_error_t je;
+	json_t *root, *ports, *pe;
+	size_t i;
+	int rc = 0;
+
+	root = json_loadb(p, n, JSON_ALLOW_NUL, &je);
+	if (!root)
+		return imp_bad(m->r, m->line, je.column > 0 ? (unsigned long)je.column : 1,
+			       "invalid JSON: %s", je.text);
+	ports = json_object_get(root, "ports");
+	if (!json_is_object(root))
+		rc = imp_bad(m->r, m->line, 1, "a record must be a JSON object");
+	else if (json_is_array(ports))
+		json_array_foreach(ports, i, pe) {
+			if (rc)
+				break;
+			rc = json_port(m, root, pe, json_object_get(pe, "service"), "name");
+		}
+	else
+		rc = json_port(m, root, root, json_object_get(root, "data"), "service_name");
+	json_decref(root);
+	return rc;
+}
+
+static int one_line(struct ms *m, const char *p, size_t n)
+{
+	str_trim(&p, &n);
+	if (n && p[0] == ',')
+		p++, n--;
+	if (n && p[n - 1] == ',')
+		n--;
+	str_trim(&p, &n);
+	if (!n || p[0] == '#' || p[0] == '[' || p[0] == ']')
+		return 0;
+	m->r->st->records++;
+	return p[0] == '{' ? json_line(m, p, n) : list_line(m, p, n);
+}
+
+static int run(struct imp_run *r, struct imp_lines *l)
+{
+	struct ms m = {.r = r};
+	const char *p;
+	size_t n;
+	int rc;
+
+	json_set_alloc_funcs(mem_alloc, mem_free);
+	buf_init(&m.val, IMP_LINE_MAX);
+	buf_init(&m.der, IMP_LINE_MAX);
+	buf_init(&m.subj, IMP_LINE_MAX);
+	buf_init(&m.iss, IMP_LINE_MAX);
+	while ((rc = imp_lines_next(l, &p, &n)) == 1) {
+		m.line = l->lineno;
+		if (l->cut) {
+			r->st->records++;
+			rc = imp_bad(r, m.line, IMP_LINE_MAX + 1, "line longer than %d bytes",
+				     IMP_LINE_MAX);
+		} else if (l->binary) {
+			r->st->records++;
+			rc = imp_bad(r, m.line, (unsigned long)((const char *)memchr(p, 0, n) - p) + 1,
+				     "binary data (NUL byte) in a text line");
+		} else {
+			rc = one_line(&m, p, n);
+		}
+		if (rc != 0 && rc != IMP_SKIP)
+			break;
+	}
+	if (rc == IMP_SKIP)
+		rc = 0;
+	if (rc && r->eb && r->el && !r->eb[0])
+		err_set(r->eb, r->el, rc, "%s:%lu: %s", r->file, l->lineno, tm_strerror(rc));
+	buf_fini(&m.val);
+	buf_fini(&m.der);
+	buf_fini(&m.subj);
+	buf_fini(&m.iss);
+	return rc;
+}
+
+int imp_masscan(const char *path, const struct imp_sink *k, int skip_bad, struct imp_stats *st,
+		char *eb, size_t el)
+{
+	struct imp_run r;
+	struct imp_lines l;
+	int rc;
+
+	imp_run_init(&r, path, k, skip_bad, st, eb, el);
+	rc = imp_lines_open(&l, path, IMP_LINE_MAX, eb, el);
+	if (rc)
+		return rc;
+	rc = run(&r, &l);
+	imp_lines_close(&l);
+	return rc;
+}
+
+int imp_masscan_mem(const char *file, const char *data, size_t len, const struct imp_sink *k,
+		    int skip_bad, struct imp_stats *st, char *eb, size_t el)
+{
+	struct imp_run r;
+	struct imp_lines l;
+
+	imp_run_init(&r, file, k, skip_bad, st, eb, el);
+	imp_lines_mem(&l, data, len, IMP_LINE_MAX);
+	return run(&r, &l);
+}
