@@ -318,12 +318,26 @@ static int owner(const struct vreg *r, const struct item *x)
 	return x->ns == 'a' || x->ns == 'A' || x->ns == 'x' ? r->al[*v].vendor : *v;
 }
 
+/* A staged key as text for a message: the number of a pen, else the key's first SHOW bytes. */
+static const char *shown(const struct item *x, char *out, size_t n)
+{
+	const unsigned char *k = (const unsigned char *)x->key + 1;
+
+	if (x->ns == 'p')
+		snprintf(out, n, "%lu",
+			 (unsigned long)k[0] << 24 | (unsigned long)k[1] << 16 | (unsigned long)k[2] << 8 | k[3]);
+	else
+		str_copy(out, n, x->key + 1, x->klen - 1);
+	return out;
+}
+
 /* Marks repeats inside the record and refuses keys other vendors own. */
 static int check_items(struct ld *c, const char *id, char *eb, size_t el)
 {
 	static const char *what[128] = {['n'] = "name", ['a'] = "phrase", ['A'] = "oui-name",
 					['x'] = "phrase", ['c'] = "CPE vendor", ['p'] = "enterprise number"};
 	const struct vreg *r = c->r;
+	char num[SHOW + 1];
 
 	for (int i = 0; i < c->n; i++) {
 		struct item *x = &c->it[i];
@@ -343,8 +357,8 @@ static int check_items(struct ld *c, const char *id, char *eb, size_t el)
 			x->dup = true; /* the same not phrase under another vendor: harmless */
 			continue;
 		}
-		return err_set(eb, el, TM_EPROTO, "%s:%u: %s '%.*s' of vendor %s is already %s", c->file,
-			       x->line, what[(int)x->ns], SHOW, x->key + 1, id,
+		return err_set(eb, el, TM_EPROTO, "%s:%u: %s '%s' of vendor %s already belongs to %s",
+			       c->file, x->line, what[(int)x->ns], shown(x, num, sizeof(num)), id,
 			       o >= 0 ? r->v[o].v.id : "a 'not' phrase");
 	}
 	for (int i = 0; i < c->n; i++)
