@@ -16,19 +16,19 @@ static const struct {
 	uint8_t n;
 	uint32_t arcs[7];
 } names[] = {
-	{"ccitt", 1, {0}},
-	{"iso", 1, {1}},
-	{"joint-iso-ccitt", 1, {2}},
-	{"org", 2, {1, 3}},
-	{"dod", 3, {1, 3, 6}},
-	{"internet", 4, {1, 3, 6, 1}},
-	{"directory", 5, {1, 3, 6, 1, 1}},
-	{"mgmt", 5, {1, 3, 6, 1, 2}},
-	{"mib-2", 6, {1, 3, 6, 1, 2, 1}},
-	{"experimental", 5, {1, 3, 6, 1, 3}},
-	{"private", 5, {1, 3, 6, 1, 4}},
-	{"enterprises", 6, {1, 3, 6, 1, 4, 1}},
-	{"snmpV2", 5, {1, 3, 6, 1, 6}},
+    {"ccitt", 1, {0}},
+    {"iso", 1, {1}},
+    {"joint-iso-ccitt", 1, {2}},
+    {"org", 2, {1, 3}},
+    {"dod", 3, {1, 3, 6}},
+    {"internet", 4, {1, 3, 6, 1}},
+    {"directory", 5, {1, 3, 6, 1, 1}},
+    {"mgmt", 5, {1, 3, 6, 1, 2}},
+    {"mib-2", 6, {1, 3, 6, 1, 2, 1}},
+    {"experimental", 5, {1, 3, 6, 1, 3}},
+    {"private", 5, {1, 3, 6, 1, 4}},
+    {"enterprises", 6, {1, 3, 6, 1, 4, 1}},
+    {"snmpV2", 5, {1, 3, 6, 1, 6}},
 };
 
 static bool isdig(char c)

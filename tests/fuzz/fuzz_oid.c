@@ -1,4 +1,5 @@
-/* fuzz_oid.c - oid_parse on arbitrary bytes; whatever parses must format and re-parse to the same arcs. */
+/* fuzz_oid.c - oid_parse on arbitrary bytes; whatever parses must format and re-parse to the same
+ * arcs. */
 #include "core/oid.h"
 
 #include <stddef.h>
