@@ -1,5 +1,6 @@
 # lists.tm - vendor lists trustmap knows out of the box.  Users add their own
-# in the same format (trustmap --lists FILE); docs/vendors.md has the details.
+# in files of the same format (read by vreg_load_lists, which also accepts
+# vendor records for makers the registry lacks); docs/vendors.md has details.
 #
 #   list ID
 #       name     title shown in reports
