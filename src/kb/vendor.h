@@ -30,7 +30,7 @@ struct vreg;
 
 /* Loads the registry from dir/vendors.tm and dir/lists.tm.  errbuf names file:line. */
 int vreg_load(struct vreg **out, const char *dir, char *errbuf, size_t errlen);
-/* Loads one more list file (users' own lists); same format as lists.tm. */
+/* Loads one more list file (users' own lists); same format as lists.tm, and may define vendors too. */
 int vreg_load_lists(struct vreg *r, const char *path, char *errbuf, size_t errlen);
 void vreg_free(struct vreg *r);
 
@@ -56,7 +56,8 @@ int vreg_list_find(const struct vreg *r, const char *name);
 /*
  * Does vendor idx (or its family on day) belong to list?  role limits the
  * answer for members listed only for some roles (NULL or "" = any role
- * counts).  day < 0 means today.
+ * counts).  day < 0 means today.  Nothing is on a list before its date (or
+ * a member's own "from"); membership covers owned vendors, never owners.
  */
 bool vreg_in_list(const struct vreg *r, int list, int idx, const char *role, int64_t day);
 
