@@ -146,10 +146,14 @@ void vreg_free(struct vreg *r)
 const char *vreg_kind_name(enum vendor_kind k)
 {
 	switch (k) {
-	case VENDOR_EQUIPMENT: return "equipment";
-	case VENDOR_COMPONENT: return "component";
-	case VENDOR_SOFTWARE: return "software";
-	case VENDOR_SERVICE: return "service";
+	case VENDOR_EQUIPMENT:
+		return "equipment";
+	case VENDOR_COMPONENT:
+		return "component";
+	case VENDOR_SOFTWARE:
+		return "software";
+	case VENDOR_SERVICE:
+		return "service";
 	}
 	return "unknown";
 }
@@ -309,7 +313,8 @@ int vreg_list_match(const struct vreg *r, int list, int idx, const char *role, i
 		for (int i = 0; i < l->nm; i++) {
 			const struct vr_member *m = &l->m[i];
 
-			if (m->vendor == idx && m->from <= day && day < m->until && role_ok(m, role))
+			if (m->vendor == idx && m->from <= day && day < m->until &&
+			    role_ok(m, role))
 				return idx;
 		}
 		idx = vreg_parent(r, idx, day);

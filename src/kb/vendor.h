@@ -30,7 +30,8 @@ struct vreg;
 
 /* Loads the registry from dir/vendors.tm and dir/lists.tm.  errbuf names file:line. */
 int vreg_load(struct vreg **out, const char *dir, char *errbuf, size_t errlen);
-/* Loads one more list file (users' own lists); same format as lists.tm, and may define vendors too. */
+/* Loads one more list file (users' own lists); same format as lists.tm, and may define vendors too.
+ */
 int vreg_load_lists(struct vreg *r, const char *path, char *errbuf, size_t errlen);
 void vreg_free(struct vreg *r);
 
@@ -68,9 +69,10 @@ bool vreg_in_list(const struct vreg *r, int list, int idx, const char *role, int
 
 /* Which record types vreg_parse() accepts. */
 #define VREG_VENDORS 1u /* "vendor ID" records */
-#define VREG_LISTS 2u	/* "list ID" records */
+#define VREG_LISTS   2u /* "list ID" records */
 
-/* An empty registry, to be filled by vreg_parse(); free with vreg_free().  NULL when out of memory. */
+/* An empty registry, to be filled by vreg_parse(); free with vreg_free().  NULL when out of memory.
+ */
 struct vreg *vreg_new(void);
 /*
  * Parses (data, len), read from file (named in messages), into r.  allow is
@@ -84,7 +86,8 @@ int vreg_parse(struct vreg *r, const char *file, const char *data, size_t len, u
 	       char *eb, size_t el);
 /* "equipment", "component", "software", "service". */
 const char *vreg_kind_name(enum vendor_kind k);
-/* By CPE vendor part ("hikvision", "tp-link", "igor_sysoev"), exact, case-insensitive; -1 if none. */
+/* By CPE vendor part ("hikvision", "tp-link", "igor_sysoev"), exact, case-insensitive; -1 if none.
+ */
 int vreg_by_cpe(const struct vreg *r, const char *cpe_vendor, size_t n);
 /*
  * All vendors named in text, each once, in order of first appearance, by

@@ -1,27 +1,30 @@
 /*
  * vendor_int.h - the inside of the vendor registry, shared by vendor.c
- * (queries, families, lists), vendor_words.c (word matching of free text)
- * and vendor_load.c (the stanza loader).  Not for other modules: they use
+ * (queries, families, lists), vendor_words.c (word matching of free text),
+ * vendor_load.c and vendor_rec.c (the stanza loader).  Not for other modules: they use
  * vendor.h.  Every string lives in the registry's arena; the arrays grow
- * with mem_realloc up to the ceilings below.
+ * with mem_realloc up to the ceilings below.  The loader's own part (the
+ * end of this file) is shared by vendor_load.c and vendor_rec.c.
  */
 #ifndef TM_VENDOR_INT_H
 #define TM_VENDOR_INT_H
 
 #include "vendor.h"
+#include "stanza.h"
+#include "../core/buf.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#define VR_MAX_VENDORS 65536 /* ceiling on vendors in one registry */
-#define VR_MAX_ALIASES 1048576 /* ceiling on word phrases (alias, oui-name, not, name) */
-#define VR_MAX_LISTS 4096    /* ceiling on lists */
-#define VR_MAX_WORDS 16	     /* words in one phrase */
-#define VR_WORD_MAX 64	     /* bytes in one normalised word */
-#define VR_KEY_MAX 256	     /* bytes in one exact name (vreg_find) */
-#define VR_MAX_DEPTH 64	     /* deepest corporate family */
-#define VR_NO_DAY_LO INT64_MIN /* "since always" */
-#define VR_NO_DAY_HI INT64_MAX /* "still" */
+#define VR_MAX_VENDORS 65536	 /* ceiling on vendors in one registry */
+#define VR_MAX_ALIASES 1048576	 /* ceiling on word phrases (alias, oui-name, not, name) */
+#define VR_MAX_LISTS   4096	 /* ceiling on lists */
+#define VR_MAX_WORDS   16	 /* words in one phrase */
+#define VR_WORD_MAX    64	 /* bytes in one normalised word */
+#define VR_KEY_MAX     256	 /* bytes in one exact name (vreg_find) */
+#define VR_MAX_DEPTH   64	 /* deepest corporate family */
+#define VR_NO_DAY_LO   INT64_MIN /* "since always" */
+#define VR_NO_DAY_HI   INT64_MAX /* "still" */
 
 /* One dated ownership: the vendor belongs to parent on days [from, until). */
 struct vr_edge {
@@ -109,12 +112,65 @@ void vr_map_fini(struct vr_map *m);
 
 /* Text words: the next word of (t, n) at or after *pos: [*s, *e).  False at the end. */
 bool vr_next_word(const char *t, size_t n, size_t *pos, size_t *s, size_t *e);
-/* Normalises t[s..e) into out[VR_WORD_MAX]: lower case, apostrophes dropped.  Length, or -1 if too long. */
+/* Normalises t[s..e) into out[VR_WORD_MAX]: lower case, apostrophes dropped.  Length, or -1 if too
+ * long. */
 int vr_norm_word(const char *t, size_t s, size_t e, char *out);
 
 /* Grows an array of elements of size sz to hold want elements (capacity doubles). */
 int vr_grow(void **p, int *cap, int want, size_t sz, int ceiling);
 /* Today in days since 1970-01-01 when day < 0, else day. */
 int64_t vr_day(int64_t day);
+
+/* Loader */
+
+#define VR_MAX_ITEMS (2 * STANZA_MAX_FIELDS + 2) /* staged items of a record: at most two a field  \
+						  */
+#define VR_SHOW 60				 /* bytes of a value quoted in a message */
+
+/* One thing a vendor record stores, staged until the whole record is checked. */
+struct vr_item {
+	char ns; /* map namespace of key: 'n' 'a' 'A' 'x' (not: 'a' key, no vendor) 'c' 'p' 'P'
+		    (parent) */
+	const char *key; /* map key (arena), NULL for a parent */
+	size_t klen;
+	const char **w; /* a phrase's words (arena) */
+	int nw, nch;
+	const char *pid;     /* a parent's id */
+	int64_t from, until; /* a parent's days */
+	unsigned line;
+	bool dup; /* same key as an earlier item of this record: skipped */
+};
+
+/* The loader's state while one file is parsed. */
+struct vr_ld {
+	struct vreg *r;
+	unsigned allow;			 /* VREG_VENDORS | VREG_LISTS */
+	const char *file;		 /* for messages */
+	struct vr_item it[VR_MAX_ITEMS]; /* a vendor record's items, staged */
+	int n;
+	struct vr_member mem[STANZA_MAX_FIELDS]; /* a list record's members, staged */
+	struct buf b;				 /* the current field's decoded value */
+};
+
+/* The decoded value of field f, NUL-terminated in the arena (*out, *n). */
+int vr_value(struct vr_ld *c, const struct st_field *f, const char **out, size_t *n, char *eb,
+	     size_t el);
+/* Ids of vendors and lists: lower-case letters, digits and '-', at most 40. */
+bool vr_id_ok(const char *s, size_t n);
+/* A map key ns + (s, n), lower-cased when lower, NUL-terminated in the arena; NULL when out of
+ * memory. */
+const char *vr_mkkey(struct vreg *r, char ns, const char *s, size_t n, bool lower);
+/* Splits the next white-space separated token (*t, *tn) off (*s, *n); false at the end. */
+bool vr_token(const char **s, size_t *n, const char **t, size_t *tn);
+/*
+ * Parses "[from DAY] [until DAY]" (and "roles a,b" when roles is not NULL)
+ * into open-ended days; TM_EPROTO (no message) when malformed or from >= until.
+ */
+int vr_dates(const char *s, size_t n, int64_t *from, int64_t *until, const char **roles,
+	     size_t *rn);
+/* The vendor with id (s, n), or -1. */
+int vr_by_id(const struct vreg *r, const char *s, size_t n);
+/* Checks and stores one "vendor" record (vendor_rec.c). */
+int vr_vendor_rec(struct vr_ld *c, const struct st_rec *rec, char *eb, size_t el);
 
 #endif

@@ -100,10 +100,14 @@ static bool longer(const struct vr_alias *a, const struct vr_alias *b)
 static int kind_rank(enum vendor_kind k)
 {
 	switch (k) {
-	case VENDOR_EQUIPMENT: return 0;
-	case VENDOR_COMPONENT: return 1;
-	case VENDOR_SERVICE: return 2;
-	case VENDOR_SOFTWARE: return 3;
+	case VENDOR_EQUIPMENT:
+		return 0;
+	case VENDOR_COMPONENT:
+		return 1;
+	case VENDOR_SERVICE:
+		return 2;
+	case VENDOR_SOFTWARE:
+		return 3;
 	}
 	return 4;
 }
@@ -214,7 +218,8 @@ static bool keep_all(void *ctx, const struct vreg *r, const struct vr_alias *a)
 		seen |= x->out[i] == a->vendor;
 	if (seen)
 		return true;
-	if (x->n >= x->max) /* counting past max cannot tell repeats: stop at the first unseen one */
+	if (x->n >=
+	    x->max) /* counting past max cannot tell repeats: stop at the first unseen one */
 		return x->n++, false;
 	x->out[x->n++] = a->vendor;
 	return true;

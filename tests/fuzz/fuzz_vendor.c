@@ -46,7 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	vreg_parse(r, "fuzz", (const char *)data, size, VREG_VENDORS | VREG_LISTS, eb, sizeof(eb));
 	/* a second file on top of the first, as users' lists come after the shipped ones */
-	vreg_parse(r, "fuzz2", (const char *)data, size / 2, VREG_VENDORS | VREG_LISTS, eb, sizeof(eb));
+	vreg_parse(r, "fuzz2", (const char *)data, size / 2, VREG_VENDORS | VREG_LISTS, eb,
+		   sizeof(eb));
 	query(r, (const char *)data, size);
 	vreg_free(r);
 	return 0;

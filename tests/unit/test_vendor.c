@@ -54,21 +54,59 @@ static int find(const struct vreg *r, const char *s)
 /* Every id agreed with the other modules (the canonical list) is defined under that id. */
 static void test_ids(const struct vreg *r)
 {
-	static const char *ids[] = {
-		"huawei", "hisilicon", "honor", "zte", "h3c", "hikvision", "ezviz", "dahua", "lorex",
-		"hytera", "uniview", "tiandy", "fiberhome", "ruijie", "tp-link", "xiaomi", "inspur",
-		"lenovo", "tenda", "quectel", "fibocom", "mercusys", "cisco", "juniper", "nokia",
-		"alcatel-lucent", "ericsson", "samsung", "arista", "mikrotik", "ubiquiti", "fortinet",
-		"hpe", "aruba", "hp", "dell", "netgear", "d-link", "zyxel", "paloalto", "checkpoint",
-		"sophos", "sonicwall", "extreme", "ruckus", "cambium", "ciena", "adtran", "calix",
-		"axis", "hanwha", "bosch", "sony", "panasonic", "mobotix", "motorola-solutions",
-		"avigilon", "polycom", "avaya", "yealink", "grandstream", "synology", "qnap", "apple",
-		"microsoft", "vmware", "f5", "citrix", "moxa", "siemens", "schneider", "allied-telesis",
-		"supermicro", "ibm", "asus", "linksys", "draytek", "teltonika", "edgecore", "nec",
-		"fujitsu", "brother", "canon", "epson", "xerox", "lexmark", "ricoh", "kyocera", "intel",
-		"realtek", "broadcom", "qualcomm", "mediatek", "marvell", "espressif", "net-snmp",
-		"openssh", "dropbear", "linux", "busybox", "lighttpd", "nginx", "apache", "goahead",
-		"boa", "allegro"};
+	static const char *ids[] = {"huawei",	   "hisilicon",
+				    "honor",	   "zte",
+				    "h3c",	   "hikvision",
+				    "ezviz",	   "dahua",
+				    "lorex",	   "hytera",
+				    "uniview",	   "tiandy",
+				    "fiberhome",   "ruijie",
+				    "tp-link",	   "xiaomi",
+				    "inspur",	   "lenovo",
+				    "tenda",	   "quectel",
+				    "fibocom",	   "mercusys",
+				    "cisco",	   "juniper",
+				    "nokia",	   "alcatel-lucent",
+				    "ericsson",	   "samsung",
+				    "arista",	   "mikrotik",
+				    "ubiquiti",	   "fortinet",
+				    "hpe",	   "aruba",
+				    "hp",	   "dell",
+				    "netgear",	   "d-link",
+				    "zyxel",	   "paloalto",
+				    "checkpoint",  "sophos",
+				    "sonicwall",   "extreme",
+				    "ruckus",	   "cambium",
+				    "ciena",	   "adtran",
+				    "calix",	   "axis",
+				    "hanwha",	   "bosch",
+				    "sony",	   "panasonic",
+				    "mobotix",	   "motorola-solutions",
+				    "avigilon",	   "polycom",
+				    "avaya",	   "yealink",
+				    "grandstream", "synology",
+				    "qnap",	   "apple",
+				    "microsoft",   "vmware",
+				    "f5",	   "citrix",
+				    "moxa",	   "siemens",
+				    "schneider",   "allied-telesis",
+				    "supermicro",  "ibm",
+				    "asus",	   "linksys",
+				    "draytek",	   "teltonika",
+				    "edgecore",	   "nec",
+				    "fujitsu",	   "brother",
+				    "canon",	   "epson",
+				    "xerox",	   "lexmark",
+				    "ricoh",	   "kyocera",
+				    "intel",	   "realtek",
+				    "broadcom",	   "qualcomm",
+				    "mediatek",	   "marvell",
+				    "espressif",   "net-snmp",
+				    "openssh",	   "dropbear",
+				    "linux",	   "busybox",
+				    "lighttpd",	   "nginx",
+				    "apache",	   "goahead",
+				    "boa",	   "allegro"};
 	int missing = 0;
 
 	CHECK(vreg_count(r) >= 120);
@@ -100,59 +138,59 @@ static void test_ids(const struct vreg *r)
 static void test_oui_names(const struct vreg *r)
 {
 	static const char *t[][2] = {
-		{"HUAWEI TECHNOLOGIES CO.,LTD", "huawei"},
-		{"Huawei Device Co., Ltd.", "huawei"},
-		{"Huawei Technologies Co., Ltd.", "huawei"},
-		{"Honor Device Co., Ltd.", "honor"},
-		{"zte corporation", "zte"},
-		{"ZHONGXING TELECOM LTD.", "zte"},
-		{"SHANGHAI ZTE TECHNOLOGIES CO.,LTD", "zte"},
-		{"Hangzhou Hikvision Digital Technology Co.,Ltd.", "hikvision"},
-		{"Hangzhou Ezviz Software Co.,Ltd.", "ezviz"},
-		{"Zhejiang Dahua Technology Co., Ltd.", "dahua"},
-		{"Zhejiang Dahua Technologyco.,Ltd", "dahua"},
-		{"Lorex Technology Inc.", "lorex"},
-		{"Hytera Communications Corporation Limited", "hytera"},
-		{"Zhejiang Uniview Technologies Co.,Ltd.", "uniview"},
-		{"Tiandy Technologies CO.,LTD", "tiandy"},
-		{"Fiberhome Telecommunication Technologies Co.,LTD", "fiberhome"},
-		{"Ruijie Networks Co.,LTD", "ruijie"},
-		{"TP-LINK TECHNOLOGIES CO.,LTD.", "tp-link"},
-		{"MERCUSYS TECHNOLOGIES CO., LTD.", "mercusys"},
-		{"New H3C Technologies Co., Ltd", "h3c"},
-		{"Hangzhou H3C Technologies Co., Limited", "h3c"},
-		{"Xiaomi Communications Co Ltd", "xiaomi"},
-		{"Quectel Wireless Solutions Co.,Ltd.", "quectel"},
-		{"Huawei Symantec Technologies Co.,Ltd.", "huawei-symantec"},
-		{"Cisco Systems, Inc", "cisco"},
-		{"Cisco-Linksys, LLC", "linksys"},
-		{"Juniper Networks", "juniper"},
-		{"Nokia Solutions and Networks GmbH & Co. KG", "nokia"},
-		{"Nokia Siemens Networks GmbH & Co. KG.", "nokia"},
-		{"Alcatel-Lucent Enterprise", "ale"},
-		{"Alcatel-Lucent Shanghai Bell Co., Ltd", "alcatel-lucent"},
-		{"Routerboard.com", "mikrotik"},
-		{"Ubiquiti Networks Inc.", "ubiquiti"},
-		{"Aruba, a Hewlett Packard Enterprise Company", "aruba"},
-		{"Hewlett Packard Enterprise", "hpe"},
-		{"Hewlett Packard", "hp"},
-		{"ProCurve Networking by HP", "hpe"},
-		{"Motorola Mobility LLC, a Lenovo Company", "motorola-mobility"},
-		{"Motorola (Wuhan) Mobility Technologies Communication Co., Ltd.", "motorola-mobility"},
-		{"Motorola Solutions Inc.", "motorola-solutions"},
-		{"SAMSUNG TECHWIN CO.,LTD", "hanwha"},
-		{"Samsung Electronics Co.,Ltd", "samsung"},
-		{"Intel Corporate", "intel"},
-		{"Espressif Inc.", "espressif"},
-		{"Hon Hai Precision Ind. Co.,Ltd.", "foxconn"},
-		{"Fujitsu Siemens Computers", "fujitsu"},
-		{"Allied-telesisK.K.", "allied-telesis"},
-		{"Dell Inc.", "dell"},
-		{"Axis Communications AB", "axis"},
-		{"Check Point Software Technologies", "checkpoint"},
-		{"Brother industries, LTD.", "brother"},
-		{"China Mobile Group Device Co.,Ltd.", "china-mobile-device"},
-		{"China Mobile (Hangzhou) Information Technology Co., Ltd.", "china-mobile-device"},
+	    {"HUAWEI TECHNOLOGIES CO.,LTD", "huawei"},
+	    {"Huawei Device Co., Ltd.", "huawei"},
+	    {"Huawei Technologies Co., Ltd.", "huawei"},
+	    {"Honor Device Co., Ltd.", "honor"},
+	    {"zte corporation", "zte"},
+	    {"ZHONGXING TELECOM LTD.", "zte"},
+	    {"SHANGHAI ZTE TECHNOLOGIES CO.,LTD", "zte"},
+	    {"Hangzhou Hikvision Digital Technology Co.,Ltd.", "hikvision"},
+	    {"Hangzhou Ezviz Software Co.,Ltd.", "ezviz"},
+	    {"Zhejiang Dahua Technology Co., Ltd.", "dahua"},
+	    {"Zhejiang Dahua Technologyco.,Ltd", "dahua"},
+	    {"Lorex Technology Inc.", "lorex"},
+	    {"Hytera Communications Corporation Limited", "hytera"},
+	    {"Zhejiang Uniview Technologies Co.,Ltd.", "uniview"},
+	    {"Tiandy Technologies CO.,LTD", "tiandy"},
+	    {"Fiberhome Telecommunication Technologies Co.,LTD", "fiberhome"},
+	    {"Ruijie Networks Co.,LTD", "ruijie"},
+	    {"TP-LINK TECHNOLOGIES CO.,LTD.", "tp-link"},
+	    {"MERCUSYS TECHNOLOGIES CO., LTD.", "mercusys"},
+	    {"New H3C Technologies Co., Ltd", "h3c"},
+	    {"Hangzhou H3C Technologies Co., Limited", "h3c"},
+	    {"Xiaomi Communications Co Ltd", "xiaomi"},
+	    {"Quectel Wireless Solutions Co.,Ltd.", "quectel"},
+	    {"Huawei Symantec Technologies Co.,Ltd.", "huawei-symantec"},
+	    {"Cisco Systems, Inc", "cisco"},
+	    {"Cisco-Linksys, LLC", "linksys"},
+	    {"Juniper Networks", "juniper"},
+	    {"Nokia Solutions and Networks GmbH & Co. KG", "nokia"},
+	    {"Nokia Siemens Networks GmbH & Co. KG.", "nokia"},
+	    {"Alcatel-Lucent Enterprise", "ale"},
+	    {"Alcatel-Lucent Shanghai Bell Co., Ltd", "alcatel-lucent"},
+	    {"Routerboard.com", "mikrotik"},
+	    {"Ubiquiti Networks Inc.", "ubiquiti"},
+	    {"Aruba, a Hewlett Packard Enterprise Company", "aruba"},
+	    {"Hewlett Packard Enterprise", "hpe"},
+	    {"Hewlett Packard", "hp"},
+	    {"ProCurve Networking by HP", "hpe"},
+	    {"Motorola Mobility LLC, a Lenovo Company", "motorola-mobility"},
+	    {"Motorola (Wuhan) Mobility Technologies Communication Co., Ltd.", "motorola-mobility"},
+	    {"Motorola Solutions Inc.", "motorola-solutions"},
+	    {"SAMSUNG TECHWIN CO.,LTD", "hanwha"},
+	    {"Samsung Electronics Co.,Ltd", "samsung"},
+	    {"Intel Corporate", "intel"},
+	    {"Espressif Inc.", "espressif"},
+	    {"Hon Hai Precision Ind. Co.,Ltd.", "foxconn"},
+	    {"Fujitsu Siemens Computers", "fujitsu"},
+	    {"Allied-telesisK.K.", "allied-telesis"},
+	    {"Dell Inc.", "dell"},
+	    {"Axis Communications AB", "axis"},
+	    {"Check Point Software Technologies", "checkpoint"},
+	    {"Brother industries, LTD.", "brother"},
+	    {"China Mobile Group Device Co.,Ltd.", "china-mobile-device"},
+	    {"China Mobile (Hangzhou) Information Technology Co., Ltd.", "china-mobile-device"},
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -163,37 +201,37 @@ static void test_oui_names(const struct vreg *r)
 static void test_lookalikes(const struct vreg *r)
 {
 	static const char *t[] = {
-		"SHENZHEN HONOR ELECTRONIC CO.,LTD",
-		"Wuxi Zhongxing Optoelectronics Technology Co.,Ltd.",
-		"ZTEC Instruments, Inc.",
-		"Aztech Electronics Pte Ltd",
-		"ANHUI WANZTEN P&T CO., LTD",
-		"Shanghai Dahua Scale Factory",
-		"Juniper Systems",
-		"Dell'Orto S.P.A.",
-		"Italdata Ingegneria dell'Idea S.p.A.",
-		"Liaoning IK'SONYA Science and Technology Co., Ltd.",
-		"Ace Axis Limited",
-		"Axis Electronics",
-		"ExtremeSpeed Inc.",
-		"Extreme Engineering Solutions",
-		"Checkpoint Systems, Inc.",
-		"Arista Corp",
-		"HP Tuners LLC",
-		"Changsha keruijie lnformation Technology Co.,Ltd",
-		"Linksys Telecom Shenzhen CO., LTD",
-		"Brother, Brother & Sons ApS",
-		"Uwe Schneider GmbH",
-		"Lucent Trans Electronics Co., Ltd",
-		"Calixto Systems Pvt Ltd",
-		"Adtranz Sweden",
-		"SUSE Linux GmbH",
-		"Apache Micro Peripherals, Inc.",
-		"Allegro Networks, Inc.",
-		"Teltronics, Inc.",
-		"Shenzhen DOOGEE Hengtong Technology CO., LTD",
-		"Hangzhou BroadLink Technology Co.,Ltd",
-		"Stendahls.net AB",
+	    "SHENZHEN HONOR ELECTRONIC CO.,LTD",
+	    "Wuxi Zhongxing Optoelectronics Technology Co.,Ltd.",
+	    "ZTEC Instruments, Inc.",
+	    "Aztech Electronics Pte Ltd",
+	    "ANHUI WANZTEN P&T CO., LTD",
+	    "Shanghai Dahua Scale Factory",
+	    "Juniper Systems",
+	    "Dell'Orto S.P.A.",
+	    "Italdata Ingegneria dell'Idea S.p.A.",
+	    "Liaoning IK'SONYA Science and Technology Co., Ltd.",
+	    "Ace Axis Limited",
+	    "Axis Electronics",
+	    "ExtremeSpeed Inc.",
+	    "Extreme Engineering Solutions",
+	    "Checkpoint Systems, Inc.",
+	    "Arista Corp",
+	    "HP Tuners LLC",
+	    "Changsha keruijie lnformation Technology Co.,Ltd",
+	    "Linksys Telecom Shenzhen CO., LTD",
+	    "Brother, Brother & Sons ApS",
+	    "Uwe Schneider GmbH",
+	    "Lucent Trans Electronics Co., Ltd",
+	    "Calixto Systems Pvt Ltd",
+	    "Adtranz Sweden",
+	    "SUSE Linux GmbH",
+	    "Apache Micro Peripherals, Inc.",
+	    "Allegro Networks, Inc.",
+	    "Teltronics, Inc.",
+	    "Shenzhen DOOGEE Hengtong Technology CO., LTD",
+	    "Hangzhou BroadLink Technology Co.,Ltd",
+	    "Stendahls.net AB",
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -209,21 +247,22 @@ static void test_lookalikes(const struct vreg *r)
 static void test_banners(const struct vreg *r)
 {
 	static const char *t[][2] = {
-		{"SSH-2.0-HUAWEI-1.5", "huawei"},
-		{"Server: Hikvision-Webs", "hikvision"},
-		{"Huawei Versatile Routing Platform Software VRP (R) software, Version 5.170", "huawei"},
-		{"ZXHN F660 V6.0.10P2T6 Linux 2.6.36", "zte"}, /* a device maker beats the kernel */
-		{"MikroTik RouterOS 6.48.6", "mikrotik"},
-		{"Allegro-Software-RomPager/4.07 UPnP/1.0", "allegro"},
-		{"GoAhead-Webs", "goahead"},
-		{"Linux 4.4 Net-SNMP 5.7.3", "net-snmp"},
-		{"C=CN, O=Huawei, OU=Wireless Network Product Line, CN=Huawei Root CA", "huawei"},
-		{"FortiGate-60F v7.0.12", "fortinet"},
-		{"Juniper Networks, Inc. ex2300-24t Ethernet Switch, kernel JUNOS 20.4R3", "juniper"},
-		{"Cisco IOS Software, C2960X Software", "cisco"},
-		{"H3C Comware Platform Software", "h3c"},
-		{"", "-"},
-		{"---- ,,, ''' ", "-"},
+	    {"SSH-2.0-HUAWEI-1.5", "huawei"},
+	    {"Server: Hikvision-Webs", "hikvision"},
+	    {"Huawei Versatile Routing Platform Software VRP (R) software, Version 5.170",
+	     "huawei"},
+	    {"ZXHN F660 V6.0.10P2T6 Linux 2.6.36", "zte"}, /* a device maker beats the kernel */
+	    {"MikroTik RouterOS 6.48.6", "mikrotik"},
+	    {"Allegro-Software-RomPager/4.07 UPnP/1.0", "allegro"},
+	    {"GoAhead-Webs", "goahead"},
+	    {"Linux 4.4 Net-SNMP 5.7.3", "net-snmp"},
+	    {"C=CN, O=Huawei, OU=Wireless Network Product Line, CN=Huawei Root CA", "huawei"},
+	    {"FortiGate-60F v7.0.12", "fortinet"},
+	    {"Juniper Networks, Inc. ex2300-24t Ethernet Switch, kernel JUNOS 20.4R3", "juniper"},
+	    {"Cisco IOS Software, C2960X Software", "cisco"},
+	    {"H3C Comware Platform Software", "h3c"},
+	    {"", "-"},
+	    {"---- ,,, ''' ", "-"},
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -262,13 +301,27 @@ static void test_exact(const struct vreg *r)
 	static const struct {
 		uint32_t pen;
 		const char *id;
-	} p[] = {{2011, "huawei"},	  {3902, "zte"},	   {9, "cisco"},
-		 {25506, "h3c"},	  {39165, "hikvision"},    {37496, "dahua"},
-		 {40297, "hytera"},	  {14988, "mikrotik"},	   {41112, "ubiquiti"},
-		 {12356, "fortinet"},	  {30065, "arista"},	   {8072, "net-snmp"},
-		 {311, "microsoft"},	  {2636, "juniper"},	   {6527, "alcatel-lucent"},
-		 {34774, "huawei-symantec"}, {14823, "aruba"},	   {11, "hp"},
-		 {29279, "-"},		  {0, "-"},		   {4294967295u, "-"}};
+	} p[] = {{2011, "huawei"},
+		 {3902, "zte"},
+		 {9, "cisco"},
+		 {25506, "h3c"},
+		 {39165, "hikvision"},
+		 {37496, "dahua"},
+		 {40297, "hytera"},
+		 {14988, "mikrotik"},
+		 {41112, "ubiquiti"},
+		 {12356, "fortinet"},
+		 {30065, "arista"},
+		 {8072, "net-snmp"},
+		 {311, "microsoft"},
+		 {2636, "juniper"},
+		 {6527, "alcatel-lucent"},
+		 {34774, "huawei-symantec"},
+		 {14823, "aruba"},
+		 {11, "hp"},
+		 {29279, "-"},
+		 {0, "-"},
+		 {4294967295u, "-"}};
 
 	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++)
 		CHECK_STR(vid(r, vreg_by_pen(r, p[i].pen)), p[i].id);
@@ -313,7 +366,8 @@ static void test_family(const struct vreg *r)
 	CHECK_INT(vreg_family(r, find(r, "ruckus"), day("2021-01-01")), find(r, "commscope"));
 	CHECK_INT(vreg_family(r, find(r, "vmware"), day("2022-06-01")), find(r, "vmware"));
 	CHECK_INT(vreg_family(r, find(r, "vmware"), day("2024-06-01")), find(r, "broadcom"));
-	CHECK_INT(vreg_family(r, find(r, "motorola-mobility"), day("2013-01-01")), find(r, "google"));
+	CHECK_INT(vreg_family(r, find(r, "motorola-mobility"), day("2013-01-01")),
+		  find(r, "google"));
 }
 
 static void test_lists(const struct vreg *r)
@@ -324,7 +378,8 @@ static void test_lists(const struct vreg *r)
 	CHECK_INT(vreg_list_count(r), 2);
 	CHECK(fcc >= 0);
 	CHECK_STR(vreg_list_name(r, fcc), "fcc-covered");
-	CHECK_STR(vreg_list_title(r, fcc), "FCC Covered List (communications equipment and services)");
+	CHECK_STR(vreg_list_title(r, fcc),
+		  "FCC Covered List (communications equipment and services)");
 	CHECK(strstr(vreg_list_source(r, fcc), "47 CFR 1.50002") != NULL);
 	CHECK_INT(vreg_list_date(r, fcc), day("2021-03-12"));
 	CHECK_INT(vreg_list_find(r, "FCC-Covered"), fcc);
@@ -352,11 +407,13 @@ static void test_lists(const struct vreg *r)
 	CHECK(!vreg_in_list(r, fcc, find(r, "hytera"), "router", now));
 	CHECK(vreg_in_list(r, fcc, find(r, "sepura"), "radio", d2023)); /* a Hytera subsidiary */
 	/* families move with time: Honor left Huawei, Lorex left Dahua */
-	CHECK(vreg_in_list(r, fcc, find(r, "honor"), NULL, day("2020-11-16")) == false); /* before the list */
+	CHECK(vreg_in_list(r, fcc, find(r, "honor"), NULL, day("2020-11-16")) ==
+	      false); /* before the list */
 	CHECK(!vreg_in_list(r, fcc, find(r, "honor"), NULL, day("2022-01-01")));
 	CHECK(vreg_in_list(r, fcc, find(r, "lorex"), "camera", day("2022-01-01")));
 	CHECK(!vreg_in_list(r, fcc, find(r, "lorex"), "camera", day("2024-01-01")));
-	/* the list says nothing about days before it took effect; later members from their own date */
+	/* the list says nothing about days before it took effect; later members from their own date
+	 */
 	CHECK(!vreg_in_list(r, fcc, find(r, "huawei"), NULL, day("2021-03-11")));
 	CHECK(vreg_in_list(r, fcc, find(r, "huawei"), NULL, day("2021-03-12")));
 	CHECK(!vreg_in_list(r, fcc, find(r, "kaspersky"), NULL, day("2022-03-24")));
@@ -401,7 +458,8 @@ static void expect_err(const char *text, const char *msg)
 
 static void test_errors(void)
 {
-	expect_err("vendor a\n name A\n parent nosuch\n", "t.tm:3: unknown parent 'nosuch' of vendor a");
+	expect_err("vendor a\n name A\n parent nosuch\n",
+		   "t.tm:3: unknown parent 'nosuch' of vendor a");
 	expect_err("vendor a\n name A\n parent b\n\nvendor b\n name B\n parent a\n",
 		   "t.tm:3: parent 'b' of vendor a makes a cycle");
 	expect_err("vendor a\n name A\n parent a\n", "t.tm:3: vendor 'a' is its own parent");
@@ -410,15 +468,20 @@ static void test_errors(void)
 		   "vendor c\n name C\n parent a\n",
 		   "t.tm:3: parent 'b' of vendor a makes a cycle");
 	expect_err("vendor a\n name A\n\nvendor a\n name A2\n", "t.tm:4: duplicate vendor id 'a'");
-	expect_err("vendor a\n name A\n\nvendor b\n name B\n parent a from 2021-02-30\n",
-		   "t.tm:6: expected 'parent ID [from YYYY-MM-DD] [until YYYY-MM-DD]', from before until");
-	expect_err("vendor a\n name A\n\nvendor b\n name B\n parent a from 2021-01-01 until 2020-01-01\n",
-		   "t.tm:6: expected 'parent ID [from YYYY-MM-DD] [until YYYY-MM-DD]', from before until");
-	expect_err("vendor a\n name A\n\nvendor b\n name B\n parent a until 2020-01-01\n parent a from 2019-01-01\n",
+	expect_err(
+	    "vendor a\n name A\n\nvendor b\n name B\n parent a from 2021-02-30\n",
+	    "t.tm:6: expected 'parent ID [from YYYY-MM-DD] [until YYYY-MM-DD]', from before until");
+	expect_err(
+	    "vendor a\n name A\n\nvendor b\n name B\n parent a from 2021-01-01 until 2020-01-01\n",
+	    "t.tm:6: expected 'parent ID [from YYYY-MM-DD] [until YYYY-MM-DD]', from before until");
+	expect_err("vendor a\n name A\n\nvendor b\n name B\n parent a until 2020-01-01\n parent a "
+		   "from 2019-01-01\n",
 		   "t.tm:7: parent overlaps line 6");
-	expect_err("vendor A\n name A\n", "t.tm:1: vendor id 'A': lower-case letters, digits and '-', at most 40");
+	expect_err("vendor A\n name A\n",
+		   "t.tm:1: vendor id 'A': lower-case letters, digits and '-', at most 40");
 	expect_err("vendor a\n country C\n", "t.tm:2: country is an ISO 3166 two-letter code");
-	expect_err("vendor a\n name A\n colour red\n", "t.tm:3: unknown field 'colour' in vendor a");
+	expect_err("vendor a\n name A\n colour red\n",
+		   "t.tm:3: unknown field 'colour' in vendor a");
 	expect_err("vendor a\n alias A\n", "t.tm:1: vendor a has no name");
 	expect_err("vendor a\n name A\n kind hardware\n",
 		   "t.tm:3: kind is equipment, component, software or service");
@@ -428,15 +491,18 @@ static void test_errors(void)
 		   "t.tm:7: phrase 'acme corp' of vendor b already belongs to a");
 	expect_err("vendor a\n name A\n pen 9\n\nvendor b\n name B\n pen 9\n",
 		   "t.tm:7: enterprise number '9' of vendor b already belongs to a");
-	expect_err("vendor a\n name A\n pen 4294967296\n", "t.tm:3: pen needs a number up to 4294967295");
-	expect_err("vendor a\n name A\n alias Acme\n not Acme\n", "t.tm:4: 'acme' is both a name and a 'not' phrase");
+	expect_err("vendor a\n name A\n pen 4294967296\n",
+		   "t.tm:3: pen needs a number up to 4294967295");
+	expect_err("vendor a\n name A\n alias Acme\n not Acme\n",
+		   "t.tm:4: 'acme' is both a name and a 'not' phrase");
 	expect_err("vendor a\n name A\n alias ,,,\n", "t.tm:3: ',,,' has no letters or digits");
 	expect_err("vendor a\n name A\n alias \"Acme\n", "t.tm:3: bad quoted value");
 	expect_err("list l\n member nobody\n", "t.tm:2: unknown vendor 'nobody'");
 	expect_err("vendor a\n name A\n\nlist l\n member a roles cam,,nvr\n",
 		   "t.tm:5: roles are words of letters, digits and '-' joined by ','");
 	expect_err("vendor a\n name A\n\nlist l\n member a since 2020-01-01\n",
-		   "t.tm:5: expected 'member VENDOR [roles a,b] [from YYYY-MM-DD] [until YYYY-MM-DD]', from before until");
+		   "t.tm:5: expected 'member VENDOR [roles a,b] [from YYYY-MM-DD] [until "
+		   "YYYY-MM-DD]', from before until");
 	expect_err("vendor a\n name A\n\nlist l\n date 2020-13-01\n", "t.tm:5: date is YYYY-MM-DD");
 	expect_err("list l\n name L\n\nlist l\n name L2\n", "t.tm:4: duplicate list id 'l'");
 	expect_err("rule x\n kind y\n", "t.tm:1: a 'rule' record does not belong in this file");
@@ -445,7 +511,8 @@ static void test_errors(void)
 	char eb[TM_ERRLEN];
 	struct vreg *r = vreg_new();
 
-	CHECK_INT(vreg_parse(r, "v.tm", "vendor a\n name A\n", 17, VREG_LISTS, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_INT(vreg_parse(r, "v.tm", "vendor a\n name A\n", 17, VREG_LISTS, eb, sizeof(eb)),
+		  TM_EPROTO);
 	CHECK_STR(eb, "v.tm:1: a 'vendor' record does not belong in this file");
 	CHECK_INT(vreg_count(r), 0);
 	vreg_free(r);
@@ -492,7 +559,8 @@ static void test_partial(void)
 
 	/* ownership that swapped over time is no cycle: never both on one day */
 	r = vreg_new();
-	t = "vendor a\n name A\n parent b until 2000-01-01\n\nvendor b\n name B\n parent a from 2000-01-01\n";
+	t = "vendor a\n name A\n parent b until 2000-01-01\n\nvendor b\n name B\n parent a from "
+	    "2000-01-01\n";
 	CHECK_INT(vreg_parse(r, "2.tm", t, strlen(t), VREG_VENDORS, eb, sizeof(eb)), 0);
 	CHECK_INT(vreg_family(r, find(r, "a"), day("1999-01-01")), find(r, "b"));
 	CHECK_INT(vreg_family(r, find(r, "a"), day("2001-01-01")), find(r, "a"));
@@ -500,7 +568,8 @@ static void test_partial(void)
 	vreg_free(r);
 	/* a cycle that exists only from 2010, when both dated edges hold */
 	r = vreg_new();
-	t = "vendor a\n name A\n parent b from 2000-01-01\n\nvendor b\n name B\n parent a from 2010-01-01\n";
+	t = "vendor a\n name A\n parent b from 2000-01-01\n\nvendor b\n name B\n parent a from "
+	    "2010-01-01\n";
 	CHECK_INT(vreg_parse(r, "3.tm", t, strlen(t), VREG_VENDORS, eb, sizeof(eb)), TM_EPROTO);
 	CHECK(strstr(eb, "makes a cycle") != NULL);
 	CHECK(vreg_family(r, find(r, "a"), day("2015-01-01")) >= 0); /* no endless walk */
