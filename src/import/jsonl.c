@@ -26,17 +26,25 @@ struct jl {
 	struct buf val; /* decoded value_b64 */
 };
 
-/* 1-based column of "key" in the raw line (its first occurrence), 1 if not found. */
+/* 1-based column of the member "key": in the raw line (its first occurrence as a key), else 1. */
 static unsigned long key_col(const struct jl *j, const char *key)
 {
 	char pat[40];
 	int n = snprintf(pat, sizeof(pat), "\"%s\"", key);
-	const char *p;
+	const char *p = j->text, *end = j->text + j->tlen, *q;
 
-	if (n <= 0 || (size_t)n >= sizeof(pat) || j->tlen < (size_t)n)
+	if (n <= 0 || (size_t)n >= sizeof(pat))
 		return 1;
-	p = memmem(j->text, j->tlen, pat, (size_t)n);
-	return p ? (unsigned long)(p - j->text) + 1 : 1;
+	while ((q = memmem(p, (size_t)(end - p), pat, (size_t)n)) != NULL) {
+		const char *c = q + n;
+
+		while (c < end && (*c == ' ' || *c == '\t'))
+			c++;
+		if (c < end && *c == ':')
+			return (unsigned long)(q - j->text) + 1;
+		p = q + 1;
+	}
+	return 1;
 }
 
 #define BAD(j, key, ...) imp_bad((j)->r, (j)->line, key_col(j, key), __VA_ARGS__)

@@ -83,11 +83,35 @@ static int snmp(struct ms *m, struct obs *o, const char *p, size_t n)
 	return rc || any ? rc : put(m, o, OBS_SERVICE_RESPONSE, "NULL", p, n);
 }
 
+/*
+ * An HTTP response head: its Server header, else the whole head as nmap's
+ * GetRequest response; and the realm of a WWW-Authenticate header.
+ */
+static int http(struct ms *m, struct obs *o, const char *p, size_t n)
+{
+	const char *v, *r, *q;
+	size_t vn;
+	int rc;
+
+	if (imp_http_header(p, n, "Server", &v, &vn))
+		rc = put(m, o, OBS_HTTP_SERVER, "", v, vn);
+	else
+		rc = put(m, o, OBS_SERVICE_RESPONSE, "GetRequest", p, n);
+	if (rc || !imp_http_header(p, n, "WWW-Authenticate", &v, &vn))
+		return rc;
+	r = str_casefind(v, vn, "realm=\"");
+	if (!r)
+		return 0;
+	r += 7;
+	q = memchr(r, '"', vn - (size_t)(r - v));
+	return q ? put(m, o, OBS_HTTP_REALM, "", r, (size_t)(q - r)) : 0;
+}
+
 /* One banner of service name (name, nn) with raw bytes (p, n) in m->val. */
 static int banner(struct ms *m, struct obs *o, const char *name, size_t nn)
 {
-	const char *p = m->val.p ? m->val.p : "", *v;
-	size_t n = m->val.len, vn;
+	const char *p = m->val.p ? m->val.p : "";
+	size_t n = m->val.len;
 	static const struct {
 		const char *name;
 		enum obs_kind k;
@@ -100,11 +124,8 @@ static int banner(struct ms *m, struct obs *o, const char *name, size_t nn)
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
 		if (str_caseeq(name, nn, plain[i].name))
 			return put(m, o, plain[i].k, "", p, n);
-	if (str_caseeq(name, nn, "http")) {
-		if (imp_http_header(p, n, "Server", &v, &vn))
-			return put(m, o, OBS_HTTP_SERVER, "", v, vn);
-		return put(m, o, OBS_SERVICE_RESPONSE, "GetRequest", p, n);
-	}
+	if (str_caseeq(name, nn, "http"))
+		return http(m, o, p, n);
 	if (str_caseeq(name, nn, "X509"))
 		return x509(m, o, p, n);
 	if (str_caseeq(name, nn, "X509CA"))
@@ -278,16 +299,20 @@ static int json_line(struct ms *m, const char *p, size_t n)
 
 static int one_line(struct ms *m, const char *p, size_t n)
 {
-	str_trim(&p, &n);
-	if (n && p[0] == ',')
-		p++, n--;
-	if (n && p[n - 1] == ',')
-		n--;
-	str_trim(&p, &n);
-	if (!n || p[0] == '#' || p[0] == '[' || p[0] == ']')
+	const char *t = p;
+	size_t tn = n;
+
+	str_trim(&t, &tn);
+	if (tn && t[0] == ',')
+		t++, tn--;
+	if (tn && t[tn - 1] == ',')
+		tn--;
+	str_trim(&t, &tn);
+	if (!tn || t[0] == '#' || t[0] == '[' || t[0] == ']')
 		return 0;
 	m->r->st->records++;
-	return p[0] == '{' ? json_line(m, p, n) : list_line(m, p, n);
+	/* a -oL banner keeps its trailing blanks: they are the device's */
+	return t[0] == '{' ? json_line(m, t, tn) : list_line(m, t, n - (size_t)(t - p));
 }
 
 static int run(struct imp_run *r, struct imp_lines *l)
