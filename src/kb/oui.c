@@ -1,6 +1,6 @@
 /*
  * oui.c - the OUI database of oui.h: three open-addressing hash tables (24-,
- * 28- and 36-bit prefixes, linear probing, Fibonacci hashing, load <= 1/2),
+ * 28- and 36-bit prefixes, linear probing, Fibonacci hashing, load <= 7/10),
  * an interning set so each organisation name is stored once in an arena,
  * the lookup, and oui_load which reads the files and dates the sources.
  * The parsers live in oui_parse.c.
@@ -108,12 +108,10 @@ static const struct ent *tab_find(const struct tab *t, uint64_t key)
 
 static int tab_grow(struct tab *t)
 {
-	size_t cap = t->cap ? t->cap * 2 : 1024;
+	size_t cap = !t->cap ? 1024 : t->cap < 65536 ? t->cap * 4 : t->cap * 2; /* fewer rehashes */
 	int shift = 64 - ilog2(cap);
 	struct ent *e;
 
-	if (cap / 2 > OUI_MAX_PREFIXES)
-		return TM_ELIMIT;
 	e = zalloc(cap * sizeof(*e));
 	if (!e)
 		return TM_ENOMEM;
@@ -141,6 +139,10 @@ static struct ent *tab_get(struct tab *t, uint64_t key, int *rc)
 
 	if (f)
 		return &t->e[f - t->e];
+	if (t->n >= OUI_MAX_PREFIXES) {
+		*rc = TM_ELIMIT;
+		return NULL;
+	}
 	if ((t->n + 1) * 10 > t->cap * 7 && (*rc = tab_grow(t)) < 0)
 		return NULL;
 	for (i = slot(key + 1, t->shift); t->e[i].k; i = (i + 1) & (t->cap - 1))
@@ -162,7 +164,7 @@ static uint32_t str_hash(const char *s, size_t n)
 /* Room for one more name in names[] and the set (load <= 7/10).  0, TM_ENOMEM or TM_ELIMIT. */
 static int intern_room(struct oui_db *db)
 {
-	size_t cap = db->icap ? db->icap * 2 : 1024;
+	size_t cap = !db->icap ? 1024 : db->icap < 65536 ? db->icap * 4 : db->icap * 2;
 	int shift = 64 - ilog2(cap);
 	struct istr *is;
 

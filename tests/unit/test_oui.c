@@ -443,6 +443,25 @@ static void test_stream(void)
 	buf_fini(&m);
 }
 
+/* oui_load with missing sources: skipped, and an error only when nothing at all loaded. */
+static void test_load_missing(void)
+{
+	struct oui_db *db = (struct oui_db *)1;
+	char eb[TM_ERRLEN];
+
+	CHECK_INT(oui_load(&db, "/nonexistent", "/nonexistent/manuf", eb, sizeof(eb)),
+		  TM_ENOTFOUND);
+	CHECK(db == NULL);
+	CHECK_STR(eb, "no OUI registrations in /nonexistent or /nonexistent/manuf");
+	CHECK_INT(oui_load(&db, NULL, NULL, eb, sizeof(eb)), 0);
+	CHECK_INT(oui_count(db), 0);
+	oui_free(db);
+	CHECK_INT(oui_load(&db, "/nonexistent", manuf_path(), eb, sizeof(eb)), 0);
+	CHECK_INT(oui_count(db), 52417);
+	CHECK_INT(oui_time(db, OUI_SRC_IEEE), 0);
+	oui_free(db);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -459,7 +478,7 @@ static void bench(void)
 	struct oui_hit h;
 	double t0, t1, t2;
 	uint64_t x = 88172645463325252ull;
-	unsigned long found = 0, n = 4000000;
+	unsigned long found = 0, n = 1000000;
 
 	t0 = now();
 	if (oui_load(&db, ieee_dir(), manuf_path(), eb, sizeof(eb)))
@@ -493,6 +512,7 @@ int main(void)
 	test_conflict();
 	test_nomem();
 	test_stream();
+	test_load_missing();
 	bench();
 	return check_done("test_oui");
 }

@@ -204,7 +204,7 @@ static void bench(void)
 	struct pen_db *db;
 	char eb[TM_ERRLEN];
 	double t0, t1, t2;
-	unsigned long found = 0, n = 10000000;
+	unsigned long found = 0, n = 2000000;
 	uint32_t x = 2463534242u;
 
 	t0 = now();
