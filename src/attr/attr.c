@@ -1,0 +1,409 @@
+/*
+ * attr.c - candidates for one observation from every knowledge source
+ * (attr.h).  The dispatch by kind is a table: which of OUI, enterprise
+ * numbers, nmap probes (and which probe), our rules, or a plain vendor-name
+ * search applies, and how strong a bare vendor name is in that field.
+ *
+ * nmap lines are judged by what the banner itself says: a match whose banner
+ * names the vendor it claims is fair evidence; one that infers the vendor from
+ * a bare shape (nmap 7.93 calls "SSH-2.0--" Huawei VRP, "Server: Webs"
+ * Hikvision) is weak, and weak evidence alone never claims a vendor.
+ */
+#include "attr.h"
+#include "../core/buf.h"
+#include "../core/mem.h"
+#include "../core/oid.h"
+#include "../core/str.h"
+#include "../kb/kb.h"
+#include "../kb/nmap.h"
+#include "../kb/oui.h"
+#include "../kb/pen.h"
+#include "../kb/rules.h"
+#include "../kb/vendor.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define NMAP_HITS 8
+
+struct attr_scratch {
+	struct nmap_scratch *ns;
+	struct buf synth; /* a response rebuilt around a single header */
+	struct nmap_hit hits[NMAP_HITS];
+};
+
+/* How each kind is asked. */
+enum via {
+	VIA_RULES = 1,		/* our rules */
+	VIA_NMAP_NULL = 2,	/* nmap NULL probe (greeting banners) */
+	VIA_NMAP_HTTP = 4,	/* nmap GetRequest on a rebuilt "Server:" response */
+	VIA_NMAP_RTSP = 8,	/* nmap RTSPRequest on a rebuilt "Server:" response */
+	VIA_NMAP_PROBE = 16,	/* nmap, probe named by the observation */
+	VIA_NAME = 32,		/* a vendor named anywhere in the text, when nothing else matched */
+};
+
+struct kind_info {
+	unsigned via;
+	enum ev_strength name_strength; /* strength of VIA_NAME */
+};
+
+static const struct kind_info kinds[OBS_KIND_COUNT] = {
+	[OBS_SNMP_SYSDESCR] = {VIA_RULES | VIA_NAME, EV_FAIR},
+	[OBS_SSH_BANNER] = {VIA_RULES | VIA_NMAP_NULL | VIA_NAME, EV_WEAK},
+	[OBS_TELNET_BANNER] = {VIA_RULES | VIA_NMAP_NULL | VIA_NAME, EV_WEAK},
+	[OBS_FTP_BANNER] = {VIA_RULES | VIA_NMAP_NULL | VIA_NAME, EV_WEAK},
+	[OBS_SMTP_BANNER] = {VIA_RULES | VIA_NMAP_NULL | VIA_NAME, EV_WEAK},
+	[OBS_HTTP_SERVER] = {VIA_RULES | VIA_NMAP_HTTP | VIA_NAME, EV_WEAK},
+	[OBS_HTTP_TITLE] = {VIA_RULES | VIA_NAME, EV_WEAK},
+	[OBS_HTTP_REALM] = {VIA_RULES | VIA_NAME, EV_WEAK},
+	[OBS_TLS_SUBJECT] = {VIA_RULES | VIA_NAME, EV_MEDIUM},
+	[OBS_TLS_ISSUER] = {VIA_RULES | VIA_NAME, EV_MEDIUM},
+	[OBS_LLDP_SYSDESC] = {VIA_RULES | VIA_NAME, EV_FAIR},
+	[OBS_LLDP_CHASSIS] = {VIA_RULES, EV_NONE},
+	[OBS_CDP_PLATFORM] = {VIA_RULES | VIA_NAME, EV_FAIR},
+	[OBS_DHCP_VENDOR_CLASS] = {VIA_RULES | VIA_NAME, EV_MEDIUM},
+	[OBS_SSDP_SERVER] = {VIA_RULES | VIA_NAME, EV_WEAK},
+	[OBS_UPNP_MANUFACTURER] = {VIA_RULES | VIA_NAME, EV_FAIR},
+	[OBS_UPNP_MODEL] = {VIA_RULES | VIA_NAME, EV_MEDIUM},
+	[OBS_RTSP_SERVER] = {VIA_RULES | VIA_NMAP_RTSP | VIA_NAME, EV_WEAK},
+	[OBS_INVENTORY_MODEL] = {VIA_RULES, EV_NONE},
+	[OBS_SERVICE_RESPONSE] = {VIA_RULES | VIA_NMAP_PROBE | VIA_NAME, EV_WEAK},
+	[OBS_HOSTNAME] = {VIA_NAME, EV_WEAK},
+};
+
+struct attr_scratch *attr_scratch_new(const struct kb *kb)
+{
+	struct attr_scratch *s = mem_calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	buf_init(&s->synth, OBS_VALUE_MAX + 256);
+	if (kb->nmap && !(s->ns = nmap_scratch_new(kb->nmap))) {
+		attr_scratch_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void attr_scratch_free(struct attr_scratch *s)
+{
+	if (!s)
+		return;
+	nmap_scratch_free(s->ns);
+	buf_fini(&s->synth);
+	mem_free(s);
+}
+
+static struct cand *new_cand(struct cand *out, int *n, int max, int obs_index)
+{
+	struct cand *c;
+
+	if (*n >= max)
+		return NULL;
+	c = &out[(*n)++];
+	memset(c, 0, sizeof(*c));
+	c->vendor = -1;
+	c->obs = obs_index;
+	return c;
+}
+
+static void set_strength(struct cand *c, enum ev_strength s)
+{
+	c->strength = s;
+	c->conf = cand_strength_conf(s);
+}
+
+/* MAC and LLDP chassis MACs: the OUI's registrant. */
+static void from_mac(const struct kb *kb, const struct obs *o, int idx, struct cand *out, int *n,
+		     int max, enum ev_strength strength)
+{
+	uint8_t mac[6];
+	struct oui_hit hit;
+	unsigned flags = 0;
+	struct cand *c;
+
+	if (!str_to_mac((const char *)o->value, o->len, mac))
+		return;
+	if (!kb->oui)
+		return;
+	if (oui_lookup(kb->oui, mac, &hit, &flags) == 1) {
+		if (!(c = new_cand(out, n, max, idx)))
+			return;
+		c->vendor = vreg_resolve(kb->vr, hit.org, strlen(hit.org));
+		str_set(c->vendor_raw, sizeof(c->vendor_raw), hit.org);
+		set_strength(c, strength);
+		snprintf(c->rule, sizeof(c->rule), "oui:%s:%s", hit.registry, hit.prefix);
+	} else if (flags & OUI_LOCAL) {
+		if (!(c = new_cand(out, n, max, idx)))
+			return;
+		str_set(c->rule, sizeof(c->rule), "mac:local");
+	}
+}
+
+/* sysObjectID: our per-model subtrees first (rules), else the enterprise number. */
+static void from_pen(const struct kb *kb, const struct obs *o, int idx, struct cand *out, int *n,
+		     int max)
+{
+	uint32_t arcs[OID_MAX_ARCS], pen;
+	int na = oid_parse((const char *)o->value, o->len, arcs, OID_MAX_ARCS);
+	const char *org = NULL;
+	struct cand *c;
+
+	if (na <= 0 || oid_pen(arcs, na, &pen))
+		return;
+	if (!(c = new_cand(out, n, max, idx)))
+		return;
+	c->vendor = vreg_by_pen(kb->vr, pen);
+	if (kb->pen)
+		org = pen_org(kb->pen, pen);
+	if (c->vendor < 0 && org)
+		c->vendor = vreg_resolve(kb->vr, org, strlen(org));
+	if (org)
+		str_set(c->vendor_raw, sizeof(c->vendor_raw), org);
+	set_strength(c, EV_STRONG);
+	snprintf(c->rule, sizeof(c->rule), "pen:%u", pen);
+}
+
+/* Vendor of an nmap hit: its CPE's vendor part, else a name in its product. */
+static int hit_vendor(const struct kb *kb, const struct nmap_hit *h, char *raw, size_t rawlen)
+{
+	for (int i = 0; i < h->ncpe; i++) {
+		const char *v = h->cpe[i];
+		const char *end;
+
+		/* cpe:/h:vendor:product... */
+		if (strncmp(v, "cpe:/", 5) || !v[5] || v[6] != ':')
+			continue;
+		v += 7;
+		end = strchr(v, ':');
+		size_t len = end ? (size_t)(end - v) : strlen(v);
+		int id = vreg_by_cpe(kb->vr, v, len);
+
+		if (id < 0)
+			id = vreg_find(kb->vr, v, len);
+		if (id >= 0) {
+			str_copy(raw, rawlen, v, len);
+			return id;
+		}
+	}
+	str_set(raw, rawlen, h->product);
+	return h->product[0] ? vreg_resolve(kb->vr, h->product, strlen(h->product)) : -1;
+}
+
+static void from_nmap(const struct kb *kb, struct attr_scratch *s, const char *probe,
+		      const uint8_t *p, size_t len, int synthetic, const struct obs *o, int idx,
+		      struct cand *out, int *n, int max)
+{
+	int nh = nmap_match(kb->nmap, s->ns, probe, p, len, s->hits, NMAP_HITS);
+	int said = -2; /* vendor the observation names itself; -2 not looked up yet */
+
+	for (int i = 0; i < nh; i++) {
+		const struct nmap_hit *h = &s->hits[i];
+		struct cand *c;
+		int v, named;
+
+		if (h->soft || (!h->product[0] && !h->ncpe))
+			continue;
+		if (!(c = new_cand(out, n, max, idx)))
+			return;
+		v = hit_vendor(kb, h, c->vendor_raw, sizeof(c->vendor_raw));
+		c->vendor = v;
+		str_set(c->product, sizeof(c->product), h->product);
+		str_set(c->version, sizeof(c->version), h->version);
+		str_set(c->os, sizeof(c->os), h->os);
+		str_set(c->role, sizeof(c->role), h->devtype);
+		c->synthetic = (uint8_t)synthetic;
+		/* does the banner itself name the vendor nmap claims? */
+		if (said == -2)
+			said = vreg_resolve(kb->vr, (const char *)o->value, o->len);
+		named = v >= 0 && said >= 0 &&
+			vreg_family(kb->vr, said, -1) == vreg_family(kb->vr, v, -1);
+		set_strength(c, named ? EV_FAIR : EV_WEAK);
+		snprintf(c->rule, sizeof(c->rule), "nmap:%s:%u", probe, h->line);
+	}
+}
+
+/* nmap_service: "product|version|extrainfo|devicetype|ostype|service" from nmap -sV. */
+static void from_nmap_service(const struct kb *kb, const struct obs *o, int idx, struct cand *out,
+			      int *n, int max)
+{
+	const char *f[6] = {0};
+	size_t fl[6] = {0};
+	const char *p = (const char *)o->value, *end = p + o->len;
+	struct cand *c;
+
+	for (int i = 0; i < 6 && p <= end; i++) {
+		const char *bar = memchr(p, '|', (size_t)(end - p));
+
+		f[i] = p;
+		fl[i] = bar ? (size_t)(bar - p) : (size_t)(end - p);
+		p += fl[i] + 1;
+		if (!bar)
+			break;
+	}
+	if (!f[0] || !fl[0])
+		return;
+	if (!(c = new_cand(out, n, max, idx)))
+		return;
+	c->vendor = vreg_resolve(kb->vr, f[0], fl[0]);
+	str_copy(c->vendor_raw, sizeof(c->vendor_raw), f[0], fl[0]);
+	str_copy(c->product, sizeof(c->product), f[0], fl[0]);
+	if (f[1])
+		str_copy(c->version, sizeof(c->version), f[1], fl[1]);
+	if (f[3])
+		str_copy(c->role, sizeof(c->role), f[3], fl[3]);
+	if (f[4])
+		str_copy(c->os, sizeof(c->os), f[4], fl[4]);
+	/* nmap's own verdict: we cannot see the banner it judged, so medium at most */
+	set_strength(c, c->vendor >= 0 ? EV_MEDIUM : EV_NONE);
+	str_set(c->rule, sizeof(c->rule), "nmap-xml:product");
+}
+
+/* cpe:/part:vendor:product:version */
+static void from_cpe(const struct kb *kb, const struct obs *o, int idx, struct cand *out, int *n,
+		     int max)
+{
+	const char *p = (const char *)o->value, *v, *e;
+	size_t len = o->len, vl;
+	struct cand *c;
+	char part;
+
+	if (len < 8 || strncmp(p, "cpe:/", 5) || p[6] != ':')
+		return;
+	part = p[5];
+	v = p + 7;
+	e = memchr(v, ':', len - 7);
+	vl = e ? (size_t)(e - v) : len - 7;
+	if (!(c = new_cand(out, n, max, idx)))
+		return;
+	c->vendor = vreg_by_cpe(kb->vr, v, vl);
+	if (c->vendor < 0)
+		c->vendor = vreg_find(kb->vr, v, vl);
+	str_copy(c->vendor_raw, sizeof(c->vendor_raw), v, vl);
+	if (e) {
+		const char *pe = memchr(e + 1, ':', (size_t)(p + len - e - 1));
+		size_t pl = pe ? (size_t)(pe - e - 1) : (size_t)(p + len - e - 1);
+
+		str_copy(c->product, sizeof(c->product), e + 1, pl);
+		if (pe)
+			str_copy(c->version, sizeof(c->version), pe + 1, (size_t)(p + len - pe - 1));
+	}
+	c->component = part == 'a';
+	set_strength(c, c->vendor < 0 ? EV_NONE : part == 'a' ? EV_WEAK : EV_MEDIUM);
+	snprintf(c->rule, sizeof(c->rule), "cpe:%c", part);
+}
+
+static void from_declared(const struct kb *kb, const struct obs *o, int idx, struct cand *out,
+			  int *n, int max)
+{
+	struct cand *c = new_cand(out, n, max, idx);
+
+	if (!c)
+		return;
+	if (o->kind == OBS_INVENTORY_ROLE) {
+		str_copy(c->role, sizeof(c->role), (const char *)o->value, o->len);
+		str_set(c->rule, sizeof(c->rule), "declared:role");
+		return; /* no vendor, strength none: only the role */
+	}
+	c->vendor = vreg_find(kb->vr, (const char *)o->value, o->len);
+	if (c->vendor < 0)
+		c->vendor = vreg_resolve(kb->vr, (const char *)o->value, o->len);
+	str_copy(c->vendor_raw, sizeof(c->vendor_raw), (const char *)o->value, o->len);
+	set_strength(c, c->vendor >= 0 ? EV_MEDIUM : EV_NONE);
+	str_set(c->rule, sizeof(c->rule), "declared:inventory");
+}
+
+/* Rebuilds a minimal response around one header so nmap's lines can judge it. */
+static const struct buf *synth(struct attr_scratch *s, const char *head, const struct obs *o)
+{
+	buf_reset(&s->synth);
+	if (buf_adds(&s->synth, head) || buf_add(&s->synth, o->value, o->len) ||
+	    buf_adds(&s->synth, "\r\n\r\n"))
+		return NULL;
+	return &s->synth;
+}
+
+/* A greeting banner as nmap's NULL probe would have read it (with its line end). */
+static const struct buf *greeting(struct attr_scratch *s, const struct obs *o)
+{
+	buf_reset(&s->synth);
+	if (buf_add(&s->synth, o->value, o->len))
+		return NULL;
+	if (o->len && o->value[o->len - 1] != '\n' && buf_adds(&s->synth, "\r\n"))
+		return NULL;
+	return &s->synth;
+}
+
+int attr_candidates(const struct kb *kb, struct attr_scratch *s, const struct obs *o,
+		    int idx, struct cand *out, int max)
+{
+	const struct kind_info *k;
+	const struct buf *b;
+	int n = 0, before;
+
+	if ((unsigned)o->kind >= OBS_KIND_COUNT || !o->value)
+		return 0;
+	switch (o->kind) {
+	case OBS_MAC:
+		from_mac(kb, o, idx, out, &n, max, EV_MEDIUM);
+		return n;
+	case OBS_SNMP_SYSOBJECTID:
+		if (kb->rules)
+			n = rules_match(kb->rules, o, out, max);
+		for (int i = 0; i < n; i++)
+			out[i].obs = idx;
+		if (!n)
+			from_pen(kb, o, idx, out, &n, max);
+		return n;
+	case OBS_NMAP_SERVICE:
+		from_nmap_service(kb, o, idx, out, &n, max);
+		return n;
+	case OBS_CPE:
+		from_cpe(kb, o, idx, out, &n, max);
+		return n;
+	case OBS_INVENTORY_VENDOR:
+	case OBS_INVENTORY_ROLE:
+		from_declared(kb, o, idx, out, &n, max);
+		return n;
+	case OBS_LLDP_CHASSIS:
+		/* a chassis id that is a MAC names the box's own base MAC: fair */
+		from_mac(kb, o, idx, out, &n, max, EV_FAIR);
+		break;
+	default:
+		break;
+	}
+	k = &kinds[o->kind];
+	before = n;
+	if ((k->via & VIA_RULES) && kb->rules) {
+		int m = rules_match(kb->rules, o, out + n, max - n);
+
+		for (int i = 0; i < m; i++)
+			out[n + i].obs = idx;
+		n += m;
+	}
+	if (kb->nmap && s->ns) {
+		if ((k->via & VIA_NMAP_NULL) && (b = greeting(s, o)))
+			from_nmap(kb, s, "NULL", (const uint8_t *)b->p, b->len, 0, o, idx, out, &n, max);
+		if ((k->via & VIA_NMAP_HTTP) && (b = synth(s, "HTTP/1.1 200 OK\r\nServer: ", o)))
+			from_nmap(kb, s, "GetRequest", (const uint8_t *)b->p, b->len, 1, o, idx, out,
+				  &n, max);
+		if ((k->via & VIA_NMAP_RTSP) &&
+		    (b = synth(s, "RTSP/1.0 200 OK\r\nCSeq: 1\r\nServer: ", o)))
+			from_nmap(kb, s, "RTSPRequest", (const uint8_t *)b->p, b->len, 1, o, idx,
+				  out, &n, max);
+		if ((k->via & VIA_NMAP_PROBE) && o->probe[0])
+			from_nmap(kb, s, o->probe, o->value, o->len, 0, o, idx, out, &n, max);
+	}
+	if ((k->via & VIA_NAME) && n == before) {
+		int v = vreg_resolve(kb->vr, (const char *)o->value, o->len);
+		struct cand *c;
+
+		if (v >= 0 && (c = new_cand(out, &n, max, idx))) {
+			c->vendor = v;
+			str_set(c->vendor_raw, sizeof(c->vendor_raw), vreg_get(kb->vr, v)->id);
+			set_strength(c, k->name_strength);
+			snprintf(c->rule, sizeof(c->rule), "name:%s", obs_kind_name(o->kind));
+		}
+	}
+	return n;
+}

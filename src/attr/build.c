@@ -1,0 +1,387 @@
+/*
+ * build.c - assets from observations (build.h).  Pass one reads every
+ * observation into a compact record (identity keys interned, values in an
+ * arena); union-find over identity keys groups them; pass two attributes each
+ * group and writes it.  Memory is proportional to the observations, not to
+ * their worst-case size.
+ */
+#include "build.h"
+#include "attr.h"
+#include "../core/arena.h"
+#include "../core/err.h"
+#include "../core/mem.h"
+#include "../core/str.h"
+#include "../kb/kb.h"
+#include "../kb/vendor.h"
+#include "../store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CANDS_PER_ASSET 512
+#define CANDS_PER_OBS 16
+
+struct bobs {
+	int64_t id, time;
+	uint32_t keys[3]; /* interned "mac:", "ip:", "ref:" keys; 0 none */
+	uint32_t site;	  /* interned site id; 0 none */
+	uint32_t probe;	  /* interned probe name; 0 none */
+	uint16_t port;
+	uint8_t proto, kind;
+	uint32_t flags;
+	const uint8_t *value;
+	uint32_t len;
+	uint32_t next; /* next observation of the same group (1-based), 0 end */
+};
+
+struct strtab { /* open addressing: string -> 1-based id */
+	char **str;   /* by id - 1 */
+	uint32_t n, cap;
+	uint32_t *slot;
+	uint32_t nslot;
+};
+
+struct ctx {
+	const struct kb *kb;
+	struct arena *ar;
+	struct bobs *o;
+	size_t n, cap;
+	struct strtab keys, names;
+	uint32_t *parent; /* union-find over key ids */
+	char *eb;
+	size_t el;
+};
+
+static uint32_t hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+static int st_grow(struct strtab *t, struct arena *ar)
+{
+	uint32_t ns = t->nslot ? t->nslot * 2 : 1024, *slot;
+	char **str;
+
+	(void)ar;
+	slot = mem_calloc(ns, sizeof(*slot));
+	str = mem_realloc(t->str, (size_t)ns * sizeof(*str));
+	if (!slot || !str) {
+		mem_free(slot);
+		if (str)
+			t->str = str;
+		return TM_ENOMEM;
+	}
+	t->str = str;
+	for (uint32_t i = 0; i < t->n; i++) {
+		uint32_t h = hash(str[i]) & (ns - 1);
+
+		while (slot[h])
+			h = (h + 1) & (ns - 1);
+		slot[h] = i + 1;
+	}
+	mem_free(t->slot);
+	t->slot = slot;
+	t->nslot = ns;
+	t->cap = ns;
+	return 0;
+}
+
+/* Interns s; returns its 1-based id, 0 for "" (none), or (uint32_t)-1 on failure. */
+static uint32_t intern(struct strtab *t, struct arena *ar, const char *s)
+{
+	uint32_t h;
+
+	if (!*s)
+		return 0;
+	if ((t->n + 1) * 2 > t->nslot && st_grow(t, ar))
+		return (uint32_t)-1;
+	h = hash(s) & (t->nslot - 1);
+	while (t->slot[h]) {
+		if (!strcmp(t->str[t->slot[h] - 1], s))
+			return t->slot[h];
+		h = (h + 1) & (t->nslot - 1);
+	}
+	if (!(t->str[t->n] = arena_strdup(ar, s)))
+		return (uint32_t)-1;
+	t->slot[h] = ++t->n;
+	return t->n;
+}
+
+static void st_free(struct strtab *t)
+{
+	mem_free(t->str);
+	mem_free(t->slot);
+}
+
+static int read_obs(void *vc, int64_t id, const struct obs *o)
+{
+	struct ctx *c = vc;
+	struct bobs *b;
+	char k[128];
+
+	if (c->n == c->cap) {
+		size_t nc = c->cap ? c->cap * 2 : 4096;
+		struct bobs *no = mem_realloc(c->o, nc * sizeof(*no));
+
+		if (!no)
+			return TM_ENOMEM;
+		c->o = no;
+		c->cap = nc;
+	}
+	b = &c->o[c->n];
+	memset(b, 0, sizeof(*b));
+	b->id = id;
+	b->time = o->time;
+	if (o->mac[0]) {
+		snprintf(k, sizeof(k), "mac:%s", o->mac);
+		b->keys[0] = intern(&c->keys, c->ar, k);
+	}
+	if (o->addr[0]) {
+		snprintf(k, sizeof(k), "ip:%s/%s", o->scope, o->addr);
+		b->keys[1] = intern(&c->keys, c->ar, k);
+	}
+	if (o->ref[0]) {
+		snprintf(k, sizeof(k), "ref:%s", o->ref);
+		b->keys[2] = intern(&c->keys, c->ar, k);
+	}
+	if (!b->keys[0] && !b->keys[1] && !b->keys[2]) {
+		snprintf(k, sizeof(k), "obs:%lld", (long long)id);
+		b->keys[2] = intern(&c->keys, c->ar, k);
+	}
+	b->site = intern(&c->names, c->ar, o->site);
+	b->probe = intern(&c->names, c->ar, o->probe);
+	for (int i = 0; i < 3; i++)
+		if (b->keys[i] == (uint32_t)-1)
+			return TM_ENOMEM;
+	if (b->site == (uint32_t)-1 || b->probe == (uint32_t)-1)
+		return TM_ENOMEM;
+	b->port = o->port;
+	b->proto = o->proto;
+	b->kind = (uint8_t)o->kind;
+	b->flags = o->flags;
+	b->len = (uint32_t)o->len;
+	if (o->len) {
+		uint8_t *v = arena_alloc(c->ar, o->len);
+
+		if (!v)
+			return TM_ENOMEM;
+		memcpy(v, o->value, o->len);
+		b->value = v;
+	}
+	c->n++;
+	return 0;
+}
+
+static uint32_t find(uint32_t *p, uint32_t x)
+{
+	while (p[x] != x) {
+		p[x] = p[p[x]];
+		x = p[x];
+	}
+	return x;
+}
+
+static void unite(uint32_t *p, uint32_t a, uint32_t b)
+{
+	a = find(p, a);
+	b = find(p, b);
+	if (a != b)
+		p[a > b ? a : b] = a < b ? a : b;
+}
+
+/* Rebuilds a struct obs (borrowing strings) from a compact record. */
+static void to_obs(const struct ctx *c, const struct bobs *b, struct obs *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->time = b->time;
+	o->kind = (enum obs_kind)b->kind;
+	o->port = b->port;
+	o->proto = b->proto;
+	o->flags = b->flags;
+	o->value = b->value;
+	o->len = b->len;
+	if (b->probe)
+		str_set(o->probe, sizeof(o->probe), c->names.str[b->probe - 1]);
+}
+
+static const char *vid(const struct kb *kb, int idx)
+{
+	const struct vendor *v = idx >= 0 ? vreg_get(kb->vr, idx) : NULL;
+
+	return v ? v->id : "";
+}
+
+/* Identity fields of the asset from its group's keys: the MAC first, then address, then ref. */
+static void identity(const struct ctx *c, uint32_t first, struct asset_rec *a)
+{
+	const char *best[3] = {NULL, NULL, NULL};
+
+	for (uint32_t i = first; i; i = c->o[i - 1].next) {
+		const struct bobs *b = &c->o[i - 1];
+
+		for (int k = 0; k < 3; k++)
+			if (b->keys[k] && !best[k])
+				best[k] = c->keys.str[b->keys[k] - 1];
+		if (b->site && !a->site[0])
+			str_set(a->site, sizeof(a->site), c->names.str[b->site - 1]);
+		if (!a->first_seen || (b->time && b->time < a->first_seen))
+			a->first_seen = b->time;
+		if (b->time > a->last_seen)
+			a->last_seen = b->time;
+		a->n_obs++;
+	}
+	for (int k = 0; k < 3; k++)
+		if (best[k] && !a->key[0])
+			str_set(a->key, sizeof(a->key), best[k]);
+	if (best[0])
+		str_set(a->mac, sizeof(a->mac), best[0] + 4);
+	if (best[1]) {
+		const char *slash = strrchr(best[1], '/');
+
+		str_copy(a->scope, sizeof(a->scope), best[1] + 3, (size_t)(slash - best[1] - 3));
+		str_set(a->addr, sizeof(a->addr), slash + 1);
+	}
+	if (best[2] && !strncmp(best[2], "ref:", 4))
+		str_set(a->ref, sizeof(a->ref), best[2] + 4);
+}
+
+static int write_group(struct ctx *c, struct store *st, struct attr_scratch *sc, uint32_t first,
+		       struct cand *cands, struct build_stats *bs)
+{
+	struct asset_rec a = {0};
+	struct attribution at;
+	struct obs o;
+	int n = 0, rc;
+
+	for (uint32_t i = first; i && n < CANDS_PER_ASSET; i = c->o[i - 1].next) {
+		to_obs(c, &c->o[i - 1], &o);
+		int room = CANDS_PER_ASSET - n < CANDS_PER_OBS ? CANDS_PER_ASSET - n : CANDS_PER_OBS;
+		n += attr_candidates(c->kb, sc, &o, (int)(i - 1), cands + n, room);
+	}
+	attr_fuse(c->kb->vr, cands, n, &at);
+	identity(c, first, &a);
+	str_set(a.vendor, sizeof(a.vendor), vid(c->kb, at.vendor));
+	str_set(a.family, sizeof(a.family), vid(c->kb, at.family));
+	str_set(a.product, sizeof(a.product), at.product);
+	str_set(a.model, sizeof(a.model), at.model);
+	str_set(a.version, sizeof(a.version), at.version);
+	str_set(a.role, sizeof(a.role), at.role);
+	a.conf = at.conf;
+	a.flags = at.flags;
+	str_set(a.declared_vendor, sizeof(a.declared_vendor), vid(c->kb, at.declared_vendor));
+	str_set(a.component_vendor, sizeof(a.component_vendor), vid(c->kb, at.component_vendor));
+	str_set(a.hint_vendor, sizeof(a.hint_vendor), vid(c->kb, at.hint_vendor));
+	if ((rc = store_asset_put(st, &a)))
+		return rc;
+	bs->assets++;
+	bs->attributed += at.vendor >= 0;
+	for (int i = 0; i < n; i++) {
+		const struct cand *x = &cands[i];
+		struct ev_rec e = {0};
+
+		if (x->obs < 0 || (x->strength == EV_NONE && !x->role[0] && strcmp(x->rule, "mac:local")))
+			continue;
+		e.asset_id = a.id;
+		e.obs_id = x->obs >= 0 ? c->o[x->obs].id : 0;
+		str_set(e.kind, sizeof(e.kind), obs_kind_name((enum obs_kind)c->o[x->obs].kind));
+		str_set(e.vendor, sizeof(e.vendor), vid(c->kb, x->vendor));
+		str_set(e.vendor_raw, sizeof(e.vendor_raw), x->vendor_raw);
+		str_set(e.product, sizeof(e.product), x->product);
+		str_set(e.version, sizeof(e.version), x->version);
+		str_set(e.rule, sizeof(e.rule), x->rule);
+		e.strength = x->strength;
+		e.conf = x->conf;
+		e.conflict = !attr_agrees(c->kb->vr, &at, x);
+		if ((rc = store_evidence_put(st, &e)))
+			return rc;
+		bs->evidence++;
+	}
+	return 0;
+}
+
+int attr_build(const struct kb *kb, struct store *st, struct build_stats *bs, char *eb, size_t el)
+{
+	struct ctx c = {.kb = kb, .eb = eb, .el = el};
+	struct attr_scratch *sc = NULL;
+	struct cand *cands = NULL;
+	uint32_t *head = NULL, *tail = NULL;
+	int rc = TM_ENOMEM;
+
+	memset(bs, 0, sizeof(*bs));
+	c.ar = arena_new(1 << 20);
+	cands = mem_calloc(CANDS_PER_ASSET, sizeof(*cands));
+	sc = attr_scratch_new(kb);
+	if (!c.ar || !cands || !sc)
+		goto out;
+	if ((rc = store_obs_iter(st, read_obs, &c))) {
+		err_set(eb, el, rc, "reading observations: %s",
+			rc == TM_ENOMEM ? "out of memory" : store_errmsg(st));
+		goto out;
+	}
+	bs->obs = (long)c.n;
+	rc = TM_ENOMEM;
+	c.parent = mem_calloc(c.keys.n + 1, sizeof(*c.parent));
+	head = mem_calloc(c.keys.n + 1, sizeof(*head));
+	tail = mem_calloc(c.keys.n + 1, sizeof(*tail));
+	if (!c.parent || !head || !tail)
+		goto out;
+	for (uint32_t i = 0; i <= c.keys.n; i++)
+		c.parent[i] = i;
+	for (size_t i = 0; i < c.n; i++) {
+		uint32_t first = 0;
+
+		for (int k = 0; k < 3; k++) {
+			uint32_t key = c.o[i].keys[k];
+
+			if (!key)
+				continue;
+			if (first)
+				unite(c.parent, first, key);
+			else
+				first = key;
+		}
+	}
+	/* chain observations by group root, in id order */
+	for (size_t i = 0; i < c.n; i++) {
+		const struct bobs *b = &c.o[i];
+		uint32_t root = find(c.parent, b->keys[0] ? b->keys[0] : b->keys[1] ? b->keys[1] : b->keys[2]);
+
+		if (tail[root])
+			c.o[tail[root] - 1].next = (uint32_t)(i + 1);
+		else
+			head[root] = (uint32_t)(i + 1);
+		tail[root] = (uint32_t)(i + 1);
+	}
+	if ((rc = store_begin(st)) || (rc = store_assets_clear(st)))
+		goto out_db;
+	for (uint32_t r = 1; r <= c.keys.n; r++) {
+		if (!head[r])
+			continue;
+		if ((rc = write_group(&c, st, sc, head[r], cands, bs))) {
+			store_rollback(st);
+			goto out_db;
+		}
+	}
+	if ((rc = store_commit(st)))
+		goto out_db;
+	rc = 0;
+	goto out;
+out_db:
+	err_set(eb, el, rc, "writing assets: %s", store_errmsg(st));
+out:
+	mem_free(head);
+	mem_free(tail);
+	mem_free(c.parent);
+	mem_free(c.o);
+	st_free(&c.keys);
+	st_free(&c.names);
+	arena_free(c.ar);
+	attr_scratch_free(sc);
+	mem_free(cands);
+	return rc;
+}

@@ -1,0 +1,104 @@
+/* common.c - helpers shared by the subcommands (common.h). */
+#include "common.h"
+#include "../core/err.h"
+#include "../core/str.h"
+#include "../kb/kb.h"
+#include "../kb/vendor.h"
+#include "../report/table.h"
+#include "../store/store.h"
+
+#include <ctype.h>
+#include <string.h>
+
+struct kb *cli_kb(const char *cmd, const struct common *c)
+{
+	struct kb_opts o = {.kb_dir = c->kb_dir, .skip = c->no_nmap ? KB_SKIP_NMAP : 0};
+	struct kb *kb;
+	char eb[TM_ERRLEN];
+
+	if (kb_load(&kb, &o, eb, sizeof(eb))) {
+		fprintf(stderr, "trustmap %s: %s\n", cmd, eb);
+		return NULL;
+	}
+	return kb;
+}
+
+struct store *cli_store(const char *cmd, const struct common *c)
+{
+	struct store *st;
+	char eb[TM_ERRLEN];
+
+	if (store_open(&st, c->db, eb, sizeof(eb))) {
+		fprintf(stderr, "trustmap %s: %s\n", cmd, eb);
+		return NULL;
+	}
+	return st;
+}
+
+int cli_format(const char *cmd, const struct common *c)
+{
+	int f = rep_format_parse(c->format ? c->format : "table");
+
+	if (f < 0)
+		fprintf(stderr, "trustmap %s: --format is table, jsonl or csv, not '%s'\n", cmd,
+			c->format);
+	return f;
+}
+
+const char *cli_lists(const struct kb *kb, int vendor, const char *role, char *out, size_t outlen)
+{
+	size_t n = 0;
+
+	if (outlen)
+		out[0] = 0;
+	if (vendor < 0)
+		return out;
+	for (int l = 0; l < vreg_list_count(kb->vr); l++) {
+		if (!vreg_in_list(kb->vr, l, vendor, role, -1))
+			continue;
+		if (n)
+			n += str_set(out + n, outlen - n, ",");
+		n += str_set(out + n, outlen - n, vreg_list_name(kb->vr, l));
+	}
+	return out;
+}
+
+static int hexv(int c)
+{
+	if (isdigit(c))
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int cli_unescape(const char *s, struct buf *out)
+{
+	int rc = 0;
+
+	for (; *s && !rc; s++) {
+		if (*s != '\\' || !s[1]) {
+			rc = buf_addc(out, *s);
+			continue;
+		}
+		s++;
+		switch (*s) {
+		case 'r': rc = buf_addc(out, '\r'); break;
+		case 'n': rc = buf_addc(out, '\n'); break;
+		case 't': rc = buf_addc(out, '\t'); break;
+		case '\\': rc = buf_addc(out, '\\'); break;
+		case 'x':
+			if (hexv((unsigned char)s[1]) >= 0 && hexv((unsigned char)s[2]) >= 0) {
+				rc = buf_addc(out, (char)(hexv((unsigned char)s[1]) << 4 |
+							  hexv((unsigned char)s[2])));
+				s += 2;
+				break;
+			}
+			/* fall through */
+		default:
+			rc = buf_addc(out, '\\');
+			if (!rc)
+				rc = buf_addc(out, *s);
+		}
+	}
+	return rc;
+}

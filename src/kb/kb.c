@@ -1,0 +1,203 @@
+/* kb.c - loading the whole knowledge base from its search path (kb.h). */
+#include "kb.h"
+#include "nmap.h"
+#include "oui.h"
+#include "pen.h"
+#include "rules.h"
+#include "vendor.h"
+#include "../core/err.h"
+#include "../core/log.h"
+#include "../core/mem.h"
+#include "../core/str.h"
+
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int has_registry(const char *dir)
+{
+	char p[1024];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/vendors.tm", dir);
+	return stat(p, &st) == 0;
+}
+
+int kb_find_dir(const char *kb_dir, char *out, size_t outlen)
+{
+	char exe[512], tmp[640];
+	const char *env = getenv("TRUSTMAP_KB_DIR");
+	ssize_t n;
+
+	if (kb_dir) {
+		str_set(out, outlen, kb_dir);
+		return has_registry(kb_dir) ? 0 : TM_ENOTFOUND;
+	}
+	if (env && *env) {
+		str_set(out, outlen, env);
+		return has_registry(env) ? 0 : TM_ENOTFOUND;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		const char *d = dirname(exe);
+		const char *rel[] = {"/../rules", "/../../rules", "/../share/trustmap/rules"};
+
+		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			snprintf(tmp, sizeof(tmp), "%s%s", d, rel[i]);
+			if (has_registry(tmp)) {
+				char *r = realpath(tmp, NULL);
+
+				str_set(out, outlen, r ? r : tmp);
+				free(r);
+				return 0;
+			}
+		}
+	}
+	if (has_registry("rules")) {
+		str_set(out, outlen, "rules");
+		return 0;
+	}
+	const char *sys[] = {"/usr/local/share/trustmap/rules", "/usr/share/trustmap/rules"};
+	for (size_t i = 0; i < 2; i++)
+		if (has_registry(sys[i])) {
+			str_set(out, outlen, sys[i]);
+			return 0;
+		}
+	return TM_ENOTFOUND;
+}
+
+static const char *pick(const char *opt, const char *env, const char *def)
+{
+	const char *e = getenv(env);
+
+	if (opt)
+		return opt;
+	if (e && *e)
+		return e;
+	return def;
+}
+
+static int exists(const char *p)
+{
+	struct stat st;
+
+	return p && stat(p, &st) == 0;
+}
+
+/* cache dir: option, env, $XDG_CACHE_HOME/trustmap, ~/.cache/trustmap, else none */
+static const char *cache_dir(const struct kb_opts *o, char *buf, size_t len)
+{
+	const char *e = o->cache_dir ? o->cache_dir : getenv("TRUSTMAP_CACHE_DIR");
+	const char *home;
+
+	if (e && *e)
+		return e;
+	if ((e = getenv("XDG_CACHE_HOME")) && *e) {
+		snprintf(buf, len, "%s/trustmap", e);
+		return buf;
+	}
+	if ((home = getenv("HOME")) && *home) {
+		snprintf(buf, len, "%s/.cache/trustmap", home);
+		return buf;
+	}
+	return NULL;
+}
+
+int kb_load(struct kb **out, const struct kb_opts *o, char *eb, size_t el)
+{
+	static const struct kb_opts none;
+	struct kb *kb;
+	char cbuf[512];
+	const char *p, *cdir;
+	double t;
+	int rc;
+
+	if (!o)
+		o = &none;
+	*out = NULL;
+	kb = mem_calloc(1, sizeof(*kb));
+	if (!kb)
+		return err_set(eb, el, TM_ENOMEM, "out of memory");
+	rc = kb_find_dir(o->kb_dir, kb->kb_dir, sizeof(kb->kb_dir));
+	if (rc) {
+		rc = err_set(eb, el, rc,
+			     "cannot find trustmap's rules directory (vendors.tm)%s%s; "
+			     "use --kb-dir or TRUSTMAP_KB_DIR",
+			     kb->kb_dir[0] ? " at " : "", kb->kb_dir);
+		goto out_free;
+	}
+	cdir = cache_dir(o, cbuf, sizeof(cbuf));
+
+	t = now_ms();
+	if ((rc = vreg_load(&kb->vr, kb->kb_dir, eb, el)))
+		goto out_free;
+	kb->load_ms[0] = now_ms() - t;
+
+	t = now_ms();
+	if (!(o->skip & KB_SKIP_OUI)) {
+		const char *ieee = pick(o->ieee_dir, "TRUSTMAP_IEEE_DIR", "/usr/share/ieee-data");
+		const char *manuf = pick(o->manuf, "TRUSTMAP_MANUF", "/usr/share/wireshark/manuf");
+
+		if (!exists(ieee) && !exists(manuf))
+			log_warn("no OUI registry (%s, %s): MAC addresses will not be attributed",
+				 ieee, manuf);
+		else if ((rc = oui_load(&kb->oui, exists(ieee) ? ieee : NULL,
+					exists(manuf) ? manuf : NULL, eb, el)))
+			goto out_free;
+	}
+	kb->load_ms[1] = now_ms() - t;
+
+	t = now_ms();
+	p = pick(o->pen, "TRUSTMAP_PEN", "/usr/share/wireshark/enterprises.tsv");
+	if (!(o->skip & KB_SKIP_PEN)) {
+		if (!exists(p))
+			log_warn("no enterprise-number registry at %s", p);
+		else if ((rc = pen_load(&kb->pen, p, eb, el)))
+			goto out_free;
+	}
+	kb->load_ms[2] = now_ms() - t;
+
+	t = now_ms();
+	p = pick(o->nmap_probes, "TRUSTMAP_NMAP_PROBES", "/usr/share/nmap/nmap-service-probes");
+	if (!(o->skip & KB_SKIP_NMAP)) {
+		if (!exists(p))
+			log_warn("no nmap-service-probes at %s: service banners rely on our rules only", p);
+		else if ((rc = nmap_load(&kb->nmap, p, cdir, eb, el)))
+			goto out_free;
+	}
+	kb->load_ms[3] = now_ms() - t;
+
+	t = now_ms();
+	if ((rc = rules_load_dir(&kb->rules, kb->kb_dir, kb->vr, eb, el)))
+		goto out_free;
+	kb->load_ms[4] = now_ms() - t;
+	*out = kb;
+	return 0;
+out_free:
+	kb_free(kb);
+	return rc;
+}
+
+void kb_free(struct kb *kb)
+{
+	if (!kb)
+		return;
+	rules_free(kb->rules);
+	nmap_free(kb->nmap);
+	pen_free(kb->pen);
+	oui_free(kb->oui);
+	vreg_free(kb->vr);
+	mem_free(kb);
+}
