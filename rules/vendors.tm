@@ -5,9 +5,11 @@
 #   name      display name (also matched as a phrase, like an alias)
 #   country   ISO 3166-1 alpha-2 of the headquarters
 #   kind      equipment | component | software | service   (default equipment)
-#   alias     a name as it appears in banners, OUI registrations, certificates;
-#             matched as whole words, case-insensitively; the longest wins
-#   oui-name  an exact organisation string: matches only the whole text
+#   alias     a name as it appears in banners, OUI registrations, certificates,
+#             inventories (Chinese names too); matched as whole words (each
+#             non-ASCII character is a word), case-insensitively; the longest wins
+#   oui-name  an exact organisation string, or a common word that names the
+#             maker only on its own (AXIS, Honor): matches only the whole text
 #   not       a phrase that is NOT this vendor although it contains one of its
 #             aliases (look-alikes: "Dahua Scale", "Juniper Systems"); it hides
 #             the shorter alias inside it
@@ -35,6 +37,8 @@ vendor huawei
     alias     Quidway
     alias     SmartAX
     alias     EchoLife
+    alias     华为
+    alias     华为技术
     cpe       huawei
     pen       2011
 
@@ -43,6 +47,7 @@ vendor hisilicon
     country   CN
     kind      component
     alias     HiSilicon
+    alias     海思
     cpe       hisilicon
     parent    huawei
 
@@ -50,9 +55,12 @@ vendor honor
     name      Honor Device Co., Ltd.
     country   CN
     alias     Honor Device
+    alias     荣耀终端
+    oui-name  Honor
+    oui-name  荣耀
     cpe       honor
     parent    huawei until 2020-11-17
-    note      sold by Huawei to a Shenzhen consortium, announced 2020-11-17.  "Honor" alone is an English word: only "Honor Device" is an alias.
+    note      sold by Huawei to a Shenzhen consortium, announced 2020-11-17.  As an English word, "Honor" names the maker only as the whole text (an inventory field), never inside other text.
 
 vendor huawei-symantec
     name      Huawei Symantec Technologies Co., Ltd.
@@ -97,6 +105,8 @@ vendor zte
     alias     ZXHN
     alias     ZXV10
     alias     ZXA10
+    alias     中兴
+    alias     中兴通讯
     cpe       zte
     pen       3902
     note      not every "Zhongxing" is ZTE (Wuxi Zhongxing Optoelectronics, Hangzhou Zhongxinghui)
@@ -107,6 +117,8 @@ vendor hikvision
     alias     Hikvision
     alias     HiWatch
     alias     HIKMICRO
+    alias     海康威视
+    alias     海康
     cpe       hikvision
     pen       39165
 
@@ -114,6 +126,7 @@ vendor ezviz
     name      Hangzhou EZVIZ Network Co., Ltd.
     country   CN
     alias     EZVIZ
+    alias     萤石
     cpe       ezviz
     parent    hikvision
     note      Hikvision's consumer camera brand and subsidiary
@@ -130,6 +143,9 @@ vendor dahua
     alias     Dahua
     alias     Dahua Technology
     alias     Imou
+    alias     大华
+    alias     大华技术
+    not       大华银行
     not       Dahua Scale
     cpe       dahua
     cpe       dahuasecurity
@@ -146,6 +162,7 @@ vendor hytera
     name      Hytera Communications Corporation Limited
     country   CN
     alias     Hytera
+    alias     海能达
     cpe       hytera
     pen       40297
     pen       46055
@@ -187,6 +204,8 @@ vendor h3c
     alias     Hangzhou H3C
     alias     Huawei-3Com
     alias     Comware
+    alias     新华三
+    alias     华三
     cpe       h3c
     pen       25506
     pen       61878
@@ -210,11 +229,14 @@ vendor unisplendour
     country   CN
     alias     Unisplendour
     alias     Tsinghua Unisplendour
+    alias     紫光股份
 
 vendor uniview
     name      Zhejiang Uniview Technologies Co., Ltd.
     country   CN
     alias     Uniview
+    alias     UNV
+    alias     宇视
     cpe       uniview
     pen       39747
     pen       54999
@@ -223,6 +245,7 @@ vendor tiandy
     name      Tiandy Technologies Co., Ltd.
     country   CN
     alias     Tiandy
+    alias     天地伟业
     cpe       tiandy
     pen       60913
 
@@ -230,6 +253,8 @@ vendor fiberhome
     name      FiberHome Telecommunication Technologies Co., Ltd.
     country   CN
     alias     FiberHome
+    alias     烽火通信
+    alias     烽火科技
     cpe       fiberhome
     pen       11408
     pen       22508
@@ -240,6 +265,7 @@ vendor ruijie
     country   CN
     alias     Ruijie
     alias     Reyee
+    alias     锐捷
     cpe       ruijie
     cpe       ruijienetworks
     pen       4881
@@ -250,6 +276,7 @@ vendor tp-link
     alias     TP-Link
     alias     TPLINK
     alias     Omada
+    alias     普联技术
     cpe       tp-link
     pen       11863
     note      TP-Link Corporation (Singapore) and TP-Link Systems (US) were split from the Shenzhen company in 2022-2024; kept as one family here
@@ -266,6 +293,7 @@ vendor xiaomi
     country   CN
     alias     Xiaomi
     alias     Redmi
+    alias     小米
     cpe       xiaomi
     cpe       mi
 
@@ -273,6 +301,7 @@ vendor inspur
     name      Inspur Group Co., Ltd.
     country   CN
     alias     Inspur
+    alias     浪潮
     cpe       inspur
     pen       37945
     pen       48512
@@ -286,6 +315,7 @@ vendor lenovo
     country   CN
     alias     Lenovo
     alias     LenovoEMC
+    alias     联想
     cpe       lenovo
     pen       19046
     pen       11369
@@ -294,6 +324,7 @@ vendor tenda
     name      Shenzhen Tenda Technology Co., Ltd.
     country   CN
     alias     Tenda
+    alias     腾达
     cpe       tenda
     pen       59646
 
@@ -302,6 +333,7 @@ vendor quectel
     country   CN
     kind      component
     alias     Quectel
+    alias     移远通信
     cpe       quectel
     pen       58809
 
@@ -310,11 +342,13 @@ vendor fibocom
     country   CN
     kind      component
     alias     Fibocom
+    alias     广和通
 
 vendor yealink
     name      Xiamen Yealink Network Technology Co., Ltd.
     country   CN
     alias     Yealink
+    alias     亿联
     cpe       yealink
     pen       37459
 
@@ -416,12 +450,17 @@ vendor alcatel-lucent
     parent    nokia from 2016-01-14
     note      Nokia's enterprise numbers "formerly Alcatel-Lucent" stay here: the products answering under them are Alcatel-Lucent's lines
 
-vendor ale
+vendor alcatel-lucent-enterprise
     name      Alcatel-Lucent Enterprise
     country   FR
     alias     Alcatel-Lucent Enterprise
+    alias     Alcatel-Lucent OmniSwitch
+    alias     OmniSwitch
+    pen       6486
+    pen       800
     parent    alcatel-lucent until 2014-10-01
     parent    china-huaxin from 2014-10-01
+    note      the enterprise business (OmniSwitch, from Xylan, PEN 800) sold to China Huaxin in 2014
 
 vendor ericsson
     name      Telefonaktiebolaget LM Ericsson
@@ -761,6 +800,35 @@ vendor citrix
     cpe       citrix
     pen       3845
 
+vendor lancom
+    name      LANCOM Systems GmbH
+    country   DE
+    alias     LANCOM
+    alias     LANCOM Systems
+    not       Lancom Platform
+    cpe       lancom
+    pen       2356
+    note      owned by Rohde & Schwarz since 2018.  Beijing L&S Lancom Platform Tech. is another company.
+
+vendor avm
+    name      AVM GmbH
+    country   DE
+    alias     AVM
+    alias     AVM Berlin
+    alias     FRITZ!Box
+    oui-name  AVM Audiovisuelles Marketing und Computersysteme GmbH
+    not       AVM Informatique
+    not       AVM Electronics
+    cpe       avm
+    pen       872
+
+vendor xiongmai
+    name      Hangzhou Xiongmai Technology Co., Ltd.
+    country   CN
+    alias     Xiongmai
+    alias     雄迈
+    note      maker of camera and DVR boards sold under many brands
+
 # ---------------------------------------------------------------------------
 # Cameras, radios, phones, storage
 
@@ -768,6 +836,7 @@ vendor axis
     name      Axis Communications AB
     country   SE
     alias     Axis Communications
+    oui-name  AXIS
     cpe       axis
     pen       368
     parent    canon from 2015-04-01
@@ -872,6 +941,32 @@ vendor grandstream
     cpe       grandstream
     pen       42397
 
+vendor netapp
+    name      NetApp, Inc.
+    country   US
+    alias     NetApp
+    alias     Network Appliance
+    alias     ONTAP
+    cpe       netapp
+    pen       789
+
+vendor sonos
+    name      Sonos, Inc.
+    country   US
+    alias     Sonos
+    not       Sonos Co
+    cpe       sonos
+    pen       44974
+    note      SONOS Co., Ltd. is another company
+
+vendor raspberry-pi
+    name      Raspberry Pi Ltd
+    country   GB
+    alias     Raspberry Pi
+    alias     Raspberry Pi Trading
+    cpe       raspberrypi
+    pen       57253
+
 vendor synology
     name      Synology Inc.
     country   TW
@@ -957,6 +1052,8 @@ vendor foxconn
     kind      component
     alias     Foxconn
     alias     Hon Hai
+    alias     富士康
+    alias     鸿海
     cpe       foxconn
     pen       17084
     pen       22238
@@ -1019,6 +1116,18 @@ vendor lexmark
     parent    ninestar from 2016-11-29 until 2025-07-01
     parent    xerox from 2025-07-01
     note      bought by a consortium led by Apex Technology (now Ninestar) in 2016, by Xerox in 2025
+
+vendor konica-minolta
+    name      Konica Minolta, Inc.
+    country   JP
+    alias     Konica Minolta
+    alias     Konica
+    alias     Minolta
+    cpe       konicaminolta
+    pen       18334
+    pen       50919
+    pen       2364
+    pen       9514
 
 vendor ricoh
     name      Ricoh Company, Ltd.
@@ -1108,6 +1217,7 @@ vendor espressif
     country   CN
     kind      component
     alias     Espressif
+    alias     乐鑫
     cpe       espressif
 
 # ---------------------------------------------------------------------------
@@ -1213,6 +1323,7 @@ vendor china-mobile
     country   CN
     kind      service
     alias     China Mobile
+    alias     中国移动
     pen       45064
     pen       58942
 
@@ -1228,6 +1339,7 @@ vendor china-telecom
     country   CN
     kind      service
     alias     China Telecom
+    alias     中国电信
     pen       49625
     pen       55228
     pen       20236
@@ -1245,6 +1357,7 @@ vendor china-unicom
     country   CN
     kind      service
     alias     China Unicom
+    alias     中国联通
 
 vendor china-unicom-americas
     name      China Unicom (Americas) Operations Limited

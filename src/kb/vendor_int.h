@@ -41,7 +41,7 @@ struct vr_vendor {
 
 /* A phrase of words naming a vendor in free text (alias, oui-name, name) or no one (not). */
 struct vr_alias {
-	const char **w; /* normalised words: lower-case ASCII letters and digits */
+	const char **w; /* normalised words: lower-case ASCII letters and digits, or one UTF-8 character */
 	uint8_t nw;	/* words */
 	uint8_t whole;	/* 1: must be the whole text (oui-name) */
 	uint16_t nch;	/* letters and digits in all words */

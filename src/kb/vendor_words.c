@@ -2,7 +2,9 @@
  * vendor_words.c - finds vendors named in free text (OUI organisations,
  * product strings, certificate subjects) for vreg_resolve().  Text is cut
  * into words of ASCII letters and digits (an apostrophe inside a word is
- * dropped: "Dell'Orto" is one word, "dellorto"); every phrase of the
+ * dropped: "Dell'Orto" is one word, "dellorto"); each other UTF-8
+ * character is a word by itself, so "华为" (two words) is found inside
+ * "华为技术有限公司"; invalid bytes separate words.  Every phrase of the
  * registry is filed under its first word.  Scanning left to right, the
  * longest phrase starting at a word is taken and its words are skipped, so
  * "Huawei Marine" (a "not" phrase) hides the "Huawei" inside it.  Each word
@@ -18,17 +20,34 @@ static bool alnum(char c)
 	return isalnum((unsigned char)c) && !((unsigned char)c & 0x80);
 }
 
+/* A byte that starts a UTF-8 sequence of two to four bytes, and one that continues it. */
+static bool lead(char c)
+{
+	return (unsigned char)c >= 0xc2 && (unsigned char)c <= 0xf4;
+}
+
+static bool cont(char c)
+{
+	return ((unsigned char)c & 0xc0) == 0x80;
+}
+
 bool vr_next_word(const char *t, size_t n, size_t *pos, size_t *s, size_t *e)
 {
 	size_t i = *pos;
 
-	while (i < n && !alnum(t[i]))
+	while (i < n && !alnum(t[i]) && !lead(t[i]))
 		i++;
 	if (i >= n) {
 		*pos = n;
 		return false;
 	}
 	*s = i;
+	if (lead(t[i])) { /* one non-ASCII character is one word: Chinese has no spaces */
+		for (i++; i < n && i - *s < 4 && cont(t[i]); i++)
+			;
+		*e = *pos = i;
+		return true;
+	}
 	while (i < n && (alnum(t[i]) || (t[i] == '\'' && i + 1 < n && alnum(t[i + 1]))))
 		i++;
 	*e = *pos = i;
@@ -57,7 +76,7 @@ static bool word_eq(const char *t, size_t s, size_t e, const char *w)
 	for (size_t i = s; i < e; i++) {
 		if (t[i] == '\'')
 			continue;
-		if (!w[j] || tolower((unsigned char)t[i]) != w[j])
+		if (!w[j] || tolower((unsigned char)t[i]) != (unsigned char)w[j])
 			return false;
 		j++;
 	}

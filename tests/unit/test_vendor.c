@@ -167,7 +167,11 @@ static void test_oui_names(const struct vreg *r)
 	    {"Juniper Networks", "juniper"},
 	    {"Nokia Solutions and Networks GmbH & Co. KG", "nokia"},
 	    {"Nokia Siemens Networks GmbH & Co. KG.", "nokia"},
-	    {"Alcatel-Lucent Enterprise", "ale"},
+	    {"Alcatel-Lucent Enterprise", "alcatel-lucent-enterprise"},
+	    {"AVM Audiovisuelles Marketing und Computersysteme GmbH", "avm"},
+	    {"LANCOM Systems GmbH", "lancom"},
+	    {"Raspberry Pi Trading Ltd", "raspberry-pi"},
+	    {"D-Link （Shanghai）Limited Corp.", "d-link"}, /* fullwidth brackets */
 	    {"Alcatel-Lucent Shanghai Bell Co., Ltd", "alcatel-lucent"},
 	    {"Routerboard.com", "mikrotik"},
 	    {"Ubiquiti Networks Inc.", "ubiquiti"},
@@ -232,6 +236,13 @@ static void test_lookalikes(const struct vreg *r)
 	    "Shenzhen DOOGEE Hengtong Technology CO., LTD",
 	    "Hangzhou BroadLink Technology Co.,Ltd",
 	    "Stendahls.net AB",
+	    "Avm Electronics Pte Ltd",
+	    "SONOS Co., Ltd.",
+	    "Beijing L&S Lancom Platform Tech. Co., Ltd.",
+	    "Teltronic AG",
+	    "大华银行",		/* a bank, not Dahua */
+	    "HONOR-Magic5 Pro", /* "Honor" names the maker only as the whole text */
+	    "AXIS CORPORATION",
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -261,6 +272,23 @@ static void test_banners(const struct vreg *r)
 	    {"Juniper Networks, Inc. ex2300-24t Ethernet Switch, kernel JUNOS 20.4R3", "juniper"},
 	    {"Cisco IOS Software, C2960X Software", "cisco"},
 	    {"H3C Comware Platform Software", "h3c"},
+	    {"华为技术有限公司", "huawei"}, /* each Chinese character is a word */
+	    {"中兴通讯股份有限公司", "zte"},
+	    {"杭州海康威视数字技术股份有限公司", "hikvision"},
+	    {"新华三技术有限公司", "h3c"},
+	    {"浙江大华技术股份有限公司", "dahua"},
+	    {"海能达通信股份有限公司", "hytera"},
+	    {"联想（北京）有限公司", "lenovo"},
+	    {"荣耀", "honor"},
+	    {"Honor", "honor"},
+	    {"AXIS", "axis"},
+	    {"UNV", "uniview"},
+	    {"AVM Berlin", "avm"},
+	    {"SSH-2.0-lancom", "lancom"},
+	    {"SSH-2.0-Data ONTAP SSH 1.0", "netapp"},
+	    {"Alcatel-Lucent OmniSwitch 6450", "alcatel-lucent-enterprise"},
+	    {"\xe5\x8d\x8e\xff\xe4\xb8\xba", "huawei"}, /* an invalid byte separates like a space */
+	    {"\xe5\x8d", "-"},				/* a cut character is a word of its own */
 	    {"", "-"},
 	    {"---- ,,, ''' ", "-"},
 	};
@@ -293,6 +321,7 @@ static void test_exact(const struct vreg *r)
 	CHECK_INT(find(r, "HUAWEI"), hw);
 	CHECK_INT(find(r, "  Huawei Technologies Co., Ltd. "), hw);
 	CHECK_INT(find(r, "quidway"), hw);
+	CHECK_INT(find(r, "华为"), hw);
 	CHECK_INT(find(r, "huawei technologies co"), -1); /* exact, not words */
 	CHECK_INT(find(r, ""), -1);
 	CHECK_INT(vreg_find(r, "zte corporation", 15), find(r, "zte"));
