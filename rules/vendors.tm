@@ -456,11 +456,14 @@ vendor alcatel-lucent-enterprise
     alias     Alcatel-Lucent Enterprise
     alias     Alcatel-Lucent OmniSwitch
     alias     OmniSwitch
+    alias     ALE International
+    oui-name  ALE
     pen       6486
     pen       800
     parent    alcatel-lucent until 2014-10-01
     parent    china-huaxin from 2014-10-01
     note      the enterprise business (OmniSwitch, from Xylan, PEN 800) sold to China Huaxin in 2014
+    note      its short name "ale" (used by some rule files) finds it too, as a whole name only
 
 vendor ericsson
     name      Telefonaktiebolaget LM Ericsson

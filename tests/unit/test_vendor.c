@@ -322,6 +322,9 @@ static void test_exact(const struct vreg *r)
 	CHECK_INT(find(r, "  Huawei Technologies Co., Ltd. "), hw);
 	CHECK_INT(find(r, "quidway"), hw);
 	CHECK_INT(find(r, "华为"), hw);
+	CHECK_STR(vid(r, find(r, "ale")), "alcatel-lucent-enterprise"); /* short name, exact only */
+	CHECK_STR(resolve(r, "ALE International"), "alcatel-lucent-enterprise");
+	CHECK_STR(resolve(r, "Pale Ale brewery"), "-");
 	CHECK_INT(find(r, "huawei technologies co"), -1); /* exact, not words */
 	CHECK_INT(find(r, ""), -1);
 	CHECK_INT(vreg_find(r, "zte corporation", 15), find(r, "zte"));
