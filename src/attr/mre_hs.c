@@ -295,7 +295,7 @@ int mre_hs_build(struct mre *m, const char *cache_dir, char *eb, size_t el)
 
 	if (cache_dir && *cache_dir && !cache_path(path, sizeof(path), cache_dir, &k)) {
 		if (!cache_load(m, path, &k))
-			return 0;
+			return m->from_cache = 1, 0;
 	} else {
 		cache_dir = NULL;
 	}

@@ -19,6 +19,8 @@
 
 #include "mre.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -51,7 +53,7 @@ struct lit_info {
 void mre_lit_extract(const char *pat, size_t len, unsigned flags, struct lit_info *li);
 
 struct mre_pat {
-	pcre2_code *code;
+	pcre2_code *code;	/* interpreted; also the fallback when JIT gives up */
 	char *src;	/* the pattern, NUL-terminated copy (Hyperscan wants C strings) */
 	size_t len;
 	unsigned flags; /* MRE_* */
@@ -62,13 +64,27 @@ struct mre_pat {
 
 struct mre_pf;
 
+/*
+ * The lazily made JIT copies: apart from the engine (which callers hold
+ * const), the only thing a scan may change.
+ */
+struct mre_jit {
+	pthread_mutex_t lock;		/* serialises compiles */
+	struct mre_jit_pat {
+		_Atomic(pcre2_code *) code; /* NULL: none yet */
+		atomic_int failed;
+	} *p;				/* one per pattern, made by mre_compile */
+};
+
 struct mre {
 	struct mre_pat *pat;
 	size_t n, cap;
 	int compiled;
+	int from_cache;		/* the Hyperscan database came from the cache (tests) */
 	uint32_t maxcap;	/* largest ncap */
 	pcre2_general_context *gctx;
 	pcre2_match_context *mctx;
+	struct mre_jit *jit;	/* NULL when PCRE2 has no JIT or TRUSTMAP_NO_JIT is set */
 	hs_database_t *db;	/* NULL when Hyperscan takes nothing */
 	size_t nhs;
 	struct mre_pf *pf;	/* patterns Hyperscan did not take; NULL if none */
@@ -85,6 +101,7 @@ struct mre_scratch {
 	size_t npstamp, nlstamp;
 	uint32_t gen;
 	size_t limit_hits;
+	size_t confirms;	/* PCRE2 runs so far (statistics) */
 };
 
 /* mre_pf.c: builds the portable prefilter of every pattern with hs == 0. */

@@ -339,6 +339,19 @@ static int quant(struct lx *x, size_t *i, size_t e, unsigned *min)
 		else
 			return 0;
 	}
+	for (;;) { /* a quantifier applies over a comment, \E or an empty \Q\E */
+		if (*i + 2 < e && p[*i] == '(' && p[*i + 1] == '?' && p[*i + 2] == '#') {
+			while (*i < e && p[*i] != ')')
+				(*i)++;
+			*i += *i < e;
+		} else if (*i + 3 < e && !memcmp(p + *i, "\\Q\\E", 4)) {
+			*i += 4;
+		} else if (*i + 1 < e && p[*i] == '\\' && p[*i + 1] == 'E') {
+			*i += 2;
+		} else {
+			break;
+		}
+	}
 	if (*i >= e)
 		return 0;
 	if (p[*i] == '*' || p[*i] == '?') {

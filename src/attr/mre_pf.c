@@ -14,7 +14,8 @@
 #include <string.h>
 
 #define NONE UINT32_MAX
-#define GRAMS 4096	/* buckets of the 3-byte index */
+#define GRAM_BITS 14
+#define GRAMS (1u << GRAM_BITS) /* buckets of the 3-byte index */
 #define ABUCKETS 1024	/* buckets of the anchored-prefix index */
 
 struct pf_run {
@@ -33,6 +34,7 @@ struct pf_lit {
 	uint32_t run;	     /* the key text */
 	uint32_t own, nown;  /* branches keyed by it: owners[own..own+nown) */
 	uint8_t icase;
+	uint8_t goff;	     /* offset of the 3-byte gram it is indexed by */
 };
 
 struct mre_pf {
@@ -47,8 +49,8 @@ struct mre_pf {
 	struct pf_lit *lits;
 	size_t nlits;
 	uint32_t *owners;
-	uint32_t gram_head[GRAMS + 1]; /* CSR: lits of length >= 3 by folded first 3 bytes */
-	uint32_t *gram_lits;
+	uint32_t gram_head[GRAMS + 1]; /* CSR: lits of length >= 3 by one folded 3-byte gram */
+	uint32_t *gram_lits;	       /* lit << 5 | offset of that gram in the lit */
 	uint64_t gram_bits[GRAMS / 64];
 	uint32_t *shorts;	       /* lits shorter than 3 bytes */
 	size_t nshorts;
@@ -74,7 +76,7 @@ static inline uint8_t fold(uint8_t c)
 static inline uint32_t gram(const uint8_t *p)
 {
 	uint32_t v = (uint32_t)fold(p[0]) << 16 | (uint32_t)fold(p[1]) << 8 | fold(p[2]);
-	return (v * 2654435761u) >> 20;
+	return (v * 2654435761u) >> (32 - GRAM_BITS);
 }
 
 static inline uint32_t ahash_step(uint32_t h, uint8_t c)
@@ -128,12 +130,14 @@ static int add_more(struct mre_pf *pf, struct pf_br *b, const struct lit_run *r)
 	return 0;
 }
 
-/* One branch of pattern pat; a key goes to *keys (or the branch is anchor-keyed). */
+/*
+ * One branch of pattern pat keyed by its anchored prefix (kc < 0) or by its
+ * run kc; the key goes to *key (len 0 for an anchor key).
+ */
 static int add_branch(struct mre_pf *pf, uint32_t pat, int icase, const struct lit_branch *lb,
-		      struct key *key)
+		      int kc, struct key *key)
 {
 	struct pf_br *b;
-	int by_anchor = lb->nrun == 0 || lb->anch.len >= lb->run[0].len;
 	int k;
 
 	if (grow((void **)&pf->br, &pf->cbr, pf->nbr + 1, sizeof(*pf->br)))
@@ -146,15 +150,85 @@ static int add_branch(struct mre_pf *pf, uint32_t pat, int icase, const struct l
 	if (lb->anch.len && b->anch == NONE)
 		return TM_ENOMEM;
 	b->more = (uint32_t)pf->nbrrun;
-	for (k = by_anchor ? 0 : 1; k < lb->nrun; k++)
-		if (add_more(pf, b, &lb->run[k]))
+	for (k = 0; k < lb->nrun; k++)
+		if (k != kc && add_more(pf, b, &lb->run[k]))
 			return TM_ENOMEM;
 	key->br = (uint32_t)pf->nbr;
 	key->icase = (uint8_t)icase;
-	key->len = by_anchor ? 0 : lb->run[0].len;
-	memcpy(key->b, lb->run[0].b, key->len);
+	key->len = kc < 0 ? 0 : lb->run[kc].len;
+	if (kc >= 0)
+		memcpy(key->b, lb->run[kc].b, key->len);
 	pf->nbr++;
 	return 0;
+}
+
+/*
+ * How many branches share each possible key, so that each branch can be
+ * keyed by its least shared piece: a key shared by hundreds of patterns
+ * ("HTTP/1.1 200 OK\r\n") would make each subject verify them all.
+ */
+struct fent {
+	uint32_t count; /* 0: empty slot */
+	uint8_t len, icase, anch;
+	uint8_t b[LIT_MAX];
+};
+
+struct freq {
+	struct fent *t;
+	size_t mask;
+};
+
+static uint32_t fhash(const struct lit_run *r, int icase, int anch)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)(icase << 1 | anch);
+
+	for (int k = 0; k < r->len; k++)
+		h = (h ^ r->b[k]) * 16777619u;
+	return h ^ h >> 15;
+}
+
+/* The slot of (r, icase, anch): its entry, or the empty slot where it goes. */
+static struct fent *fslot(struct freq *f, const struct lit_run *r, int icase, int anch)
+{
+	size_t i = fhash(r, icase, anch) & f->mask;
+
+	for (;; i = (i + 1) & f->mask) {
+		struct fent *e = &f->t[i];
+		if (!e->count || (e->len == r->len && e->icase == icase && e->anch == anch &&
+				  !memcmp(e->b, r->b, r->len)))
+			return e;
+	}
+}
+
+static void fcount(struct freq *f, const struct lit_run *r, int icase, int anch)
+{
+	struct fent *e = fslot(f, r, icase, anch);
+
+	if (!e->count) {
+		e->len = r->len, e->icase = (uint8_t)icase, e->anch = (uint8_t)anch;
+		memcpy(e->b, r->b, r->len);
+	}
+	e->count++;
+}
+
+/* The key of branch lb: -1 for its anchored prefix, else a run index. */
+static int choose(struct freq *f, const struct lit_branch *lb, int icase)
+{
+	int best = lb->anch.len ? -1 : 0;
+	uint32_t bc = UINT32_MAX;
+	int blen = 0, bshort = 1;
+
+	if (lb->anch.len)
+		bc = fslot(f, &lb->anch, icase, 1)->count, blen = lb->anch.len, bshort = 0;
+	for (int k = 0; k < lb->nrun; k++) {
+		const struct lit_run *r = &lb->run[k];
+		int sh = r->len < 3;
+		uint32_t c = fslot(f, r, icase, 0)->count;
+		if (sh > bshort || (sh == bshort && (c > bc || (c == bc && r->len <= blen))))
+			continue;
+		best = k, bc = c, blen = r->len, bshort = sh;
+	}
+	return best;
 }
 
 static int key_cmp(const void *a, const void *b)
@@ -195,36 +269,63 @@ static int build_lits(struct mre_pf *pf, struct key *keys, size_t nk)
 	return 0;
 }
 
+/*
+ * Indexes each literal of 3 bytes or more by one of its 3-byte grams: the
+ * one whose bucket is least loaded so far, so that literals sharing a
+ * common start ("\r\nServer: ...") spread over many buckets.
+ */
+static int place_grams(struct mre_pf *pf)
+{
+	uint32_t *load = mem_calloc(GRAMS, sizeof(uint32_t));
+
+	if (!load)
+		return TM_ENOMEM;
+	for (size_t i = 0; i < pf->nlits; i++) {
+		const struct pf_run *r = &pf->runs[pf->lits[i].run];
+		const uint8_t *b = pf->pool + r->off;
+		unsigned best = 0;
+		if (r->len < 3) {
+			pf->shorts[pf->nshorts++] = (uint32_t)i;
+			continue;
+		}
+		for (unsigned o = 1; o + 3 <= r->len; o++)
+			if (load[gram(b + o)] <= load[gram(b + best)])
+				best = o;
+		pf->lits[i].goff = (uint8_t)best;
+		load[gram(b + best)]++;
+		pf->gram_head[gram(b + best) + 1]++;
+	}
+	mem_free(load);
+	return 0;
+}
+
 /* The 3-byte index, the short literals and the anchored-prefix index, as CSR arrays. */
 static int build_index(struct mre_pf *pf)
 {
-	uint32_t fill[ABUCKETS > GRAMS ? ABUCKETS : GRAMS];
+	uint32_t *fill = mem_alloc(GRAMS * sizeof(uint32_t));
 	size_t i;
+	int rc = TM_ENOMEM;
 
 	pf->gram_lits = mem_calloc(pf->nlits + 1, sizeof(uint32_t));
 	pf->shorts = mem_calloc(pf->nlits + 1, sizeof(uint32_t));
 	pf->anch_br = mem_calloc(pf->nbr + 1, sizeof(uint32_t));
-	if (!pf->gram_lits || !pf->shorts || !pf->anch_br)
-		return TM_ENOMEM;
-	for (i = 0; i < pf->nlits; i++) {
-		const struct pf_run *r = &pf->runs[pf->lits[i].run];
-		if (r->len < 3)
-			pf->shorts[pf->nshorts++] = (uint32_t)i;
-		else
-			pf->gram_head[gram(pf->pool + r->off) + 1]++;
-	}
+	if (!fill || !pf->gram_lits || !pf->shorts || !pf->anch_br || place_grams(pf))
+		goto out;
 	for (i = 0; i < GRAMS; i++)
 		pf->gram_head[i + 1] += pf->gram_head[i];
 	memcpy(fill, pf->gram_head, GRAMS * sizeof(uint32_t));
 	for (i = 0; i < pf->nlits; i++) {
 		const struct pf_run *r = &pf->runs[pf->lits[i].run];
 		if (r->len >= 3) {
-			uint32_t g = gram(pf->pool + r->off);
-			pf->gram_lits[fill[g]++] = (uint32_t)i;
+			uint32_t g = gram(pf->pool + r->off + pf->lits[i].goff);
+			pf->gram_lits[fill[g]++] = (uint32_t)i << 5 | pf->lits[i].goff;
 			pf->gram_bits[g >> 6] |= 1ull << (g & 63);
 		}
 	}
-	return 0;
+	rc = 0;
+out:
+	mem_free(fill);
+	return rc;
 }
 
 static uint32_t anch_bucket(const struct mre_pf *pf, uint32_t run)
@@ -263,15 +364,42 @@ static int add_always(struct mre_pf *pf, uint32_t pat)
 	return 0;
 }
 
+/* Counts the possible keys of every pattern Hyperscan did not take. */
+static int count_keys(struct mre *m, struct lit_info *li, struct freq *f)
+{
+	size_t n = 16;
+
+	for (size_t i = 0; i < m->n; i++)
+		n += m->pat[i].hs ? 0 : LIT_BRANCHES * (LIT_RUNS + 1);
+	while (f->mask + 1 < 2 * n)
+		f->mask = f->mask * 2 + 1;
+	if (!(f->t = mem_calloc(f->mask + 1, sizeof(*f->t))))
+		return TM_ENOMEM;
+	for (size_t i = 0; i < m->n; i++) {
+		if (m->pat[i].hs)
+			continue;
+		mre_lit_extract(m->pat[i].src, m->pat[i].len, m->pat[i].flags, li);
+		for (int k = 0; !li->always && k < li->nbr; k++) {
+			const struct lit_branch *lb = &li->br[k];
+			if (lb->anch.len)
+				fcount(f, &lb->anch, li->icase, 1);
+			for (int j = 0; j < lb->nrun; j++)
+				fcount(f, &lb->run[j], li->icase, 0);
+		}
+	}
+	return 0;
+}
+
 /* Extracts the literals of every pattern Hyperscan did not take, into pf and keys. */
 static int collect(struct mre *m, struct mre_pf *pf, struct key **keys, size_t *nk)
 {
 	struct lit_info *li = mem_alloc(sizeof(*li));
+	struct freq f = {NULL, 1023};
 	size_t ck = 0, i;
 	int k, rc = TM_ENOMEM;
 
-	if (!li)
-		return TM_ENOMEM;
+	if (!li || count_keys(m, li, &f))
+		goto out;
 	for (i = 0; i < m->n; i++) {
 		if (m->pat[i].hs)
 			continue;
@@ -284,11 +412,13 @@ static int collect(struct mre *m, struct mre_pf *pf, struct key **keys, size_t *
 		if (grow((void **)keys, &ck, *nk + (size_t)li->nbr, sizeof(**keys)))
 			goto out;
 		for (k = 0; k < li->nbr; k++)
-			if (add_branch(pf, (uint32_t)i, li->icase, &li->br[k], &(*keys)[(*nk)++]))
+			if (add_branch(pf, (uint32_t)i, li->icase, &li->br[k],
+				       choose(&f, &li->br[k], li->icase), &(*keys)[(*nk)++]))
 				goto out;
 	}
 	rc = 0;
 out:
+	mem_free(f.t);
 	mem_free(li);
 	return rc;
 }
@@ -344,11 +474,15 @@ size_t mre_pf_always(const struct mre_pf *pf)
 	return pf ? pf->nalways : 0;
 }
 
-/* (a, len) equals b, folded when icase. */
-static int same(const uint8_t *a, const uint8_t *b, size_t len, int icase)
+/* (a, len) equals b, folded when icase (len is at most LIT_MAX: a loop beats a call). */
+static inline int same(const uint8_t *a, const uint8_t *b, size_t len, int icase)
 {
-	if (!icase)
-		return !memcmp(a, b, len);
+	if (!icase) {
+		for (size_t k = 0; k < len; k++)
+			if (a[k] != b[k])
+				return 0;
+		return 1;
+	}
 	for (size_t k = 0; k < len; k++)
 		if (fold(a[k]) != fold(b[k]))
 			return 0;
@@ -411,10 +545,11 @@ static void scan_grams(const struct mre_pf *pf, struct mre_scratch *s, const uin
 		if (!(pf->gram_bits[g >> 6] >> (g & 63) & 1))
 			continue;
 		for (uint32_t k = pf->gram_head[g]; k < pf->gram_head[g + 1]; k++) {
-			uint32_t l = pf->gram_lits[k];
+			uint32_t l = pf->gram_lits[k] >> 5, off = pf->gram_lits[k] & 31;
 			const struct pf_run *r = &pf->runs[pf->lits[l].run];
-			if (s->lstamp[l] != s->gen && r->len <= n - i &&
-			    same(p + i, pf->pool + r->off, r->len, pf->lits[l].icase))
+			if (off > i || s->lstamp[l] == s->gen || r->len > n - (i - off))
+				continue;
+			if (same(p + i - off, pf->pool + r->off, r->len, pf->lits[l].icase))
 				lit_found(pf, s, l, p, n);
 		}
 	}

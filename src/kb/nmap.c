@@ -465,7 +465,7 @@ static void add_chain(struct nmap_probe *pr, int k)
 		pr->chain[pr->nchain++] = k;
 }
 
-/* self, the fallback directive's probes (same protocol), then NULL for TCP. */
+/* self, the fallback directive's probes (same protocol first), then NULL for TCP. */
 static void resolve_fallbacks(struct nmap_db *db, int i)
 {
 	struct nmap_probe *pr = &db->pr[i];
@@ -482,6 +482,8 @@ static void resolve_fallbacks(struct nmap_db *db, int i)
 			memcpy(name, s, n);
 			name[n] = 0;
 			k = find(db, name, pr->proto);
+			if (k < 0) /* DNSVersionBindReqTCP falls back on the UDP probe's lines */
+				k = find(db, name, pr->proto == 6 ? 17 : 6);
 			if (k < 0)
 				log_warn("probe %s (line %u): unknown fallback '%s' ignored", pr->name,
 					 pr->line, name);
