@@ -302,13 +302,14 @@ vendor inspur
     country   CN
     alias     Inspur
     alias     浪潮
+    alias     IEIT Systems
     cpe       inspur
     pen       37945
     pen       48512
     pen       48797
     pen       58059
     pen       60775
-    note      48797 is Inspur-Cisco Networking Technology, Inspur's joint venture with Cisco
+    note      48797 is Inspur-Cisco Networking Technology, Inspur's joint venture with Cisco.  Inspur Electronic Information Industry is named IEIT Systems since 2023.
 
 vendor lenovo
     name      Lenovo Group Limited

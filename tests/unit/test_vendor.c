@@ -160,6 +160,7 @@ static void test_oui_names(const struct vreg *r)
 	    {"New H3C Technologies Co., Ltd", "h3c"},
 	    {"Hangzhou H3C Technologies Co., Limited", "h3c"},
 	    {"Xiaomi Communications Co Ltd", "xiaomi"},
+	    {"IEIT SYSTEMS Co., Ltd.", "inspur"}, /* Wireshark manuf, 2024 */
 	    {"Quectel Wireless Solutions Co.,Ltd.", "quectel"},
 	    {"Huawei Symantec Technologies Co.,Ltd.", "huawei-symantec"},
 	    {"Cisco Systems, Inc", "cisco"},
