@@ -309,6 +309,7 @@ vendor inspur
     pen       48797
     pen       58059
     pen       60775
+    pen       61847
     note      48797 is Inspur-Cisco Networking Technology, Inspur's joint venture with Cisco.  Inspur Electronic Information Industry is named IEIT Systems since 2023.
 
 vendor lenovo
