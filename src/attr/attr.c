@@ -10,6 +10,7 @@
  * Hikvision) is weak, and weak evidence alone never claims a vendor.
  */
 #include "attr.h"
+#include "derive.h"
 #include "../core/buf.h"
 #include "../core/mem.h"
 #include "../core/oid.h"
@@ -21,6 +22,7 @@
 #include "../kb/rules.h"
 #include "../kb/vendor.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -68,7 +70,7 @@ static const struct kind_info kinds[OBS_KIND_COUNT] = {
 	[OBS_RTSP_SERVER] = {VIA_RULES | VIA_NMAP_RTSP | VIA_NAME, EV_WEAK},
 	[OBS_INVENTORY_MODEL] = {VIA_RULES, EV_NONE},
 	[OBS_SERVICE_RESPONSE] = {VIA_RULES | VIA_NMAP_PROBE | VIA_NAME, EV_WEAK},
-	[OBS_HOSTNAME] = {VIA_NAME, EV_WEAK},
+	[OBS_HOSTNAME] = {VIA_RULES | VIA_NAME, EV_WEAK},
 };
 
 struct attr_scratch *attr_scratch_new(const struct kb *kb)
@@ -122,10 +124,14 @@ static void from_mac(const struct kb *kb, const struct obs *o, int idx, struct c
 	unsigned flags = 0;
 	struct cand *c;
 
-	if (!str_to_mac((const char *)o->value, o->len, mac))
+	static const uint8_t zero[6];
+
+	if (!str_to_mac((const char *)o->value, o->len, mac) || !memcmp(mac, zero, 6))
 		return;
 	if (!kb->oui)
 		return;
+	if (mac[0] & 1)
+		return; /* a group address names who defined it, not the device that sent it */
 	if (oui_lookup(kb->oui, mac, &hit, &flags) == 1) {
 		if (!(c = new_cand(out, n, max, idx)))
 			return;
@@ -164,6 +170,42 @@ static void from_pen(const struct kb *kb, const struct obs *o, int idx, struct c
 	snprintf(c->rule, sizeof(c->rule), "pen:%u", pen);
 }
 
+/* snmpEngineID (RFC 3411): the first four octets carry the agent maker's enterprise number. */
+static void from_engineid(const struct kb *kb, const struct obs *o, int idx, struct cand *out,
+			  int *n, int max)
+{
+	const char *p = (const char *)o->value;
+	size_t len = o->len;
+	uint32_t pen = 0;
+	struct cand *c;
+
+	if (len >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2, len -= 2;
+	if (len < 8)
+		return;
+	for (int i = 0; i < 8; i++) {
+		int ch = tolower((unsigned char)p[i]);
+		int d = isdigit(ch) ? ch - '0' : (ch >= 'a' && ch <= 'f') ? ch - 'a' + 10 : -1;
+
+		if (d < 0)
+			return;
+		pen = pen << 4 | (uint32_t)d;
+	}
+	if (!(pen & 0x80000000u))
+		return; /* the pre-RFC 3411 format carries no enterprise number we trust */
+	pen &= 0x7fffffffu;
+	if (!(c = new_cand(out, n, max, idx)))
+		return;
+	c->vendor = vreg_by_pen(kb->vr, pen);
+	const char *org = kb->pen ? pen_org(kb->pen, pen) : NULL;
+	if (c->vendor < 0 && org)
+		c->vendor = vreg_resolve(kb->vr, org, strlen(org));
+	if (org)
+		str_set(c->vendor_raw, sizeof(c->vendor_raw), org);
+	set_strength(c, c->vendor >= 0 ? EV_MEDIUM : EV_NONE);
+	snprintf(c->rule, sizeof(c->rule), "engineid:pen:%u", pen);
+}
+
 /* Vendor of an nmap hit: its CPE's vendor part, else a name in its product. */
 static int hit_vendor(const struct kb *kb, const struct nmap_hit *h, char *raw, size_t rawlen)
 {
@@ -188,6 +230,51 @@ static int hit_vendor(const struct kb *kb, const struct nmap_hit *h, char *raw, 
 	}
 	str_set(raw, rawlen, h->product);
 	return h->product[0] ? vreg_resolve(kb->vr, h->product, strlen(h->product)) : -1;
+}
+
+/* Letters in the part of a banner that is not protocol framing ("SSH-2.0-"). */
+static size_t distinct_letters(const struct obs *o)
+{
+	const char *p = (const char *)o->value;
+	size_t n = o->len, k = 0;
+
+	if (str_has_prefix(p, n, "SSH-")) {
+		const char *d = memchr(p + 4, '-', n - 4);
+
+		if (d) {
+			n -= (size_t)(d + 1 - p);
+			p = d + 1;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		k += isalpha((unsigned char)p[i]) != 0;
+	return k;
+}
+
+static int listed(const struct kb *kb, int v)
+{
+	for (int l = 0; l < vreg_list_count(kb->vr); l++)
+		if (vreg_in_list(kb->vr, l, v, NULL, -1))
+			return 1;
+	return 0;
+}
+
+/*
+ * How much an nmap line's claim weighs.  A banner that names the vendor is
+ * fair evidence.  One that does not is nmap inferring the maker from a shape:
+ * medium when the banner carries distinctive text, weak when it is bare
+ * ("SSH-2.0--", "Server: Webs") -- and weak whenever the claimed maker is on
+ * a restricted list, since an eager line must not make a finding alone.
+ */
+static enum ev_strength nmap_strength(const struct kb *kb, const struct obs *o, int v, int named)
+{
+	if (v < 0)
+		return EV_NONE;
+	if (named)
+		return EV_FAIR;
+	if (distinct_letters(o) < 5 || listed(kb, v))
+		return EV_WEAK;
+	return EV_MEDIUM;
 }
 
 static void from_nmap(const struct kb *kb, struct attr_scratch *s, const char *probe,
@@ -218,7 +305,7 @@ static void from_nmap(const struct kb *kb, struct attr_scratch *s, const char *p
 			said = vreg_resolve(kb->vr, (const char *)o->value, o->len);
 		named = v >= 0 && said >= 0 &&
 			vreg_family(kb->vr, said, -1) == vreg_family(kb->vr, v, -1);
-		set_strength(c, named ? EV_FAIR : EV_WEAK);
+		set_strength(c, nmap_strength(kb, o, v, named));
 		snprintf(c->rule, sizeof(c->rule), "nmap:%s:%u", probe, h->line);
 	}
 }
@@ -313,6 +400,33 @@ static void from_declared(const struct kb *kb, const struct obs *o, int idx, str
 	str_set(c->rule, sizeof(c->rule), "declared:inventory");
 }
 
+/*
+ * A model an inventory declares: our model-name rules (written for UPnP
+ * modelName, which carries the same strings) say whose it is.  What they find
+ * is still the inventory's word, so it counts as declared, not observed.
+ */
+static void from_model(const struct kb *kb, const struct obs *o, int idx, struct cand *out,
+		       int *n, int max)
+{
+	struct obs m = *o;
+	int k;
+
+	if (!kb->rules)
+		return;
+	m.kind = OBS_UPNP_MODEL;
+	k = rules_match(kb->rules, &m, out + *n, max - *n);
+	for (int i = 0; i < k; i++) {
+		struct cand *c = &out[*n + i];
+		char rule[sizeof(c->rule)];
+
+		c->obs = idx;
+		snprintf(rule, sizeof(rule), "declared:%s", c->rule);
+		str_set(c->rule, sizeof(c->rule), rule);
+		set_strength(c, EV_MEDIUM);
+	}
+	*n += k;
+}
+
 /* Rebuilds a minimal response around one header so nmap's lines can judge it. */
 static const struct buf *synth(struct attr_scratch *s, const char *head, const struct obs *o)
 {
@@ -361,9 +475,15 @@ int attr_candidates(const struct kb *kb, struct attr_scratch *s, const struct ob
 	case OBS_CPE:
 		from_cpe(kb, o, idx, out, &n, max);
 		return n;
+	case OBS_SNMP_ENGINEID:
+		from_engineid(kb, o, idx, out, &n, max);
+		return n;
 	case OBS_INVENTORY_VENDOR:
 	case OBS_INVENTORY_ROLE:
 		from_declared(kb, o, idx, out, &n, max);
+		return n;
+	case OBS_INVENTORY_MODEL:
+		from_model(kb, o, idx, out, &n, max);
 		return n;
 	case OBS_LLDP_CHASSIS:
 		/* a chassis id that is a MAC names the box's own base MAC: fair */
@@ -380,6 +500,19 @@ int attr_candidates(const struct kb *kb, struct attr_scratch *s, const struct ob
 		for (int i = 0; i < m; i++)
 			out[n + i].obs = idx;
 		n += m;
+	}
+	if (o->kind == OBS_SERVICE_RESPONSE && kb->rules) {
+		/* our rules are per field: split the response into them */
+		struct obs d[6];
+		int nd = attr_derive(o, d, 6);
+
+		for (int j = 0; j < nd; j++) {
+			int m = rules_match(kb->rules, &d[j], out + n, max - n);
+
+			for (int i = 0; i < m; i++)
+				out[n + i].obs = idx;
+			n += m;
+		}
 	}
 	if (kb->nmap && s->ns) {
 		if ((k->via & VIA_NMAP_NULL) && (b = greeting(s, o)))
