@@ -277,6 +277,22 @@ static enum ev_strength nmap_strength(const struct kb *kb, const struct obs *o, 
 	return EV_MEDIUM;
 }
 
+/*
+ * An application CPE (cpe:/a:) and no hardware or OS one: nmap names the
+ * software's maker (Lotus Domino, IIS), not the device's.
+ */
+static int app_only(const struct nmap_hit *h)
+{
+	int app = 0;
+
+	for (int i = 0; i < h->ncpe; i++) {
+		if (!strncmp(h->cpe[i], "cpe:/h", 6) || !strncmp(h->cpe[i], "cpe:/o", 6))
+			return 0;
+		app |= !strncmp(h->cpe[i], "cpe:/a", 6);
+	}
+	return app;
+}
+
 static void from_nmap(const struct kb *kb, struct attr_scratch *s, const char *probe,
 		      const uint8_t *p, size_t len, int synthetic, const struct obs *o, int idx,
 		      struct cand *out, int *n, int max)
@@ -295,6 +311,7 @@ static void from_nmap(const struct kb *kb, struct attr_scratch *s, const char *p
 			return;
 		v = hit_vendor(kb, h, c->vendor_raw, sizeof(c->vendor_raw));
 		c->vendor = v;
+		c->component = app_only(h);
 		str_set(c->product, sizeof(c->product), h->product);
 		str_set(c->version, sizeof(c->version), h->version);
 		str_set(c->os, sizeof(c->os), h->os);
@@ -341,8 +358,12 @@ static void from_nmap_service(const struct kb *kb, const struct obs *o, int idx,
 		str_copy(c->role, sizeof(c->role), f[3], fl[3]);
 	if (f[4])
 		str_copy(c->os, sizeof(c->os), f[4], fl[4]);
-	/* nmap's own verdict: we cannot see the banner it judged, so medium at most */
-	set_strength(c, c->vendor >= 0 ? EV_MEDIUM : EV_NONE);
+	/*
+	 * nmap's own verdict: we cannot see the banner it judged, so medium at
+	 * most, and weak for a restricted maker (its eager lines must not make
+	 * a finding alone).
+	 */
+	set_strength(c, c->vendor < 0 ? EV_NONE : listed(kb, c->vendor) ? EV_WEAK : EV_MEDIUM);
 	str_set(c->rule, sizeof(c->rule), "nmap-xml:product");
 }
 
