@@ -17,32 +17,32 @@
 #define CSV_MAX_FIELDS 128
 
 struct csv_rec {
-	int nf;				/* fields in the record (>= 1) */
-	const char *f[CSV_MAX_FIELDS];	/* field bytes, NUL-terminated (may hold NULs) */
-	size_t n[CSV_MAX_FIELDS];	/* field lengths */
-	unsigned long col[CSV_MAX_FIELDS]; /* 1-based column where each field starts */
+	int nf;				    /* fields in the record (>= 1) */
+	const char *f[CSV_MAX_FIELDS];	    /* field bytes, NUL-terminated (may hold NULs) */
+	size_t n[CSV_MAX_FIELDS];	    /* field lengths */
+	unsigned long col[CSV_MAX_FIELDS];  /* 1-based column where each field starts */
 	unsigned long line[CSV_MAX_FIELDS]; /* 1-based line where each field starts */
-	unsigned long lineno;		/* line where the record starts */
-	const char *err;		/* NULL, or why the record is bad (a static string) */
-	unsigned long err_line, err_col; /* where */
+	unsigned long lineno;		    /* line where the record starts */
+	const char *err;		    /* NULL, or why the record is bad (a static string) */
+	unsigned long err_line, err_col;    /* where */
 };
 
 /* Called once per record; nonzero stops the reader and is returned. */
 typedef int (*csv_fn)(void *ctx, const struct csv_rec *r);
 
 struct csv {
-	char sep;	      /* field separator, ',' unless set before the first byte */
-	size_t max;	      /* most bytes in one record */
+	char sep;   /* field separator, ',' unless set before the first byte */
+	size_t max; /* most bytes in one record */
 	csv_fn fn;
 	void *ctx;
 	/* private */
-	int st;		      /* state of the byte machine */
-	int bom;	      /* bytes of a UTF-8 byte-order mark matched so far, -1 once past */
-	int any;	      /* the current record has content */
-	struct buf b;	      /* the current record's field bytes, each field NUL-terminated */
+	int st;	      /* state of the byte machine */
+	int bom;      /* bytes of a UTF-8 byte-order mark matched so far, -1 once past */
+	int any;      /* the current record has content */
+	struct buf b; /* the current record's field bytes, each field NUL-terminated */
 	size_t off[CSV_MAX_FIELDS];
 	struct csv_rec r;
-	unsigned long line, col; /* position of the next byte */
+	unsigned long line, col;   /* position of the next byte */
 	unsigned long qline, qcol; /* where the open quote is */
 };
 

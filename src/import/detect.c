@@ -87,8 +87,9 @@ const char *imp_detect(const char *path, char *eb, size_t el)
 	fclose(f);
 	fmt = imp_detect_mem(path, buf, n);
 	if (!fmt)
-		err_set(eb, el, TM_EUNSUP,
-			"%s: cannot tell the format (nmap XML, masscan, JSON Lines or inventory CSV)",
-			path);
+		err_set(
+		    eb, el, TM_EUNSUP,
+		    "%s: cannot tell the format (nmap XML, masscan, JSON Lines or inventory CSV)",
+		    path);
 	return fmt;
 }

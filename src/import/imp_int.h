@@ -42,7 +42,7 @@ void imp_run_init(struct imp_run *r, const char *file, const struct imp_sink *k,
  * otherwise the message goes to eb and TM_EPROTO is returned.
  */
 int imp_bad(struct imp_run *r, unsigned long line, unsigned long col, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 /*
  * Hands o to the sink and counts it; a nonzero answer is returned with a
@@ -79,7 +79,7 @@ struct imp_chunks {
 	char *buf;	  /* file mode: the chunk buffer */
 	const char *data; /* memory mode */
 	size_t len, off;
-	size_t size;	  /* bytes per chunk */
+	size_t size; /* bytes per chunk */
 };
 
 /* Test hook: bytes per chunk for sources opened from now on (0: 64 KiB). */

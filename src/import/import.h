@@ -36,9 +36,9 @@ struct imp_sink {
 };
 
 struct imp_stats {
-	long records;		    /* records read (lines, hosts, rows), good or bad */
-	long obs;		    /* observations delivered to the sink */
-	long skipped;		    /* bad records passed over (skip_bad) */
+	long records;		     /* records read (lines, hosts, rows), good or bad */
+	long obs;		     /* observations delivered to the sink */
+	long skipped;		     /* bad records passed over (skip_bad) */
 	char first_error[TM_ERRLEN]; /* message of the first bad record, "" if none */
 };
 
@@ -77,9 +77,8 @@ int imp_nmap_xml_mem(const char *file, const char *data, size_t len, const struc
 		     int skip_bad, struct imp_stats *st, char *eb, size_t el);
 int imp_masscan_mem(const char *file, const char *data, size_t len, const struct imp_sink *k,
 		    int skip_bad, struct imp_stats *st, char *eb, size_t el);
-int imp_inventory_csv_mem(const char *file, const char *data, size_t len,
-			  const struct imp_sink *k, int skip_bad, struct imp_stats *st, char *eb,
-			  size_t el);
+int imp_inventory_csv_mem(const char *file, const char *data, size_t len, const struct imp_sink *k,
+			  int skip_bad, struct imp_stats *st, char *eb, size_t el);
 
 /*
  * The format of path from its first bytes (and, when they are not decisive,

@@ -18,8 +18,21 @@
 #include <sys/random.h>
 
 enum col {
-	C_ASSET, C_SITE, C_SITE_NAME, C_LAT, C_LON, C_OPERATOR, C_REGION, C_VENDOR, C_MODEL,
-	C_ROLE, C_ADDR, C_MAC, C_SERIAL, C_SCOPE, C_COUNT
+	C_ASSET,
+	C_SITE,
+	C_SITE_NAME,
+	C_LAT,
+	C_LON,
+	C_OPERATOR,
+	C_REGION,
+	C_VENDOR,
+	C_MODEL,
+	C_ROLE,
+	C_ADDR,
+	C_MAC,
+	C_SERIAL,
+	C_SCOPE,
+	C_COUNT
 };
 
 /* Column names and aliases, matched case-insensitively. */
@@ -27,13 +40,17 @@ static const struct {
 	enum col c;
 	const char *name;
 } colnames[] = {
-	{C_ASSET, "asset_id"},	   {C_SITE, "site_id"},	     {C_SITE, "site"},
-	{C_SITE_NAME, "site_name"}, {C_LAT, "latitude"},	     {C_LAT, "lat"},
-	{C_LON, "longitude"},	   {C_LON, "lon"},	     {C_LON, "lng"},
-	{C_OPERATOR, "operator"},  {C_REGION, "region"},     {C_VENDOR, "vendor"},
-	{C_MODEL, "model"},	   {C_ROLE, "role"},	     {C_ADDR, "address"},
-	{C_ADDR, "ip"},		   {C_ADDR, "ip_address"},   {C_MAC, "mac"},
-	{C_MAC, "mac_address"},	   {C_SERIAL, "serial"},     {C_SCOPE, "scope"},
+    {C_ASSET, "asset_id"},  {C_SITE, "site_id"},
+    {C_SITE, "site"},	    {C_SITE_NAME, "site_name"},
+    {C_LAT, "latitude"},    {C_LAT, "lat"},
+    {C_LON, "longitude"},   {C_LON, "lon"},
+    {C_LON, "lng"},	    {C_OPERATOR, "operator"},
+    {C_REGION, "region"},   {C_VENDOR, "vendor"},
+    {C_MODEL, "model"},	    {C_ROLE, "role"},
+    {C_ADDR, "address"},    {C_ADDR, "ip"},
+    {C_ADDR, "ip_address"}, {C_MAC, "mac"},
+    {C_MAC, "mac_address"}, {C_SERIAL, "serial"},
+    {C_SCOPE, "scope"},
 };
 
 #define SITES_MAX 1000000
@@ -41,9 +58,9 @@ static const struct {
 struct inv {
 	struct imp_run *r;
 	int header_done;
-	int nf;		     /* fields in the header */
-	int idx[C_COUNT];    /* field index of each column, -1 when absent */
-	int rc;		     /* first hard error */
+	int nf;		  /* fields in the header */
+	int idx[C_COUNT]; /* field index of each column, -1 when absent */
+	int rc;		  /* first hard error */
 	/* distinct site ids seen: open addressing over strings in an arena */
 	struct arena *names;
 	const char **set;
@@ -277,10 +294,9 @@ static int row(struct inv *v, const struct csv_rec *rec)
 	if (s.id[0]) {
 		rc = site_new(v, s.id);
 		if (rc < 0)
-			return err_set(v->r->eb, v->r->el, rc, "%s:%lu: %s", v->r->file,
-				       rec->lineno,
-				       rc == TM_ELIMIT ? "more than 1000000 distinct sites"
-						       : "out of memory");
+			return err_set(
+			    v->r->eb, v->r->el, rc, "%s:%lu: %s", v->r->file, rec->lineno,
+			    rc == TM_ELIMIT ? "more than 1000000 distinct sites" : "out of memory");
 		if (rc == 1 && (rc = imp_emit_site(v->r, rec->lineno, &s)) != 0)
 			return rc;
 	}
@@ -355,9 +371,8 @@ int imp_inventory_csv(const char *path, const struct imp_sink *k, int skip_bad,
 	return rc;
 }
 
-int imp_inventory_csv_mem(const char *file, const char *data, size_t len,
-			  const struct imp_sink *k, int skip_bad, struct imp_stats *st, char *eb,
-			  size_t el)
+int imp_inventory_csv_mem(const char *file, const char *data, size_t len, const struct imp_sink *k,
+			  int skip_bad, struct imp_stats *st, char *eb, size_t el)
 {
 	struct imp_run r;
 	struct imp_chunks ch;

@@ -23,7 +23,8 @@ struct jl {
 	unsigned long line;
 	const char *text; /* the raw line, for error columns */
 	size_t tlen;
-	struct buf val; /* decoded value_b64 */
+	struct buf val;	 /* decoded value_b64 */
+	char macval[18]; /* the normalised value of a mac observation */
 };
 
 /* 1-based column of the member "key": in the raw line (its first occurrence as a key), else 1. */
@@ -82,8 +83,8 @@ static int time_field(struct jl *j, json_t *v, struct obs *o)
 
 static int addr_field(struct jl *j, json_t *v, struct obs *o)
 {
-	if (!json_is_string(v) ||
-	    (json_string_length(v) && !imp_addr(json_string_value(v), json_string_length(v), o->addr)))
+	if (!json_is_string(v) || (json_string_length(v) &&
+				   !imp_addr(json_string_value(v), json_string_length(v), o->addr)))
 		return BAD(j, "addr", "bad address");
 	if (!json_string_length(v))
 		o->addr[0] = 0;
@@ -92,8 +93,8 @@ static int addr_field(struct jl *j, json_t *v, struct obs *o)
 
 static int mac_field(struct jl *j, json_t *v, struct obs *o)
 {
-	if (!json_is_string(v) ||
-	    (json_string_length(v) && !imp_mac(json_string_value(v), json_string_length(v), o->mac)))
+	if (!json_is_string(v) || (json_string_length(v) &&
+				   !imp_mac(json_string_value(v), json_string_length(v), o->mac)))
 		return BAD(j, "mac", "bad MAC address");
 	if (!json_string_length(v))
 		o->mac[0] = 0;
@@ -120,8 +121,8 @@ static int proto_field(struct jl *j, json_t *v, struct obs *o)
 		o->proto = 0;
 		return 0;
 	}
-	if (json_is_string(v) && imp_proto(json_string_value(v), json_string_length(v), &o->proto) &&
-	    o->proto != 132)
+	if (json_is_string(v) &&
+	    imp_proto(json_string_value(v), json_string_length(v), &o->proto) && o->proto != 132)
 		return 0;
 	return BAD(j, "proto", "proto must be \"tcp\", \"udp\", 6 or 17");
 }
@@ -210,7 +211,8 @@ static int members(struct jl *j, json_t *obj, struct obs *o)
 	json_t *v;
 	int rc;
 
-	json_object_foreach(obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		if (strcmp(key, "obs") && (rc = member(j, key, v, o)) != 0)
 			return rc;
 	}
@@ -236,6 +238,12 @@ static int one(struct jl *j, const struct obs *base, json_t *obj, struct obs *o)
 		obs_set_value(o, o->mac, strlen(o->mac));
 	if (!o->value)
 		return BAD(j, "kind", "missing value (value or value_b64)");
+	if (o->kind == OBS_MAC) {
+		if (!imp_mac((const char *)o->value, o->len, j->macval))
+			return BAD(j, "value",
+				   "the value of a mac observation must be a MAC address");
+		obs_set_value(o, j->macval, strlen(j->macval));
+	}
 	return 0;
 }
 
@@ -258,7 +266,8 @@ static int record(struct jl *j, json_t *root, int emit)
 	if (!json_is_array(list))
 		return BAD(j, "obs", "obs must be an array");
 	rc = members(j, root, &base);
-	json_array_foreach(list, i, el) {
+	json_array_foreach(list, i, el)
+	{
 		if (rc)
 			break;
 		rc = one(j, &base, el, &o);
@@ -277,6 +286,9 @@ static int line(struct jl *j, const char *p, size_t n)
 	j->text = p;
 	j->tlen = n;
 	root = json_loadb(p, n, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, &je);
+	if (!root && json_error_code(&je) == json_error_out_of_memory)
+		return err_set(j->r->eb, j->r->el, TM_ENOMEM, "%s:%lu: out of memory", j->r->file,
+			       j->line);
 	if (!root)
 		return imp_bad(j->r, j->line, je.column > 0 ? (unsigned long)je.column : 1,
 			       "invalid JSON: %s", je.text);
@@ -310,7 +322,8 @@ static int run(struct imp_run *r, struct imp_lines *l)
 			rc = imp_bad(r, j.line, IMP_LINE_MAX + 1, "line longer than %d bytes",
 				     IMP_LINE_MAX);
 		else if (l->binary)
-			rc = imp_bad(r, j.line, (unsigned long)((const char *)memchr(p, 0, n) - p) + 1,
+			rc = imp_bad(r, j.line,
+				     (unsigned long)((const char *)memchr(p, 0, n) - p) + 1,
 				     "binary data (NUL byte) in a text line");
 		else
 			rc = line(&j, p, n);

@@ -20,7 +20,7 @@
 struct ms {
 	struct imp_run *r;
 	unsigned long line;
-	struct buf val; /* unescaped banner */
+	struct buf val;	 /* unescaped banner */
 	struct buf der;	 /* decoded certificate */
 	struct buf subj; /* its subject */
 	struct buf iss;	 /* its issuer */
@@ -116,9 +116,9 @@ static int banner(struct ms *m, struct obs *o, const char *name, size_t nn)
 		const char *name;
 		enum obs_kind k;
 	} plain[] = {
-		{"ssh", OBS_SSH_BANNER},     {"ftp", OBS_FTP_BANNER},
-		{"smtp", OBS_SMTP_BANNER},   {"telnet", OBS_TELNET_BANNER},
-		{"title", OBS_HTTP_TITLE},   {"http.server", OBS_HTTP_SERVER},
+	    {"ssh", OBS_SSH_BANNER},   {"ftp", OBS_FTP_BANNER},
+	    {"smtp", OBS_SMTP_BANNER}, {"telnet", OBS_TELNET_BANNER},
+	    {"title", OBS_HTTP_TITLE}, {"http.server", OBS_HTTP_SERVER},
 	};
 
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
@@ -204,7 +204,8 @@ static bool all_latin1(const char *s, size_t n)
 
 		if (c < 0x80)
 			continue;
-		if ((c != 0xc2 && c != 0xc3) || i + 1 >= n || ((unsigned char)s[i + 1] & 0xc0) != 0x80)
+		if ((c != 0xc2 && c != 0xc3) || i + 1 >= n ||
+		    ((unsigned char)s[i + 1] & 0xc0) != 0x80)
 			return false;
 		i++;
 	}
@@ -254,7 +255,8 @@ static int json_port(struct ms *m, json_t *root, json_t *pe, json_t *svc, const 
 	proto = jstr(pe, "proto", &pn);
 	ts = jstr(root, "timestamp", &tsn);
 	if (json_is_integer(tv)) {
-		tsn = (size_t)snprintf(tbuf, sizeof(tbuf), "%lld", (long long)json_integer_value(tv));
+		tsn =
+		    (size_t)snprintf(tbuf, sizeof(tbuf), "%lld", (long long)json_integer_value(tv));
 		ts = tbuf;
 	}
 	if (!json_is_integer(pv))
@@ -279,6 +281,9 @@ static int json_line(struct ms *m, const char *p, size_t n)
 	int rc = 0;
 
 	root = json_loadb(p, n, JSON_ALLOW_NUL, &je);
+	if (!root && json_error_code(&je) == json_error_out_of_memory)
+		return err_set(m->r->eb, m->r->el, TM_ENOMEM, "%s:%lu: out of memory", m->r->file,
+			       m->line);
 	if (!root)
 		return imp_bad(m->r, m->line, je.column > 0 ? (unsigned long)je.column : 1,
 			       "invalid JSON: %s", je.text);
@@ -286,7 +291,8 @@ static int json_line(struct ms *m, const char *p, size_t n)
 	if (!json_is_object(root))
 		rc = imp_bad(m->r, m->line, 1, "a record must be a JSON object");
 	else if (json_is_array(ports))
-		json_array_foreach(ports, i, pe) {
+		json_array_foreach(ports, i, pe)
+		{
 			if (rc)
 				break;
 			rc = json_port(m, root, pe, json_object_get(pe, "service"), "name");
@@ -335,7 +341,8 @@ static int run(struct imp_run *r, struct imp_lines *l)
 				     IMP_LINE_MAX);
 		} else if (l->binary) {
 			r->st->records++;
-			rc = imp_bad(r, m.line, (unsigned long)((const char *)memchr(p, 0, n) - p) + 1,
+			rc = imp_bad(r, m.line,
+				     (unsigned long)((const char *)memchr(p, 0, n) - p) + 1,
 				     "binary data (NUL byte) in a text line");
 		} else {
 			rc = one_line(&m, p, n);

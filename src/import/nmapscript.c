@@ -17,13 +17,13 @@
 static const struct {
 	const char *nmap, *name;
 } dn[] = {
-	{"countryName", "C"},
-	{"stateOrProvinceName", "ST"},
-	{"localityName", "L"},
-	{"organizationName", "O"},
-	{"organizationalUnitName", "OU"},
-	{"commonName", "CN"},
-	{"emailAddress", "emailAddress"},
+    {"countryName", "C"},
+    {"stateOrProvinceName", "ST"},
+    {"localityName", "L"},
+    {"organizationName", "O"},
+    {"organizationalUnitName", "OU"},
+    {"commonName", "CN"},
+    {"emailAddress", "emailAddress"},
 };
 #define DN_COUNT (sizeof(dn) / sizeof(dn[0]))
 
@@ -33,8 +33,10 @@ static void banner(struct nx *x, const char *out)
 	static const struct {
 		const char *svc;
 		enum obs_kind k;
-	} by[] = {{"ssh", OBS_SSH_BANNER},   {"ftp", OBS_FTP_BANNER},
-		  {"smtp", OBS_SMTP_BANNER}, {"telnet", OBS_TELNET_BANNER}};
+	} by[] = {{"ssh", OBS_SSH_BANNER},
+		  {"ftp", OBS_FTP_BANNER},
+		  {"smtp", OBS_SMTP_BANNER},
+		  {"telnet", OBS_TELNET_BANNER}};
 	enum obs_kind k = OBS_SERVICE_RESPONSE;
 	size_t n = strlen(out);
 

@@ -99,6 +99,8 @@ static void host_start(struct nx *x, const char **atts)
 	x->host_bad = x->flushed = 0;
 	x->osmatches = x->os_ok = x->in_osclass = 0;
 	x->in_port = x->in_service = x->in_hostscript = 0;
+	x->capture = 0;
+	x->scr = SCR_NONE;
 	x->host_line = cur_line(x);
 	imp_obs_init(&x->h, "nmap");
 	x->h.time = x->run_time;
@@ -151,8 +153,8 @@ static void field(struct buf *b, const char *s, int last)
 
 static void service(struct nx *x, const char **atts)
 {
-	static const char *const keys[] = {"product", "version", "extrainfo", "devicetype",
-					   "ostype", "name"};
+	static const char *const keys[] = {"product",	 "version", "extrainfo",
+					   "devicetype", "ostype",  "name"};
 	const char *m = nx_attr(atts, "method"), *hn = nx_attr(atts, "hostname");
 	const char *fp = nx_attr(atts, "servicefp");
 
@@ -187,7 +189,8 @@ static int attrs_ok(struct nx *x, const char **atts)
 {
 	for (int i = 0; atts[i]; i += 2)
 		if (strlen(atts[i + 1]) > NX_ATTR_MAX) {
-			nx_host_bad(x, "attribute %.30s longer than %d bytes", atts[i], NX_ATTR_MAX);
+			nx_host_bad(x, "attribute %.30s longer than %d bytes", atts[i],
+				    NX_ATTR_MAX);
 			return 0;
 		}
 	return 1;

@@ -9,18 +9,18 @@
 
 #include <expat.h>
 
-#define NX_DEPTH_MAX 64		  /* deepest element nesting accepted */
-#define NX_ATTR_MAX 65536	  /* longest attribute value accepted in a host */
-#define NX_TOKEN_MAX (1 << 20)	  /* most bytes fed without any parser event */
-#define NX_TEXT_MAX 4096	  /* longest element text kept (cpe, elem) */
-#define NX_TABLE_DEPTH 8	  /* script table keys remembered */
-#define NX_NAME_PARTS 16	  /* attributes kept per certificate name */
-#define NX_FP_MAX 64		  /* responses taken from one service fingerprint */
+#define NX_DEPTH_MAX   64	 /* deepest element nesting accepted */
+#define NX_ATTR_MAX    65536	 /* longest attribute value accepted in a host */
+#define NX_TOKEN_MAX   (1 << 20) /* most bytes fed without any parser event */
+#define NX_TEXT_MAX    4096	 /* longest element text kept (cpe, elem) */
+#define NX_TABLE_DEPTH 8	 /* script table keys remembered */
+#define NX_NAME_PARTS  16	 /* attributes kept per certificate name */
+#define NX_FP_MAX      64	 /* responses taken from one service fingerprint */
 
 enum nx_script { SCR_NONE, SCR_OTHER, SCR_TITLE, SCR_SERVER, SCR_SSL };
 
 struct nx_part {
-	char key[24];  /* short name: C, O, CN ... */
+	char key[24]; /* short name: C, O, CN ... */
 	char val[256];
 };
 
@@ -39,12 +39,12 @@ struct nx {
 	/* the host being read */
 	int in_host, host_bad, flushed;
 	unsigned long host_line;
-	struct obs h;		/* time, source, addr, mac of every observation of the host */
+	struct obs h; /* time, source, addr, mac of every observation of the host */
 	/* the port being read */
 	int in_port, open, in_service, in_hostscript;
 	uint16_t port;
 	uint8_t proto;
-	char svcname[32];	/* service name of the port, for banners */
+	char svcname[32]; /* service name of the port, for banners */
 	/* OS detection */
 	int osmatches, os_ok, in_osclass;
 	/* scripts */
@@ -63,8 +63,8 @@ struct nx {
 /* An attribute of atts by name, or NULL. */
 const char *nx_attr(const char **atts, const char *name);
 /* Delivers an observation of the current host (port and proto when port is 1). */
-int nx_emit(struct nx *x, enum obs_kind k, const char *probe, const void *p, size_t n,
-	    int port, unsigned flags);
+int nx_emit(struct nx *x, enum obs_kind k, const char *probe, const void *p, size_t n, int port,
+	    unsigned flags);
 /* Marks the current host bad (or stops the parse) with a message at the parser's position. */
 void nx_host_bad(struct nx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Stops the parse with rc (message already in eb, or IMP_SKIP). */

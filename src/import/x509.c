@@ -40,11 +40,20 @@ static int der_elem(struct rd *r, struct rd *child)
 static const struct {
 	const char *oid, *name;
 } names[] = {
-	{"2.5.4.3", "CN"},	     {"2.5.4.6", "C"},		  {"2.5.4.7", "L"},
-	{"2.5.4.8", "ST"},	     {"2.5.4.10", "O"},		  {"2.5.4.11", "OU"},
-	{"2.5.4.5", "serialNumber"}, {"2.5.4.4", "SN"},		  {"2.5.4.42", "GN"},
-	{"2.5.4.12", "title"},	     {"2.5.4.9", "street"},	  {"2.5.4.17", "postalCode"},
-	{"1.2.840.113549.1.9.1", "emailAddress"}, {"0.9.2342.19200300.100.1.25", "DC"},
+    {"2.5.4.3", "CN"},
+    {"2.5.4.6", "C"},
+    {"2.5.4.7", "L"},
+    {"2.5.4.8", "ST"},
+    {"2.5.4.10", "O"},
+    {"2.5.4.11", "OU"},
+    {"2.5.4.5", "serialNumber"},
+    {"2.5.4.4", "SN"},
+    {"2.5.4.42", "GN"},
+    {"2.5.4.12", "title"},
+    {"2.5.4.9", "street"},
+    {"2.5.4.17", "postalCode"},
+    {"1.2.840.113549.1.9.1", "emailAddress"},
+    {"0.9.2342.19200300.100.1.25", "DC"},
 };
 
 /* The dotted form of a BER-encoded OID (its content bytes) into out. */

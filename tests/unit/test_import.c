@@ -101,17 +101,18 @@ static void test_jsonl(void)
 
 	got_init(&g);
 	CHECK_INT(run_file(imp_jsonl, D "obs.jsonl", 0, &g, &st, eb), 0);
-	CHECK_STR(buf_str(&g.b),
-		  "ssh_banner|scan|1700000000|192.0.2.1||||"
-		  "|22/6||0|SSH-2.0-HUAWEI-1.5\n"
-		  "mac|jsonl|1700000000|2001:db8::1|vrf-a|00:e0:fc:12:34:56|||0/0||0|00:e0:fc:12:34:56\n"
-		  "snmp_sysdescr|jsonl|0|192.0.2.2|||||161/17||1|Huawei\\x00VRP \\xe4\\xb8\\xad\n"
-		  "service_response|jsonl|0|192.0.2.3|||||23/6|NULL|0|"
-		  "\\xff\\xfb\\x01\\xff\\xfb\\x03\\r\\nZXAN login: \n"
-		  "lldp_sysdesc|jsonl|1700000001|192.0.2.4||28:6e:d4:00:00:01|||0/0||0|"
-		  "Huawei Versatile Routing Platform\n"
-		  "http_title|jsonl|1700000001|192.0.2.5||28:6e:d4:00:00:01|||80/6||0|Web Components\n"
-		  "inventory_vendor|jsonl|0||||A-1|S-1|0/0||0|ZTE\n");
+	CHECK_STR(
+	    buf_str(&g.b),
+	    "ssh_banner|scan|1700000000|192.0.2.1||||"
+	    "|22/6||0|SSH-2.0-HUAWEI-1.5\n"
+	    "mac|jsonl|1700000000|2001:db8::1|vrf-a|00:e0:fc:12:34:56|||0/0||0|00:e0:fc:12:34:56\n"
+	    "snmp_sysdescr|jsonl|0|192.0.2.2|||||161/17||1|Huawei\\x00VRP \\xe4\\xb8\\xad\n"
+	    "service_response|jsonl|0|192.0.2.3|||||23/6|NULL|0|"
+	    "\\xff\\xfb\\x01\\xff\\xfb\\x03\\r\\nZXAN login: \n"
+	    "lldp_sysdesc|jsonl|1700000001|192.0.2.4||28:6e:d4:00:00:01|||0/0||0|"
+	    "Huawei Versatile Routing Platform\n"
+	    "http_title|jsonl|1700000001|192.0.2.5||28:6e:d4:00:00:01|||80/6||0|Web Components\n"
+	    "inventory_vendor|jsonl|0||||A-1|S-1|0/0||0|ZTE\n");
 	CHECK_INT(st.records, 6);
 	CHECK_INT(st.obs, 7);
 	CHECK_INT(st.skipped, 0);
@@ -122,21 +123,31 @@ static void test_jsonl(void)
 static const struct {
 	const char *in, *err;
 } jsonl_bad[] = {
-	{"{\"kind\":\"ssh_banner\",\"value\":\"SSH-2.0", "b.jsonl:1:37: invalid JSON: premature end of input near '\"SSH-2.0'"},
-	{"{\"kind\":\"ssh_banr\",\"value\":\"x\"}", "b.jsonl:1:2: unknown kind \"ssh_banr\""},
-	{"{\"value\":\"x\"}", "b.jsonl:1:1: missing kind"},
-	{"{\"kind\":\"mac\"}", "b.jsonl:1:2: missing value (value or value_b64)"},
-	{"{\"kind\":\"mac\",\"mac\":\"00:11:22:33:44\"}", "b.jsonl:1:15: bad MAC address"},
-	{"{\"kind\":\"ftp_banner\",\"value\":\"x\",\"addr\":\"10.0.0.256\"}", "b.jsonl:1:34: bad address"},
-	{"{\"kind\":\"ftp_banner\",\"value\":\"x\",\"port\":70000}", "b.jsonl:1:34: port must be an integer from 0 to 65535"},
-	{"{\"kind\":\"ftp_banner\",\"value\":\"x\",\"proto\":\"icmp\"}", "b.jsonl:1:34: proto must be \"tcp\", \"udp\", 6 or 17"},
-	{"{\"kind\":\"ftp_banner\",\"value_b64\":\"!!\"}", "b.jsonl:1:22: value_b64 is not base64"},
-	{"{\"kind\":\"ftp_banner\",\"value\":\"x\",\"time\":\"yesterday\"}", "b.jsonl:1:34: bad time (want seconds since 1970 or \"YYYY-MM-DDTHH:MM:SSZ\")"},
-	{"{\"kind\":\"ftp_banner\",\"value\":\"x\",\"ref\":\"0123456789012345678901234567890123456789012345678901234567890123\"}", "b.jsonl:1:34: field ref longer than 63 bytes or holding NUL"},
-	{"[1,2]", "b.jsonl:1:1: a record must be a JSON object"},
-	{"{\"obs\":{}}", "b.jsonl:1:2: obs must be an array"},
-	{"{\"kind\":\"ftp_banner\",\"value\":\"x\",\"kind\":\"mac\"}", "b.jsonl:1:39: invalid JSON: duplicate object key near '\"kind\"'"},
-	{"\xff\xfe{", "b.jsonl:1:1: invalid JSON: unable to decode byte 0xff"},
+    {"{\"kind\":\"ssh_banner\",\"value\":\"SSH-2.0",
+     "b.jsonl:1:37: invalid JSON: premature end of input near '\"SSH-2.0'"},
+    {"{\"kind\":\"ssh_banr\",\"value\":\"x\"}", "b.jsonl:1:2: unknown kind \"ssh_banr\""},
+    {"{\"value\":\"x\"}", "b.jsonl:1:1: missing kind"},
+    {"{\"kind\":\"mac\"}", "b.jsonl:1:2: missing value (value or value_b64)"},
+    {"{\"kind\":\"mac\",\"mac\":\"00:11:22:33:44\"}", "b.jsonl:1:15: bad MAC address"},
+    {"{\"kind\":\"ftp_banner\",\"value\":\"x\",\"addr\":\"10.0.0.256\"}",
+     "b.jsonl:1:34: bad address"},
+    {"{\"kind\":\"ftp_banner\",\"value\":\"x\",\"port\":70000}",
+     "b.jsonl:1:34: port must be an integer from 0 to 65535"},
+    {"{\"kind\":\"ftp_banner\",\"value\":\"x\",\"proto\":\"icmp\"}",
+     "b.jsonl:1:34: proto must be \"tcp\", \"udp\", 6 or 17"},
+    {"{\"kind\":\"ftp_banner\",\"value_b64\":\"!!\"}", "b.jsonl:1:22: value_b64 is not base64"},
+    {"{\"kind\":\"ftp_banner\",\"value\":\"x\",\"time\":\"yesterday\"}",
+     "b.jsonl:1:34: bad time (want seconds since 1970 or \"YYYY-MM-DDTHH:MM:SSZ\")"},
+    {"{\"kind\":\"ftp_banner\",\"value\":\"x\",\"ref\":"
+     "\"0123456789012345678901234567890123456789012345678901234567890123\"}",
+     "b.jsonl:1:34: field ref longer than 63 bytes or holding NUL"},
+    {"[1,2]", "b.jsonl:1:1: a record must be a JSON object"},
+    {"{\"obs\":{}}", "b.jsonl:1:2: obs must be an array"},
+    {"{\"kind\":\"ftp_banner\",\"value\":\"x\",\"kind\":\"mac\"}",
+     "b.jsonl:1:39: invalid JSON: duplicate object key near '\"kind\"'"},
+    {"\xff\xfe{", "b.jsonl:1:1: invalid JSON: unable to decode byte 0xff"},
+    {"{\"kind\":\"mac\",\"value\":\"Huawei\"}",
+     "b.jsonl:1:15: the value of a mac observation must be a MAC address"},
 };
 
 static void test_jsonl_bad(void)
@@ -158,8 +169,9 @@ static void test_jsonl_bad(void)
 	}
 	/* binary: a NUL byte on line 2 */
 	got_init(&g);
-	rc = run_mem(imp_jsonl_mem, "b.jsonl", "{\"kind\":\"mac\",\"value\":\"x\"}\nab\0cd\n", 33, 0,
-		     &g, &st, eb);
+	rc = run_mem(imp_jsonl_mem, "b.jsonl",
+		     "{\"kind\":\"mac\",\"value\":\"00:e0:fc:00:00:01\"}\nab\0cd\n", 49, 0, &g, &st,
+		     eb);
 	CHECK_INT(rc, TM_EPROTO);
 	CHECK_STR(eb, "b.jsonl:2:3: binary data (NUL byte) in a text line");
 	CHECK_INT(g.nobs, 1); /* the first line stays delivered */
@@ -186,13 +198,14 @@ static void test_jsonl_bad(void)
 	/* skip_bad over every bad line at once */
 	buf_init(&big, 1 << 20);
 	for (size_t i = 0; i < sizeof(jsonl_bad) / sizeof(jsonl_bad[0]); i++)
-		buf_printf(&big, "%s\n{\"kind\":\"mac\",\"value\":\"%zu\"}\n", jsonl_bad[i].in, i);
+		buf_printf(&big, "%s\n{\"kind\":\"mac\",\"value\":\"00-00-00-00-00-%02zx\"}\n",
+			   jsonl_bad[i].in, i);
 	got_init(&g);
 	rc = run_mem(imp_jsonl_mem, "b.jsonl", big.p, big.len, 1, &g, &st, eb);
 	CHECK_INT(rc, 0);
-	CHECK_INT(st.records, 30);
-	CHECK_INT(st.skipped, 15);
-	CHECK_INT(st.obs, 15);
+	CHECK_INT(st.records, 32);
+	CHECK_INT(st.skipped, 16);
+	CHECK_INT(st.obs, 16);
 	CHECK_STR(st.first_error, jsonl_bad[0].err);
 	buf_fini(&big);
 	buf_fini(&g.b);
@@ -213,32 +226,32 @@ static void test_jsonl_bad(void)
 /* ---- nmap XML ---- */
 
 static const char nmap_expect[] =
-	"mac|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||0/0||0|00:e0:fc:12:34:56\n"
-	"hostname|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||0/0||0|ar1220.example.net\n"
-	"nmap_service|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||22/6||0|"
-	"Huawei VRP sshd||protocol 2.0|router|VRP 5.130|ssh\n"
-	"cpe|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||22/6||0|cpe:/o:huawei:vrp:5.130\n"
-	"ssh_banner|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||22/6||0|SSH-2.0-HUAWEI-1.5\n"
-	"nmap_service|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||80/6||0|"
-	"Huawei/AR http config|||||http\n"
-	"cpe|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||80/6||0|cpe:/h:huawei:ar1220\n"
-	"http_title|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||80/6||0|Huawei AR1220\n"
-	"http_server|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||80/6||0|HuaweiHTTP\n"
-	"http_server|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||80/6||0|Webs\n"
-	"tls_subject|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||443/6||0|"
-	"/C=CN/O=Huawei/CN=HUAWEI-AR\n"
-	"tls_issuer|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||443/6||0|"
-	"/O=Huawei/CN=Huawei Root CA\n"
-	"nmap_service|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||161/17||0||||||snmp\n"
-	"snmp_sysdescr|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||161/17||0|"
-	"Huawei Versatile Routing Platform Software\\r\\nVRP (R) software, Version 5.130\n"
-	"service_response|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||2000/6|NULL|0|"
-	"\\xff\\xfb\\x01ZXAN \\\\ .\n"
-	"service_response|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||2000/6|GetRequest|1|short\n"
-	"cpe|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||0/0||0|cpe:/o:huawei:vrp:5\n"
-	"nmap_service|nmap|1700000000|2001:db8::10|||||21/6||0|ZXR10 ftpd|||||ftp\n"
-	"ftp_banner|nmap|1700000000|2001:db8::10|||||21/6||0|"
-	"220-ZXR10 FTP server ready\\r\\n220 Welcome to the ZTE switch\n";
+    "mac|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||0/0||0|00:e0:fc:12:34:56\n"
+    "hostname|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||0/0||0|ar1220.example.net\n"
+    "nmap_service|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||22/6||0|"
+    "Huawei VRP sshd||protocol 2.0|router|VRP 5.130|ssh\n"
+    "cpe|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||22/6||0|cpe:/o:huawei:vrp:5.130\n"
+    "ssh_banner|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||22/6||0|SSH-2.0-HUAWEI-1.5\n"
+    "nmap_service|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||80/6||0|"
+    "Huawei/AR http config|||||http\n"
+    "cpe|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||80/6||0|cpe:/h:huawei:ar1220\n"
+    "http_title|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||80/6||0|Huawei AR1220\n"
+    "http_server|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||80/6||0|HuaweiHTTP\n"
+    "http_server|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||80/6||0|Webs\n"
+    "tls_subject|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||443/6||0|"
+    "/C=CN/O=Huawei/CN=HUAWEI-AR\n"
+    "tls_issuer|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||443/6||0|"
+    "/O=Huawei/CN=Huawei Root CA\n"
+    "nmap_service|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||161/17||0||||||snmp\n"
+    "snmp_sysdescr|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||161/17||0|"
+    "Huawei Versatile Routing Platform Software\\r\\nVRP (R) software, Version 5.130\n"
+    "service_response|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||2000/6|NULL|0|"
+    "\\xff\\xfb\\x01ZXAN \\\\ .\n"
+    "service_response|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||2000/6|GetRequest|1|short\n"
+    "cpe|nmap|1700000100|192.0.2.1||00:e0:fc:12:34:56|||0/0||0|cpe:/o:huawei:vrp:5\n"
+    "nmap_service|nmap|1700000000|2001:db8::10|||||21/6||0|ZXR10 ftpd|||||ftp\n"
+    "ftp_banner|nmap|1700000000|2001:db8::10|||||21/6||0|"
+    "220-ZXR10 FTP server ready\\r\\n220 Welcome to the ZTE switch\n";
 
 static void test_nmap(void)
 {
@@ -278,18 +291,20 @@ static void test_nmap_real(void)
 	got_init(&g);
 	CHECK_INT(run_file(imp_nmap_xml, D "nmap-real.xml", 0, &g, &st, eb), 0);
 	s = buf_str(&g.b);
-	CHECK(strstr(s, "nmap_service|nmap|1795924858|127.0.0.1|||||44333/6||0|OpenSSL s_server "
-			"-www httpd||command line: s_server -accept 127.0.0.1:44333 -cert c2.pem -key "
-			"k2.pem -www -quiet|||http\n") == s);
+	CHECK(strstr(s,
+		     "nmap_service|nmap|1795924858|127.0.0.1|||||44333/6||0|OpenSSL s_server "
+		     "-www httpd||command line: s_server -accept 127.0.0.1:44333 -cert c2.pem -key "
+		     "k2.pem -www -quiet|||http\n") == s);
 	CHECK(strstr(s, "|44333/6||0|cpe:/a:openssl:openssl\n"));
 	CHECK(strstr(s, "tls_subject|nmap|1795924858|127.0.0.1|||||44333/6||0|"
 			"/C=CN/O=Huawei Technologies Co., Ltd./OU=Wireless/CN=HUAWEI-AP\n"));
 	CHECK(strstr(s, "tls_issuer|nmap|1795924858|127.0.0.1|||||44333/6||0|"
 			"/C=CN/O=Huawei Technologies Co., Ltd./OU=Wireless/CN=HUAWEI-AP\n"));
-	CHECK(strstr(s, "service_response|nmap|1795924858|127.0.0.1|||||44380/6|GetRequest|0|"
-			"HTTP/1.0 200 OK\\r\\nServer: Hikvision-Webs \\r\\nDate: Sun, 29 Nov 2026 "
-			"04:01:04 GMT\\r\\nContent-Type: text/html\\r\\nContent-Length: 69\\r\\n\\r\\n"
-			"<html><head><title>Web Components</title></head><body>x</body></html>\n"));
+	CHECK(strstr(s,
+		     "service_response|nmap|1795924858|127.0.0.1|||||44380/6|GetRequest|0|"
+		     "HTTP/1.0 200 OK\\r\\nServer: Hikvision-Webs \\r\\nDate: Sun, 29 Nov 2026 "
+		     "04:01:04 GMT\\r\\nContent-Type: text/html\\r\\nContent-Length: 69\\r\\n\\r\\n"
+		     "<html><head><title>Web Components</title></head><body>x</body></html>\n"));
 	CHECK_INT(st.records, 1);
 	CHECK_INT(st.obs, 8);
 	CHECK_INT(st.skipped, 0);
@@ -297,13 +312,13 @@ static void test_nmap_real(void)
 }
 
 static const char bomb[] =
-	"<?xml version=\"1.0\"?>\n"
-	"<!DOCTYPE lolz [\n"
-	" <!ENTITY lol \"lol\">\n"
-	" <!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
-	" <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
-	"]>\n"
-	"<nmaprun><host><address addr=\"&lol3;\" addrtype=\"ipv4\"/></host></nmaprun>\n";
+    "<?xml version=\"1.0\"?>\n"
+    "<!DOCTYPE lolz [\n"
+    " <!ENTITY lol \"lol\">\n"
+    " <!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
+    " <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
+    "]>\n"
+    "<nmaprun><host><address addr=\"&lol3;\" addrtype=\"ipv4\"/></host></nmaprun>\n";
 
 static void test_nmap_bad(void)
 {
@@ -311,14 +326,14 @@ static void test_nmap_bad(void)
 		const char *in, *err;
 		int rc;
 	} t[] = {
-		{bomb, "x.xml:3:15: entity declarations are not allowed (\"lol\")", TM_EPROTO},
-		{"<nmaprun><host><address addr=\"192.0.2.1\" addrtype=\"ipv4\"/>",
-		 "x.xml:1:59: XML: no element found", TM_EPROTO},
-		{"\x01\x02\x03binary", "x.xml:1:1: XML: not well-formed (invalid token)", TM_EPROTO},
-		{"<nmaprun><host starttime=\"soon\"/></nmaprun>",
-		 "x.xml:1:10: bad starttime \"soon\"", TM_EPROTO},
-		{"<nmaprun><host><address addr=\"1.2.3.4\" addrtype=\"mac\"/></host></nmaprun>",
-		 "x.xml:1:16: bad MAC address \"1.2.3.4\"", TM_EPROTO},
+	    {bomb, "x.xml:3:15: entity declarations are not allowed (\"lol\")", TM_EPROTO},
+	    {"<nmaprun><host><address addr=\"192.0.2.1\" addrtype=\"ipv4\"/>",
+	     "x.xml:1:59: XML: no element found", TM_EPROTO},
+	    {"\x01\x02\x03binary", "x.xml:1:1: XML: not well-formed (invalid token)", TM_EPROTO},
+	    {"<nmaprun><host starttime=\"soon\"/></nmaprun>", "x.xml:1:10: bad starttime \"soon\"",
+	     TM_EPROTO},
+	    {"<nmaprun><host><address addr=\"1.2.3.4\" addrtype=\"mac\"/></host></nmaprun>",
+	     "x.xml:1:16: bad MAC address \"1.2.3.4\"", TM_EPROTO},
 	};
 	struct got g;
 	struct imp_stats st;
@@ -342,8 +357,8 @@ static void test_nmap_bad(void)
 	/* a host cut short by an interrupted scan: what came before stays */
 	got_init(&g);
 	rc = run_mem(imp_nmap_xml_mem, "x.xml",
-		     "<nmaprun><host><address addr=\"00:e0:fc:00:00:01\" addrtype=\"mac\"/><ports>", 72,
-		     0, &g, &st, eb);
+		     "<nmaprun><host><address addr=\"00:e0:fc:00:00:01\" addrtype=\"mac\"/><ports>",
+		     72, 0, &g, &st, eb);
 	CHECK_INT(rc, TM_EPROTO);
 	CHECK_STR(eb, "x.xml:1:73: XML: no element found");
 	CHECK_STR(buf_str(&g.b), "mac|nmap|0|||00:e0:fc:00:00:01|||0/0||0|00:e0:fc:00:00:01\n");
@@ -374,24 +389,24 @@ static void test_nmap_bad(void)
 
 /* The same scan in masscan's three text forms (made by masscan 1.3.2, see mkmasscan.py). */
 static const char masscan_expect[] =
-	"ssh_banner|masscan|1700000000|127.0.0.5|||||22/6||0|SSH-2.0-HUAWEI-1.5\n"
-	"http_server|masscan|1700000000|127.0.0.5|||||80/6||0|Hikvision-Webs\n"
-	"http_title|masscan|1700000000|127.0.0.5|||||80/6||0|Web Components\n"
-	"service_response|masscan|1700000000|127.0.0.6|||||8080/6|GetRequest|0|HTTP/1.1 401 "
-	"Unauthorized\\r\\nWWW-Authenticate: Basic realm=\"DVR\"\\r\\n\\r\\n\n"
-	"http_realm|masscan|1700000000|127.0.0.6|||||8080/6||0|DVR\n"
-	"ftp_banner|masscan|1700000000|127.0.0.6|||||21/6||0|220 ZXR10 FTP server ready\\r\\n\n"
-	"telnet_banner|masscan|1700000000|127.0.0.6|||||23/6||0|"
-	"\\xff\\xfb\\x01\\xff\\xfb\\x03\\r\\nZXAN login: \n"
-	"tls_subject|masscan|1700000000|127.0.0.6|||||443/6||0|"
-	"/C=CN/O=Huawei Technologies Co., Ltd./OU=Wireless/CN=HUAWEI-AP\n"
-	"tls_issuer|masscan|1700000000|127.0.0.6|||||443/6||0|"
-	"/C=CN/O=Huawei Technologies Co., Ltd./OU=Wireless/CN=HUAWEI-AP\n"
-	"service_response|masscan|1700000000|127.0.0.6|||||8443/6|NULL|0|bm90IGEgY2VydA==\n"
-	"snmp_sysdescr|masscan|1700000000|127.0.0.6|||||161/17||0|"
-	"Huawei Versatile Routing Platform Software\n"
-	"snmp_sysobjectid|masscan|1700000000|127.0.0.6|||||161/17||0|1.3.6.1.4.1.2011.2.23.96\n"
-	"service_response|masscan|1700000000|127.0.0.6|||||9999/6|NULL|0|\\x00\\x01binary\"\\\\\n";
+    "ssh_banner|masscan|1700000000|127.0.0.5|||||22/6||0|SSH-2.0-HUAWEI-1.5\n"
+    "http_server|masscan|1700000000|127.0.0.5|||||80/6||0|Hikvision-Webs\n"
+    "http_title|masscan|1700000000|127.0.0.5|||||80/6||0|Web Components\n"
+    "service_response|masscan|1700000000|127.0.0.6|||||8080/6|GetRequest|0|HTTP/1.1 401 "
+    "Unauthorized\\r\\nWWW-Authenticate: Basic realm=\"DVR\"\\r\\n\\r\\n\n"
+    "http_realm|masscan|1700000000|127.0.0.6|||||8080/6||0|DVR\n"
+    "ftp_banner|masscan|1700000000|127.0.0.6|||||21/6||0|220 ZXR10 FTP server ready\\r\\n\n"
+    "telnet_banner|masscan|1700000000|127.0.0.6|||||23/6||0|"
+    "\\xff\\xfb\\x01\\xff\\xfb\\x03\\r\\nZXAN login: \n"
+    "tls_subject|masscan|1700000000|127.0.0.6|||||443/6||0|"
+    "/C=CN/O=Huawei Technologies Co., Ltd./OU=Wireless/CN=HUAWEI-AP\n"
+    "tls_issuer|masscan|1700000000|127.0.0.6|||||443/6||0|"
+    "/C=CN/O=Huawei Technologies Co., Ltd./OU=Wireless/CN=HUAWEI-AP\n"
+    "service_response|masscan|1700000000|127.0.0.6|||||8443/6|NULL|0|bm90IGEgY2VydA==\n"
+    "snmp_sysdescr|masscan|1700000000|127.0.0.6|||||161/17||0|"
+    "Huawei Versatile Routing Platform Software\n"
+    "snmp_sysobjectid|masscan|1700000000|127.0.0.6|||||161/17||0|1.3.6.1.4.1.2011.2.23.96\n"
+    "service_response|masscan|1700000000|127.0.0.6|||||9999/6|NULL|0|\\x00\\x01binary\"\\\\\n";
 
 static void test_masscan(void)
 {
@@ -400,14 +415,16 @@ static void test_masscan(void)
 	static const struct {
 		const char *in, *err;
 	} bad[] = {
-		{"open tcp 22 127.0.0.300 1700000000", "m.txt:1:1: bad address \"127.0.0.300\""},
-		{"open tcp 70000 127.0.0.1 1700000000", "m.txt:1:1: bad port"},
-		{"open tcp 22 127.0.0.1 soon", "m.txt:1:1: bad timestamp"},
-		{"banner tcp 22 127.0.0.1 1700000000", "m.txt:1:1: banner line without a service name"},
-		{"hello", "m.txt:1:1: not a masscan -oL line"},
-		{"{   \"ip\": \"127.0.0.1\",   \"timestamp\": \"1700000000\", \"ports\": [ {\"port\": 22,",
-		 "m.txt:1:74: invalid JSON: '}' expected near end of file"},
-		{"{\"ip\":\"127.0.0.1\",\"ports\":[{\"proto\":\"tcp\"}]}", "m.txt:1:1: record without a port"},
+	    {"open tcp 22 127.0.0.300 1700000000", "m.txt:1:1: bad address \"127.0.0.300\""},
+	    {"open tcp 70000 127.0.0.1 1700000000", "m.txt:1:1: bad port"},
+	    {"open tcp 22 127.0.0.1 soon", "m.txt:1:1: bad timestamp"},
+	    {"banner tcp 22 127.0.0.1 1700000000", "m.txt:1:1: banner line without a service name"},
+	    {"hello", "m.txt:1:1: not a masscan -oL line"},
+	    {"{   \"ip\": \"127.0.0.1\",   \"timestamp\": \"1700000000\", \"ports\": [ {\"port\": "
+	     "22,",
+	     "m.txt:1:74: invalid JSON: '}' expected near end of file"},
+	    {"{\"ip\":\"127.0.0.1\",\"ports\":[{\"proto\":\"tcp\"}]}",
+	     "m.txt:1:1: record without a port"},
 	};
 	struct got g;
 	struct imp_stats st;
@@ -424,21 +441,23 @@ static void test_masscan(void)
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		got_init(&g);
-		rc = run_mem(imp_masscan_mem, "m.txt", bad[i].in, strlen(bad[i].in), 0, &g, &st, eb);
+		rc =
+		    run_mem(imp_masscan_mem, "m.txt", bad[i].in, strlen(bad[i].in), 0, &g, &st, eb);
 		CHECK_INT(rc, TM_EPROTO);
 		CHECK_STR(eb, bad[i].err);
 		buf_fini(&g.b);
 	}
 	/* -oL and -oJ lines mixed, bad ones skipped */
 	static const char mixed[] =
-		"#masscan\nhello\nbanner tcp 21 127.0.0.9 1700000000 ftp 220 ok\\x0d\\x0a\n"
-		"{\"ip\":\"::1\",\"timestamp\":1700000001,\"ports\":[{\"port\":80,\"proto\":\"tcp\","
-		"\"service\":{\"name\":\"http.server\",\"banner\":\"Webs\"}}]}\n# end\n";
+	    "#masscan\nhello\nbanner tcp 21 127.0.0.9 1700000000 ftp 220 ok\\x0d\\x0a\n"
+	    "{\"ip\":\"::1\",\"timestamp\":1700000001,\"ports\":[{\"port\":80,\"proto\":\"tcp\","
+	    "\"service\":{\"name\":\"http.server\",\"banner\":\"Webs\"}}]}\n# end\n";
 	got_init(&g);
 	rc = run_mem(imp_masscan_mem, "m.txt", mixed, strlen(mixed), 1, &g, &st, eb);
 	CHECK_INT(rc, 0);
-	CHECK_STR(buf_str(&g.b), "ftp_banner|masscan|1700000000|127.0.0.9|||||21/6||0|220 ok\\r\\n\n"
-				 "http_server|masscan|1700000001|::1|||||80/6||0|Webs\n");
+	CHECK_STR(buf_str(&g.b),
+		  "ftp_banner|masscan|1700000000|127.0.0.9|||||21/6||0|220 ok\\r\\n\n"
+		  "http_server|masscan|1700000001|::1|||||80/6||0|Webs\n");
 	CHECK_INT(st.records, 3);
 	CHECK_INT(st.skipped, 1);
 	CHECK_STR(st.first_error, "m.txt:2:1: not a masscan -oL line");
@@ -448,20 +467,20 @@ static void test_masscan(void)
 /* ---- inventory CSV ---- */
 
 static const char inv_expect[] =
-	"site|S-PAR|Paris, Gare de Lyon|48.8443|2.3744|1|OpA|IDF\n"
-	"inventory_vendor|inventory|0|192.0.2.1||00:e0:fc:12:34:56|R-001|S-PAR|0/0||0|Huawei\n"
-	"inventory_model|inventory|0|192.0.2.1||00:e0:fc:12:34:56|R-001|S-PAR|0/0||0|AR1220\n"
-	"inventory_role|inventory|0|192.0.2.1||00:e0:fc:12:34:56|R-001|S-PAR|0/0||0|router\n"
-	"mac|inventory|0|192.0.2.1||00:e0:fc:12:34:56|R-001|S-PAR|0/0||0|00:e0:fc:12:34:56\n"
-	"inventory_vendor|inventory|0||||R-002|S-PAR|0/0||0|ZTE\n"
-	"inventory_model|inventory|0||||R-002|S-PAR|0/0||0|ZXR10 \"5960\"\n"
-	"inventory_role|inventory|0||||R-002|S-PAR|0/0||0|switch\n"
-	"site|S-LYO|Lyon|45.7600|4.8300|1|OpA|ARA\n"
-	"inventory_vendor|inventory|0|2001:db8::3||44:19:b6:00:00:03|C-003|S-LYO|0/0||0|Hikvision\n"
-	"inventory_model|inventory|0|2001:db8::3||44:19:b6:00:00:03|C-003|S-LYO|0/0||0|"
-	"DS-2CD2143G0-I\n"
-	"inventory_role|inventory|0|2001:db8::3||44:19:b6:00:00:03|C-003|S-LYO|0/0||0|camera\n"
-	"mac|inventory|0|2001:db8::3||44:19:b6:00:00:03|C-003|S-LYO|0/0||0|44:19:b6:00:00:03\n";
+    "site|S-PAR|Paris, Gare de Lyon|48.8443|2.3744|1|OpA|IDF\n"
+    "inventory_vendor|inventory|0|192.0.2.1||00:e0:fc:12:34:56|R-001|S-PAR|0/0||0|Huawei\n"
+    "inventory_model|inventory|0|192.0.2.1||00:e0:fc:12:34:56|R-001|S-PAR|0/0||0|AR1220\n"
+    "inventory_role|inventory|0|192.0.2.1||00:e0:fc:12:34:56|R-001|S-PAR|0/0||0|router\n"
+    "mac|inventory|0|192.0.2.1||00:e0:fc:12:34:56|R-001|S-PAR|0/0||0|00:e0:fc:12:34:56\n"
+    "inventory_vendor|inventory|0||||R-002|S-PAR|0/0||0|ZTE\n"
+    "inventory_model|inventory|0||||R-002|S-PAR|0/0||0|ZXR10 \"5960\"\n"
+    "inventory_role|inventory|0||||R-002|S-PAR|0/0||0|switch\n"
+    "site|S-LYO|Lyon|45.7600|4.8300|1|OpA|ARA\n"
+    "inventory_vendor|inventory|0|2001:db8::3||44:19:b6:00:00:03|C-003|S-LYO|0/0||0|Hikvision\n"
+    "inventory_model|inventory|0|2001:db8::3||44:19:b6:00:00:03|C-003|S-LYO|0/0||0|"
+    "DS-2CD2143G0-I\n"
+    "inventory_role|inventory|0|2001:db8::3||44:19:b6:00:00:03|C-003|S-LYO|0/0||0|camera\n"
+    "mac|inventory|0|2001:db8::3||44:19:b6:00:00:03|C-003|S-LYO|0/0||0|44:19:b6:00:00:03\n";
 
 static void test_inventory(void)
 {
@@ -486,25 +505,25 @@ static void test_inventory(void)
 static const struct {
 	const char *in, *err;
 } inv_bad[] = {
-	{"vendor,model\nHuawei,AR\n", "i.csv:1:1: missing required column \"asset_id\""},
-	{"asset_id,vendor,ASSET_ID\n", "i.csv:1:17: column \"asset_id\" given twice"},
-	{"", "i.csv:1:1: no header row"},
-	{"asset_id,site_id,latitude,longitude\nA,S,95,2\n",
-	 "i.csv:2:5: latitude 95 out of range [-90, 90]"},
-	{"asset_id,site_id,latitude,longitude\nA,S,45,-180.5\n",
-	 "i.csv:2:8: longitude -180.5 out of range [-180, 180]"},
-	{"asset_id,site_id,latitude,longitude\nA,S,north,2\n", "i.csv:2:5: bad latitude \"north\""},
-	{"asset_id,site_id,latitude,longitude\nA,S,45,\n",
-	 "i.csv:2:5: latitude given without longitude"},
-	{"asset_id,latitude,longitude\nA,45,2\n", "i.csv:2:3: coordinates given without a site_id"},
-	{"asset_id,mac\nA,00:11:22:33:44:zz\n", "i.csv:2:3: bad MAC address \"00:11:22:33:44:zz\""},
-	{"asset_id,address\nA,192.0.2.256\n", "i.csv:2:3: bad address \"192.0.2.256\""},
-	{"asset_id,vendor\n,Huawei\n", "i.csv:2:1: empty asset_id"},
-	{"asset_id,vendor\nA,Huawei,extra\n", "i.csv:2:1: 3 fields where the header has 2"},
-	{"asset_id,vendor\nA,\"Hua\"wei\n", "i.csv:2:8: unexpected character after a closing quote"},
-	{"asset_id,vendor\nA,\"Huawei\nB,ZTE\n",
-	 "i.csv:2:3: quoted field not closed at the end of the file"},
-	{"asset_id,vendor\nA,Hua\0wei\n", "i.csv:2:3: binary data (NUL byte) in a field"},
+    {"vendor,model\nHuawei,AR\n", "i.csv:1:1: missing required column \"asset_id\""},
+    {"asset_id,vendor,ASSET_ID\n", "i.csv:1:17: column \"asset_id\" given twice"},
+    {"", "i.csv:1:1: no header row"},
+    {"asset_id,site_id,latitude,longitude\nA,S,95,2\n",
+     "i.csv:2:5: latitude 95 out of range [-90, 90]"},
+    {"asset_id,site_id,latitude,longitude\nA,S,45,-180.5\n",
+     "i.csv:2:8: longitude -180.5 out of range [-180, 180]"},
+    {"asset_id,site_id,latitude,longitude\nA,S,north,2\n", "i.csv:2:5: bad latitude \"north\""},
+    {"asset_id,site_id,latitude,longitude\nA,S,45,\n",
+     "i.csv:2:5: latitude given without longitude"},
+    {"asset_id,latitude,longitude\nA,45,2\n", "i.csv:2:3: coordinates given without a site_id"},
+    {"asset_id,mac\nA,00:11:22:33:44:zz\n", "i.csv:2:3: bad MAC address \"00:11:22:33:44:zz\""},
+    {"asset_id,address\nA,192.0.2.256\n", "i.csv:2:3: bad address \"192.0.2.256\""},
+    {"asset_id,vendor\n,Huawei\n", "i.csv:2:1: empty asset_id"},
+    {"asset_id,vendor\nA,Huawei,extra\n", "i.csv:2:1: 3 fields where the header has 2"},
+    {"asset_id,vendor\nA,\"Hua\"wei\n", "i.csv:2:8: unexpected character after a closing quote"},
+    {"asset_id,vendor\nA,\"Huawei\nB,ZTE\n",
+     "i.csv:2:3: quoted field not closed at the end of the file"},
+    {"asset_id,vendor\nA,Hua\0wei\n", "i.csv:2:3: binary data (NUL byte) in a field"},
 };
 
 static void test_inventory_bad(void)
@@ -557,9 +576,16 @@ static void test_detect(void)
 	CHECK_STR(imp_detect(D "inventory.csv", eb, sizeof(eb)), "inventory");
 	CHECK_STR(imp_detect(D "inventory-semicolon.csv", eb, sizeof(eb)), "inventory");
 	CHECK_STR(imp_detect_mem("x.csv", "", 0), "inventory");
-	CHECK_STR(imp_detect_mem("x", "\xef\xbb\xbf" "Asset_Id,vendor\n", 19), "inventory");
+	CHECK_STR(imp_detect_mem("x",
+				 "\xef\xbb\xbf"
+				 "Asset_Id,vendor\n",
+				 19),
+		  "inventory");
 	CHECK_STR(imp_detect_mem("x", "open tcp 22 192.0.2.1 1700000000\n", 33), "masscan");
-	CHECK(imp_detect_mem("x.bin", "\x7f" "ELF", 4) == NULL);
+	CHECK(imp_detect_mem("x.bin",
+			     "\x7f"
+			     "ELF",
+			     4) == NULL);
 	CHECK(imp_detect(D "nope.xml", eb, sizeof(eb)) == NULL);
 	CHECK_STR(eb, D "nope.xml: cannot open");
 	CHECK(imp_detect(D "mkmasscan.py", eb, sizeof(eb)) == NULL);
@@ -575,8 +601,8 @@ static void test_chunks(void)
 		mem_fn fn;
 		const char *file, *expect;
 	} t[] = {
-		{imp_nmap_xml_mem, D "nmap.xml", nmap_expect},
-		{imp_inventory_csv_mem, D "inventory.csv", inv_expect},
+	    {imp_nmap_xml_mem, D "nmap.xml", nmap_expect},
+	    {imp_inventory_csv_mem, D "inventory.csv", inv_expect},
 	};
 	static const size_t sizes[] = {1, 2, 3, 7, 64, 4093};
 	char eb[TM_ERRLEN], *data;
@@ -589,8 +615,8 @@ static void test_chunks(void)
 		for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
 			imp_chunk_size = sizes[k];
 			got_init(&g);
-			t[i].fn(t[i].file, data, len, &(struct imp_sink){on_obs, on_site, &g}, 1, &st,
-				eb, sizeof(eb));
+			t[i].fn(t[i].file, data, len, &(struct imp_sink){on_obs, on_site, &g}, 1,
+				&st, eb, sizeof(eb));
 			if (t[i].fn == imp_nmap_xml_mem)
 				CHECK(!strncmp(buf_str(&g.b), t[i].expect, strlen(t[i].expect)));
 			else
@@ -610,9 +636,11 @@ static void test_nomem(void)
 		mem_fn fn;
 		const char *file;
 	} t[] = {
-		{imp_jsonl_mem, D "obs.jsonl"},	      {imp_nmap_xml_mem, D "nmap.xml"},
-		{imp_masscan_mem, D "masscan-oJ.json"}, {imp_masscan_mem, D "masscan-oL.txt"},
-		{imp_inventory_csv_mem, D "inventory.csv"},
+	    {imp_jsonl_mem, D "obs.jsonl"},
+	    {imp_nmap_xml_mem, D "nmap.xml"},
+	    {imp_masscan_mem, D "masscan-oJ.json"},
+	    {imp_masscan_mem, D "masscan-oL.txt"},
+	    {imp_inventory_csv_mem, D "inventory.csv"},
 	};
 	char eb[TM_ERRLEN], *data;
 	size_t len;
@@ -628,8 +656,8 @@ static void test_nomem(void)
 			got_init(&g);
 			g.quiet = 1;
 			mem_fail_at(n);
-			rc = t[i].fn(t[i].file, data, len, &(struct imp_sink){on_obs, on_site, &g}, 0,
-				     &st, eb, sizeof(eb));
+			rc = t[i].fn(t[i].file, data, len, &(struct imp_sink){on_obs, on_site, &g},
+				     0, &st, eb, sizeof(eb));
 			mem_fail_at(0);
 			buf_fini(&g.b);
 			runs++;
@@ -659,8 +687,9 @@ static void test_big_inventory(void)
 	f = fdopen(fd, "w");
 	fputs("asset_id,site_id,site_name,latitude,longitude,vendor,model,role,address,mac\n", f);
 	for (long i = 0; i < 100000; i++)
-		fprintf(f, "A%06ld,S%04ld,\"Site %ld, \"\"north\"\"\",%.4f,%.4f,Huawei,AR%ld,router,"
-			   "10.%ld.%ld.%ld,00:e0:fc:%02lx:%02lx:%02lx\n",
+		fprintf(f,
+			"A%06ld,S%04ld,\"Site %ld, \"\"north\"\"\",%.4f,%.4f,Huawei,AR%ld,router,"
+			"10.%ld.%ld.%ld,00:e0:fc:%02lx:%02lx:%02lx\n",
 			i, i % 1000, i % 1000, (double)(i % 180) - 89.5, (double)(i % 360) - 179.5,
 			i % 7, i >> 16, (i >> 8) & 255, i & 255, i >> 16, (i >> 8) & 255, i & 255);
 	fclose(f);
@@ -687,25 +716,24 @@ static void test_big_inventory(void)
 
 /* ---- the real nmap against a loopback banner ---- */
 
-static const char banner_server[] =
-	"import socket,time\n"
-	"s=socket.socket()\n"
-	"s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
-	"s.bind(('127.0.0.1',0))\n"
-	"s.listen(16)\n"
-	"print(s.getsockname()[1],flush=True)\n"
-	"s.settimeout(1)\n"
-	"end=time.time()+60\n"
-	"while time.time()<end:\n"
-	"  try:\n"
-	"    c,_=s.accept()\n"
-	"  except OSError:\n"
-	"    continue\n"
-	"  try:\n"
-	"    c.sendall(b'SSH-2.0-HUAWEI-VRP5.130\\r\\n')\n"
-	"  except OSError:\n"
-	"    pass\n"
-	"  c.close()\n";
+static const char banner_server[] = "import socket,time\n"
+				    "s=socket.socket()\n"
+				    "s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
+				    "s.bind(('127.0.0.1',0))\n"
+				    "s.listen(16)\n"
+				    "print(s.getsockname()[1],flush=True)\n"
+				    "s.settimeout(1)\n"
+				    "end=time.time()+60\n"
+				    "while time.time()<end:\n"
+				    "  try:\n"
+				    "    c,_=s.accept()\n"
+				    "  except OSError:\n"
+				    "    continue\n"
+				    "  try:\n"
+				    "    c.sendall(b'SSH-2.0-HUAWEI-VRP5.130\\r\\n')\n"
+				    "  except OSError:\n"
+				    "    pass\n"
+				    "  c.close()\n";
 
 /* The first of the candidates that is executable, or NULL. */
 static const char *which(const char *const *cands)
@@ -753,8 +781,8 @@ static int run_nmap(const char *nmap, unsigned port, const char *out)
 {
 	posix_spawn_file_actions_t fa;
 	char ports[16];
-	char *argv[] = {(char *)nmap, "-sV", "-Pn", "-n", "-p", ports, "127.0.0.1", "-oX",
-			(char *)out, NULL};
+	char *argv[] = {(char *)nmap, "-sV",	   "-Pn", "-n",	       "-p",
+			ports,	      "127.0.0.1", "-oX", (char *)out, NULL};
 	pid_t pid;
 	int st = -1;
 
