@@ -1002,6 +1002,8 @@ vendor apple
 vendor microsoft
     name      Microsoft Corporation
     country   US
+    kind      software
+    note      Windows, IIS and Exchange run on other makers' hardware: Microsoft names the software, not the device
     alias     Microsoft
     cpe       microsoft
     pen       311

@@ -181,10 +181,20 @@ static void scan(const struct vreg *r, const char *t, size_t n, hit_fn fn, void 
 	}
 }
 
+/* Is vendor a below vendor b in b's corporate family today? */
+static bool descends(const struct vreg *r, int a, int b)
+{
+	for (int i = 0, p = vreg_parent(r, a, -1); i < 64 && p >= 0; i++, p = vreg_parent(r, p, -1))
+		if (p == b)
+			return true;
+	return false;
+}
+
 /*
  * Is a a better answer than b?  A whole-text match first, then a maker of
  * devices over a maker of parts, services or software ("ZXHN F660 ... Linux"
- * is ZTE's), then more words, then more letters; on a tie the first stays.
+ * is ZTE's), then a subsidiary over its parent, then more words, then more
+ * letters; on a tie the first stays.
  */
 static bool better(const struct vreg *r, const struct vr_alias *a, const struct vr_alias *b)
 {
@@ -198,6 +208,11 @@ static bool better(const struct vreg *r, const struct vr_alias *a, const struct 
 	kb = kind_rank(r->v[b->vendor].v.kind);
 	if (ka != kb)
 		return ka < kb;
+	/* "Aruba, a Hewlett Packard Enterprise company": the subsidiary is the more exact answer */
+	if (descends(r, a->vendor, b->vendor))
+		return true;
+	if (descends(r, b->vendor, a->vendor))
+		return false;
 	return longer(a, b);
 }
 
