@@ -109,6 +109,25 @@ int imp_unescape(struct buf *b, const char *s, size_t n);
 /* The value of the first header named name (case-insensitive) in an HTTP head, trimmed. */
 bool imp_http_header(const char *p, size_t n, const char *name, const char **v, size_t *vn);
 
+/* Scratch for mapping masscan banners (msbanner.c). */
+struct imp_mb {
+	struct imp_run *r;
+	unsigned long line; /* for messages */
+	struct buf val;	    /* the banner's raw bytes, filled by the caller */
+	struct buf der;	    /* decoded certificate */
+	struct buf subj;    /* its subject */
+	struct buf iss;	    /* its issuer */
+};
+
+void imp_mb_init(struct imp_mb *m, struct imp_run *r);
+void imp_mb_fini(struct imp_mb *m);
+/*
+ * Delivers what the banner in m->val says, given masscan's service name
+ * (name, nn), as observations built on o (address, port, time already set).
+ * Returns 0, the sink's code or TM_ENOMEM.
+ */
+int imp_mb_banner(struct imp_mb *m, struct obs *o, const char *name, size_t nn);
+
 /*
  * Certificate names from DER: appends "/C=CN/O=.../CN=..." (X509_NAME_oneline
  * order and short names; unknown attribute types as dotted OIDs) of the

@@ -11,129 +11,10 @@
 
 #include "../core/err.h"
 #include "../core/mem.h"
-#include "../core/oid.h"
 #include "../core/str.h"
 
 #include <jansson.h>
 #include <string.h>
-
-struct ms {
-	struct imp_run *r;
-	unsigned long line;
-	struct buf val;	 /* unescaped banner */
-	struct buf der;	 /* decoded certificate */
-	struct buf subj; /* its subject */
-	struct buf iss;	 /* its issuer */
-};
-
-static int put(struct ms *m, struct obs *o, enum obs_kind k, const char *probe, const void *p,
-	       size_t n)
-{
-	o->kind = k;
-	str_set(o->probe, sizeof(o->probe), probe);
-	o->flags = 0;
-	obs_set_value(o, p, n);
-	return imp_emit(m->r, m->line, o);
-}
-
-/* An X509 banner: a base64 certificate. */
-static int x509(struct ms *m, struct obs *o, const char *p, size_t n)
-{
-	int rc;
-
-	buf_reset(&m->der);
-	buf_reset(&m->subj);
-	buf_reset(&m->iss);
-	if (imp_b64(&m->der, p, n) || !m->der.len)
-		return put(m, o, OBS_SERVICE_RESPONSE, "NULL", p, n);
-	rc = imp_x509_names((const uint8_t *)m->der.p, m->der.len, &m->subj, &m->iss);
-	if (rc == TM_ENOMEM)
-		return err_set(m->r->eb, m->r->el, rc, "%s:%lu: %s", m->r->file, m->line,
-			       tm_strerror(rc));
-	if (rc)
-		return put(m, o, OBS_SERVICE_RESPONSE, "NULL", p, n);
-	rc = put(m, o, OBS_TLS_SUBJECT, "", buf_str(&m->subj), m->subj.len);
-	return rc ? rc : put(m, o, OBS_TLS_ISSUER, "", buf_str(&m->iss), m->iss.len);
-}
-
-/* An SNMP banner: lines "sysDescr:..." and "sysObjectID:...". */
-static int snmp(struct ms *m, struct obs *o, const char *p, size_t n)
-{
-	const char *l;
-	size_t ln;
-	struct rd r;
-	int rc = 0, any = 0;
-
-	rd_init(&r, p, n);
-	while (!rc && rd_line(&r, &l, &ln, n, NULL)) {
-		uint32_t arcs[OID_MAX_ARCS];
-		char dotted[512];
-		int na;
-
-		if (str_has_prefix(l, ln, "sysDescr:")) {
-			rc = put(m, o, OBS_SNMP_SYSDESCR, "", l + 9, ln - 9);
-			any = 1;
-		} else if (str_has_prefix(l, ln, "sysObjectID:") &&
-			   (na = oid_parse(l + 12, ln - 12, arcs, OID_MAX_ARCS)) > 0 &&
-			   !oid_format(arcs, na, dotted, sizeof(dotted))) {
-			rc = put(m, o, OBS_SNMP_SYSOBJECTID, "", dotted, strlen(dotted));
-			any = 1;
-		}
-	}
-	return rc || any ? rc : put(m, o, OBS_SERVICE_RESPONSE, "NULL", p, n);
-}
-
-/*
- * An HTTP response head: its Server header, else the whole head as nmap's
- * GetRequest response; and the realm of a WWW-Authenticate header.
- */
-static int http(struct ms *m, struct obs *o, const char *p, size_t n)
-{
-	const char *v, *r, *q;
-	size_t vn;
-	int rc;
-
-	if (imp_http_header(p, n, "Server", &v, &vn))
-		rc = put(m, o, OBS_HTTP_SERVER, "", v, vn);
-	else
-		rc = put(m, o, OBS_SERVICE_RESPONSE, "GetRequest", p, n);
-	if (rc || !imp_http_header(p, n, "WWW-Authenticate", &v, &vn))
-		return rc;
-	r = str_casefind(v, vn, "realm=\"");
-	if (!r)
-		return 0;
-	r += 7;
-	q = memchr(r, '"', vn - (size_t)(r - v));
-	return q ? put(m, o, OBS_HTTP_REALM, "", r, (size_t)(q - r)) : 0;
-}
-
-/* One banner of service name (name, nn) with raw bytes (p, n) in m->val. */
-static int banner(struct ms *m, struct obs *o, const char *name, size_t nn)
-{
-	const char *p = m->val.p ? m->val.p : "";
-	size_t n = m->val.len;
-	static const struct {
-		const char *name;
-		enum obs_kind k;
-	} plain[] = {
-	    {"ssh", OBS_SSH_BANNER},   {"ftp", OBS_FTP_BANNER},
-	    {"smtp", OBS_SMTP_BANNER}, {"telnet", OBS_TELNET_BANNER},
-	    {"title", OBS_HTTP_TITLE}, {"http.server", OBS_HTTP_SERVER},
-	};
-
-	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
-		if (str_caseeq(name, nn, plain[i].name))
-			return put(m, o, plain[i].k, "", p, n);
-	if (str_caseeq(name, nn, "http"))
-		return http(m, o, p, n);
-	if (str_caseeq(name, nn, "X509"))
-		return x509(m, o, p, n);
-	if (str_caseeq(name, nn, "X509CA"))
-		return 0; /* a CA certificate of the chain: says nothing of the device */
-	if (str_caseeq(name, nn, "snmp"))
-		return snmp(m, o, p, n);
-	return put(m, o, OBS_SERVICE_RESPONSE, "NULL", p, n);
-}
 
 /* Next space-separated token of (*p, *n). */
 static bool token(const char **p, size_t *n, const char **t, size_t *tn)
@@ -150,7 +31,7 @@ static bool token(const char **p, size_t *n, const char **t, size_t *tn)
 }
 
 /* Address, port, protocol and time common to both forms into o. */
-static int where(struct ms *m, struct obs *o, const char *ip, size_t ipn, int64_t port,
+static int where(struct imp_mb *m, struct obs *o, const char *ip, size_t ipn, int64_t port,
 		 const char *proto, size_t pn, const char *ts, size_t tsn)
 {
 	char shown[48];
@@ -170,7 +51,7 @@ static int where(struct ms *m, struct obs *o, const char *ip, size_t ipn, int64_
 }
 
 /* -oL: "open tcp 22 ip ts" or "banner tcp 22 ip ts service text". */
-static int list_line(struct ms *m, const char *p, size_t n)
+static int list_line(struct imp_mb *m, const char *p, size_t n)
 {
 	const char *w[6];
 	size_t wn[6];
@@ -193,7 +74,7 @@ static int list_line(struct ms *m, const char *p, size_t n)
 	if ((rc = imp_unescape(&m->val, p, n)) != 0)
 		return err_set(m->r->eb, m->r->el, rc, "%s:%lu: %s", m->r->file, m->line,
 			       tm_strerror(rc));
-	return banner(m, &o, w[5], wn[5]);
+	return imp_mb_banner(m, &o, w[5], wn[5]);
 }
 
 /* Is every code point of the UTF-8 text (s, n) below U+0100? */
@@ -242,7 +123,7 @@ static const char *jstr(json_t *o, const char *key, size_t *n)
 }
 
 /* One port entry: {"port","proto","service":{"name","banner"}} or a status. */
-static int json_port(struct ms *m, json_t *root, json_t *pe, json_t *svc, const char *nkey)
+static int json_port(struct imp_mb *m, json_t *root, json_t *pe, json_t *svc, const char *nkey)
 {
 	const char *ip, *ts, *proto, *name, *text;
 	size_t ipn, tsn, pn, nn, tn;
@@ -270,10 +151,10 @@ static int json_port(struct ms *m, json_t *root, json_t *pe, json_t *svc, const 
 	if ((rc = latin1(&m->val, text, tn)) != 0)
 		return err_set(m->r->eb, m->r->el, rc, "%s:%lu: %s", m->r->file, m->line,
 			       tm_strerror(rc));
-	return banner(m, &o, name, nn);
+	return imp_mb_banner(m, &o, name, nn);
 }
 
-static int json_line(struct ms *m, const char *p, size_t n)
+static int json_line(struct imp_mb *m, const char *p, size_t n)
 {
 	json_error_t je;
 	json_t *root, *ports, *pe;
@@ -303,7 +184,7 @@ static int json_line(struct ms *m, const char *p, size_t n)
 	return rc;
 }
 
-static int one_line(struct ms *m, const char *p, size_t n)
+static int one_line(struct imp_mb *m, const char *p, size_t n)
 {
 	const char *t = p;
 	size_t tn = n;
@@ -323,16 +204,13 @@ static int one_line(struct ms *m, const char *p, size_t n)
 
 static int run(struct imp_run *r, struct imp_lines *l)
 {
-	struct ms m = {.r = r};
+	struct imp_mb m;
 	const char *p;
 	size_t n;
 	int rc;
 
 	json_set_alloc_funcs(mem_alloc, mem_free);
-	buf_init(&m.val, IMP_LINE_MAX);
-	buf_init(&m.der, IMP_LINE_MAX);
-	buf_init(&m.subj, IMP_LINE_MAX);
-	buf_init(&m.iss, IMP_LINE_MAX);
+	imp_mb_init(&m, r);
 	while ((rc = imp_lines_next(l, &p, &n)) == 1) {
 		m.line = l->lineno;
 		if (l->cut) {
@@ -354,10 +232,7 @@ static int run(struct imp_run *r, struct imp_lines *l)
 		rc = 0;
 	if (rc && r->eb && r->el && !r->eb[0])
 		err_set(r->eb, r->el, rc, "%s:%lu: %s", r->file, l->lineno, tm_strerror(rc));
-	buf_fini(&m.val);
-	buf_fini(&m.der);
-	buf_fini(&m.subj);
-	buf_fini(&m.iss);
+	imp_mb_fini(&m);
 	return rc;
 }
 

@@ -4,7 +4,8 @@
  * as an OBS_MAC observation), hostnames, and for each open port the -sV
  * result as OBS_NMAP_SERVICE "product|version|extrainfo|devicetype|ostype|name"
  * with one OBS_CPE per <cpe>; the best OS match's CPEs; and what some scripts
- * found (nmapscript.c).  Hostile XML is refused: entity declarations stop
+ * found (nmapscript.c).  masscan's -oX, which imitates this format, has its
+ * banners mapped as masscan.c maps them.  Hostile XML is refused: entity declarations stop
  * the parse (no billion laughs), nesting, attribute and token sizes are
  * capped, and expat's hash salt is random.  docs/import.md has the mapping.
  */
@@ -94,6 +95,8 @@ static void host_start(struct nx *x, const char **atts)
 {
 	const char *t = nx_attr(atts, "starttime");
 
+	if (!t && x->masscan)
+		t = nx_attr(atts, "endtime"); /* masscan writes only that */
 	x->r->st->records++;
 	x->in_host = 1;
 	x->host_bad = x->flushed = 0;
@@ -102,7 +105,7 @@ static void host_start(struct nx *x, const char **atts)
 	x->capture = 0;
 	x->scr = SCR_NONE;
 	x->host_line = cur_line(x);
-	imp_obs_init(&x->h, "nmap");
+	imp_obs_init(&x->h, x->masscan ? "masscan" : "nmap");
 	x->h.time = x->run_time;
 	if (t && !imp_time(t, strlen(t), &x->h.time))
 		nx_host_bad(x, "bad starttime \"%.40s\"", t);
@@ -151,6 +154,26 @@ static void field(struct buf *b, const char *s, int last)
 		buf_addc(b, '|');
 }
 
+/* masscan -oX: <service name="ssh" banner="SSH-2.0-..."> with masscan's \xNN escapes. */
+static void masscan_banner(struct nx *x, const char **atts)
+{
+	const char *name = nx_attr(atts, "name"), *b = nx_attr(atts, "banner");
+	struct obs o = x->h;
+	int rc;
+
+	if (!name || !b)
+		return;
+	o.port = x->port;
+	o.proto = x->proto;
+	x->mb.line = cur_line(x);
+	buf_reset(&x->mb.val);
+	rc = imp_unescape(&x->mb.val, b, strlen(b));
+	if (!rc)
+		rc = imp_mb_banner(&x->mb, &o, name, strlen(name));
+	if (rc)
+		nx_stop(x, rc);
+}
+
 static void service(struct nx *x, const char **atts)
 {
 	static const char *const keys[] = {"product",	 "version", "extrainfo",
@@ -160,6 +183,10 @@ static void service(struct nx *x, const char **atts)
 
 	if (!x->in_port || !x->open)
 		return;
+	if (x->masscan) {
+		masscan_banner(x, atts);
+		return;
+	}
 	x->in_service = 1;
 	str_set(x->svcname, sizeof(x->svcname), nx_attr(atts, "name"));
 	if (!m || strcmp(m, "table")) {
@@ -211,6 +238,8 @@ static void XMLCALL start(void *ctx, const char *name, const char **atts)
 
 		if (t && !imp_time(t, strlen(t), &x->run_time))
 			x->run_time = 0;
+		t = nx_attr(atts, "scanner");
+		x->masscan = t && !strcmp(t, "masscan");
 		return;
 	}
 	if (!strcmp(name, "host")) {
@@ -354,6 +383,7 @@ static int setup(struct nx *x, struct imp_run *r)
 	x->r = r;
 	buf_init(&x->text, NX_TEXT_MAX + 2);
 	buf_init(&x->val, 4 * OBS_VALUE_MAX);
+	imp_mb_init(&x->mb, r);
 	x->p = XML_ParserCreate_MM(NULL, &mem_suite, NULL);
 	if (!x->p)
 		return err_set(r->eb, r->el, TM_ENOMEM, "%s: out of memory", r->file);
@@ -410,6 +440,7 @@ static int run(struct imp_run *r, struct imp_chunks *ch)
 		XML_ParserFree(x.p);
 	buf_fini(&x.text);
 	buf_fini(&x.val);
+	imp_mb_fini(&x.mb);
 	return rc;
 }
 

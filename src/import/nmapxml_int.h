@@ -36,6 +36,8 @@ struct nx {
 	int depth;		/* element nesting */
 	size_t fed, last_event; /* bytes fed, and fed when the last event came */
 	int64_t run_time;	/* nmaprun start, for hosts without starttime */
+	int masscan;		/* the file is masscan's -oX (scanner="masscan") */
+	struct imp_mb mb;	/* masscan banners */
 	/* the host being read */
 	int in_host, host_bad, flushed;
 	unsigned long host_line;

@@ -387,7 +387,7 @@ static void test_nmap_bad(void)
 
 /* ---- masscan ---- */
 
-/* The same scan in masscan's three text forms (made by masscan 1.3.2, see mkmasscan.py). */
+/* The same scan in masscan's four forms (made by masscan 1.3.2, see mkmasscan.py). */
 static const char masscan_expect[] =
     "ssh_banner|masscan|1700000000|127.0.0.5|||||22/6||0|SSH-2.0-HUAWEI-1.5\n"
     "http_server|masscan|1700000000|127.0.0.5|||||80/6||0|Hikvision-Webs\n"
@@ -439,6 +439,13 @@ static void test_masscan(void)
 		CHECK_INT(st.obs, 13);
 		buf_fini(&g.b);
 	}
+	/* masscan's -oX imitates nmap's: read by the nmap reader, mapped the same way */
+	got_init(&g);
+	CHECK_INT(run_file(imp_nmap_xml, D "masscan-oX.xml", 0, &g, &st, eb), 0);
+	CHECK_STR(buf_str(&g.b), masscan_expect);
+	CHECK_INT(st.records, 12);
+	CHECK_INT(st.obs, 13);
+	buf_fini(&g.b);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		got_init(&g);
 		rc =
@@ -572,6 +579,7 @@ static void test_detect(void)
 	CHECK_STR(imp_detect(D "masscan-oL.txt", eb, sizeof(eb)), "masscan");
 	CHECK_STR(imp_detect(D "masscan-oJ.json", eb, sizeof(eb)), "masscan");
 	CHECK_STR(imp_detect(D "masscan-oD.ndjson", eb, sizeof(eb)), "masscan");
+	CHECK_STR(imp_detect(D "masscan-oX.xml", eb, sizeof(eb)), "nmap-xml");
 	CHECK_STR(imp_detect(D "obs.jsonl", eb, sizeof(eb)), "jsonl");
 	CHECK_STR(imp_detect(D "inventory.csv", eb, sizeof(eb)), "inventory");
 	CHECK_STR(imp_detect(D "inventory-semicolon.csv", eb, sizeof(eb)), "inventory");

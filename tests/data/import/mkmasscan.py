@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # mkmasscan.py OUT.bin - writes a masscan binary scan file (-oB) with the
-# records behind masscan-oL.txt, masscan-oJ.json and masscan-oD.ndjson, which
+# records behind masscan-oL.txt, -oJ.json, -oD.ndjson and -oX.xml, which
 # were made from it by the real masscan 1.3.2 (masscan cannot scan loopback):
-#   masscan --readscan OUT.bin -oL masscan-oL.txt   (likewise -oJ, -oD)
+#   masscan --readscan OUT.bin -oL masscan-oL.txt   (likewise -oJ, -oD, -oX)
 # CERT is a self-signed test certificate made with openssl for this purpose.
 import struct,sys
 CERT=b"MIICDDCCAbOgAwIBAgIUPigvzwwuzhq/2tTprSbvACg08GkwCgYIKoZIzj0EAwIwXDELMAkGA1UEBhMCQ04xJjAkBgNVBAoMHUh1YXdlaSBUZWNobm9sb2dpZXMgQ28uLCBMdGQuMREwDwYDVQQLDAhXaXJlbGVzczESMBAGA1UEAwwJSFVBV0VJLUFQMB4XDTI2MTEyOTA0MDA0OFoXDTM2MTEyNjA0MDA0OFowXDELMAkGA1UEBhMCQ04xJjAkBgNVBAoMHUh1YXdlaSBUZWNobm9sb2dpZXMgQ28uLCBMdGQuMREwDwYDVQQLDAhXaXJlbGVzczESMBAGA1UEAwwJSFVBV0VJLUFQMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEaTitHWwDTZT5UJ/Oo58uPgrp7plMhwWecged9zxpmsT1QfNF43/I8EFonGP2iypiUa3ksGIv06GXqFWcPc8V06NTMFEwHQYDVR0OBBYEFBYBMbx01jxOmSTbOju7OSmPagLcMB8GA1UdIwQYMBaAFBYBMbx01jxOmSTbOju7OSmPagLcMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgfjtr9lioqsi6v8el7qw6/I78Y06zjc/+JmLuMDbOshQCIGTKPyTIcWbH5ofFNYd3WEnVD0hASSJ9wCRiVgIMtZ64"
