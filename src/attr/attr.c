@@ -70,7 +70,7 @@ static const struct kind_info kinds[OBS_KIND_COUNT] = {
 	[OBS_RTSP_SERVER] = {VIA_RULES | VIA_NMAP_RTSP | VIA_NAME, EV_WEAK},
 	[OBS_INVENTORY_MODEL] = {VIA_RULES, EV_NONE},
 	[OBS_SERVICE_RESPONSE] = {VIA_RULES | VIA_NMAP_PROBE | VIA_NAME, EV_WEAK},
-	[OBS_HOSTNAME] = {VIA_RULES | VIA_NAME, EV_WEAK},
+	[OBS_HOSTNAME] = {VIA_RULES | VIA_NAME, EV_MEDIUM},
 };
 
 struct attr_scratch *attr_scratch_new(const struct kb *kb)
@@ -360,10 +360,15 @@ static void from_nmap_service(const struct kb *kb, const struct obs *o, int idx,
 		str_copy(c->os, sizeof(c->os), f[4], fl[4]);
 	/*
 	 * nmap's own verdict: we cannot see the banner it judged, so medium at
-	 * most, and weak for a restricted maker (its eager lines must not make
-	 * a finding alone).
+	 * most, and weak for a restricted maker unless the line also names a
+	 * device type (its bare protocol lines are the eager ones).
 	 */
-	set_strength(c, c->vendor < 0 ? EV_NONE : listed(kb, c->vendor) ? EV_WEAK : EV_MEDIUM);
+	if (c->vendor < 0)
+		set_strength(c, EV_NONE);
+	else if (listed(kb, c->vendor) && !(f[3] && fl[3]))
+		set_strength(c, EV_WEAK); /* no device type: a protocol-level guess */
+	else
+		set_strength(c, EV_MEDIUM);
 	str_set(c->rule, sizeof(c->rule), "nmap-xml:product");
 }
 
@@ -555,7 +560,9 @@ int attr_candidates(const struct kb *kb, struct attr_scratch *s, const struct ob
 		if (v >= 0 && (c = new_cand(out, &n, max, idx))) {
 			c->vendor = v;
 			str_set(c->vendor_raw, sizeof(c->vendor_raw), vreg_get(kb->vr, v)->id);
-			set_strength(c, k->name_strength);
+			/* a name in free text claims a restricted maker only weakly */
+			set_strength(c, k->name_strength <= EV_MEDIUM && listed(kb, v) ? EV_WEAK
+										 : k->name_strength);
 			snprintf(c->rule, sizeof(c->rule), "name:%s", obs_kind_name(o->kind));
 		}
 	}
