@@ -55,7 +55,8 @@ size_t rules_count(const struct rules *rs);
  * The candidates one observation yields: every matching pattern rule of its
  * kind, and for a sysObjectID the oid rule with the longest prefix.  Fills
  * out[] (at most max, the strongest kept, strongest first) and returns the
- * count, or TM_ENOMEM.  Reads only the first RULES_SUBJECT_MAX bytes of the
+ * count (never negative: when memory runs out the search stops and returns
+ * what it found).  Reads only the first RULES_SUBJECT_MAX bytes of the
  * value.  Safe to call from several threads on one set.
  */
 int rules_match(const struct rules *rs, const struct obs *o, struct cand *out, int max);

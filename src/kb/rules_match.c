@@ -348,7 +348,7 @@ int rules_match(const struct rules *rs, const struct obs *o, struct cand *out, i
 		if (!r->re || (r->lit[0] && !str_casefind(s, len, r->lit)))
 			continue;
 		if (!md && !(md = pcre2_match_data_create(rs->maxgroups + 1, rs->gctx)))
-			return TM_ENOMEM;
+			break; /* out of memory: what was found so far */
 		m = pcre2_match(r->re, (PCRE2_SPTR)s, len, 0, 0, md, rs->mctx);
 		if (m < 0) /* no match, or a limit hit: a hostile value gets nothing */
 			continue;
