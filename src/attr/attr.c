@@ -463,13 +463,16 @@ static const struct buf *synth(struct attr_scratch *s, const char *head, const s
 	return &s->synth;
 }
 
-/* A greeting banner as nmap's NULL probe would have read it (with its line end). */
-static const struct buf *greeting(struct attr_scratch *s, const struct obs *o)
+/*
+ * A greeting banner as nmap's NULL probe would have read it: with a line end
+ * when the observation kept none ("\r\n", or eol as given).
+ */
+static const struct buf *greeting(struct attr_scratch *s, const struct obs *o, const char *eol)
 {
 	buf_reset(&s->synth);
 	if (buf_add(&s->synth, o->value, o->len))
 		return NULL;
-	if (o->len && o->value[o->len - 1] != '\n' && buf_adds(&s->synth, "\r\n"))
+	if (o->len && o->value[o->len - 1] != '\n' && buf_adds(&s->synth, eol))
 		return NULL;
 	return &s->synth;
 }
@@ -541,8 +544,16 @@ int attr_candidates(const struct kb *kb, struct attr_scratch *s, const struct ob
 		}
 	}
 	if (kb->nmap && s->ns) {
-		if ((k->via & VIA_NMAP_NULL) && (b = greeting(s, o)))
+		if ((k->via & VIA_NMAP_NULL) && (b = greeting(s, o, "\r\n"))) {
+			int had = n;
+
 			from_nmap(kb, s, "NULL", (const uint8_t *)b->p, b->len, 0, o, idx, out, &n, max);
+			/* some lines want a bare "\n" (SSH-2.0--\n): try that when "\r\n" found nothing */
+			if (n == had && o->len && o->value[o->len - 1] != '\n' &&
+			    (b = greeting(s, o, "\n")))
+				from_nmap(kb, s, "NULL", (const uint8_t *)b->p, b->len, 0, o, idx, out,
+					  &n, max);
+		}
 		if ((k->via & VIA_NMAP_HTTP) && (b = synth(s, "HTTP/1.1 200 OK\r\nServer: ", o)))
 			from_nmap(kb, s, "GetRequest", (const uint8_t *)b->p, b->len, 1, o, idx, out,
 				  &n, max);

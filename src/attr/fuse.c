@@ -7,7 +7,8 @@
  * once.  The family with the highest combined score wins, provided at least
  * one of its pieces is stronger than weak: weak evidence alone never claims a
  * vendor, it only leaves a hint.  Other families with non-weak evidence are
- * conflicts and lower the confidence; an OUI naming another equipment maker
+ * conflicts and lower the confidence (the winner's odds against the strongest
+ * rival); an OUI naming another equipment maker
  * than the device evidence is the OEM/component case and is kept as such.
  * Declared (inventory) vendors are compared with what was observed, and only
  * stand alone when nothing was observed.
@@ -184,7 +185,13 @@ void attr_fuse(const struct vreg *vr, struct cand *c, int n, struct attribution 
 			}
 			a->flags |= ATTR_CONFLICT;
 		}
-		a->conf = (1.0f - fams[win].miss) * (1.0f - 0.5f * other) * (1.0f - 0.2f * other_oui);
+		/*
+		 * Odds of the winner against the strongest rival, as if each were
+		 * independent evidence; a rival that is only an OUI (the OEM case)
+		 * counts half.
+		 */
+		float sw = 1.0f - fams[win].miss, o = other > 0.5f * other_oui ? other : 0.5f * other_oui;
+		a->conf = o > 0 ? sw * (1 - o) / (sw * (1 - o) + o * (1 - sw)) : sw;
 		fill_fields(a, c, n, vr);
 	} else {
 		if (weak >= 0) {
