@@ -1,12 +1,14 @@
 /*
- * rules_int.h - the inside of a rule set, shared by rules.c (loading),
- * rules_match.c (matching, templates, literal prefilter) and
- * rules_selftest.c (examples).  Nothing outside src/kb/rules*.c includes it.
+ * rules_int.h - the inside of a rule set, shared by rules.c (sets, records,
+ * directories), rules_field.c (the fields of a record), rules_match.c
+ * (matching, templates, literal prefilter) and rules_selftest.c (examples).
+ * Nothing outside src/kb/rules*.c and the rules' unit test includes it.
  */
 #ifndef TM_RULES_INT_H
 #define TM_RULES_INT_H
 
 #include "rules.h"
+#include "stanza.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -79,6 +81,23 @@ struct rules {
 	pcre2_compile_context *cctx;
 	pcre2_match_context *mctx; /* match and depth limits */
 };
+
+/* The state of reading one record: the set, the rule being built, the field at hand. */
+struct rules_ld {
+	struct rules *rs;
+	struct rule *r;
+	const struct st_rec *rec;
+	const struct st_field *f;
+	char *eb;
+	size_t el;
+};
+
+/* Reads field l->f into l->r; 0 or TM_EPROTO/TM_ENOMEM with "file:line: ..." in l->eb. */
+int rules_field(struct rules_ld *l);
+
+/* Formats "file:line: message" into eb and returns TM_EPROTO. */
+int rules_ferr(char *eb, size_t el, const char *file, unsigned line, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 /* Field names as written in rule files and expect lines ("product"). */
 const char *rules_field_name(enum rules_field f);
