@@ -160,20 +160,50 @@ static int jit_init(struct mre *m)
 	return 0;
 }
 
+/*
+ * Which patterns Hyperscan is offered.  By default (TRUSTMAP_PREFILTER unset
+ * or "auto") only those the literal prefilter cannot key well: on nmap's
+ * probes the literal prefilter scans several times faster than Hyperscan's
+ * prefilter over thousands of ".*" patterns, and confirming its few extra
+ * candidates costs less than the difference.  "hyperscan" offers it every
+ * pattern, "portable" (or TRUSTMAP_NO_HYPERSCAN=1) none.
+ */
+static int offer_hs(struct mre *m)
+{
+	const char *no = getenv("TRUSTMAP_NO_HYPERSCAN"), *mode = getenv("TRUSTMAP_PREFILTER");
+	struct lit_info *li;
+	int any = 0;
+
+	if ((no && *no && strcmp(no, "0")) || (mode && !strcmp(mode, "portable")))
+		return 0;
+	if (mode && !strcmp(mode, "hyperscan")) {
+		for (size_t i = 0; i < m->n; i++)
+			m->pat[i].want_hs = 1;
+		return m->n > 0;
+	}
+	if (!(li = mem_alloc(sizeof(*li))))
+		return TM_ENOMEM;
+	for (size_t i = 0; i < m->n; i++) {
+		mre_lit_extract(m->pat[i].src, m->pat[i].len, m->pat[i].flags, li);
+		m->pat[i].want_hs = (uint8_t)mre_lit_weak(li);
+		any |= m->pat[i].want_hs;
+	}
+	mem_free(li);
+	return any;
+}
+
 int mre_compile(struct mre *m, const char *cache_dir, char *eb, size_t el)
 {
-	const char *no = getenv("TRUSTMAP_NO_HYPERSCAN");
 	int rc;
 
 	if (!m)
 		return err_set(eb, el, TM_EINVAL, "mre_compile: no engine");
 	if (m->compiled)
 		return 0;
-	if (m->n && !(no && *no && strcmp(no, "0"))) {
-		rc = mre_hs_build(m, cache_dir, eb, el);
-		if (rc == TM_ENOMEM)
-			return rc;
-	}
+	if ((rc = offer_hs(m)) < 0)
+		return err_set(eb, el, rc, "out of memory");
+	if (rc && (rc = mre_hs_build(m, cache_dir, eb, el)) == TM_ENOMEM)
+		return rc;
 	for (size_t i = 0; i < m->n; i++)
 		if (!m->pat[i].hs) {
 			if ((rc = mre_pf_build(m)))

@@ -57,7 +57,7 @@ static struct hkey key_of(const struct mre *m)
 	mix(&k, v, strlen(v) + 1);
 	for (size_t i = 0; i < m->n; i++) {
 		uint64_t len = m->pat[i].len;
-		unsigned fl = hs_flags(m->pat[i].flags);
+		unsigned fl = hs_flags(m->pat[i].flags) | (unsigned)m->pat[i].want_hs << 31;
 		mix(&k, &len, sizeof(len));
 		mix(&k, m->pat[i].src, m->pat[i].len);
 		mix(&k, &fl, sizeof(fl));
@@ -113,6 +113,9 @@ static int cache_parse(struct mre *m, const struct hkey *k, const uint8_t *data,
 		nhs += bits[i / 8] >> (i % 8) & 1;
 	if (nhs != fnhs || !nhs || hs_deserialize_database((const char *)db, dblen, &m->db) != HS_SUCCESS)
 		return TM_EPROTO;
+	for (size_t i = 0; i < m->n; i++)
+		if (bits[i / 8] >> (i % 8) & 1 && !m->pat[i].want_hs)
+			return TM_EPROTO;
 	for (size_t i = 0; i < m->n; i++)
 		m->pat[i].hs = bits[i / 8] >> (i % 8) & 1;
 	m->nhs = nhs;
@@ -222,7 +225,7 @@ out:
 	return rc;
 }
 
-/* Marks what Hyperscan refuses alone (hs_expression_info), and NUL-holding patterns. */
+/* Marks the patterns offered that Hyperscan accepts alone (hs_expression_info), without NUL bytes. */
 static size_t precheck(struct mre *m)
 {
 	size_t nhs = 0;
@@ -232,7 +235,7 @@ static size_t precheck(struct mre *m)
 		hs_compile_error_t *ce = NULL;
 		struct mre_pat *pt = &m->pat[i];
 		pt->hs = 0;
-		if (strlen(pt->src) != pt->len)
+		if (!pt->want_hs || strlen(pt->src) != pt->len)
 			continue;
 		if (hs_expression_info(pt->src, hs_flags(pt->flags), &info, &ce) != HS_SUCCESS) {
 			hs_free_compile_error(ce);

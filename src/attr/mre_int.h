@@ -51,6 +51,8 @@ struct lit_info {
 
 /* Reads the required literals of (pat, len) compiled with flags (MRE_*); never fails. */
 void mre_lit_extract(const char *pat, size_t len, unsigned flags, struct lit_info *li);
+/* 1 when some branch has no key worth indexing (anchored prefix under 2 bytes and no run of 3). */
+int mre_lit_weak(const struct lit_info *li);
 
 struct mre_pat {
 	pcre2_code *code;	/* interpreted; also the fallback when JIT gives up */
@@ -59,6 +61,7 @@ struct mre_pat {
 	unsigned flags; /* MRE_* */
 	unsigned id;	/* the caller's */
 	uint32_t ncap;	/* capture groups + 1 */
+	uint8_t want_hs; /* 1: offered to Hyperscan (see mre_compile's policy) */
 	uint8_t hs;	/* 1: Hyperscan's database holds it */
 };
 

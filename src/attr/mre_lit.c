@@ -506,6 +506,16 @@ void mre_lit_extract(const char *pat, size_t len, unsigned flags, struct lit_inf
 	li->icase = x.icase;
 }
 
+int mre_lit_weak(const struct lit_info *li)
+{
+	if (li->always)
+		return 1;
+	for (int k = 0; k < li->nbr; k++)
+		if (li->br[k].anch.len < 2 && (!li->br[k].nrun || li->br[k].run[0].len < 3))
+			return 1;
+	return 0;
+}
+
 /* Where counting goes on after the '(' at i: into the group, or past it. */
 static size_t count_group(struct lx *x, size_t i)
 {

@@ -175,7 +175,8 @@ struct fent {
 
 struct freq {
 	struct fent *t;
-	size_t mask;
+	size_t mask;	/* slots - 1, a power of two minus one */
+	size_t used;
 };
 
 static uint32_t fhash(const struct lit_run *r, int icase, int anch)
@@ -200,15 +201,42 @@ static struct fent *fslot(struct freq *f, const struct lit_run *r, int icase, in
 	}
 }
 
-static void fcount(struct freq *f, const struct lit_run *r, int icase, int anch)
+/* Doubles the table when half full; 0 or TM_ENOMEM. */
+static int fgrow(struct freq *f)
 {
-	struct fent *e = fslot(f, r, icase, anch);
+	struct freq g = {NULL, f->mask * 2 + 1, 0};
 
+	if (!(g.t = mem_calloc(g.mask + 1, sizeof(*g.t))))
+		return TM_ENOMEM;
+	for (size_t i = 0; i <= f->mask; i++) {
+		const struct fent *e = &f->t[i];
+		struct lit_run r;
+		if (!e->count)
+			continue;
+		r.len = e->len;
+		memcpy(r.b, e->b, e->len);
+		*fslot(&g, &r, e->icase, e->anch) = *e;
+		g.used++;
+	}
+	mem_free(f->t);
+	*f = g;
+	return 0;
+}
+
+static int fcount(struct freq *f, const struct lit_run *r, int icase, int anch)
+{
+	struct fent *e;
+
+	if (f->used >= f->mask / 2 && fgrow(f))
+		return TM_ENOMEM;
+	e = fslot(f, r, icase, anch);
 	if (!e->count) {
 		e->len = r->len, e->icase = (uint8_t)icase, e->anch = (uint8_t)anch;
 		memcpy(e->b, r->b, r->len);
+		f->used++;
 	}
 	e->count++;
+	return 0;
 }
 
 /* The key of branch lb: -1 for its anchored prefix, else a run index. */
@@ -367,12 +395,6 @@ static int add_always(struct mre_pf *pf, uint32_t pat)
 /* Counts the possible keys of every pattern Hyperscan did not take. */
 static int count_keys(struct mre *m, struct lit_info *li, struct freq *f)
 {
-	size_t n = 16;
-
-	for (size_t i = 0; i < m->n; i++)
-		n += m->pat[i].hs ? 0 : LIT_BRANCHES * (LIT_RUNS + 1);
-	while (f->mask + 1 < 2 * n)
-		f->mask = f->mask * 2 + 1;
 	if (!(f->t = mem_calloc(f->mask + 1, sizeof(*f->t))))
 		return TM_ENOMEM;
 	for (size_t i = 0; i < m->n; i++) {
@@ -381,10 +403,11 @@ static int count_keys(struct mre *m, struct lit_info *li, struct freq *f)
 		mre_lit_extract(m->pat[i].src, m->pat[i].len, m->pat[i].flags, li);
 		for (int k = 0; !li->always && k < li->nbr; k++) {
 			const struct lit_branch *lb = &li->br[k];
-			if (lb->anch.len)
-				fcount(f, &lb->anch, li->icase, 1);
+			if (lb->anch.len && fcount(f, &lb->anch, li->icase, 1))
+				return TM_ENOMEM;
 			for (int j = 0; j < lb->nrun; j++)
-				fcount(f, &lb->run[j], li->icase, 0);
+				if (fcount(f, &lb->run[j], li->icase, 0))
+					return TM_ENOMEM;
 		}
 	}
 	return 0;
@@ -394,7 +417,7 @@ static int count_keys(struct mre *m, struct lit_info *li, struct freq *f)
 static int collect(struct mre *m, struct mre_pf *pf, struct key **keys, size_t *nk)
 {
 	struct lit_info *li = mem_alloc(sizeof(*li));
-	struct freq f = {NULL, 1023};
+	struct freq f = {NULL, 1023, 0};
 	size_t ck = 0, i;
 	int k, rc = TM_ENOMEM;
 
