@@ -280,6 +280,23 @@ static int write_group(struct ctx *c, struct store *st, struct attr_scratch *sc,
 		return rc;
 	bs->assets++;
 	bs->attributed += at.vendor >= 0;
+	/* what was seen but claimed nothing is still shown with the asset */
+	for (uint32_t i = first; i; i = c->o[i - 1].next) {
+		int used = 0;
+		struct ev_rec e = {0};
+
+		for (int j = 0; j < n && !used; j++)
+			used = cands[j].obs == (int)(i - 1);
+		if (used)
+			continue;
+		e.asset_id = a.id;
+		e.obs_id = c->o[i - 1].id;
+		str_set(e.kind, sizeof(e.kind), obs_kind_name((enum obs_kind)c->o[i - 1].kind));
+		str_set(e.rule, sizeof(e.rule), "-");
+		if ((rc = store_evidence_put(st, &e)))
+			return rc;
+		bs->evidence++;
+	}
 	for (int i = 0; i < n; i++) {
 		const struct cand *x = &cands[i];
 		struct ev_rec e = {0};

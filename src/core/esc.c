@@ -112,6 +112,26 @@ int esc_json_str(struct buf *b, const char *s)
 	return rc;
 }
 
+/*
+ * Would a spreadsheet run this cell as a formula?  It starts with = + - @ and
+ * is not simply a number or a lone dash.
+ */
+static int formula(const unsigned char *p, size_t n)
+{
+	size_t i = 1;
+	int digits = 0;
+
+	if (!n || !strchr("=+-@", p[0]) || !p[0])
+		return 0;
+	if (p[0] == '=' || p[0] == '@')
+		return 1;
+	if (n == 1)
+		return 0;
+	for (; i < n && ((p[i] >= '0' && p[i] <= '9') || p[i] == '.'); i++)
+		digits = 1;
+	return !(digits && i == n);
+}
+
 int esc_csv(struct buf *b, const void *vp, size_t n)
 {
 	const unsigned char *p = vp;
@@ -122,7 +142,7 @@ int esc_csv(struct buf *b, const void *vp, size_t n)
 			quote = 1;
 	if (quote)
 		rc = buf_addc(b, '"');
-	if (!rc && n && strchr("=+-@", p[0]) && p[0])
+	if (!rc && formula(p, n))
 		rc = buf_addc(b, '\'');
 	for (size_t i = 0; i < n && !rc; i++) {
 		unsigned char c = p[i];

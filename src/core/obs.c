@@ -32,6 +32,7 @@ static const char *const names[OBS_KIND_COUNT] = {
 	[OBS_NMAP_SERVICE] = "nmap_service",
 	[OBS_CPE] = "cpe",
 	[OBS_HOSTNAME] = "hostname",
+	[OBS_INVENTORY_SERIAL] = "inventory_serial",
 };
 
 const char *obs_kind_name(enum obs_kind k)

@@ -42,6 +42,7 @@ enum obs_kind {
 	OBS_NMAP_SERVICE,	   /* nmap -sV result "product|version|extrainfo|devicetype|ostype" */
 	OBS_CPE,		   /* a CPE 2.2 URI "cpe:/h:huawei:..." */
 	OBS_HOSTNAME,		   /* a DNS or SNMP sysName, weak hint only */
+	OBS_INVENTORY_SERIAL,	   /* serial number declared by an inventory */
 	OBS_KIND_COUNT
 };
 

@@ -136,6 +136,11 @@ static void test_esc(void)
 	esc_csv(&b, "=cmd()", 6);
 	CHECK_STR(buf_str(&b), "'=cmd()");
 	buf_reset(&b);
+	esc_csv(&b, "-2.5", 4);
+	esc_csv(&b, "-", 1);
+	esc_csv(&b, "+1+cmd", 6);
+	CHECK_STR(buf_str(&b), "-2.5-'+1+cmd");
+	buf_reset(&b);
 	esc_html(&b, "<script>alert('x')</script>&", 28);
 	CHECK_STR(buf_str(&b), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;");
 	buf_fini(&b);
