@@ -1,22 +1,33 @@
 /*
  * mre.h - a multi-regex engine: many PCRE patterns, one pass over a subject,
  * the real matches in the order the patterns were added, with captures.  A
- * prefilter names the few patterns that may match (Hyperscan in prefilter
- * mode when libhs is there and agrees, else required-literal dispatch of our
- * own, see mre_int.h); PCRE2 then confirms each candidate and extracts the
- * captures, under match and depth limits so that a hostile subject cannot
- * make a pattern backtrack for ever.  Generic: knows nothing of nmap.
+ * prefilter names the few patterns that may match; PCRE2 (JIT-compiled on
+ * first use) confirms each candidate and extracts the captures, under match
+ * and depth limits so that a hostile subject cannot make a pattern
+ * backtrack for ever.  Generic: knows nothing of nmap.
+ *
+ * Two prefilters (mre_int.h): required literals of our own (anchored
+ * prefixes and literal runs read out of each pattern, found by one hashed
+ * pass over the subject), and Hyperscan in prefilter mode.  The environment
+ * variable TRUSTMAP_PREFILTER picks the policy: "auto" (the default) gives
+ * Hyperscan only the patterns without a good literal key ("^[0-9A-F]{12}$")
+ * and the literal prefilter the rest, because on nmap's probes that is
+ * fastest (about 600k matches/s against 250k with Hyperscan taking all, see
+ * tests/unit/test_nmap.c TM_BENCH); "hyperscan" offers it every pattern;
+ * "portable" (or TRUSTMAP_NO_HYPERSCAN=1) none.  Patterns Hyperscan
+ * refuses always fall to the literal prefilter.  TRUSTMAP_NO_JIT=1 turns
+ * PCRE2's JIT off.
  *
  * Life cycle: mre_new, mre_add for each pattern, mre_compile once, then any
  * number of threads call mre_scan, each with its own struct mre_scratch.  An
- * mre is read-only after mre_compile.
+ * mre is read-only after mre_compile (JIT copies aside, made thread-safely).
  *
- * The Hyperscan database of many patterns takes seconds to build, so
+ * A Hyperscan database of many patterns takes seconds to build, so
  * mre_compile keeps it in cache_dir as "mre-<hash>.hsdb", the hash covering
- * every pattern, its flags and the Hyperscan version; callers pass
- * $XDG_CACHE_HOME/trustmap, else ~/.cache/trustmap (mre_cache_dir() builds
- * that path).  TRUSTMAP_NO_HYPERSCAN=1 in the environment forces the
- * portable prefilter (tests compare both).
+ * every pattern, its flags, which ones were offered and the Hyperscan
+ * version; callers pass $XDG_CACHE_HOME/trustmap, else ~/.cache/trustmap
+ * (mre_cache_dir() builds that path).  Files unused for 30 days are removed
+ * when a new one is written.
  */
 #ifndef TM_MRE_H
 #define TM_MRE_H

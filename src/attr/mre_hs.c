@@ -6,7 +6,8 @@
  * count, which patterns the database holds, a checksum) and the serialized
  * database; the key hashes every pattern, its flags and the Hyperscan
  * version, so any change to the patterns or the library makes a new file.
- * A file that fails any check is ignored and rewritten.
+ * A file that fails any check is ignored and rewritten; loading one touches
+ * it, and writing a new one removes those untouched for PRUNE_DAYS.
  */
 #include "mre_int.h"
 #include "../core/err.h"
@@ -15,17 +16,20 @@
 #include "../core/mem.h"
 #include "../core/rd.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAGIC "TMMREHS1"
 #define CACHE_MAX ((size_t)1 << 30)
 #define RETRIES 8 /* whole-set compiles retried after dropping a refused pattern */
+#define PRUNE_DAYS 30
 
 struct hkey {
 	uint64_t a, b;
@@ -135,7 +139,30 @@ static int cache_load(struct mre *m, const char *path, const struct hkey *k)
 	mem_free(data);
 	if (rc)
 		log_warn("%s: stale or damaged Hyperscan cache, rebuilding", path);
+	else
+		utimensat(AT_FDCWD, path, NULL, 0); /* in use: keep it from pruning */
 	return rc;
+}
+
+/* Removes cache files of ours not used for PRUNE_DAYS (they belong to older pattern sets). */
+static void prune(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	time_t old = time(NULL) - (time_t)PRUNE_DAYS * 86400;
+	char p[4200];
+	struct stat st;
+
+	while (d && (e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (strncmp(e->d_name, "mre-", 4) || l < 9 || strcmp(e->d_name + l - 5, ".hsdb"))
+			continue;
+		if (snprintf(p, sizeof(p), "%s/%s", dir, e->d_name) < (int)sizeof(p) &&
+		    !lstat(p, &st) && S_ISREG(st.st_mode) && st.st_mtime < old)
+			unlink(p);
+	}
+	if (d)
+		closedir(d);
 }
 
 /* mkdir -p with mode 0700. */
@@ -312,5 +339,7 @@ int mre_hs_build(struct mre *m, const char *cache_dir, char *eb, size_t el)
 	}
 	if (cache_dir && cache_store(m, cache_dir, path, &k))
 		log_warn("%s: cannot write the Hyperscan cache (%s)", path, strerror(errno));
+	else if (cache_dir)
+		prune(cache_dir);
 	return 0;
 }

@@ -8,11 +8,14 @@
  * a branch may match only if its anchored prefix ("^SSH-2.0-") is at the
  * start of the subject and each of its required literal runs (text that
  * every match must contain, like "OpenSSH_") occurs somewhere.  Each branch
- * is keyed by its most selective piece (the anchored prefix when longest,
- * else the longest run), found for all branches at once by a 3-byte hash
- * over the subject or by hashing the subject's first bytes; the rest of the
+ * is keyed by its least shared piece of 3 bytes or more (counted over all
+ * the engine's patterns, so that "HTTP/1.1 200 OK\r\n" keys few branches),
+ * found for all branches at once by a pass of 3-byte hashes over the
+ * subject (each literal indexed by its least crowded 3-byte gram) or, for
+ * anchored prefixes, by hashing the subject's first bytes; the rest of the
  * branch is verified only when its key is there.  Patterns with a branch of
- * neither kind (say "^(\d+)$") are tried on every subject.
+ * neither kind (say "^(\d+)$") are tried on every subject, or given to
+ * Hyperscan.
  */
 #ifndef TM_MRE_INT_H
 #define TM_MRE_INT_H

@@ -108,8 +108,11 @@ static enum tok_type escape(struct lx *x, size_t *i, int *c)
 	size_t n = x->n;
 	int ch;
 
-	if (*i + 1 >= n)
+	if (*i + 1 >= n) { /* a lone backslash at the end (PCRE2 refuses it, unless in a comment) */
+		*i = n;
+		x->always = 1;
 		return T_BREAK;
+	}
 	ch = p[*i + 1];
 	*i += 2;
 	*c = ch;
@@ -435,6 +438,10 @@ static int branch(struct lx *x, size_t *i, size_t e, struct bst *b, int top)
 	unsigned min;
 
 	for (next_tok(x, i, e, &t); t.t != T_END && t.t != T_BAR; next_tok(x, i, e, &t)) {
+		if (x->always) { /* given up: nothing more to learn */
+			*i = e;
+			return 0;
+		}
 		if (t.t == T_NOP)
 			continue;
 		if (t.t == T_ASSERT && at_start && (t.c == '^' || t.c == 'A')) {

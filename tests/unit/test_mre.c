@@ -7,10 +7,12 @@
 #include "core/mem.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 struct got {
@@ -347,6 +349,24 @@ static void test_cache(void)
 	mre_free(m);
 	log_set_level(LOG_WARN);
 	mode = NULL;
+
+	/* a new file prunes ours unused for 30 days, nothing else */
+	static const char *const p3[] = {"^prune", "me"};
+	char old[512], other[512];
+	struct timespec ts[2] = {{time(NULL) - 40 * 86400, 0}, {time(NULL) - 40 * 86400, 0}};
+	snprintf(old, sizeof(old), "%s/mre-00000000000000000000000000000000.hsdb", sub);
+	snprintf(other, sizeof(other), "%s/notes.txt", sub);
+	fclose(fopen(old, "w"));
+	fclose(fopen(other, "w"));
+	utimensat(AT_FDCWD, old, ts, 0);
+	utimensat(AT_FDCWD, other, ts, 0);
+	mode = "hyperscan";
+	m = build(p3, NULL, 2, sub);
+	mode = NULL;
+	mre_free(m);
+	CHECK(access(old, F_OK) != 0);
+	CHECK(access(other, F_OK) == 0);
+	CHECK_INT(count_files(sub, ".hsdb", file, sizeof(file)), 3);
 
 	char cmd[256];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
