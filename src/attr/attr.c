@@ -427,27 +427,33 @@ static void from_declared(const struct kb *kb, const struct obs *o, int idx, str
 }
 
 /*
- * A model an inventory declares: our model-name rules (written for UPnP
- * modelName, which carries the same strings) say whose it is.  What they find
- * is still the inventory's word, so it counts as declared, not observed.
+ * A model an inventory declares: our model-name rules say whose it is.  What
+ * they find is still the inventory's word, so it counts as declared, not
+ * observed.
  */
 static void from_model(const struct kb *kb, const struct obs *o, int idx, struct cand *out,
 		       int *n, int max)
 {
-	struct obs m = *o;
 	int k;
 
 	if (!kb->rules)
 		return;
-	m.kind = OBS_UPNP_MODEL;
-	k = rules_match(kb->rules, &m, out + *n, max - *n);
+	k = rules_match(kb->rules, o, out + *n, max - *n);
+	if (!k) {
+		/* UPnP modelName rules carry the same model strings */
+		struct obs m = *o;
+
+		m.kind = OBS_UPNP_MODEL;
+		k = rules_match(kb->rules, &m, out + *n, max - *n);
+	}
 	for (int i = 0; i < k; i++) {
 		struct cand *c = &out[*n + i];
 		char rule[sizeof(c->rule)];
+		size_t l = str_set(rule, sizeof(rule), "declared:");
 
-		c->obs = idx;
-		snprintf(rule, sizeof(rule), "declared:%s", c->rule);
+		str_set(rule + l, sizeof(rule) - l, c->rule);
 		str_set(c->rule, sizeof(c->rule), rule);
+		c->obs = idx;
 		set_strength(c, EV_MEDIUM);
 	}
 	*n += k;
