@@ -549,6 +549,7 @@ vendor hpe
     alias     ProCurve Networking
     cpe       hpe
     pen       47196
+    pen       232
     parent    hp until 2015-11-01
 
 vendor aruba
@@ -704,6 +705,7 @@ vendor ciena
     country   US
     alias     Ciena
     cpe       ciena
+    pen       6141
     pen       1271
     pen       5672
     pen       6352
