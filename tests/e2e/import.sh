@@ -5,7 +5,7 @@
 # services on loopback is attributed; the demo's counts; hostile strings
 # never reach the terminal raw.
 cd "$(dirname "$0")/../.." || exit 2
-. tests/e2e/lib.sh
+. tests/e2e/lib.bash
 db=$tmp/t.db
 
 # ---- 100,000-row inventory round trip ----

@@ -1,4 +1,4 @@
-# tests/e2e/lib.sh - assertions for end-to-end scripts.  Source it, call
+# tests/e2e/lib.bash - assertions for end-to-end scripts.  Source it, call
 # ok/eq/skip, end with `finish NAME`, which prints "NAME: N passed, N failed[, N skipped]".
 set -u
 TM=${TM:-$PWD/${TM_BUILD:-build}/trustmap}
