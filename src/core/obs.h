@@ -39,7 +39,7 @@ enum obs_kind {
 	OBS_INVENTORY_MODEL,	   /* model declared by an inventory */
 	OBS_INVENTORY_ROLE,	   /* role declared by an inventory (router, camera, ...) */
 	OBS_SERVICE_RESPONSE,	   /* raw bytes a service sent in answer to an nmap probe (probe field) */
-	OBS_NMAP_SERVICE,	   /* nmap -sV result "product|version|extrainfo|devicetype|ostype" */
+	OBS_NMAP_SERVICE,	   /* nmap -sV "product|version|extrainfo|devicetype|ostype|service" */
 	OBS_CPE,		   /* a CPE 2.2 URI "cpe:/h:huawei:..." */
 	OBS_HOSTNAME,		   /* a DNS or SNMP sysName, weak hint only */
 	OBS_INVENTORY_SERIAL,	   /* serial number declared by an inventory */

@@ -309,6 +309,9 @@ static int row(struct inv *v, const struct csv_rec *rec)
 	p = get(v, rec, C_ROLE, &n);
 	if ((rc = emit(v, rec, &o, OBS_INVENTORY_ROLE, p, n)) != 0)
 		return rc;
+	p = get(v, rec, C_SERIAL, &n);
+	if ((rc = emit(v, rec, &o, OBS_INVENTORY_SERIAL, p, n)) != 0)
+		return rc;
 	return emit(v, rec, &o, OBS_MAC, o.mac, strlen(o.mac));
 }
 

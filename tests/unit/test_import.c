@@ -478,6 +478,7 @@ static const char inv_expect[] =
     "inventory_vendor|inventory|0|192.0.2.1||00:e0:fc:12:34:56|R-001|S-PAR|0/0||0|Huawei\n"
     "inventory_model|inventory|0|192.0.2.1||00:e0:fc:12:34:56|R-001|S-PAR|0/0||0|AR1220\n"
     "inventory_role|inventory|0|192.0.2.1||00:e0:fc:12:34:56|R-001|S-PAR|0/0||0|router\n"
+    "inventory_serial|inventory|0|192.0.2.1||00:e0:fc:12:34:56|R-001|S-PAR|0/0||0|2102351234\n"
     "mac|inventory|0|192.0.2.1||00:e0:fc:12:34:56|R-001|S-PAR|0/0||0|00:e0:fc:12:34:56\n"
     "inventory_vendor|inventory|0||||R-002|S-PAR|0/0||0|ZTE\n"
     "inventory_model|inventory|0||||R-002|S-PAR|0/0||0|ZXR10 \"5960\"\n"
@@ -499,7 +500,7 @@ static void test_inventory(void)
 	CHECK_INT(run_file(imp_inventory_csv, D "inventory.csv", 0, &g, &st, eb), 0);
 	CHECK_STR(buf_str(&g.b), inv_expect);
 	CHECK_INT(st.records, 4);
-	CHECK_INT(st.obs, 11);
+	CHECK_INT(st.obs, 12);
 	CHECK_INT(g.nsites, 2);
 	buf_fini(&g.b);
 	got_init(&g);
