@@ -11,10 +11,12 @@
 #include "../core/str.h"
 #include "../import/import.h"
 #include "../kb/kb.h"
+#include "../report/progress.h"
 #include "../store/store.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct cfg {
 	struct common c;
@@ -39,12 +41,16 @@ static const struct opt opts[] = {
 struct sink_ctx {
 	struct store *st;
 	int64_t run;
+	struct imp_stats *ist; /* the reader's counters, for progress */
+	struct progress pg;
 };
 
 static int put_obs(void *vc, const struct obs *o)
 {
 	struct sink_ctx *k = vc;
 
+	if ((k->ist->obs & 1023) == 0)
+		progress_update(&k->pg, k->ist->bytes, k->ist->obs, "obs");
 	return store_obs_add(k->st, k->run, o, NULL);
 }
 
@@ -80,6 +86,13 @@ static reader_fn reader(const char *type)
 	return NULL;
 }
 
+static long long file_size(const char *path)
+{
+	struct stat sb;
+
+	return strcmp(path, "-") && !stat(path, &sb) && S_ISREG(sb.st_mode) ? (long long)sb.st_size : 0;
+}
+
 /* One file in one transaction.  Returns 0 or prints the error and returns nonzero. */
 static int import_file(struct store *st, const struct cfg *cfg, const char *path)
 {
@@ -104,7 +117,10 @@ static int import_file(struct store *st, const struct cfg *cfg, const char *path
 		fprintf(stderr, "trustmap import: %s: %s\n", path, store_errmsg(st));
 		return 2;
 	}
+	k.ist = &ist;
+	progress_init(&k.pg, path, file_size(path));
 	rc = fn(path, &sink, cfg->skip_bad, &ist, eb, sizeof(eb));
+	progress_end(&k.pg);
 	if (rc) {
 		store_rollback(st);
 		if (rc == TM_EDB)

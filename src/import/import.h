@@ -39,6 +39,7 @@ struct imp_stats {
 	long records;		     /* records read (lines, hosts, rows), good or bad */
 	long obs;		     /* observations delivered to the sink */
 	long skipped;		     /* bad records passed over (skip_bad) */
+	long long bytes;	     /* input consumed so far, updated as it goes (progress) */
 	char first_error[TM_ERRLEN]; /* message of the first bad record, "" if none */
 };
 

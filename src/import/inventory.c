@@ -340,6 +340,7 @@ static int run(struct imp_run *r, struct imp_chunks *ch)
 	if (getrandom(&v.seed, sizeof(v.seed), GRND_NONBLOCK) != sizeof(v.seed))
 		v.seed = (uint64_t)(uintptr_t)&v;
 	while ((rc = imp_chunks_next(ch, &p, &n)) == 1) {
+		r->st->bytes += (long long)n;
 		if (first)
 			c.sep = csv_guess_sep(p, n);
 		first = 0;

@@ -310,6 +310,7 @@ static int run(struct imp_run *r, struct imp_lines *l)
 	json_set_alloc_funcs(mem_alloc, mem_free);
 	buf_init(&j.val, IMP_LINE_MAX);
 	while ((rc = imp_lines_next(l, &p, &n)) == 1) {
+		r->st->bytes += (long long)n + 1;
 		const char *t = p;
 		size_t tn = n;
 

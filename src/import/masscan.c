@@ -212,6 +212,7 @@ static int run(struct imp_run *r, struct imp_lines *l)
 	json_set_alloc_funcs(mem_alloc, mem_free);
 	imp_mb_init(&m, r);
 	while ((rc = imp_lines_next(l, &p, &n)) == 1) {
+		r->st->bytes += (long long)n + 1;
 		m.line = l->lineno;
 		if (l->cut) {
 			r->st->records++;

@@ -427,6 +427,7 @@ static int run(struct imp_run *r, struct imp_chunks *ch)
 
 	rc = setup(&x, r);
 	while (!rc && (rc = imp_chunks_next(ch, &p, &n)) == 1) {
+		r->st->bytes += (long long)n;
 		x.fed += n;
 		rc = verdict(&x, XML_Parse(x.p, p, (int)n, XML_FALSE));
 	}
