@@ -38,6 +38,7 @@ static const struct opt asset_opts[] = {
 	{"limit", 0, "N", "at most N assets", OPT_INT, offsetof(struct cfg, limit)},
 	{"format", 'f', "FMT", "table, jsonl or csv", OPT_STR, offsetof(struct cfg, c.format)},
 	{"kb-dir", 0, "DIR", "our rules directory", OPT_STR, offsetof(struct cfg, c.kb_dir)},
+	{"lists", 0, "FILE", "your own vendor lists (lists.tm format)", OPT_STR, offsetof(struct cfg, c.lists)},
 	{NULL},
 };
 
@@ -95,16 +96,12 @@ static int row(void *vc, const struct asset_rec *a)
 	return rep_row(x->t, cells);
 }
 
-static struct vreg *load_vreg(const char *cmd, const char *kb_dir)
+static struct vreg *load_vreg(const char *cmd, const struct common *c)
 {
-	char dir[512], eb[TM_ERRLEN];
+	char eb[TM_ERRLEN];
 	struct vreg *vr;
 
-	if (kb_find_dir(kb_dir, dir, sizeof(dir))) {
-		fprintf(stderr, "trustmap %s: cannot find the rules directory; use --kb-dir\n", cmd);
-		return NULL;
-	}
-	if (vreg_load(&vr, dir, eb, sizeof(eb))) {
+	if (kb_load_vreg(&vr, c->kb_dir, c->lists, eb, sizeof(eb))) {
 		fprintf(stderr, "trustmap %s: %s\n", cmd, eb);
 		return NULL;
 	}
@@ -124,7 +121,7 @@ int cmd_assets(int argc, char **argv)
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	rc = 2;
-	if ((fmt = cli_format("assets", &cfg.c)) < 0 || !(x.vr = load_vreg("assets", cfg.c.kb_dir)))
+	if ((fmt = cli_format("assets", &cfg.c)) < 0 || !(x.vr = load_vreg("assets", &cfg.c)))
 		goto out;
 	if (cfg.list) {
 		int nf = 0;
@@ -170,6 +167,7 @@ static const struct opt show_opts[] = {
 	{"db", 'd', "URL", "store: SQLite file (default trustmap.db)", OPT_STR, offsetof(struct cfg, c.db)},
 	{"format", 'f', "FMT", "table, jsonl or csv (evidence rows)", OPT_STR, offsetof(struct cfg, c.format)},
 	{"kb-dir", 0, "DIR", "our rules directory", OPT_STR, offsetof(struct cfg, c.kb_dir)},
+	{"lists", 0, "FILE", "your own vendor lists (lists.tm format)", OPT_STR, offsetof(struct cfg, c.lists)},
 	{NULL},
 };
 
@@ -212,7 +210,7 @@ int cmd_show(int argc, char **argv)
 		fprintf(stderr, "trustmap show: give one asset id or key\n");
 		return 2;
 	}
-	if ((fmt = cli_format("show", &cfg.c)) < 0 || !(vr = load_vreg("show", cfg.c.kb_dir)) ||
+	if ((fmt = cli_format("show", &cfg.c)) < 0 || !(vr = load_vreg("show", &cfg.c)) ||
 	    !(st = cli_store("show", &cfg.c)))
 		goto out;
 	if (store_asset_get(st, argv[1], &a)) {

@@ -12,7 +12,8 @@
 
 struct kb *cli_kb(const char *cmd, const struct common *c)
 {
-	struct kb_opts o = {.kb_dir = c->kb_dir, .skip = c->no_nmap ? KB_SKIP_NMAP : 0};
+	struct kb_opts o = {.kb_dir = c->kb_dir, .lists = c->lists,
+			    .skip = c->no_nmap ? KB_SKIP_NMAP : 0};
 	struct kb *kb;
 	char eb[TM_ERRLEN];
 

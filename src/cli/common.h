@@ -20,6 +20,7 @@ struct common {
 	const char *kb_dir; /* --kb-dir DIR */
 	int no_nmap;	    /* --no-nmap */
 	const char *format; /* --format table|jsonl|csv */
+	const char *lists;  /* --lists FILE: users' own vendor lists */
 };
 
 /* Loads the knowledge base; prints "trustmap CMD: ..." and returns NULL on failure. */

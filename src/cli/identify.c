@@ -95,6 +95,8 @@ static const struct opt opts[] = {
 	 offsetof(struct cfg, c.kb_dir)},
 	{"no-nmap", 0, NULL, "do not load nmap-service-probes", OPT_FLAG,
 	 offsetof(struct cfg, c.no_nmap)},
+	{"lists", 0, "FILE", "your own vendor lists (lists.tm format)", OPT_STR,
+	 offsetof(struct cfg, c.lists)},
 	{NULL},
 };
 

@@ -115,6 +115,32 @@ static const char *cache_dir(const struct kb_opts *o, char *buf, size_t len)
 	return NULL;
 }
 
+static int load_user_lists(struct vreg *vr, const char *lists, char *eb, size_t el)
+{
+	const char *p = pick(lists, "TRUSTMAP_LISTS", NULL);
+
+	return p ? vreg_load_lists(vr, p, eb, el) : 0;
+}
+
+int kb_load_vreg(struct vreg **out, const char *kb_dir, const char *lists, char *eb, size_t el)
+{
+	char dir[512];
+	int rc;
+
+	*out = NULL;
+	if (kb_find_dir(kb_dir, dir, sizeof(dir)))
+		return err_set(eb, el, TM_ENOTFOUND,
+			       "cannot find trustmap's rules directory (vendors.tm); "
+			       "use --kb-dir or TRUSTMAP_KB_DIR");
+	if ((rc = vreg_load(out, dir, eb, el)))
+		return rc;
+	if ((rc = load_user_lists(*out, lists, eb, el))) {
+		vreg_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 int kb_load(struct kb **out, const struct kb_opts *o, char *eb, size_t el)
 {
 	static const struct kb_opts none;
@@ -141,7 +167,8 @@ int kb_load(struct kb **out, const struct kb_opts *o, char *eb, size_t el)
 	cdir = cache_dir(o, cbuf, sizeof(cbuf));
 
 	t = now_ms();
-	if ((rc = vreg_load(&kb->vr, kb->kb_dir, eb, el)))
+	if ((rc = vreg_load(&kb->vr, kb->kb_dir, eb, el)) ||
+	    (rc = load_user_lists(kb->vr, o->lists, eb, el)))
 		goto out_free;
 	kb->load_ms[0] = now_ms() - t;
 

@@ -30,6 +30,7 @@ struct kb_opts {
 	const char *pen;	 /* env TRUSTMAP_PEN, default /usr/share/wireshark/enterprises.tsv */
 	const char *nmap_probes; /* env TRUSTMAP_NMAP_PROBES, default /usr/share/nmap/nmap-service-probes */
 	const char *cache_dir;	 /* env TRUSTMAP_CACHE_DIR, default $XDG_CACHE_HOME/trustmap or ~/.cache/trustmap */
+	const char *lists;	 /* users' own vendor lists (lists.tm format); env TRUSTMAP_LISTS */
 	unsigned skip;		 /* enum kb_skip */
 };
 
@@ -50,6 +51,12 @@ struct kb {
  */
 int kb_load(struct kb **out, const struct kb_opts *o, char *eb, size_t el);
 void kb_free(struct kb *kb);
+
+/*
+ * The vendor registry alone (for commands that only list): our vendors.tm and
+ * lists.tm, then the users' lists file (lists, or $TRUSTMAP_LISTS) if any.
+ */
+int kb_load_vreg(struct vreg **out, const char *kb_dir, const char *lists, char *eb, size_t el);
 
 /* The directory of our rules on the search path: kb_dir, $TRUSTMAP_KB_DIR,
  * <exe>/../rules, <exe>/../share/trustmap/rules, /usr/local/share/trustmap/rules,

@@ -105,6 +105,12 @@ eq "demo: assets on the FCC Covered List" "$("$TM" assets --db "$db4" --list fcc
 eq "demo: declared mismatch kept" "$("$TM" assets --db "$db4" --format jsonl | rows 'r["flags"]' 'r["vendor"]=="huawei" and r["declared"]=="cisco"')" declared-mismatch
 eq "demo: OEM case" "$("$TM" assets --db "$db4" --format jsonl | rows 'r["vendor"]+"/"+r["component"]' '"oem" in r["flags"]')" "linksys/huawei"
 eq "demo: weak hint only" "$("$TM" show --db "$db4" ip:/127.20.9.202 | awk '/^vendor/{print $2}')" unknown
+# users' own lists
+printf 'list no-cn-cameras\n    date     2024-01-01\n    member   hikvision\n    member   dahua\n' > "$tmp/my.tm"
+eq "demo: a user's list" "$("$TM" assets --db "$db4" --lists "$tmp/my.tm" --list no-cn-cameras --format jsonl | rows 'r["vendor"]' | tr ' ' '\n' | sort | uniq -c | awk '{printf "%s %s ", $2, $1}')" \
+	"dahua 1 hikvision 4 "
+"$TM" assets --db "$db4" --list no-such-list >/dev/null 2>&1
+eq "unknown list exit 2" "$?" 2
 # hostile strings: no raw escape byte reaches the terminal, CSV or JSON
 for f in table csv jsonl; do
 	"$TM" show --db "$db4" ip:/127.20.9.203 --format $f > "$tmp/h.$f"
