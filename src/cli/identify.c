@@ -45,10 +45,11 @@ static int add_obs(void *vc, const char *val, int kind)
 	struct cfg *cfg = vc;
 	struct buf b;
 	struct obs *o;
+	char *v;
 
 	if (cfg->nobs >= MAX_CLI_OBS)
 		return -1;
-	buf_init(&b, OBS_VALUE_MAX);
+	buf_init(&b, 0);
 	if (cli_unescape(val, &b)) {
 		buf_fini(&b);
 		return -1;
@@ -57,8 +58,11 @@ static int add_obs(void *vc, const char *val, int kind)
 	memset(o, 0, sizeof(*o));
 	str_set(o->source, sizeof(o->source), "cli");
 	o->kind = (enum obs_kind)kind;
-	o->value = (const uint8_t *)arena_strndup(cfg->ar, buf_str(&b), b.len + 1);
-	o->len = b.len;
+	/* a value past OBS_VALUE_MAX is cut and flagged, like any other source's */
+	v = arena_alloc(cfg->ar, b.len + 1);
+	if (v)
+		memcpy(v, buf_str(&b), b.len + 1);
+	obs_set_value(o, v, b.len);
 	if (kind == OBS_SERVICE_RESPONSE)
 		str_set(o->probe, sizeof(o->probe), "NULL");
 	buf_fini(&b);
