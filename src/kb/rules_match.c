@@ -333,6 +333,8 @@ int rules_match(const struct rules *rs, const struct obs *o, struct cand *out, i
 	size_t len;
 	struct cand c;
 	int n = 0;
+	char low[RULES_SUBJECT_MAX];
+	bool lowered = false;
 
 	if (!rs || !o || max <= 0 || (unsigned)o->kind >= OBS_KIND_COUNT || (!o->value && o->len))
 		return 0;
@@ -345,8 +347,18 @@ int rules_match(const struct rules *rs, const struct obs *o, struct cand *out, i
 		const struct rule *r = &rs->r[x->i[i]];
 		int m;
 
-		if (!r->re || (r->lit[0] && !str_casefind(s, len, r->lit)))
+		if (!r->re)
 			continue;
+		if (r->lit[0]) {
+			/* literals are kept in lower case: lower the subject once, then memmem */
+			if (!lowered) {
+				for (size_t k = 0; k < len; k++)
+					low[k] = (char)tolower((unsigned char)s[k]);
+				lowered = true;
+			}
+			if (!memmem(low, len, r->lit, strlen(r->lit)))
+				continue;
+		}
 		if (!md && !(md = pcre2_match_data_create(rs->maxgroups + 1, rs->gctx)))
 			break; /* out of memory: what was found so far */
 		m = pcre2_match(r->re, (PCRE2_SPTR)s, len, 0, 0, md, rs->mctx);
