@@ -364,3 +364,39 @@ bool imp_http_header(const char *p, size_t n, const char *name, const char **v, 
 	}
 	return false;
 }
+
+int imp_drive_lines(const char *name, int mem, const char *data, size_t len, imp_lines_fn fn,
+		    const struct imp_sink *k, int skip_bad, struct imp_stats *st, char *eb,
+		    size_t el)
+{
+	struct imp_run r;
+	struct imp_lines l;
+	int rc;
+
+	imp_run_init(&r, name, k, skip_bad, st, eb, el);
+	if (mem)
+		imp_lines_mem(&l, data, len, IMP_LINE_MAX);
+	else if ((rc = imp_lines_open(&l, name, IMP_LINE_MAX, eb, el)))
+		return rc;
+	rc = fn(&r, &l);
+	imp_lines_close(&l);
+	return rc;
+}
+
+int imp_drive_chunks(const char *name, int mem, const char *data, size_t len, imp_chunks_fn fn,
+		     const struct imp_sink *k, int skip_bad, struct imp_stats *st, char *eb,
+		     size_t el)
+{
+	struct imp_run r;
+	struct imp_chunks ch;
+	int rc;
+
+	imp_run_init(&r, name, k, skip_bad, st, eb, el);
+	if (mem)
+		imp_chunks_mem(&ch, data, len);
+	else if ((rc = imp_chunks_open(&ch, name, eb, el)))
+		return rc;
+	rc = fn(&r, &ch);
+	imp_chunks_close(&ch);
+	return rc;
+}

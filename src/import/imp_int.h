@@ -136,4 +136,18 @@ int imp_mb_banner(struct imp_mb *m, struct obs *o, const char *name, size_t nn);
  */
 int imp_x509_names(const uint8_t *der, size_t n, struct buf *subj, struct buf *iss);
 
+/*
+ * The drivers every reader's two public entry points share: set up the run,
+ * open the file (mem == 0: name is its path) or wrap the bytes in memory
+ * (mem == 1: named name in messages), call fn, close.  Return fn's result.
+ */
+typedef int (*imp_lines_fn)(struct imp_run *r, struct imp_lines *l);
+int imp_drive_lines(const char *name, int mem, const char *data, size_t len, imp_lines_fn fn,
+		    const struct imp_sink *k, int skip_bad, struct imp_stats *st, char *eb,
+		    size_t el);
+typedef int (*imp_chunks_fn)(struct imp_run *r, struct imp_chunks *c);
+int imp_drive_chunks(const char *name, int mem, const char *data, size_t len, imp_chunks_fn fn,
+		     const struct imp_sink *k, int skip_bad, struct imp_stats *st, char *eb,
+		     size_t el);
+
 #endif

@@ -240,26 +240,11 @@ static int run(struct imp_run *r, struct imp_lines *l)
 int imp_masscan(const char *path, const struct imp_sink *k, int skip_bad, struct imp_stats *st,
 		char *eb, size_t el)
 {
-	struct imp_run r;
-	struct imp_lines l;
-	int rc;
-
-	imp_run_init(&r, path, k, skip_bad, st, eb, el);
-	rc = imp_lines_open(&l, path, IMP_LINE_MAX, eb, el);
-	if (rc)
-		return rc;
-	rc = run(&r, &l);
-	imp_lines_close(&l);
-	return rc;
+	return imp_drive_lines(path, 0, NULL, 0, run, k, skip_bad, st, eb, el);
 }
 
 int imp_masscan_mem(const char *file, const char *data, size_t len, const struct imp_sink *k,
 		    int skip_bad, struct imp_stats *st, char *eb, size_t el)
 {
-	struct imp_run r;
-	struct imp_lines l;
-
-	imp_run_init(&r, file, k, skip_bad, st, eb, el);
-	imp_lines_mem(&l, data, len, IMP_LINE_MAX);
-	return run(&r, &l);
+	return imp_drive_lines(file, 1, data, len, run, k, skip_bad, st, eb, el);
 }

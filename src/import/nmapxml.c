@@ -448,26 +448,11 @@ static int run(struct imp_run *r, struct imp_chunks *ch)
 int imp_nmap_xml(const char *path, const struct imp_sink *k, int skip_bad, struct imp_stats *st,
 		 char *eb, size_t el)
 {
-	struct imp_run r;
-	struct imp_chunks ch;
-	int rc;
-
-	imp_run_init(&r, path, k, skip_bad, st, eb, el);
-	rc = imp_chunks_open(&ch, path, eb, el);
-	if (rc)
-		return rc;
-	rc = run(&r, &ch);
-	imp_chunks_close(&ch);
-	return rc;
+	return imp_drive_chunks(path, 0, NULL, 0, run, k, skip_bad, st, eb, el);
 }
 
 int imp_nmap_xml_mem(const char *file, const char *data, size_t len, const struct imp_sink *k,
 		     int skip_bad, struct imp_stats *st, char *eb, size_t el)
 {
-	struct imp_run r;
-	struct imp_chunks ch;
-
-	imp_run_init(&r, file, k, skip_bad, st, eb, el);
-	imp_chunks_mem(&ch, data, len);
-	return run(&r, &ch);
+	return imp_drive_chunks(file, 1, data, len, run, k, skip_bad, st, eb, el);
 }
