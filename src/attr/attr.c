@@ -120,6 +120,17 @@ static void set_strength(struct cand *c, enum ev_strength s)
 	c->conf = cand_strength_conf(s);
 }
 
+/* Our rules' candidates for o, appended at out[*n]. */
+static void from_rules(const struct kb *kb, const struct obs *o, int idx, struct cand *out, int *n,
+		       int max)
+{
+	int m = kb->rules ? rules_match(kb->rules, o, out + *n, max - *n) : 0;
+
+	for (int i = 0; i < m; i++)
+		out[*n + i].obs = idx;
+	*n += m;
+}
+
 /* MAC and LLDP chassis MACs: the OUI's registrant. */
 static void from_mac(const struct kb *kb, const struct obs *o, int idx, struct cand *out, int *n,
 		     int max, enum ev_strength strength)
@@ -502,10 +513,7 @@ int attr_candidates(const struct kb *kb, struct attr_scratch *s, const struct ob
 		from_mac(kb, o, idx, out, &n, max, EV_MEDIUM);
 		return n;
 	case OBS_SNMP_SYSOBJECTID:
-		if (kb->rules)
-			n = rules_match(kb->rules, o, out, max);
-		for (int i = 0; i < n; i++)
-			out[i].obs = idx;
+		from_rules(kb, o, idx, out, &n, max);
 		if (!n)
 			from_pen(kb, o, idx, out, &n, max);
 		return n;
@@ -534,25 +542,15 @@ int attr_candidates(const struct kb *kb, struct attr_scratch *s, const struct ob
 	}
 	k = &kinds[o->kind];
 	before = n;
-	if ((k->via & VIA_RULES) && kb->rules) {
-		int m = rules_match(kb->rules, o, out + n, max - n);
-
-		for (int i = 0; i < m; i++)
-			out[n + i].obs = idx;
-		n += m;
-	}
-	if (o->kind == OBS_SERVICE_RESPONSE && kb->rules) {
+	if (k->via & VIA_RULES)
+		from_rules(kb, o, idx, out, &n, max);
+	if (o->kind == OBS_SERVICE_RESPONSE) {
 		/* our rules are per field: split the response into them */
 		struct obs d[6];
 		int nd = attr_derive(o, d, 6);
 
-		for (int j = 0; j < nd; j++) {
-			int m = rules_match(kb->rules, &d[j], out + n, max - n);
-
-			for (int i = 0; i < m; i++)
-				out[n + i].obs = idx;
-			n += m;
-		}
+		for (int j = 0; j < nd; j++)
+			from_rules(kb, &d[j], idx, out, &n, max);
 	}
 	if (kb->nmap && s->ns) {
 		if ((k->via & VIA_NMAP_NULL) && (b = greeting(s, o, "\r\n"))) {
