@@ -145,13 +145,16 @@ static enum tok_type escape(struct lx *x, size_t *i, int *c)
 		else if (ch != 'N' && *i < n)
 			(*i)++;
 		return T_BREAK;
-	case 'g': case 'k':
-		if (*i < n && (p[*i] == '-' || p[*i] == '+'))
+	case 'g': case 'k': { /* \g1 \g-1 \g+1, or a name in {} <> '' */
+		size_t b = *i;
+		if (ch == 'g' && *i < n && (p[*i] == '-' || p[*i] == '+'))
 			(*i)++;
-		while (*i < n && isdigit(p[*i]))
+		while (ch == 'g' && *i < n && isdigit(p[*i]))
 			(*i)++;
-		*i = skip_name(p, n, *i);
+		if (*i == b)
+			*i = skip_name(p, n, *i);
 		return T_BREAK;
+	}
 	}
 	if (isdigit(ch)) { /* back reference (or an octal that we do not try to tell apart) */
 		while (*i < n && isdigit(p[*i]))
@@ -162,6 +165,26 @@ static enum tok_type escape(struct lx *x, size_t *i, int *c)
 		return T_BREAK;
 	x->always = 1; /* an escape we do not know: do not guess */
 	return T_BREAK;
+}
+
+/*
+ * Index after a POSIX item "[:alpha:]" (or "[.x.]", "[=x=]") at p[i] inside
+ * a class, or 0 when it is not one, by PCRE2's own rule: a ']', or '['
+ * followed by the same punctuation, before the terminator means it is not.
+ */
+static size_t posix_end(const uint8_t *p, size_t n, size_t i)
+{
+	uint8_t t = p[i + 1];
+
+	for (size_t j = i + 2; j + 1 < n; j++) {
+		if (p[j] == '\\' && (p[j + 1] == ']' || p[j + 1] == '\\'))
+			j++;
+		else if ((p[j] == '[' && p[j + 1] == t) || p[j] == ']')
+			return 0;
+		else if (p[j] == t && p[j + 1] == ']')
+			return j + 2;
+	}
+	return 0;
 }
 
 /* Index after the class that starts at p[i] == '['. */
@@ -180,10 +203,8 @@ static size_t skip_class(const uint8_t *p, size_t n, size_t i)
 		} else if (p[i] == '\\') {
 			i += 2;
 		} else if (p[i] == '[' && i + 1 < n && in(":.=", p[i + 1])) {
-			size_t j;
-			for (j = i + 2; j + 1 < n && !(p[j] == p[i + 1] && p[j + 1] == ']'); j++)
-				;
-			i = j + 1 < n ? j + 2 : i + 1;
+			size_t j = posix_end(p, n, i);
+			i = j ? j : i + 1;
 		} else if (p[i] == ']') {
 			return i + 1;
 		} else {
@@ -272,8 +293,10 @@ static void group(struct lx *x, size_t *i, struct tok *t)
 		for (b += 3; b < n && p[b] != close; b++)
 			;
 		t->gk = G_SEQ, b++;
+	} else if (c2 == 'C') {
+		x->always = 1; /* a callout: its quoted text may hold parentheses */
 	} else if (isalpha(c2) || c2 == '-' || c2 == '^') {
-		if (!in("PRC", c2)) {
+		if (!in("PR", c2)) {
 			b = options(x, b + 1);
 			if (b < n && p[b] == ')') {
 				*i = b + 1;

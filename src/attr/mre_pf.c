@@ -14,8 +14,7 @@
 #include <string.h>
 
 #define NONE UINT32_MAX
-#define GRAM_BITS 14
-#define GRAMS (1u << GRAM_BITS) /* buckets of the 3-byte index */
+#define GRAM_BITS_MAX 15 /* the 3-byte index has 2^bits buckets, about 4 per literal */
 #define ABUCKETS 1024	/* buckets of the anchored-prefix index */
 
 struct pf_run {
@@ -49,9 +48,10 @@ struct mre_pf {
 	struct pf_lit *lits;
 	size_t nlits;
 	uint32_t *owners;
-	uint32_t gram_head[GRAMS + 1]; /* CSR: lits of length >= 3 by one folded 3-byte gram */
-	uint32_t *gram_lits;	       /* lit << 5 | offset of that gram in the lit */
-	uint64_t gram_bits[GRAMS / 64];
+	unsigned gbits;		       /* log2 of the 3-byte index's buckets */
+	uint32_t *ghead;	       /* CSR: lits of length >= 3 by one folded 3-byte gram */
+	struct gent *gent;
+	uint64_t *gmap;		       /* bit g: bucket g is not empty */
 	uint32_t *shorts;	       /* lits shorter than 3 bytes */
 	size_t nshorts;
 	uint32_t anch_head[ABUCKETS + 1]; /* CSR: branches keyed by their anchored prefix */
@@ -59,6 +59,13 @@ struct mre_pf {
 	uint32_t anch_lens;	       /* bit L-1 set: some such prefix is L bytes long */
 	uint32_t *always;	       /* patterns tried on every subject */
 	size_t nalways, calways;
+};
+
+/* A literal in its 3-byte bucket, with 4 folded bytes from the gram on to weed out most misses. */
+struct gent {
+	uint32_t w, mask; /* folded bytes at the gram, little-endian; mask covers the literal */
+	uint32_t lit;
+	uint32_t off;	  /* where the gram sits in the literal */
 };
 
 /* A key while building: sorted, then grouped into pf_lit. */
@@ -73,10 +80,29 @@ static inline uint8_t fold(uint8_t c)
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
-static inline uint32_t gram(const uint8_t *p)
+/* Bytes b[0..k) folded, little-endian. */
+static inline uint32_t folded(const uint8_t *b, unsigned k)
 {
-	uint32_t v = (uint32_t)fold(p[0]) << 16 | (uint32_t)fold(p[1]) << 8 | fold(p[2]);
-	return (v * 2654435761u) >> (32 - GRAM_BITS);
+	uint32_t v = 0;
+
+	for (unsigned j = 0; j < k; j++)
+		v |= (uint32_t)fold(b[j]) << (8 * j);
+	return v;
+}
+
+static inline uint32_t ghash(uint32_t v3, unsigned bits)
+{
+	return (v3 * 2654435761u) >> (32 - bits);
+}
+
+/* Text-like grams ("ver", "in ") are everywhere in HTML: a literal is better found by another. */
+static unsigned commonness(const uint8_t *b)
+{
+	unsigned k = 0;
+
+	for (int j = 0; j < 3; j++)
+		k += (b[j] >= 'a' && b[j] <= 'z') || b[j] == ' ';
+	return k == 3 ? 3 : 0;
 }
 
 static inline uint32_t ahash_step(uint32_t h, uint8_t c)
@@ -299,56 +325,66 @@ static int build_lits(struct mre_pf *pf, struct key *keys, size_t nk)
 
 /*
  * Indexes each literal of 3 bytes or more by one of its 3-byte grams: the
- * one whose bucket is least loaded so far, so that literals sharing a
- * common start ("\r\nServer: ...") spread over many buckets.
+ * one whose bucket is least loaded so far, text-like grams counting extra,
+ * so that literals sharing a common start ("\r\nServer: ...") spread over
+ * many buckets and long subjects of prose seldom hit one.
  */
-static int place_grams(struct mre_pf *pf)
+static int place_grams(struct mre_pf *pf, uint32_t *load)
 {
-	uint32_t *load = mem_calloc(GRAMS, sizeof(uint32_t));
-
-	if (!load)
-		return TM_ENOMEM;
 	for (size_t i = 0; i < pf->nlits; i++) {
 		const struct pf_run *r = &pf->runs[pf->lits[i].run];
 		const uint8_t *b = pf->pool + r->off;
-		unsigned best = 0;
+		unsigned best = 0, bc = UINT32_MAX;
 		if (r->len < 3) {
 			pf->shorts[pf->nshorts++] = (uint32_t)i;
 			continue;
 		}
-		for (unsigned o = 1; o + 3 <= r->len; o++)
-			if (load[gram(b + o)] <= load[gram(b + best)])
-				best = o;
+		for (unsigned o = 0; o + 3 <= r->len; o++) {
+			unsigned c = load[ghash(folded(b + o, 3), pf->gbits)] + commonness(b + o);
+			if (c <= bc)
+				best = o, bc = c;
+		}
 		pf->lits[i].goff = (uint8_t)best;
-		load[gram(b + best)]++;
-		pf->gram_head[gram(b + best) + 1]++;
+		load[ghash(folded(b + best, 3), pf->gbits)]++;
 	}
-	mem_free(load);
 	return 0;
 }
 
 /* The 3-byte index, the short literals and the anchored-prefix index, as CSR arrays. */
 static int build_index(struct mre_pf *pf)
 {
-	uint32_t *fill = mem_alloc(GRAMS * sizeof(uint32_t));
-	size_t i;
+	size_t nb, i;
+	uint32_t *fill;
 	int rc = TM_ENOMEM;
 
-	pf->gram_lits = mem_calloc(pf->nlits + 1, sizeof(uint32_t));
+	for (pf->gbits = 6; pf->gbits < GRAM_BITS_MAX && (1u << pf->gbits) < 4 * pf->nlits;)
+		pf->gbits++;
+	nb = (size_t)1 << pf->gbits;
+	fill = mem_calloc(nb, sizeof(uint32_t));
+	pf->ghead = mem_calloc(nb + 1, sizeof(uint32_t));
+	pf->gmap = mem_calloc(nb / 64, sizeof(uint64_t));
+	pf->gent = mem_calloc(pf->nlits + 1, sizeof(*pf->gent));
 	pf->shorts = mem_calloc(pf->nlits + 1, sizeof(uint32_t));
 	pf->anch_br = mem_calloc(pf->nbr + 1, sizeof(uint32_t));
-	if (!fill || !pf->gram_lits || !pf->shorts || !pf->anch_br || place_grams(pf))
+	if (!fill || !pf->ghead || !pf->gmap || !pf->gent || !pf->shorts || !pf->anch_br ||
+	    place_grams(pf, fill))
 		goto out;
-	for (i = 0; i < GRAMS; i++)
-		pf->gram_head[i + 1] += pf->gram_head[i];
-	memcpy(fill, pf->gram_head, GRAMS * sizeof(uint32_t));
+	memcpy(pf->ghead + 1, fill, nb * sizeof(uint32_t)); /* the loads are the bucket sizes */
+	for (i = 0; i < nb; i++)
+		pf->ghead[i + 1] += pf->ghead[i];
+	memcpy(fill, pf->ghead, nb * sizeof(uint32_t));
 	for (i = 0; i < pf->nlits; i++) {
 		const struct pf_run *r = &pf->runs[pf->lits[i].run];
-		if (r->len >= 3) {
-			uint32_t g = gram(pf->pool + r->off + pf->lits[i].goff);
-			pf->gram_lits[fill[g]++] = (uint32_t)i << 5 | pf->lits[i].goff;
-			pf->gram_bits[g >> 6] |= 1ull << (g & 63);
-		}
+		unsigned o = pf->lits[i].goff, k = r->len - o >= 4 ? 4 : 3;
+		if (r->len < 3)
+			continue;
+		uint32_t g = ghash(folded(pf->pool + r->off + o, 3), pf->gbits);
+		struct gent *e = &pf->gent[fill[g]++];
+		e->w = folded(pf->pool + r->off + o, k);
+		e->mask = k == 4 ? 0xffffffffu : 0xffffffu;
+		e->lit = (uint32_t)i;
+		e->off = o;
+		pf->gmap[g >> 6] |= 1ull << (g & 63);
 	}
 	rc = 0;
 out:
@@ -480,7 +516,9 @@ void mre_pf_free(struct mre_pf *pf)
 	mem_free(pf->brrun);
 	mem_free(pf->lits);
 	mem_free(pf->owners);
-	mem_free(pf->gram_lits);
+	mem_free(pf->ghead);
+	mem_free(pf->gent);
+	mem_free(pf->gmap);
 	mem_free(pf->shorts);
 	mem_free(pf->anch_br);
 	mem_free(pf->always);
@@ -512,14 +550,26 @@ static inline int same(const uint8_t *a, const uint8_t *b, size_t len, int icase
 	return 1;
 }
 
+/* Next position of byte c in either case from h[i] on, by memchr (vectorised), or n. */
+static size_t next_either(const uint8_t *h, size_t n, size_t i, uint8_t c)
+{
+	uint8_t up = c >= 'a' && c <= 'z' ? (uint8_t)(c - 32) : c;
+	const uint8_t *a = memchr(h + i, c, n - i), *b = up != c ? memchr(h + i, up, n - i) : NULL;
+
+	if (a && (!b || a < b))
+		return (size_t)(a - h);
+	return b ? (size_t)(b - h) : n;
+}
+
 static int contains(const uint8_t *h, size_t n, const uint8_t *nd, size_t m, int icase)
 {
 	if (m > n)
 		return 0;
 	if (!icase)
 		return memmem(h, n, nd, m) != NULL;
-	for (size_t i = 0; i + m <= n; i++)
-		if (fold(h[i]) == fold(nd[0]) && same(h + i, nd, m, 1))
+	for (size_t i = next_either(h, n - m + 1, 0, fold(nd[0])); i + m <= n;
+	     i = next_either(h, n - m + 1, i + 1, fold(nd[0])))
+		if (same(h + i, nd, m, 1))
 			return 1;
 	return 0;
 }
@@ -561,19 +611,28 @@ static void lit_found(const struct mre_pf *pf, struct mre_scratch *s, uint32_t l
 		take(pf, s, pf->owners[lit->own + k], p, n);
 }
 
+/* One pass of 3-byte grams over the subject, a 4-byte window kept folded as it slides. */
 static void scan_grams(const struct mre_pf *pf, struct mre_scratch *s, const uint8_t *p, size_t n)
 {
+	uint32_t win;
+
+	if (n < 3 || !pf->nlits)
+		return;
+	win = folded(p, n > 3 ? 4 : 3);
 	for (size_t i = 0; i + 3 <= n; i++) {
-		uint32_t g = gram(p + i);
-		if (!(pf->gram_bits[g >> 6] >> (g & 63) & 1))
+		if (i)
+			win = win >> 8 | (i + 3 < n ? (uint32_t)fold(p[i + 3]) << 24 : 0);
+		uint32_t g = ghash(win & 0xffffff, pf->gbits);
+		if (!(pf->gmap[g >> 6] >> (g & 63) & 1))
 			continue;
-		for (uint32_t k = pf->gram_head[g]; k < pf->gram_head[g + 1]; k++) {
-			uint32_t l = pf->gram_lits[k] >> 5, off = pf->gram_lits[k] & 31;
-			const struct pf_run *r = &pf->runs[pf->lits[l].run];
-			if (off > i || s->lstamp[l] == s->gen || r->len > n - (i - off))
+		for (uint32_t k = pf->ghead[g]; k < pf->ghead[g + 1]; k++) {
+			const struct gent *e = &pf->gent[k];
+			if ((win & e->mask) != e->w || e->off > i || s->lstamp[e->lit] == s->gen)
 				continue;
-			if (same(p + i - off, pf->pool + r->off, r->len, pf->lits[l].icase))
-				lit_found(pf, s, l, p, n);
+			const struct pf_run *r = &pf->runs[pf->lits[e->lit].run];
+			if (r->len <= n - (i - e->off) &&
+			    same(p + i - e->off, pf->pool + r->off, r->len, pf->lits[e->lit].icase))
+				lit_found(pf, s, e->lit, p, n);
 		}
 	}
 }

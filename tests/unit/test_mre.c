@@ -183,6 +183,12 @@ static void test_literals(void)
 	      lit_is(&li.br[0].run[1], "z", 1));
 	mre_lit_extract("^aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 41, 0, &li);
 	CHECK(li.br[0].anch.len == LIT_MAX && li.br[0].nrun == 1 && li.br[0].run[0].len == 8);
+	mre_lit_extract("(a)\\g1'(b)?'c\\k<n>d", 19, 0, &li); /* \g1 is whole: the quote is text */
+	CHECK(li.br[0].nrun == 4 && lit_is(&li.br[0].run[0], "'c", 2) &&
+	      lit_is(&li.br[0].run[1], "a", 1) && lit_is(&li.br[0].run[2], "'", 1));
+	mre_lit_extract("[[.]xy[.]z[[:alpha:]]w", 22, 0, &li); /* "[." opens no POSIX item here */
+	CHECK(li.br[0].nrun == 3 && lit_is(&li.br[0].run[0], "xy", 2) &&
+	      lit_is(&li.br[0].run[1], "z", 1) && lit_is(&li.br[0].run[2], "w", 1));
 	mre_lit_extract("^(\\d+)$", 7, 0, &li);
 	CHECK(li.always);
 	mre_lit_extract("a(b", 3, 0, &li); /* broken: PCRE2 refuses it anyway; must not read past */
