@@ -45,9 +45,11 @@ struct mre *mre_new(void)
 		return NULL;
 	m->maxcap = 1;
 	m->gctx = pcre2_general_context_create(pc_alloc, pc_free, NULL);
-	if (m->gctx)
+	if (m->gctx) {
 		m->mctx = pcre2_match_context_create(m->gctx);
-	if (!m->mctx) {
+		m->cctx = pcre2_compile_context_create(m->gctx);
+	}
+	if (!m->mctx || !m->cctx) {
 		mre_free(m);
 		return NULL;
 	}
@@ -75,25 +77,23 @@ void mre_free(struct mre *m)
 	hs_free_database(m->db);
 	mre_pf_free(m->pf);
 	pcre2_match_context_free(m->mctx);
+	pcre2_compile_context_free(m->cctx);
 	pcre2_general_context_free(m->gctx);
 	mem_free(m);
 }
 
 /* PCRE2's compile of (pat, len) into *code; 0, or TM_EPROTO/TM_ENOMEM with the message in eb. */
+/* PCRE2's compile of (pat, len) into *code; 0, or TM_EPROTO/TM_ENOMEM with the message in eb. */
 static int compile_one(struct mre *m, const char *pat, size_t len, unsigned flags,
 		       pcre2_code **code, char *eb, size_t el)
 {
-	pcre2_compile_context *cc = pcre2_compile_context_create(m->gctx);
 	uint32_t opts = (flags & MRE_CASELESS ? PCRE2_CASELESS : 0) |
 			(flags & MRE_DOTALL ? PCRE2_DOTALL : 0);
 	PCRE2_UCHAR msg[256];
 	PCRE2_SIZE off = 0;
 	int e = 0;
 
-	if (!cc)
-		return err_set(eb, el, TM_ENOMEM, "out of memory");
-	*code = pcre2_compile((PCRE2_SPTR)pat, len, opts, &e, &off, cc);
-	pcre2_compile_context_free(cc);
+	*code = pcre2_compile((PCRE2_SPTR)pat, len, opts, &e, &off, m->cctx);
 	if (*code)
 		return 0;
 	if (e == PCRE2_ERROR_NOMEMORY || e == PCRE2_ERROR_HEAP_FAILED)
@@ -192,6 +192,19 @@ static int offer_hs(struct mre *m)
 	return any;
 }
 
+/* Undoes a compile that failed half-way, so that it may be tried again. */
+static void uncompile(struct mre *m)
+{
+	hs_free_database(m->db);
+	m->db = NULL;
+	m->nhs = 0;
+	m->from_cache = 0;
+	for (size_t i = 0; i < m->n; i++)
+		m->pat[i].hs = m->pat[i].want_hs = 0;
+	mre_pf_free(m->pf);
+	m->pf = NULL;
+}
+
 int mre_compile(struct mre *m, const char *cache_dir, char *eb, size_t el)
 {
 	int rc;
@@ -201,19 +214,22 @@ int mre_compile(struct mre *m, const char *cache_dir, char *eb, size_t el)
 	if (m->compiled)
 		return 0;
 	if ((rc = offer_hs(m)) < 0)
-		return err_set(eb, el, rc, "out of memory");
+		goto fail;
 	if (rc && (rc = mre_hs_build(m, cache_dir, eb, el)) == TM_ENOMEM)
-		return rc;
+		goto fail;
 	for (size_t i = 0; i < m->n; i++)
 		if (!m->pat[i].hs) {
 			if ((rc = mre_pf_build(m)))
-				return err_set(eb, el, rc, "out of memory");
+				goto fail;
 			break;
 		}
 	if (m->n && jit_wanted() && (rc = jit_init(m)))
-		return err_set(eb, el, rc, "out of memory");
+		goto fail;
 	m->compiled = 1;
 	return 0;
+fail:
+	uncompile(m);
+	return err_set(eb, el, rc, "out of memory");
 }
 
 static int grow_u32(uint32_t **p, size_t *have, size_t need)

@@ -113,13 +113,15 @@ static int cache_parse(struct mre *m, const struct hkey *k, const uint8_t *data,
 	memcpy(&fk.b, kb + 8, 8);
 	if (fk.a != k->a || fk.b != k->b || sum != (checksum(bits, nbits) ^ checksum(db, dblen)))
 		return TM_EPROTO;
-	for (size_t i = 0; i < m->n; i++)
-		nhs += bits[i / 8] >> (i % 8) & 1;
-	if (nhs != fnhs || !nhs || hs_deserialize_database((const char *)db, dblen, &m->db) != HS_SUCCESS)
-		return TM_EPROTO;
-	for (size_t i = 0; i < m->n; i++)
-		if (bits[i / 8] >> (i % 8) & 1 && !m->pat[i].want_hs)
+	for (size_t i = 0; i < m->n; i++) {
+		int in_db = bits[i / 8] >> (i % 8) & 1;
+		if (in_db && !m->pat[i].want_hs)
 			return TM_EPROTO;
+		nhs += (size_t)in_db;
+	}
+	if (nhs != fnhs || !nhs ||
+	    hs_deserialize_database((const char *)db, dblen, &m->db) != HS_SUCCESS)
+		return TM_EPROTO;
 	for (size_t i = 0; i < m->n; i++)
 		m->pat[i].hs = bits[i / 8] >> (i % 8) & 1;
 	m->nhs = nhs;

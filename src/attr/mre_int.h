@@ -89,6 +89,7 @@ struct mre {
 	int from_cache;		/* the Hyperscan database came from the cache (tests) */
 	uint32_t maxcap;	/* largest ncap */
 	pcre2_general_context *gctx;
+	pcre2_compile_context *cctx;
 	pcre2_match_context *mctx;
 	struct mre_jit *jit;	/* NULL when PCRE2 has no JIT or TRUSTMAP_NO_JIT is set */
 	hs_database_t *db;	/* NULL when Hyperscan takes nothing */

@@ -274,6 +274,7 @@ static int parse_match(struct pst *ps, struct cur *c, int soft)
 	size_t wl, rl, ml, tl;
 	unsigned fl;
 	int rc, bad = 0;
+	char eb[TM_ERRLEN - 32];
 
 	if (ps->probe < 0)
 		return fail(ps, "match outside a (valid) Probe section");
@@ -297,9 +298,11 @@ static int parse_match(struct pst *ps, struct cur *c, int soft)
 			bad = rc; /* kept, but counted */
 	if (rc < 0)
 		return fail(ps, "match: unterminated template");
-	rc = mre_add(db->pr[ps->probe].mre, re, rl, fl, (unsigned)db->nln, ps->msg, sizeof(ps->msg));
-	if (rc)
+	rc = mre_add(db->pr[ps->probe].mre, re, rl, fl, (unsigned)db->nln, eb, sizeof(eb));
+	if (rc) {
+		snprintf(ps->msg, sizeof(ps->msg), "match: bad regex: %s", eb);
 		return rc;
+	}
 	db->nln++;
 	return bad;
 }
@@ -505,6 +508,7 @@ int nmap_compile(struct nmap_db *db, const char *cache_dir, char *eb, size_t el)
 		return err_set(eb, el, TM_EINVAL, "nmap_compile: no database");
 	if (db->compiled)
 		return 0;
+	mem_free(db->idx); /* from an earlier try that failed */
 	if (!(db->idx = mem_calloc(db->npr + 1, sizeof(*db->idx))))
 		return err_set(eb, el, TM_ENOMEM, "out of memory");
 	for (size_t i = 0; i < db->npr; i++)
