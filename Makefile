@@ -2,7 +2,7 @@
 # make SAN=address,undefined (sanitizer build in build-san/).
 
 CC      ?= cc
-PKGS    := libpcre2-8 libhs sqlite3 jansson expat
+PKGS    := libpcre2-8 libhs sqlite3 jansson expat openssl
 SAN     ?=
 BUILD   ?= build
 FUZZ_SECONDS ?= 4
@@ -32,10 +32,14 @@ TOOL_SRC := $(sort $(wildcard tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+# the device emulator: its own binary from tools/emu/*.c
+EMU_SRC  := $(sort $(wildcard tools/emu/*.c))
+EMU_OBJ  := $(EMU_SRC:%.c=$(BUILD)/%.o)
+EMU_BIN  := $(if $(EMU_SRC),$(BUILD)/trustmap-emu)
 
 .PHONY: all deps check check-unit check-san check-e2e check-golden check-rules fuzz fuzz-check demo clean bench
 
-all: $(BIN) $(UNIT_BIN) $(TOOL_BIN) $(BENCH_BIN)
+all: $(BIN) $(UNIT_BIN) $(TOOL_BIN) $(BENCH_BIN) $(EMU_BIN)
 
 deps:
 	@scripts/deps
@@ -49,6 +53,9 @@ $(LIB): $(OBJ)
 	ar rcs $@ $^
 
 $(BIN): $(BUILD)/src/main.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/trustmap-emu: $(EMU_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB)
@@ -99,4 +106,4 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libtrustmap.a
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(OBJ:.o=.d) $(BUILD)/src/main.d
+-include $(OBJ:.o=.d) $(EMU_OBJ:.o=.d) $(BUILD)/src/main.d
