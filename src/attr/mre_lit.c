@@ -167,6 +167,12 @@ static enum tok_type escape(struct lx *x, size_t *i, int *c)
 	return T_BREAK;
 }
 
+/* Bytes taken by the escape at p[i] when skipping: \cX takes its X, whatever it is ("\c)" is 'i'). */
+static size_t esc_len(const uint8_t *p, size_t n, size_t i)
+{
+	return i + 2 < n && p[i + 1] == 'c' ? 3 : 2;
+}
+
 /*
  * Index after a POSIX item "[:alpha:]" (or "[.x.]", "[=x=]") at p[i] inside
  * a class, or 0 when it is not one, by PCRE2's own rule: a ']', or '['
@@ -201,7 +207,7 @@ static size_t skip_class(const uint8_t *p, size_t n, size_t i)
 				;
 			i += 2;
 		} else if (p[i] == '\\') {
-			i += 2;
+			i += esc_len(p, n, i);
 		} else if (p[i] == '[' && i + 1 < n && in(":.=", p[i + 1])) {
 			size_t j = posix_end(p, n, i);
 			i = j ? j : i + 1;
@@ -225,7 +231,7 @@ static size_t skip_group(const uint8_t *p, size_t n, size_t i)
 				;
 			i += 2;
 		} else if (p[i] == '\\') {
-			i += 2;
+			i += esc_len(p, n, i);
 		} else if (p[i] == '[') {
 			i = skip_class(p, n, i);
 		} else if (p[i] == '(' && i + 2 < n && p[i + 1] == '?' && p[i + 2] == '#') {
