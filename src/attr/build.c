@@ -36,9 +36,9 @@ struct bobs {
 };
 
 struct strtab { /* open addressing: string -> 1-based id */
-	char **str;   /* by id - 1 */
-	uint32_t n, cap;
-	uint32_t *slot;
+	char **str;   /* by id - 1, sized like slot */
+	uint32_t n;   /* strings held */
+	uint32_t *slot; /* hash -> id, 0 empty */
 	uint32_t nslot;
 };
 
@@ -62,12 +62,11 @@ static uint32_t hash(const char *s)
 	return h;
 }
 
-static int st_grow(struct strtab *t, struct arena *ar)
+static int st_grow(struct strtab *t)
 {
 	uint32_t ns = t->nslot ? t->nslot * 2 : 1024, *slot;
 	char **str;
 
-	(void)ar;
 	slot = mem_calloc(ns, sizeof(*slot));
 	str = mem_realloc(t->str, (size_t)ns * sizeof(*str));
 	if (!slot || !str) {
@@ -87,7 +86,6 @@ static int st_grow(struct strtab *t, struct arena *ar)
 	mem_free(t->slot);
 	t->slot = slot;
 	t->nslot = ns;
-	t->cap = ns;
 	return 0;
 }
 
@@ -98,7 +96,7 @@ static uint32_t intern(struct strtab *t, struct arena *ar, const char *s)
 
 	if (!*s)
 		return 0;
-	if ((t->n + 1) * 2 > t->nslot && st_grow(t, ar))
+	if ((t->n + 1) * 2 > t->nslot && st_grow(t))
 		return (uint32_t)-1;
 	h = hash(s) & (t->nslot - 1);
 	while (t->slot[h]) {

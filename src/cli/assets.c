@@ -218,10 +218,8 @@ int cmd_show(int argc, char **argv)
 		goto out;
 	}
 	if (fmt == REP_TABLE) {
-		struct lctx x = {.vr = vr, .list = -1};
 		char lists[128], flags[128];
 
-		(void)x;
 		printf("asset       %lld  %s\n", (long long)a.id, a.key);
 		printf("address     %s%s%s  mac %s  site %s\n", a.addr[0] ? a.addr : "-",
 		       a.scope[0] ? " scope " : "", a.scope, a.mac[0] ? a.mac : "-",

@@ -186,28 +186,46 @@ static const struct rep_col ev_cols[] = {
 	{"says", REP_STR, 16},	 {"agrees", REP_STR, 6},   {"value", REP_STR, 60},
 };
 
+/*
+ * The cells of one evidence row (kind, strength, rule, says, agrees, value)
+ * into cells[0..5]; val holds the value's bytes.  Returns 0 for a candidate
+ * that carries nothing to show.
+ */
+static int ev_cells(const struct kb *kb, const struct attribution *a, const struct cand *c,
+		    const struct obs *obs, struct buf *val, const char *cells[6])
+{
+	const struct obs *o = &obs[c->obs];
+
+	if (c->strength == EV_NONE && strcmp(c->rule, "mac:local") && !c->role[0])
+		return 0;
+	buf_reset(val);
+	buf_add(val, o->value, o->len);
+	cells[0] = obs_kind_name(o->kind);
+	cells[1] = cand_strength_name(c->strength);
+	cells[2] = c->rule;
+	cells[3] = c->vendor >= 0 ? vid(kb, c->vendor) : c->vendor_raw;
+	cells[4] = attr_agrees(kb->vr, a, c) ? "yes" : "no";
+	cells[5] = buf_str(val);
+	return 1;
+}
+
+/* Evidence rows; with the device, its vendor and confidence in front for CSV. */
 static void print_rows(const struct kb *kb, struct rep_table *t, const char *key,
 		       const struct obs *obs, const struct cand *c, int n,
-		       const struct attribution *a)
+		       const struct attribution *a, int with_device)
 {
 	char conf[16];
 	struct buf val;
+	const char *cells[9];
 
 	buf_init(&val, 0);
 	snprintf(conf, sizeof(conf), "%.2f", a->conf);
-	for (int i = 0; i < n; i++) {
-		const struct obs *o = &obs[c[i].obs];
-
-		if (c[i].strength == EV_NONE && strcmp(c[i].rule, "mac:local") && !c[i].role[0])
-			continue;
-		buf_reset(&val);
-		buf_add(&val, o->value, o->len);
-		const char *cells[] = {key, vid(kb, a->vendor), conf, obs_kind_name(o->kind),
-				       cand_strength_name(c[i].strength), c[i].rule,
-				       c[i].vendor >= 0 ? vid(kb, c[i].vendor) : c[i].vendor_raw,
-				       attr_agrees(kb->vr, a, &c[i]) ? "yes" : "no", buf_str(&val)};
-		rep_row(t, cells);
-	}
+	cells[0] = key;
+	cells[1] = vid(kb, a->vendor);
+	cells[2] = conf;
+	for (int i = 0; i < n; i++)
+		if (ev_cells(kb, a, &c[i], obs, &val, cells + 3))
+			rep_row(t, with_device ? cells : cells + 3);
 	buf_fini(&val);
 }
 
@@ -261,29 +279,13 @@ static int attribute(const struct kb *kb, struct attr_scratch *s, struct rep_tab
 	if (fmt == REP_JSONL) {
 		print_json(kb, key, obs, c, n, &a);
 	} else if (fmt == REP_CSV) {
-		print_rows(kb, t, key, obs, c, n, &a);
+		print_rows(kb, t, key, obs, c, n, &a, 1);
 	} else {
 		print_summary(kb, key, &a);
 		printf("evidence\n");
 		struct rep_table *et = rep_table_new(REP_TABLE, stdout, ev_cols + 3, 6);
 		if (et) {
-			for (int i = 0; i < n; i++) {
-				const struct obs *o = &obs[c[i].obs];
-				struct buf val;
-
-				if (c[i].strength == EV_NONE && strcmp(c[i].rule, "mac:local"))
-					continue;
-				buf_init(&val, 0);
-				buf_add(&val, o->value, o->len);
-				const char *cells[] = {obs_kind_name(o->kind),
-						       cand_strength_name(c[i].strength), c[i].rule,
-						       c[i].vendor >= 0 ? vid(kb, c[i].vendor)
-									: c[i].vendor_raw,
-						       attr_agrees(kb->vr, &a, &c[i]) ? "yes" : "no",
-						       buf_str(&val)};
-				rep_row(et, cells);
-				buf_fini(&val);
-			}
+			print_rows(kb, et, key, obs, c, n, &a, 0);
 			rep_table_end(et);
 		}
 		printf("\n");

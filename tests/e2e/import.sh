@@ -85,7 +85,7 @@ PY
 	serve 127.0.0.1 "$port" 'SSH-2.0-HUAWEI-VRP3.1\r\n'; p1=$!
 	serve 127.0.0.2 "$port" 'SSH-2.0-Cisco-1.25\r\n'; p2=$!
 	cleanup_hooks+=("kill $p1 $p2 2>/dev/null")
-	sleep 0.5
+	wait_port 127.0.0.1 "$port" && wait_port 127.0.0.2 "$port"
 	nmap -sV -Pn -n -p "$port" 127.0.0.1 127.0.0.2 -oX "$tmp/nmap.xml" >/dev/null 2>&1
 	ok "nmap ran" test -s "$tmp/nmap.xml"
 	db3=$tmp/nmap.db

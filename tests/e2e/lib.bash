@@ -35,3 +35,12 @@ for line in sys.stdin:
         out.append(str(eval(sys.argv[1])))
 print(" ".join(out))' "$1" "${2:-True}"
 }
+# wait_port ADDR PORT: until something accepts on ADDR:PORT (5 s at most)
+wait_port() {
+	for _ in $(seq 50); do
+		(exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "nothing listens on $1:$2" >&2
+	return 1
+}
