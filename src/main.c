@@ -22,6 +22,7 @@ struct command {
 static const struct command commands[] = {
 	{"identify", cmd_identify, 0, "attribute observations given as options or JSON Lines on stdin"},
 	{"import", cmd_import, 1, "import nmap XML, masscan output, inventory CSV or observation JSONL"},
+	{"scan", cmd_scan, 1, "probe addresses and ports, store and attribute what answers"},
 	{"assets", cmd_assets, 0, "list attributed assets from the store"},
 	{"show", cmd_show, 1, "show one asset with all its evidence"},
 	{"kb", cmd_kb, 0, "knowledge base: sources, counts, rule self-test"},

@@ -1,0 +1,88 @@
+/*
+ * probe.c - the probe registry and the helpers every probe shares
+ * (bounded append, send queue, emitting observations).
+ */
+#include "probe.h"
+
+#include "../core/str.h"
+#include "ports.h"
+
+#include <string.h>
+#include <time.h>
+
+const struct probe_ops *probe_get(int id)
+{
+	switch (id) {
+	case SCAN_PROBE_TELNET:
+		return &probe_telnet_ops;
+	case SCAN_PROBE_HTTP:
+		return &probe_http_ops;
+	case SCAN_PROBE_RTSP:
+		return &probe_rtsp_ops;
+	case SCAN_PROBE_HTTPS: /* TLS is not wired yet: a plain banner read records what comes */
+	case SCAN_PROBE_TLS:
+	default:
+		return &probe_banner_ops;
+	}
+}
+
+void probe_ctx_init(struct probe_ctx *c, int id, const char *addr, uint16_t port, uint8_t proto,
+		    probe_emit_fn emit, void *ectx)
+{
+	c->probe = id;
+	str_set(c->addr, sizeof(c->addr), addr);
+	c->port = port;
+	c->proto = proto;
+	c->time = (int64_t)time(NULL);
+	c->emit = emit;
+	c->ectx = ectx;
+	c->flags = 0;
+	c->inlen = c->outlen = 0;
+	c->state = 0;
+	c->tn_state = c->tn_cmd = 0;
+	c->nobs = 0;
+	c->in[0] = 0;
+}
+
+int probe_append(struct probe_ctx *c, const uint8_t *p, size_t n)
+{
+	size_t room = PROBE_BUF - c->inlen;
+
+	if (n > room) {
+		n = room;
+		c->flags |= OBS_TRUNCATED;
+	}
+	memcpy(c->in + c->inlen, p, n);
+	c->inlen += n;
+	c->in[c->inlen] = 0;
+	return c->inlen >= PROBE_BUF;
+}
+
+void probe_queue(struct probe_ctx *c, const void *p, size_t n)
+{
+	if (n > PROBE_OUT - c->outlen)
+		n = PROBE_OUT - c->outlen;
+	memcpy(c->out + c->outlen, p, n);
+	c->outlen += n;
+}
+
+void probe_emit(struct probe_ctx *c, enum obs_kind k, const char *probe, const void *v, size_t n,
+		unsigned flags)
+{
+	struct obs o;
+
+	memset(&o, 0, sizeof(o));
+	o.time = c->time;
+	str_set(o.source, sizeof(o.source), "scan");
+	str_set(o.addr, sizeof(o.addr), c->addr);
+	o.port = c->port;
+	o.proto = c->proto;
+	o.kind = k;
+	if (probe)
+		str_set(o.probe, sizeof(o.probe), probe);
+	obs_set_value(&o, v, n);
+	o.flags |= flags;
+	c->nobs++;
+	if (c->emit)
+		c->emit(c->ectx, &o);
+}

@@ -1,0 +1,76 @@
+/*
+ * probe.h - what a protocol probe is: a small state machine over one
+ * connection's bounded buffer.  start() may queue bytes to send, input()
+ * takes what the peer sent (in any segmentation) and says whether the
+ * exchange is complete, finish() turns what was gathered into observations
+ * through the emit callback.  Probes know no sockets, so tests and fuzz
+ * targets drive them with recorded bytes.  One file per protocol in probes/.
+ */
+#ifndef TM_SCAN_PROBE_H
+#define TM_SCAN_PROBE_H
+
+#include "../core/obs.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PROBE_BUF 16384 /* bytes kept per connection; more is cut and flagged */
+#define PROBE_OUT 1024	/* bytes a probe may queue to send at once */
+
+enum probe_rc { PROBE_MORE = 0, PROBE_DONE = 1 };
+
+/* Why an exchange ended, given to finish(). */
+enum probe_end {
+	PROBE_END_DONE = 0, /* input() said PROBE_DONE */
+	PROBE_END_EOF,	    /* the peer closed */
+	PROBE_END_TIMEOUT,  /* the read stage's deadline passed */
+	PROBE_END_RESET,    /* a read or write failed (reset) */
+};
+
+typedef int (*probe_emit_fn)(void *ctx, const struct obs *o);
+
+struct probe_ctx {
+	int probe; /* enum scan_probe_id */
+	char addr[46];
+	uint16_t port;
+	uint8_t proto;
+	int64_t time;
+	probe_emit_fn emit;
+	void *ectx;
+	unsigned flags;	  /* OBS_TRUNCATED once the buffer filled */
+	size_t inlen;	  /* bytes in in[] */
+	size_t outlen;	  /* bytes queued in out[] */
+	int state;	  /* the probe's own */
+	uint8_t tn_state; /* telnet option parser */
+	uint8_t tn_cmd;
+	long nobs; /* observations emitted */
+	uint8_t out[PROBE_OUT];
+	uint8_t in[PROBE_BUF + 1];
+};
+
+struct probe_ops {
+	const char *name;
+	void (*start)(struct probe_ctx *c);
+	int (*input)(struct probe_ctx *c, const uint8_t *p, size_t n);
+	void (*finish)(struct probe_ctx *c, int why);
+};
+
+/* The ops for an enum scan_probe_id (TLS, SNMP, SSDP fall back as documented in probe.c). */
+const struct probe_ops *probe_get(int id);
+/* Sets up c for one exchange (does not call start). */
+void probe_ctx_init(struct probe_ctx *c, int id, const char *addr, uint16_t port, uint8_t proto,
+		    probe_emit_fn emit, void *ectx);
+/* Appends to in[]; returns 1 when the buffer is full (the rest cut, OBS_TRUNCATED set). */
+int probe_append(struct probe_ctx *c, const uint8_t *p, size_t n);
+/* Queues bytes to send; silently cut at PROBE_OUT. */
+void probe_queue(struct probe_ctx *c, const void *p, size_t n);
+/* Emits one observation about c's address and port (probe may be NULL). */
+void probe_emit(struct probe_ctx *c, enum obs_kind k, const char *probe, const void *v, size_t n,
+		unsigned flags);
+
+/* Shared by http.c and rtsp: parse a response head and body in (p, n). */
+void probe_http_emit(struct probe_ctx *c, const uint8_t *p, size_t n, int rtsp, int why);
+
+extern const struct probe_ops probe_banner_ops, probe_telnet_ops, probe_http_ops, probe_rtsp_ops;
+
+#endif

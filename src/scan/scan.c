@@ -1,0 +1,325 @@
+/*
+ * scan.c - the engine: a pool of at most max_inflight connections, each a
+ * probe state machine driven by loop events (connect, write, read) and one
+ * deadline per stage; new pairs come lazily from the cyclic permutation at
+ * the configured rate.
+ */
+#include "scan.h"
+
+#include "../core/err.h"
+#include "../core/mem.h"
+#include "cyclic.h"
+#include "loop.h"
+#include "probe.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <time.h>
+
+enum { ST_CONNECT = 0, ST_READ, ST_UDP };
+
+struct eng;
+
+struct conn {
+	struct loop_timer tm;
+	struct eng *e;
+	struct conn *next; /* free list */
+	int fd, stage, tries;
+	size_t outoff;
+	struct sockaddr_storage sa;
+	socklen_t salen;
+	const struct probe_ops *ops;
+	struct probe_ctx pc;
+};
+
+struct eng {
+	const struct scan_cfg *cfg;
+	struct scan_stats *st;
+	struct loop *l;
+	struct conn *free;
+	struct conn **all;
+	int nall, inflight;
+};
+
+uint64_t scan_shard_size(uint64_t space, uint64_t shard, uint64_t nshards)
+{
+	return space > shard ? (space - shard + nshards - 1) / nshards : 0;
+}
+
+void scan_pair(const struct scan_targets *t, const struct scan_ports *p, uint64_t index, scan_u128 *addr,
+	       const struct scan_port **port)
+{
+	*addr = scan_targets_host(t, index / p->n);
+	*port = &p->v[index % p->n];
+}
+
+static int emit_cb(void *ctx, const struct obs *o)
+{
+	struct eng *e = ctx;
+
+	e->st->obs++;
+	return e->cfg->emit ? e->cfg->emit(e->cfg->emit_ctx, o) : 0;
+}
+
+/* Ends c's exchange: runs finish(why) when why >= 0, closes, returns c to the pool. */
+static void end(struct conn *c, int why)
+{
+	struct eng *e = c->e;
+
+	loop_timer_cancel(e->l, &c->tm);
+	if (c->fd >= 0) {
+		loop_fd_del(e->l, c->fd);
+		e->cfg->xp->close(e->cfg->xp->ctx, c->fd);
+		c->fd = -1;
+	}
+	if (why >= 0)
+		c->ops->finish(&c->pc, why);
+	if (why == PROBE_END_TIMEOUT)
+		e->st->timeouts++;
+	if (c->pc.flags & OBS_TRUNCATED)
+		e->st->truncated++;
+	c->next = e->free;
+	e->free = c;
+	e->inflight--;
+	e->st->done++;
+}
+
+/* Sends what the probe queued; 0, 1 when some is left, or -1 after ending c. */
+static int flush(struct conn *c)
+{
+	const struct xp *x = c->e->cfg->xp;
+
+	while (c->outoff < c->pc.outlen) {
+		ssize_t r = x->write(x->ctx, c->fd, c->pc.out + c->outoff, c->pc.outlen - c->outoff);
+		if (r == -EAGAIN || r == -EWOULDBLOCK)
+			return 1;
+		if (r <= 0) {
+			end(c, PROBE_END_RESET);
+			return -1;
+		}
+		c->outoff += (size_t)r;
+	}
+	c->outoff = c->pc.outlen = 0;
+	return 0;
+}
+
+static void on_timeout(struct loop *l, void *arg)
+{
+	struct conn *c = arg;
+	const struct scan_cfg *cfg = c->e->cfg;
+
+	if (c->stage == ST_CONNECT) {
+		c->e->st->timeouts++;
+		end(c, -1);
+	} else if (c->stage == ST_UDP && c->tries < cfg->retries && c->pc.outlen) {
+		c->tries++;
+		cfg->xp->write(cfg->xp->ctx, c->fd, c->pc.out, c->pc.outlen);
+		loop_timer_set(l, &c->tm, (uint64_t)cfg->read_timeout_ms, on_timeout, c);
+	} else
+		end(c, c->stage == ST_UDP ? -1 : PROBE_END_TIMEOUT);
+}
+
+/* The connection came up: start the probe and wait for its answer. */
+static void connected(struct conn *c)
+{
+	struct eng *e = c->e;
+	int left;
+
+	e->st->open++;
+	c->stage = ST_READ;
+	c->ops->start(&c->pc);
+	if ((left = flush(c)) < 0)
+		return;
+	loop_fd_mod(e->l, c->fd, LOOP_READ | (left ? LOOP_WRITE : 0));
+	loop_timer_set(e->l, &c->tm, (uint64_t)e->cfg->read_timeout_ms, on_timeout, c);
+}
+
+static void on_fd(struct loop *l, int fd, unsigned ev, void *arg)
+{
+	struct conn *c = arg;
+	const struct xp *x = c->e->cfg->xp;
+	uint8_t tmp[PROBE_BUF + 1];
+	ssize_t r;
+	int left;
+
+	(void)l;
+	if (c->stage == ST_CONNECT) {
+		if (x->connect_result(x->ctx, fd) < 0)
+			end(c, -1);
+		else
+			connected(c);
+		return;
+	}
+	if ((ev & LOOP_WRITE) && c->pc.outlen && flush(c) < 0)
+		return;
+	if (!(ev & (LOOP_READ | LOOP_ERROR)))
+		goto rearm;
+	r = x->read(x->ctx, fd, tmp, PROBE_BUF - c->pc.inlen + 1);
+	if (r == -EAGAIN || r == -EWOULDBLOCK)
+		goto rearm;
+	if (r < 0) {
+		end(c, c->stage == ST_UDP ? -1 : PROBE_END_RESET);
+		return;
+	}
+	if (r == 0) {
+		end(c, c->stage == ST_UDP ? -1 : PROBE_END_EOF);
+		return;
+	}
+	if (c->stage == ST_UDP)
+		c->e->st->open++;
+	if (c->ops->input(&c->pc, tmp, (size_t)r) == PROBE_DONE) {
+		end(c, PROBE_END_DONE);
+		return;
+	}
+rearm:
+	if ((left = flush(c)) >= 0)
+		loop_fd_mod(c->e->l, c->fd, LOOP_READ | (left ? LOOP_WRITE : 0));
+}
+
+static struct conn *conn_get(struct eng *e)
+{
+	struct conn *c = e->free, **all;
+
+	if (c) {
+		e->free = c->next;
+		return c;
+	}
+	if (!(c = mem_calloc(1, sizeof(*c))))
+		return NULL;
+	if (!(all = mem_realloc(e->all, (size_t)(e->nall + 1) * sizeof(*all)))) {
+		mem_free(c);
+		return NULL;
+	}
+	e->all = all;
+	e->all[e->nall++] = c;
+	return c;
+}
+
+static void to_sockaddr(scan_u128 a, uint16_t port, struct sockaddr_storage *ss, socklen_t *len)
+{
+	memset(ss, 0, sizeof(*ss));
+	if ((a >> 32) == 0xffff) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		s4->sin_addr.s_addr = htonl((uint32_t)a);
+		*len = sizeof(*s4);
+	} else {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		for (int i = 15; i >= 0; i--, a >>= 8)
+			s6->sin6_addr.s6_addr[i] = (uint8_t)a;
+		*len = sizeof(*s6);
+	}
+}
+
+/* Opens the pair at index; 0 or TM_ENOMEM/TM_EIO. */
+static int open_pair(struct eng *e, uint64_t index)
+{
+	const struct scan_cfg *cfg = e->cfg;
+	const struct scan_port *p;
+	struct conn *c;
+	char as[46];
+	scan_u128 a;
+	int udp, rc;
+
+	if (!(c = conn_get(e)))
+		return TM_ENOMEM;
+	e->inflight++;
+	scan_pair(cfg->targets, cfg->ports, index, &a, &p);
+	scan_addr_str(a, as);
+	to_sockaddr(a, p->port, &c->sa, &c->salen);
+	memset(&c->tm, 0, sizeof(c->tm));
+	c->e = e;
+	c->fd = -1;
+	c->tries = 0;
+	c->outoff = 0;
+	udp = p->proto == 17;
+	c->stage = udp ? ST_UDP : ST_CONNECT;
+	c->ops = probe_get(p->probe);
+	probe_ctx_init(&c->pc, p->probe, as, p->port, p->proto, emit_cb, e);
+	if (udp) {
+		c->ops->start(&c->pc);
+		if (!c->pc.outlen) { /* nothing to say on this port */
+			end(c, -1);
+			return 0;
+		}
+	}
+	c->fd = cfg->xp->connect_nonblock(cfg->xp->ctx, udp ? SOCK_DGRAM : SOCK_STREAM,
+					  (struct sockaddr *)&c->sa, c->salen);
+	if (c->fd < 0) {
+		rc = c->fd == -EMFILE || c->fd == -ENFILE || c->fd == -ENOBUFS ? TM_EIO : 0;
+		end(c, -1);
+		return rc;
+	}
+	if ((rc = loop_fd_add(e->l, c->fd, udp ? LOOP_READ : LOOP_WRITE, on_fd, c))) {
+		end(c, -1);
+		return rc;
+	}
+	if (udp)
+		cfg->xp->write(cfg->xp->ctx, c->fd, c->pc.out, c->pc.outlen);
+	loop_timer_set(e->l, &c->tm, (uint64_t)(udp ? cfg->read_timeout_ms : cfg->connect_timeout_ms), on_timeout,
+		       c);
+	return 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int scan_run(const struct scan_cfg *cfg, struct scan_stats *st, char *eb, size_t el)
+{
+	struct eng e = {.cfg = cfg, .st = st};
+	struct scan_cyc cyc;
+	uint64_t space = cfg->targets->nhosts * cfg->ports->n, issued = 0, idx;
+	double start = now_s(), last_tick = 0, t;
+	int exhausted = 0, rc = 0;
+
+	memset(st, 0, sizeof(*st));
+	if (cfg->nshards < 1 || cfg->shard >= cfg->nshards || cfg->rate <= 0 || cfg->max_inflight < 1)
+		return err_set(eb, el, TM_EINVAL, "scan: bad shard, rate or max-inflight");
+	st->total = scan_shard_size(space, cfg->shard, cfg->nshards);
+	if (scan_cyc_init(&cyc, space, cfg->seed, cfg->nshards, cfg->shard))
+		return err_set(eb, el, TM_EINVAL, "scan: target space too large");
+	if (!(e.l = loop_new()))
+		return err_set(eb, el, TM_EIO, "scan: cannot create the event loop: %s", strerror(errno));
+	for (;;) {
+		t = now_s();
+		if (cfg->stop && *cfg->stop)
+			exhausted = 1;
+		while (!exhausted && e.inflight < cfg->max_inflight && issued < (uint64_t)(cfg->rate * (t - start)) + 1) {
+			if (!scan_cyc_next(&cyc, &idx)) {
+				exhausted = 1;
+				break;
+			}
+			issued++;
+			if ((rc = open_pair(&e, idx))) {
+				err_set(eb, el, rc, "scan: cannot open a socket: %s (lower --max-inflight?)",
+					strerror(errno));
+				exhausted = 1;
+			}
+		}
+		if (exhausted && !e.inflight)
+			break;
+		if (loop_once(e.l, 5) < 0 && !rc)
+			rc = err_set(eb, el, TM_EIO, "scan: epoll: %s", strerror(errno));
+		if (cfg->tick && t - last_tick >= 0.25) {
+			cfg->tick(cfg->tick_ctx, st->done, st->total);
+			last_tick = t;
+		}
+	}
+	st->elapsed = now_s() - start;
+	if (cfg->tick)
+		cfg->tick(cfg->tick_ctx, st->done, st->total);
+	for (int i = 0; i < e.nall; i++)
+		mem_free(e.all[i]);
+	mem_free(e.all);
+	loop_free(e.l);
+	return rc;
+}

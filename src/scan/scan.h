@@ -1,0 +1,61 @@
+/*
+ * scan.h - the scan engine: walks the target space (hosts x ports) in the
+ * seed's pseudo-random order, a shard's slice of it only, opening at most
+ * `rate` new connections a second and `max_inflight` at once on one event
+ * loop, runs each port's probe, and hands every observation to the caller
+ * as it arrives.  Memory is bounded by max_inflight, never by the space.
+ */
+#ifndef TM_SCAN_SCAN_H
+#define TM_SCAN_SCAN_H
+
+#include "../core/obs.h"
+#include "ports.h"
+#include "targets.h"
+#include "xp.h"
+
+#include <stdint.h>
+
+typedef int (*scan_emit_fn)(void *ctx, const struct obs *o);
+/* Called about four times a second and at the end (done of total pairs). */
+typedef void (*scan_tick_fn)(void *ctx, uint64_t done, uint64_t total);
+
+struct scan_cfg {
+	const struct scan_targets *targets; /* finished */
+	const struct scan_ports *ports;
+	uint64_t seed;
+	uint64_t shard, nshards; /* this is shard `shard` (0-based) of nshards (>= 1) */
+	double rate;		 /* new connections per second (> 0) */
+	int max_inflight;
+	int connect_timeout_ms, read_timeout_ms;
+	int retries; /* extra datagrams for UDP probes */
+	const struct xp *xp;
+	scan_emit_fn emit; /* may be called from the loop's thread only */
+	void *emit_ctx;
+	scan_tick_fn tick;
+	void *tick_ctx;
+	volatile int *stop; /* set nonzero (signal handler) to stop opening connections */
+};
+
+struct scan_stats {
+	uint64_t total;	    /* pairs in this shard */
+	uint64_t done;	    /* pairs finished */
+	uint64_t open;	    /* TCP connections that came up / UDP answers */
+	uint64_t obs;	    /* observations emitted */
+	uint64_t timeouts;  /* exchanges ended by a deadline */
+	uint64_t truncated; /* exchanges cut at the buffer's ceiling */
+	double elapsed;	    /* seconds */
+};
+
+/* Pairs in shard i of n of a space of `space` pairs. */
+uint64_t scan_shard_size(uint64_t space, uint64_t shard, uint64_t nshards);
+/*
+ * Runs the scan to the end (or until *stop).  Returns 0 or a TM_E* code with
+ * a message in eb; st is filled either way.
+ */
+int scan_run(const struct scan_cfg *cfg, struct scan_stats *st, char *eb, size_t el);
+
+/* The (index)-th pair of the space: host index * nports + port index. */
+void scan_pair(const struct scan_targets *t, const struct scan_ports *p, uint64_t index, scan_u128 *addr,
+	       const struct scan_port **port);
+
+#endif
