@@ -1,0 +1,193 @@
+/*
+ * main.c - trustmap-emu, the device emulator: reads the personas, lays
+ * --hosts devices out from --base by --mix and --seed, writes the manifest
+ * and the pid file, and serves every @network port (shifted by
+ * --port-offset) until SIGTERM or SIGINT.  Only 127.0.0.0/8 is accepted.
+ * Usage and fields: docs/emulator.md.
+ */
+#include "emu.h"
+
+#include "core/err.h"
+#include "core/str.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static volatile int stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+struct args {
+	const char *personas, *mix, *manifest, *log, *pidfile;
+	uint64_t hosts, seed, offset, idle;
+	uint32_t base;
+	int print_ports, list;
+};
+
+static const char usage[] =
+	"usage: trustmap-emu [--hosts N] [--base 127.30.0.1] [--mix FILE] [--seed S]\n"
+	"         [--personas FILE] [--manifest FILE] [--log FILE] [--pidfile FILE]\n"
+	"         [--port-offset K] [--idle-timeout SECONDS] [--print-ports] [--list-personas]\n";
+
+static int num(const char *s, uint64_t max, uint64_t *out)
+{
+	return str_to_u64(s, strlen(s), out) && *out <= max ? 0 : -1;
+}
+
+static int parse_args(int argc, char **argv, struct args *a)
+{
+	static const struct option lo[] = {
+		{"hosts", 1, 0, 'n'},	    {"base", 1, 0, 'b'},	{"mix", 1, 0, 'm'},
+		{"seed", 1, 0, 's'},	    {"personas", 1, 0, 'P'},	{"manifest", 1, 0, 'M'},
+		{"log", 1, 0, 'l'},	    {"pidfile", 1, 0, 'p'},	{"port-offset", 1, 0, 'o'},
+		{"idle-timeout", 1, 0, 'i'}, {"print-ports", 0, 0, 'r'}, {"list-personas", 0, 0, 'L'},
+		{"help", 0, 0, 'h'},	    {0, 0, 0, 0},
+	};
+	struct in_addr in;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 'n': if (num(optarg, 1u << 24, &a->hosts) < 0) return -1; break;
+		case 's': if (num(optarg, UINT64_MAX, &a->seed) < 0) return -1; break;
+		case 'o': if (num(optarg, 65535 - 37777, &a->offset) < 0) return -1; break;
+		case 'i': if (num(optarg, 3600, &a->idle) < 0 || a->idle == 0) return -1; break;
+		case 'b':
+			if (inet_pton(AF_INET, optarg, &in) != 1)
+				return -1;
+			a->base = ntohl(in.s_addr);
+			break;
+		case 'm': a->mix = optarg; break;
+		case 'P': a->personas = optarg; break;
+		case 'M': a->manifest = optarg; break;
+		case 'l': a->log = optarg; break;
+		case 'p': a->pidfile = optarg; break;
+		case 'r': a->print_ports = 1; break;
+		case 'L': a->list = 1; break;
+		default: return -1;
+		}
+	}
+	return optind == argc ? 0 : -1;
+}
+
+static void print_ports(unsigned offset)
+{
+	int i;
+
+	for (i = 0; i < EMU_NSLOT; i++)
+		printf("%s%u%s:%s", i ? "," : "", emu_slots[i].port + offset, emu_slots[i].udp ? "/udp" : "",
+		       emu_slots[i].probe);
+	printf("\n");
+}
+
+/* personas.tm next to the sources: from the working directory, else beside the binary's build dir. */
+static const char *default_personas(const char *argv0, char *buf, size_t len)
+{
+	const char *slash = strrchr(argv0, '/');
+
+	if (access("tools/emu/personas.tm", R_OK) == 0 || !slash)
+		return "tools/emu/personas.tm";
+	snprintf(buf, len, "%.*s/../tools/emu/personas.tm", (int)(slash - argv0), argv0);
+	return buf;
+}
+
+static int write_pid(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	fprintf(f, "%ld\n", (long)getpid());
+	return fclose(f);
+}
+
+static int run(struct args *a, struct emu_set *set, char *eb, size_t el)
+{
+	struct emu_hosts h;
+	struct emu_opt o = {(unsigned)a->offset, (unsigned)a->idle * 1000, NULL};
+	struct sigaction sa;
+	int rc;
+
+	if ((rc = emu_hosts_make(&h, set, a->mix, a->seed, a->base, (uint32_t)a->hosts, eb, el)) < 0)
+		return rc;
+	if (a->manifest && (rc = emu_manifest_write(&h, set, a->manifest, eb, el)) < 0)
+		goto out;
+	if (a->log && !(o.log = fopen(a->log, "w"))) {
+		rc = err_set(eb, el, TM_EIO, "%s: %s", a->log, strerror(errno));
+		goto out;
+	}
+	if ((rc = emu_tls_init(set, eb, el)) < 0)
+		goto out;
+	if (a->pidfile && write_pid(a->pidfile) < 0) {
+		rc = err_set(eb, el, TM_EIO, "%s: %s", a->pidfile, strerror(errno));
+		goto out;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	rc = emu_serve(set, &h, &o, &stop_flag, eb, el);
+	if (a->pidfile)
+		unlink(a->pidfile);
+out:
+	emu_tls_fini(set);
+	if (o.log)
+		fclose(o.log);
+	emu_hosts_free(&h);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = {0};
+	struct emu_set set;
+	char eb[TM_ERRLEN], pbuf[4096];
+	size_t i;
+	int rc;
+
+	a.hosts = 256;
+	a.offset = 20000;
+	a.idle = 10;
+	a.base = 0x7f1e0001; /* 127.30.0.1 */
+	if (parse_args(argc, argv, &a) < 0) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (a.print_ports) {
+		print_ports((unsigned)a.offset);
+		return 0;
+	}
+	if ((a.base >> 24) != 127 || a.hosts == 0 || (uint64_t)a.base + a.hosts - 1 > 0x7fffffffULL) {
+		fprintf(stderr, "trustmap-emu: --base and --hosts must stay inside 127.0.0.0/8\n");
+		return 2;
+	}
+	if (!a.personas)
+		a.personas = default_personas(argv[0], pbuf, sizeof pbuf);
+	if ((rc = emu_set_load(&set, a.personas, eb, sizeof eb)) < 0) {
+		fprintf(stderr, "trustmap-emu: %s\n", eb);
+		return 1;
+	}
+	if (a.list) {
+		for (i = 0; i < set.n; i++)
+			printf("%s %s %s\n", set.p[i].id, set.p[i].vendor ? set.p[i].vendor : "-",
+			       emu_hostile_names[set.p[i].hostile]);
+		emu_set_free(&set);
+		return 0;
+	}
+	rc = run(&a, &set, eb, sizeof eb);
+	if (rc < 0)
+		fprintf(stderr, "trustmap-emu: %s\n", eb);
+	emu_set_free(&set);
+	return rc < 0 ? 1 : 0;
+}
