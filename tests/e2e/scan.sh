@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# scan.sh - trustmap scan end to end on loopback only: device-like services
+# (tests/e2e/scan_srv.py) on 127.0.0.1-3 are found and attributed to the
+# exact vendors; hostile banners never reach the terminal raw; --dry-run's
+# order is repeatable for a seed, shards are disjoint and complete, and
+# excludes are never violated.
+cd "$(dirname "$0")/../.." || exit 2
+. tests/e2e/lib.bash
+db=$tmp/s.db
+
+ssh=$(free_port) http=$(free_port)
+python3 tests/e2e/scan_srv.py "$ssh" "$http" >"$tmp/srv.out" 2>&1 &
+srv=$!
+cleanup_hooks+=("kill $srv 2>/dev/null")
+for _ in $(seq 50); do grep -q ready "$tmp/srv.out" 2>/dev/null && break; sleep 0.1; done
+
+# ---- a real scan ----
+ok "scan runs" "$TM" scan --db "$db" -p "$ssh:ssh,$http:http" --read-timeout 1000 --seed 5 \
+	127.0.0.1 127.0.0.2 127.0.0.3 >"$tmp/out" 2>"$tmp/err"
+eq "summary: cisco" "$(awk '$1 == "cisco" {print $2}' "$tmp/out")" "1"
+eq "summary: huawei" "$(awk '$1 == "huawei" {print $2}' "$tmp/out")" "1"
+eq "summary line" "$(grep -c '^scanned 6 pairs.*5 answered, 9 observations.*3 assets, 2 attributed' "$tmp/out")" "1"
+eq "nothing on stderr (not a terminal)" "$(cat "$tmp/err")" ""
+"$TM" assets --db "$db" --format jsonl >"$tmp/assets"
+eq "vendors by address" "$(rows 'r["addr"]+"="+r["vendor"]' <"$tmp/assets" | tr ' ' '\n' | sort | tr '\n' ' ')" \
+	"127.0.0.1=huawei 127.0.0.2=cisco 127.0.0.3= "
+eq "huawei product" "$(rows 'r["product"]' 'r["addr"]=="127.0.0.1"' <"$tmp/assets")" "VRP"
+eq "run recorded" "$(sqlite3 "$db" "SELECT kind, n_obs, status FROM runs")" "scan|9|ok"
+eq "observations stored" "$(sqlite3 "$db" "SELECT count(*) FROM observations WHERE source = 'scan'")" "9"
+eq "hostile banner kept verbatim" \
+	"$(sqlite3 "$db" "SELECT kind, probe, flags, length(value) FROM observations WHERE addr = '127.0.0.3'")" \
+	"service_response|NULL|0|47"
+ok "no escape byte in the summary" bash -c "! grep -q $'\x1b' '$tmp/out'"
+
+# ---- --format jsonl streams observations and nothing else ----
+"$TM" scan --db "$tmp/j.db" --format jsonl -p "$ssh:ssh,$http:http" --read-timeout 1000 127.0.0.1 127.0.0.2 \
+	>"$tmp/j.out" 2>&1
+eq "jsonl lines" "$(wc -l <"$tmp/j.out")" "8"
+eq "jsonl kinds" "$(rows 'r["kind"]' <"$tmp/j.out" | tr ' ' '\n' | sort | uniq -c | awk '{printf "%s:%s ", $2, $1}')" \
+	"http_realm:1 http_server:2 http_title:1 service_response:2 ssh_banner:2 "
+eq "jsonl re-imports" "$("$TM" import --db "$tmp/k.db" --type jsonl "$tmp/j.out" | head -1)" \
+	"$tmp/j.out: jsonl, 8 records, 8 observations"
+eq "no escape byte in jsonl" "$(grep -c $'\x1b' "$tmp/j.out")" "0"
+
+# ---- dry runs: order, shards, excludes ----
+"$TM" scan --dry-run --seed 9 -p 22,80,161/udp 10.1.0.0/24 10.2.0.0-10.2.0.99 >"$tmp/d1"
+"$TM" scan --dry-run --seed 9 -p 22,80,161/udp 10.1.0.0/24 10.2.0.0-10.2.0.99 >"$tmp/d2"
+"$TM" scan --dry-run --seed 10 -p 22,80,161/udp 10.1.0.0/24 10.2.0.0-10.2.0.99 >"$tmp/d3"
+eq "dry run size" "$(wc -l <"$tmp/d1")" "$(((256 + 100) * 3))"
+eq "dry run pairs unique" "$(sort -u "$tmp/d1" | wc -l)" "$(((256 + 100) * 3))"
+ok "same seed same order" cmp -s "$tmp/d1" "$tmp/d2"
+ok "other seed other order" bash -c "! cmp -s '$tmp/d1' '$tmp/d3'"
+eq "other seed same set" "$(sort "$tmp/d3" | md5sum)" "$(sort "$tmp/d1" | md5sum)"
+eq "dry run line" "$(grep -c '^10.1.0.7 161/udp snmp$' "$tmp/d1")" "1"
+for i in 1 2 3 4 5; do
+	"$TM" scan --dry-run --seed 9 --shard "$i/5" -p 22,80,161/udp 10.1.0.0/24 10.2.0.0-10.2.0.99 >"$tmp/s$i"
+done
+eq "shards together are the whole, no overlap" "$(cat "$tmp"/s[1-5] | sort | md5sum)" "$(sort "$tmp/d1" | md5sum)"
+eq "shards disjoint" "$(cat "$tmp"/s[1-5] | sort | uniq -d | wc -l)" "0"
+eq "shard 1 is every 5th of the order" "$(awk 'NR % 5 == 1' "$tmp/d1" | md5sum)" "$(md5sum <"$tmp/s1")"
+printf '# never these\n10.1.0.128/25\n10.2.0.50 # one in a range\n' >"$tmp/excl"
+printf '10.1.0.0/24\n# comment\n10.2.0.0-99\n' >"$tmp/targets"
+"$TM" scan --dry-run --seed 9 -p 22 -iL "$tmp/targets" --exclude-file "$tmp/excl" --exclude 10.1.0.3 >"$tmp/e"
+eq "excluded: none probed" "$(grep -cE '^10\.1\.0\.(1(29|[3-9][0-9])|2[0-9][0-9]|128|3) |^10\.2\.0\.50 ' "$tmp/e")" "0"
+eq "excluded: the rest probed" "$(wc -l <"$tmp/e")" "$((128 - 1 + 100 - 1))"
+"$TM" scan --dry-run -p 22 10.0.0.0/8 --exclude 0.0.0.0/0 >"$tmp/e2"
+eq "exclude everything: nothing" "$(wc -l <"$tmp/e2")" "0"
+
+# ---- refusals ----
+"$TM" scan --dry-run -p 1-2 127.0.0.1 >/dev/null 2>"$tmp/r1"
+eq "bad port spec" "$(cat "$tmp/r1")" "trustmap scan: ports: bad port in '1-2'"
+"$TM" scan --dry-run -p @network 2001:db8::/64 >/dev/null 2>"$tmp/r2"
+eq "too large" "$(cat "$tmp/r2")" "trustmap scan: targets: more than 2^40 hosts; split the scan (--shard or smaller ranges)"
+"$TM" scan --dry-run -p 22 www.example.com >/dev/null 2>"$tmp/r3"
+eq "names not resolved" "$(cat "$tmp/r3")" "trustmap scan: 'www.example.com' is not an address, CIDR or range (names are not resolved)"
+
+finish scan

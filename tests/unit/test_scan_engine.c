@@ -1,0 +1,367 @@
+/*
+ * test_scan_engine.c - the scanner below the command line: each probe's
+ * state machine fed recorded server bytes (whole and one byte at a time;
+ * exact observations out), the loop's timer wheel, and the engine over a
+ * fake transport (socketpairs fed from scripts) with hostile peers: a drip,
+ * an endless banner, a 1 MB header, a reset, a silent port, a refused one.
+ */
+#include "check.h"
+
+#include "core/err.h"
+#include "core/mem.h"
+#include "scan/loop.h"
+#include "scan/ports.h"
+#include "scan/probe.h"
+#include "scan/scan.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- collecting observations ---- */
+
+struct got {
+	char line[64][256]; /* "kind|probe|value|flags" (value cut at 100) */
+	int n;
+};
+
+static int collect(void *ctx, const struct obs *o)
+{
+	struct got *g = ctx;
+	char v[101];
+	size_t n = o->len > 100 ? 100 : o->len;
+
+	memcpy(v, o->value, n);
+	v[n] = 0;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == '\r' || v[i] == '\n')
+			v[i] = '~';
+	if (g->n < 64)
+		snprintf(g->line[g->n++], sizeof(g->line[0]), "%s:%u|%s|%s|%s|%u", o->addr, (unsigned)o->port,
+			 obs_kind_name(o->kind), o->probe, v, o->flags);
+	return 0;
+}
+
+/* Runs probe id over data, chunk bytes at a time, ending with why; returns the lines joined by "\n". */
+static const char *run_probe(int id, const char *data, size_t len, size_t chunk, int why, char *sent)
+{
+	static char out[4096];
+	static struct probe_ctx c;
+	const struct probe_ops *ops = probe_get(id);
+	struct got g = {.n = 0};
+	size_t o = 0;
+	int done = 0;
+
+	probe_ctx_init(&c, id, "192.0.2.1", 23, 6, collect, &g);
+	ops->start(&c);
+	for (size_t i = 0; i < len && !done; i += chunk)
+		done = ops->input(&c, (const uint8_t *)data + i, len - i < chunk ? len - i : chunk);
+	if (sent) {
+		memcpy(sent, c.out, c.outlen);
+		sent[c.outlen] = 0;
+	}
+	ops->finish(&c, done ? PROBE_END_DONE : why);
+	out[0] = 0;
+	for (int i = 0; i < g.n; i++)
+		o += (size_t)snprintf(out + o, sizeof(out) - o, "%s%s", i ? "\n" : "", g.line[i] + 10);
+	return out;
+}
+
+static void test_probes(void)
+{
+	static const char tn[] = "\xff\xfd\x18\xff\xfb\x01\xff\xfa\x18\x01\xff\xf0\r\n"
+				 "Warning: Telnet is not a secure protocol\r\nLogin authentication\r\n\r\n\r\nUsername:";
+	static const char http[] = "HTTP/1.1 200 OK\r\nServer: Huawei HTTP Server\r\nContent-Type: text/html\r\n\r\n"
+				   "<html><head><TITLE> ONT Login </TITLE></head></html>";
+	char sent[PROBE_OUT + 1];
+
+	for (size_t chunk = 1; chunk <= 4096; chunk *= 4096) {
+		CHECK_STR(run_probe(SCAN_PROBE_SSH, "SSH-2.0-HUAWEI-1.5\r\n", 20, chunk, PROBE_END_EOF, NULL),
+			  "23|ssh_banner||SSH-2.0-HUAWEI-1.5|0");
+		CHECK_STR(run_probe(SCAN_PROBE_SSH, "hello\r\nSSH-1.99-Cisco-1.25\n", 27, chunk, PROBE_END_EOF, NULL),
+			  "23|ssh_banner||SSH-1.99-Cisco-1.25|0");
+		CHECK_STR(run_probe(SCAN_PROBE_FTP, "220-Welcome\r\n220 ZXR10 FTP ready\r\n", 34, chunk, PROBE_END_EOF,
+				    NULL),
+			  "23|ftp_banner||220-Welcome~~220 ZXR10 FTP ready|0");
+		CHECK_STR(run_probe(SCAN_PROBE_TELNET, tn, sizeof(tn) - 1, chunk, PROBE_END_TIMEOUT, sent),
+			  "23|telnet_banner||Warning: Telnet is not a secure protocol~~Login authentication~~~~~~Username:|0");
+		CHECK_STR(sent, "\xff\xfc\x18\xff\xfd\x01");
+		CHECK_STR(run_probe(SCAN_PROBE_HTTP, http, sizeof(http) - 1, chunk, PROBE_END_EOF, NULL),
+			  "23|http_server||Huawei HTTP Server|0\n23|http_title||ONT Login|0\n"
+			  "23|service_response|GetRequest|HTTP/1.1 200 OK~~Server: Huawei HTTP Server~~Content-Type: "
+			  "text/html~~~~<html><head><TITLE> ONT Logi|0");
+	}
+	/* SSH line never ended: kept, flagged truncated */
+	CHECK_STR(run_probe(SCAN_PROBE_SSH, "SSH-2.0-drip", 12, 1, PROBE_END_TIMEOUT, NULL),
+		  "23|ssh_banner||SSH-2.0-drip|1");
+	/* not SSH at all on an ssh port: the NULL response */
+	CHECK_STR(run_probe(SCAN_PROBE_SSH, "<script>x</script>\n", 19, 7, PROBE_END_EOF, NULL),
+		  "23|service_response|NULL|<script>x</script>~|0");
+	CHECK_STR(run_probe(SCAN_PROBE_BANNER, "\x1b[2J\x1b]0;pwn\a", 12, 3, PROBE_END_RESET, NULL),
+		  "23|service_response|NULL|\x1b[2J\x1b]0;pwn\a|1");
+	CHECK_STR(run_probe(SCAN_PROBE_HTTP, "garbage\r\n\r\n", 11, 3, PROBE_END_EOF, NULL),
+		  "23|service_response|GetRequest|garbage~~~~|2");
+	CHECK_STR(run_probe(SCAN_PROBE_RTSP,
+			    "RTSP/1.0 401 Unauthorized\r\nCSeq: 1\r\nServer: Rtsp Server/3.0\r\n"
+			    "WWW-Authenticate: Basic realm=\"HIPCAM\"\r\n\r\n",
+			    104, 5, PROBE_END_EOF, sent),
+		  "23|rtsp_server||Rtsp Server/3.0|0\n23|http_realm||HIPCAM|0");
+	CHECK_STR(sent, "OPTIONS rtsp://192.0.2.1:23/ RTSP/1.0\r\nCSeq: 1\r\nUser-Agent: trustmap\r\n\r\n");
+	CHECK_STR(run_probe(SCAN_PROBE_SSH, "", 0, 1, PROBE_END_TIMEOUT, NULL), "");
+}
+
+/* ---- the timer wheel ---- */
+
+static int fired[8], order[8], norder;
+
+static void on_timer(struct loop *l, void *arg)
+{
+	int i = (int)(long)arg;
+
+	(void)l;
+	fired[i]++;
+	order[norder++] = i;
+}
+
+static void test_loop(void)
+{
+	struct loop *l = loop_new();
+	struct loop_timer t[4];
+	uint64_t start;
+
+	memset(t, 0, sizeof(t));
+	start = loop_now(l);
+	loop_timer_set(l, &t[0], 30, on_timer, (void *)0L);
+	loop_timer_set(l, &t[1], 10, on_timer, (void *)1L);
+	loop_timer_set(l, &t[2], 20, on_timer, (void *)2L);
+	loop_timer_set(l, &t[3], 9000, on_timer, (void *)3L); /* beyond one turn of the wheel */
+	loop_timer_cancel(l, &t[2]);
+	CHECK_INT(loop_timers(l), 3);
+	while (loop_now(l) - start < 60)
+		loop_once(l, 5);
+	CHECK_INT(fired[0], 1);
+	CHECK_INT(fired[1], 1);
+	CHECK_INT(fired[2], 0);
+	CHECK_INT(fired[3], 0);
+	CHECK_INT(norder, 2);
+	CHECK_INT(order[0], 1);
+	CHECK_INT(order[1], 0);
+	CHECK_INT(loop_timers(l), 1);
+	loop_timer_cancel(l, &t[3]);
+	CHECK_INT(loop_timers(l), 0);
+	loop_free(l);
+}
+
+/* ---- the fake transport ---- */
+
+enum { F_CLOSE = 0, F_SILENT, F_ENDLESS, F_DRIP, F_RESET, F_REFUSE };
+
+struct script {
+	uint16_t port;
+	int mode;
+	const char *data;
+	size_t len;
+};
+
+struct fake {
+	const struct script *s;
+	int ns;
+	struct {
+		int peer;
+		const struct script *sc;
+		size_t off;
+		uint64_t last;
+	} f[1024];
+	long connects, bytes_written, open_now, max_open;
+};
+
+static uint64_t ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void pump(struct fake *k, int fd)
+{
+	const struct script *sc = k->f[fd].sc;
+	static char junk[4096];
+
+	if (k->f[fd].peer < 0)
+		return;
+	if (sc->mode == F_ENDLESS) {
+		memset(junk, 'A', sizeof(junk));
+		while (write(k->f[fd].peer, junk, sizeof(junk)) > 0)
+			;
+		return;
+	}
+	while (k->f[fd].off < sc->len) {
+		ssize_t r = write(k->f[fd].peer, sc->data + k->f[fd].off, sc->len - k->f[fd].off);
+		if (r <= 0)
+			return;
+		k->f[fd].off += (size_t)r;
+	}
+	if (sc->mode == F_CLOSE || sc->mode == F_RESET) {
+		close(k->f[fd].peer);
+		k->f[fd].peer = -1;
+	}
+}
+
+static int f_connect(void *ctx, int type, const struct sockaddr *sa, socklen_t len)
+{
+	struct fake *k = ctx;
+	uint16_t port = ntohs(((const struct sockaddr_in *)sa)->sin_port);
+	int sv[2];
+
+	(void)len;
+	k->connects++;
+	for (int i = 0; i < k->ns; i++) {
+		if (k->s[i].port != port)
+			continue;
+		if (k->s[i].mode == F_REFUSE)
+			return -ECONNREFUSED;
+		if (socketpair(AF_UNIX, type | SOCK_NONBLOCK, 0, sv))
+			return -errno;
+		if (sv[0] >= 1024)
+			abort();
+		k->f[sv[0]].peer = sv[1];
+		k->f[sv[0]].sc = &k->s[i];
+		k->f[sv[0]].off = 0;
+		k->f[sv[0]].last = ms();
+		if (++k->open_now > k->max_open)
+			k->max_open = k->open_now;
+		pump(k, sv[0]);
+		return sv[0];
+	}
+	return -ECONNREFUSED;
+}
+
+static int f_result(void *ctx, int fd)
+{
+	(void)ctx, (void)fd;
+	return 0;
+}
+
+static ssize_t f_read(void *ctx, int fd, void *p, size_t n)
+{
+	struct fake *k = ctx;
+	const struct script *sc = k->f[fd].sc;
+	ssize_t r;
+
+	pump(k, fd);
+	if (sc->mode == F_DRIP) {
+		if (ms() - k->f[fd].last < 20)
+			return -EAGAIN;
+		k->f[fd].last = ms();
+		n = 1;
+	}
+	r = read(fd, p, n);
+	if (r == 0 && sc->mode == F_RESET) /* a socketpair cannot be reset: its end of file stands for it */
+		return -ECONNRESET;
+	return r < 0 ? -errno : r;
+}
+
+static ssize_t f_write(void *ctx, int fd, const void *p, size_t n)
+{
+	struct fake *k = ctx;
+	ssize_t r = write(fd, p, n);
+
+	if (r > 0)
+		k->bytes_written += r;
+	return r < 0 ? -errno : r;
+}
+
+static void f_close(void *ctx, int fd)
+{
+	struct fake *k = ctx;
+
+	if (k->f[fd].peer >= 0)
+		close(k->f[fd].peer);
+	k->f[fd].peer = -1;
+	k->open_now--;
+	close(fd);
+}
+
+static const struct xp fake_xp_ops = {f_connect, f_result, f_read, f_write, NULL, NULL, f_close, NULL};
+
+static int cmp_line(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static void test_engine(void)
+{
+	static char big[1 << 20];
+	static const char hdr[] = "HTTP/1.1 200 OK\r\nServer: huge\r\nX-Pad: ";
+	static const struct script s[] = {
+		{22, F_CLOSE, "SSH-2.0-ROSSSH\r\n", 16},
+		{23, F_SILENT, "", 0},
+		{24, F_ENDLESS, NULL, 0},
+		{25, F_DRIP, "220 drip drip drip drip drip drip drip drip drip drip\r\n", 55},
+		{26, F_RESET, "SSH-2.0-OpenSSH_9", 17},
+		{27, F_REFUSE, NULL, 0},
+		{80, F_CLOSE, big, sizeof(big)},
+	};
+	struct fake *k = mem_calloc(1, sizeof(*k));
+	struct xp x = fake_xp_ops;
+	struct scan_targets t;
+	struct scan_ports p = {0};
+	struct scan_stats st;
+	struct got g = {.n = 0};
+	char eb[TM_ERRLEN];
+	uint64_t t0;
+	struct scan_cfg cfg = {
+		.targets = &t, .ports = &p, .seed = 7, .nshards = 1, .rate = 100000, .max_inflight = 3,
+		.connect_timeout_ms = 200, .read_timeout_ms = 300, .xp = &x, .emit = collect, .emit_ctx = &g,
+	};
+
+	memcpy(big, hdr, sizeof(hdr) - 1);
+	memset(big + sizeof(hdr) - 1, 'x', sizeof(big) - sizeof(hdr) + 1);
+	k->s = s;
+	k->ns = 7;
+	x.ctx = k;
+	scan_targets_init(&t);
+	scan_targets_add(&t, "127.0.0.1-2", 0, NULL, 0);
+	scan_targets_finish(&t, NULL, 0);
+	CHECK_INT(scan_ports_parse(&p, "22:ssh,23:telnet,24:banner,25:smtp,26:ssh,27:ssh,80:http", eb, sizeof(eb)), 0);
+	t0 = ms();
+	CHECK_INT(scan_run(&cfg, &st, eb, sizeof(eb)), 0);
+	CHECK(ms() - t0 < 3000);
+	CHECK_INT(st.total, 14);
+	CHECK_INT(st.done, 14);
+	CHECK_INT(k->connects, 14);
+	CHECK_INT(k->open_now, 0);
+	CHECK(k->max_open <= 3);
+	CHECK_INT(st.open, 12);
+	CHECK_INT(st.timeouts, 4); /* silent and drip, twice */
+	CHECK_INT(st.truncated, 4); /* the buffer filled: endless and 1 MB, twice */
+	CHECK_INT(g.n, 12);
+	qsort(g.line, (size_t)g.n, sizeof(g.line[0]), cmp_line);
+	for (int i = 0; getenv("V") && i < g.n; i++)
+		fprintf(stderr, "%s\n", g.line[i]);
+	CHECK_STR(g.line[0], "127.0.0.1:22|ssh_banner||SSH-2.0-ROSSSH|0");
+	CHECK(!strncmp(g.line[1], "127.0.0.1:24|service_response|NULL|AAAA", 39));
+	CHECK(!strncmp(g.line[2], "127.0.0.1:25|smtp_banner||220 drip", 34));
+	CHECK(g.line[2][strlen(g.line[2]) - 1] == '1');
+	CHECK_STR(g.line[3], "127.0.0.1:26|ssh_banner||SSH-2.0-OpenSSH_9|1");
+	CHECK_STR(g.line[4], "127.0.0.1:80|http_server||huge|0");
+	CHECK(!strncmp(g.line[5], "127.0.0.1:80|service_response|GetRequest|HTTP/1.1 200 OK~~Server: huge~~X-Pad: xxx", 80));
+	CHECK(g.line[5][strlen(g.line[5]) - 1] == '1');
+	CHECK_STR(g.line[6], "127.0.0.2:22|ssh_banner||SSH-2.0-ROSSSH|0");
+	CHECK(k->bytes_written >= 2 * 60); /* the two GETs */
+	scan_ports_fini(&p);
+	scan_targets_fini(&t);
+	mem_free(k);
+}
+
+int main(void)
+{
+	test_probes();
+	test_loop();
+	test_engine();
+	return check_done("test_scan_engine");
+}
