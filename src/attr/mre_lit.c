@@ -196,10 +196,19 @@ static size_t posix_end(const uint8_t *p, size_t n, size_t i)
 /* Index after the class that starts at p[i] == '['. */
 static size_t skip_class(const uint8_t *p, size_t n, size_t i)
 {
-	i++;
-	if (i < n && p[i] == '^')
-		i++;
-	if (i < n && p[i] == ']')
+	int neg = 0;
+
+	for (i++;;) { /* as PCRE2: \E, \Q\E and one ^ before the first member are skipped */
+		if (i + 1 < n && p[i] == '\\' && p[i + 1] == 'E')
+			i += 2;
+		else if (i + 3 < n && !memcmp(p + i, "\\Q\\E", 4))
+			i += 4;
+		else if (!neg && i < n && p[i] == '^')
+			neg = 1, i++;
+		else
+			break;
+	}
+	if (i < n && p[i] == ']') /* the first member may be ']' */
 		i++;
 	while (i < n) {
 		if (p[i] == '\\' && i + 1 < n && p[i + 1] == 'Q') {

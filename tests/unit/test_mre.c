@@ -188,6 +188,8 @@ static void test_literals(void)
 	      lit_is(&li.br[0].run[1], "a", 1) && lit_is(&li.br[0].run[2], "'", 1));
 	mre_lit_extract("(\\c)defc)?cz", 12, 0, &li); /* \c) is 'i', inside the group */
 	CHECK(li.br[0].nrun == 1 && lit_is(&li.br[0].run[0], "cz", 2));
+	mre_lit_extract("([\\E]a)b]c)?d", 13, 0, &li); /* "]a)b" is in the class */
+	CHECK(li.br[0].nrun == 1 && lit_is(&li.br[0].run[0], "d", 1));
 	mre_lit_extract("[[.]xy[.]z[[:alpha:]]w", 22, 0, &li); /* "[." opens no POSIX item here */
 	CHECK(li.br[0].nrun == 3 && lit_is(&li.br[0].run[0], "xy", 2) &&
 	      lit_is(&li.br[0].run[1], "z", 1) && lit_is(&li.br[0].run[2], "w", 1));
