@@ -12,6 +12,8 @@
 #include "../core/buf.h"
 #include "../core/err.h"
 #include "../core/esc.h"
+#include "../core/file.h"
+#include "../core/mem.h"
 #include "../core/str.h"
 #include "../kb/kb.h"
 #include "../report/progress.h"
@@ -36,6 +38,8 @@ struct cfg {
 	long max_inflight, threads, connect_timeout, read_timeout, retries;
 	double rate;
 	int dry_run, bad;
+	char *comm[64]; /* SNMP communities: secrets, never printed or stored */
+	int ncomm;
 	char eb[TM_ERRLEN];
 };
 
@@ -50,10 +54,43 @@ static int add_target(void *vc, const char *val, int tag)
 	return rc;
 }
 
-static int ignore_secret(void *vc, const char *val, int tag)
+static int add_community(struct cfg *c, const char *s, size_t n)
 {
-	(void)vc, (void)val, (void)tag;
-	return 0; /* SNMP is not wired into the engine yet: communities are accepted, never stored */
+	if (!n)
+		return 0;
+	if (c->ncomm >= 64 || n > 63) {
+		fprintf(stderr, "trustmap scan: at most 64 SNMP communities of at most 63 bytes\n");
+		return -1;
+	}
+	return (c->comm[c->ncomm++] = mem_strndup(s, n)) ? 0 : -1;
+}
+
+/* --snmp-community LIST (tag 0) or --snmp-community-file FILE (tag 1). */
+static int set_community(void *vc, const char *val, int tag)
+{
+	struct cfg *c = vc;
+	const char *line, *e;
+	struct lr l;
+	size_t n;
+	int rc;
+
+	if (!tag) {
+		for (; (e = strchr(val, ',')); val = e + 1)
+			if (add_community(c, val, (size_t)(e - val)))
+				return -1;
+		return add_community(c, val, strlen(val));
+	}
+	if (lr_open(&l, val, 256, c->eb, sizeof(c->eb))) {
+		fprintf(stderr, "trustmap scan: %s\n", c->eb);
+		return -1;
+	}
+	while ((rc = lr_next(&l, &line, &n)) == 1) {
+		str_trim(&line, &n);
+		if (n && line[0] != '#' && add_community(c, line, n))
+			break;
+	}
+	lr_close(&l);
+	return rc ? -1 : 0;
 }
 
 static const struct opt opts[] = {
@@ -74,8 +111,8 @@ static const struct opt opts[] = {
 	{"shard", 0, "I/N", "scan only shard I (1-based) of N of the same seed's order", OPT_STR,
 	 offsetof(struct cfg, shard)},
 	{"seed", 0, "N", "seed of the visiting order (default: random, printed)", OPT_STR, offsetof(struct cfg, seed)},
-	{"snmp-community", 0, "LIST", "SNMP communities, comma-separated (never stored)", OPT_FN, 0, ignore_secret, 0},
-	{"snmp-community-file", 0, "FILE", "SNMP communities, one a line (never stored)", OPT_FN, 0, ignore_secret, 0},
+	{"snmp-community", 0, "LIST", "SNMP communities, comma-separated (never stored)", OPT_FN, 0, set_community, 0},
+	{"snmp-community-file", 0, "FILE", "SNMP communities, one a line (never stored)", OPT_FN, 0, set_community, 1},
 	{"db", 'd', "URL", "store: SQLite file (default trustmap.db)", OPT_STR, offsetof(struct cfg, c.db)},
 	{"format", 0, "FMT", "table (default), jsonl (stream observations) or csv", OPT_STR,
 	 offsetof(struct cfg, c.format)},
@@ -260,7 +297,8 @@ static int run_scan(struct cfg *cfg, const struct scan_ports *p, uint64_t seed, 
 		.targets = &cfg->t, .ports = p, .seed = seed, .shard = shard, .nshards = nshards,
 		.rate = cfg->rate, .max_inflight = (int)cfg->max_inflight,
 		.connect_timeout_ms = (int)cfg->connect_timeout, .read_timeout_ms = (int)cfg->read_timeout,
-		.retries = (int)cfg->retries, .xp = &xp_real, .emit = put_obs, .emit_ctx = &k,
+		.retries = (int)cfg->retries, .communities = (const char *const *)cfg->comm,
+		.ncommunities = cfg->ncomm, .xp = &xp_real, .emit = put_obs, .emit_ctx = &k,
 		.tick = tick, .tick_ctx = &k, .stop = &stop_flag,
 	};
 	struct scan_stats ss;
@@ -377,5 +415,7 @@ out:
 	scan_ports_fini(&p);
 	scan_targets_fini(&cfg.t);
 	buf_fini(&args);
+	for (int i = 0; i < cfg.ncomm; i++)
+		mem_free(cfg.comm[i]);
 	return rc;
 }

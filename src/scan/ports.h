@@ -23,7 +23,8 @@ enum scan_probe_id {
 	SCAN_PROBE_SNMP,
 	SCAN_PROBE_RTSP,
 	SCAN_PROBE_SSDP,
-	SCAN_PROBE_COUNT
+	SCAN_PROBE_COUNT,
+	SCAN_PROBE_UPNP = SCAN_PROBE_COUNT, /* internal: the description fetched after SSDP */
 };
 
 #define SCAN_PORTS_MAX 4096 /* distinct (port, transport) pairs in one spec */

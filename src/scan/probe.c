@@ -19,6 +19,12 @@ const struct probe_ops *probe_get(int id)
 		return &probe_http_ops;
 	case SCAN_PROBE_RTSP:
 		return &probe_rtsp_ops;
+	case SCAN_PROBE_SNMP:
+		return &probe_snmp_ops;
+	case SCAN_PROBE_SSDP:
+		return &probe_ssdp_ops;
+	case SCAN_PROBE_UPNP:
+		return &probe_upnp_ops;
 	case SCAN_PROBE_HTTPS: /* TLS is not wired yet: a plain banner read records what comes */
 	case SCAN_PROBE_TLS:
 	default:
@@ -42,6 +48,10 @@ void probe_ctx_init(struct probe_ctx *c, int id, const char *addr, uint16_t port
 	c->tn_state = c->tn_cmd = 0;
 	c->nobs = 0;
 	c->in[0] = 0;
+	c->next_probe = -1;
+	c->next_port = 0;
+	c->hops = 0;
+	c->next_path[0] = 0;
 }
 
 int probe_append(struct probe_ctx *c, const uint8_t *p, size_t n)
@@ -85,4 +95,17 @@ void probe_emit(struct probe_ctx *c, enum obs_kind k, const char *probe, const v
 	c->nobs++;
 	if (c->emit)
 		c->emit(c->ectx, &o);
+}
+
+void probe_follow(struct probe_ctx *c, int id, uint16_t port, const char *path, size_t n)
+{
+	if (c->hops >= 1 || !port || !n || n >= sizeof(c->next_path) || path[0] != '/')
+		return;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)path[i] <= ' ' || path[i] == 0x7f)
+			return; /* no control bytes or spaces in a request line of ours */
+	c->next_probe = id;
+	c->next_port = port;
+	memcpy(c->next_path, path, n);
+	c->next_path[n] = 0;
 }

@@ -44,6 +44,13 @@ struct probe_ctx {
 	uint8_t tn_state; /* telnet option parser */
 	uint8_t tn_cmd;
 	long nobs; /* observations emitted */
+	const char *const *comms; /* SNMP communities (never emitted) */
+	int ncomms;
+	/* A follow-up exchange the probe asks for on the same address (UPnP description, one redirect): */
+	int next_probe;	    /* enum scan_probe_id, -1 none */
+	uint16_t next_port; /* TCP port */
+	int hops;	    /* follow-ups already made */
+	char next_path[256];
 	uint8_t out[PROBE_OUT];
 	uint8_t in[PROBE_BUF + 1];
 };
@@ -53,6 +60,8 @@ struct probe_ops {
 	void (*start)(struct probe_ctx *c);
 	int (*input)(struct probe_ctx *c, const uint8_t *p, size_t n);
 	void (*finish)(struct probe_ctx *c, int why);
+	/* UDP only, may be NULL: queue the next datagram variant (next community); 0 when none is left. */
+	int (*again)(struct probe_ctx *c);
 };
 
 /* The ops for an enum scan_probe_id (TLS, SNMP, SSDP fall back as documented in probe.c). */
@@ -68,9 +77,20 @@ void probe_queue(struct probe_ctx *c, const void *p, size_t n);
 void probe_emit(struct probe_ctx *c, enum obs_kind k, const char *probe, const void *v, size_t n,
 		unsigned flags);
 
+/* The HTTP probe's GET (of next_path, or /) and its completeness test, shared with UPnP. */
+void probe_http_start(struct probe_ctx *c);
+int probe_http_input(struct probe_ctx *c, const uint8_t *p, size_t n);
+/* Length of a response head with its blank line, 0 when unfinished. */
+size_t probe_http_head_len(const uint8_t *p, size_t n);
+/* A header's trimmed value in a head (case-insensitive name); NULL when absent. */
+const char *probe_http_header(const char *p, size_t n, const char *name, size_t *vlen);
 /* Shared by http.c and rtsp: parse a response head and body in (p, n). */
 void probe_http_emit(struct probe_ctx *c, const uint8_t *p, size_t n, int rtsp, int why);
 
-extern const struct probe_ops probe_banner_ops, probe_telnet_ops, probe_http_ops, probe_rtsp_ops;
+/* Asks for a follow-up: a GET of path on the same address at port with probe id (one hop at most). */
+void probe_follow(struct probe_ctx *c, int id, uint16_t port, const char *path, size_t n);
+
+extern const struct probe_ops probe_banner_ops, probe_telnet_ops, probe_http_ops, probe_rtsp_ops,
+	probe_snmp_ops, probe_ssdp_ops, probe_upnp_ops;
 
 #endif

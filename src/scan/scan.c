@@ -26,6 +26,7 @@ struct conn {
 	struct eng *e;
 	struct conn *next; /* free list */
 	int fd, stage, tries;
+	scan_u128 addr;
 	size_t outoff;
 	struct sockaddr_storage sa;
 	socklen_t salen;
@@ -38,6 +39,7 @@ struct eng {
 	struct scan_stats *st;
 	struct loop *l;
 	struct conn *free;
+	struct conn *follow; /* exchanges waiting for their follow-up connection */
 	struct conn **all;
 	int nall, inflight;
 };
@@ -79,6 +81,11 @@ static void end(struct conn *c, int why)
 		e->st->timeouts++;
 	if (c->pc.flags & OBS_TRUNCATED)
 		e->st->truncated++;
+	if (why >= 0 && c->pc.next_probe >= 0 && c->pc.hops == 0) {
+		c->next = e->follow; /* opened from the main loop, not inside a callback */
+		e->follow = c;
+		return;
+	}
 	c->next = e->free;
 	e->free = c;
 	e->inflight--;
@@ -112,8 +119,9 @@ static void on_timeout(struct loop *l, void *arg)
 	if (c->stage == ST_CONNECT) {
 		c->e->st->timeouts++;
 		end(c, -1);
-	} else if (c->stage == ST_UDP && c->tries < cfg->retries && c->pc.outlen) {
-		c->tries++;
+	} else if (c->stage == ST_UDP && ((c->tries < cfg->retries && c->pc.outlen) ||
+					  (c->ops->again && c->ops->again(&c->pc)))) {
+		c->tries = c->tries < cfg->retries ? c->tries + 1 : 0;
 		cfg->xp->write(cfg->xp->ctx, c->fd, c->pc.out, c->pc.outlen);
 		loop_timer_set(l, &c->tm, (uint64_t)cfg->read_timeout_ms, on_timeout, c);
 	} else
@@ -215,31 +223,26 @@ static void to_sockaddr(scan_u128 a, uint16_t port, struct sockaddr_storage *ss,
 	}
 }
 
-/* Opens the pair at index; 0 or TM_ENOMEM/TM_EIO. */
-static int open_pair(struct eng *e, uint64_t index)
+/* Starts c's exchange with probe on (a, port, proto); 0 or TM_EIO/TM_ENOMEM (c is then back in the pool). */
+static int start_conn(struct eng *e, struct conn *c, scan_u128 a, uint16_t port, uint8_t proto, int probe)
 {
 	const struct scan_cfg *cfg = e->cfg;
-	const struct scan_port *p;
-	struct conn *c;
 	char as[46];
-	scan_u128 a;
-	int udp, rc;
+	int udp = proto == 17, rc;
 
-	if (!(c = conn_get(e)))
-		return TM_ENOMEM;
-	e->inflight++;
-	scan_pair(cfg->targets, cfg->ports, index, &a, &p);
 	scan_addr_str(a, as);
-	to_sockaddr(a, p->port, &c->sa, &c->salen);
+	c->addr = a;
+	to_sockaddr(a, port, &c->sa, &c->salen);
 	memset(&c->tm, 0, sizeof(c->tm));
 	c->e = e;
 	c->fd = -1;
 	c->tries = 0;
 	c->outoff = 0;
-	udp = p->proto == 17;
 	c->stage = udp ? ST_UDP : ST_CONNECT;
-	c->ops = probe_get(p->probe);
-	probe_ctx_init(&c->pc, p->probe, as, p->port, p->proto, emit_cb, e);
+	c->ops = probe_get(probe);
+	probe_ctx_init(&c->pc, probe, as, port, proto, emit_cb, e);
+	c->pc.comms = cfg->communities;
+	c->pc.ncomms = cfg->ncommunities;
 	if (udp) {
 		c->ops->start(&c->pc);
 		if (!c->pc.outlen) { /* nothing to say on this port */
@@ -263,6 +266,40 @@ static int open_pair(struct eng *e, uint64_t index)
 	loop_timer_set(e->l, &c->tm, (uint64_t)(udp ? cfg->read_timeout_ms : cfg->connect_timeout_ms), on_timeout,
 		       c);
 	return 0;
+}
+
+/* Opens the pair at index; 0 or TM_ENOMEM/TM_EIO. */
+static int open_pair(struct eng *e, uint64_t index)
+{
+	const struct scan_port *p;
+	struct conn *c;
+	scan_u128 a;
+
+	if (!(c = conn_get(e)))
+		return TM_ENOMEM;
+	e->inflight++;
+	scan_pair(e->cfg->targets, e->cfg->ports, index, &a, &p);
+	return start_conn(e, c, a, p->port, p->proto, p->probe);
+}
+
+/* Opens the follow-ups asked for (same address, TCP, one hop). */
+static void open_follow(struct eng *e)
+{
+	while (e->follow) {
+		struct conn *c = e->follow;
+		char path[sizeof(c->pc.next_path)];
+		int probe = c->pc.next_probe, hops = c->pc.hops + 1;
+		uint16_t port = c->pc.next_port;
+
+		e->follow = c->next;
+		memcpy(path, c->pc.next_path, sizeof(path));
+		/* still counted in flight and not done: the pair ends with its follow-up */
+		c->e = e;
+		start_conn(e, c, c->addr, port, 6, probe);
+		/* start_conn's probe_ctx_init cleared these: the follow-up's own request */
+		memcpy(c->pc.next_path, path, sizeof(path));
+		c->pc.hops = hops;
+	}
 }
 
 static double now_s(void)
@@ -305,7 +342,8 @@ int scan_run(const struct scan_cfg *cfg, struct scan_stats *st, char *eb, size_t
 				exhausted = 1;
 			}
 		}
-		if (exhausted && !e.inflight)
+		open_follow(&e);
+		if (exhausted && !e.inflight && !e.follow)
 			break;
 		if (loop_once(e.l, 5) < 0 && !rc)
 			rc = err_set(eb, el, TM_EIO, "scan: epoll: %s", strerror(errno));

@@ -28,6 +28,8 @@ struct scan_cfg {
 	int max_inflight;
 	int connect_timeout_ms, read_timeout_ms;
 	int retries; /* extra datagrams for UDP probes */
+	const char *const *communities; /* SNMP communities to try in turn (NULL: "public") */
+	int ncommunities;
 	const struct xp *xp;
 	scan_emit_fn emit; /* may be called from the loop's thread only */
 	void *emit_ctx;

@@ -8,8 +8,9 @@ cd "$(dirname "$0")/../.." || exit 2
 . tests/e2e/lib.bash
 db=$tmp/s.db
 
-ssh=$(free_port) http=$(free_port)
-python3 tests/e2e/scan_srv.py "$ssh" "$http" >"$tmp/srv.out" 2>&1 &
+ssh=$(free_port) http=$(free_port) upnp=$(free_port)
+snmp=$((20000 + RANDOM % 20000)) ssdp=$((40000 + RANDOM % 20000))
+python3 tests/e2e/scan_srv.py "$ssh" "$http" "$snmp" "$ssdp" "$upnp" >"$tmp/srv.out" 2>&1 &
 srv=$!
 cleanup_hooks+=("kill $srv 2>/dev/null")
 for _ in $(seq 50); do grep -q ready "$tmp/srv.out" 2>/dev/null && break; sleep 0.1; done
@@ -31,6 +32,20 @@ eq "hostile banner kept verbatim" \
 	"$(sqlite3 "$db" "SELECT kind, probe, flags, length(value) FROM observations WHERE addr = '127.0.0.3'")" \
 	"service_response|NULL|0|47"
 ok "no escape byte in the summary" bash -c "! grep -q $'\x1b' '$tmp/out'"
+
+# ---- UDP: SNMP with the second community, SSDP then the UPnP description ----
+ok "udp scan runs" "$TM" scan --db "$tmp/u.db" -p "$snmp/udp:snmp,$ssdp/udp:ssdp" --read-timeout 300 --retries 1 \
+	--snmp-community public,s3cret 127.0.0.1 127.0.0.4 >"$tmp/u.out" 2>&1
+eq "udp observations" "$(sqlite3 "$tmp/u.db" "SELECT addr || ' ' || port || ' ' || kind || '=' || CAST(value AS TEXT) FROM observations
+	WHERE kind != 'snmp_sysdescr' ORDER BY addr, kind")" "127.0.0.1 $snmp hostname=ar-paris-01
+127.0.0.1 $snmp snmp_sysobjectid=1.3.6.1.4.1.2011.2.224.67
+127.0.0.4 $ssdp ssdp_server=Linux/3.0, UPnP/1.0, DH-IPC/1.0
+127.0.0.4 $upnp upnp_manufacturer=Hikvision
+127.0.0.4 $upnp upnp_model=DS-2CD2042WD-I V5.4.5"
+eq "udp vendors" "$("$TM" assets --db "$tmp/u.db" --format jsonl | rows 'r["addr"]+"="+r["vendor"]' | tr ' ' '\n' | sort | tr '\n' ' ')" \
+	"127.0.0.1=huawei 127.0.0.4=hikvision "
+eq "community never stored" "$(sqlite3 "$tmp/u.db" .dump | grep -c s3cret)" "0"
+eq "community never printed" "$(grep -c s3cret "$tmp/u.out")" "0"
 
 # ---- --format jsonl streams observations and nothing else ----
 "$TM" scan --db "$tmp/j.db" --format jsonl -p "$ssh:ssh,$http:http" --read-timeout 1000 127.0.0.1 127.0.0.2 \

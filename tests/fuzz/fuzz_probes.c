@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 3)
 		return 0;
-	probe_ctx_init(&c, data[0] % SCAN_PROBE_COUNT, "192.0.2.1", 80, 6, check_obs, NULL);
+	probe_ctx_init(&c, data[0] % (SCAN_PROBE_UPNP + 1), "192.0.2.1", 80, 6, check_obs, NULL);
 	ops = probe_get(c.probe);
 	chunk = data[1] ? data[1] : 4096;
 	ops->start(&c);

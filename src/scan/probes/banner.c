@@ -114,4 +114,4 @@ static void finish(struct probe_ctx *c, int why)
 	probe_emit(c, OBS_SERVICE_RESPONSE, "NULL", c->in, c->inlen, fl);
 }
 
-const struct probe_ops probe_banner_ops = {"banner", start, input, finish};
+const struct probe_ops probe_banner_ops = {"banner", start, input, finish, NULL};

@@ -8,6 +8,7 @@
  * the buffer's ceiling.
  */
 #include "../../core/str.h"
+#include "../ports.h"
 #include "../probe.h"
 
 #include <stdio.h>
@@ -16,7 +17,7 @@
 #define GET_BODY_KEPT 4096
 
 /* Length of the head including its blank line, or 0 when it has not ended. */
-static size_t head_len(const uint8_t *p, size_t n)
+size_t probe_http_head_len(const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i + 1 < n; i++) {
 		if (p[i] != '\n')
@@ -30,7 +31,7 @@ static size_t head_len(const uint8_t *p, size_t n)
 }
 
 /* The value of header name (case-insensitive) in head (p, n); NULL when absent. */
-static const char *header(const char *p, size_t n, const char *name, size_t *vlen)
+const char *probe_http_header(const char *p, size_t n, const char *name, size_t *vlen)
 {
 	size_t nl = strlen(name);
 
@@ -89,7 +90,7 @@ static const char *title(const char *p, size_t n, size_t *tl, int *cut)
 void probe_http_emit(struct probe_ctx *c, const uint8_t *p, size_t n, int rtsp, int why)
 {
 	const char *s = (const char *)p, *v, *r;
-	size_t hl = head_len(p, n), vl, rl, tl;
+	size_t hl = probe_http_head_len(p, n), vl, rl, tl;
 	unsigned fl = c->flags;
 	int cut = 0;
 
@@ -102,9 +103,9 @@ void probe_http_emit(struct probe_ctx *c, const uint8_t *p, size_t n, int rtsp, 
 	}
 	if (n < 5 || memcmp(p, rtsp ? "RTSP/" : "HTTP/", 5))
 		fl |= OBS_MALFORMED;
-	if ((v = header(s, hl, "Server", &vl)) && vl)
+	if ((v = probe_http_header(s, hl, "Server", &vl)) && vl)
 		probe_emit(c, rtsp ? OBS_RTSP_SERVER : OBS_HTTP_SERVER, NULL, v, vl, fl & ~OBS_TRUNCATED);
-	if ((v = header(s, hl, "WWW-Authenticate", &vl)) && (r = realm(v, vl, &rl)) && rl)
+	if ((v = probe_http_header(s, hl, "WWW-Authenticate", &vl)) && (r = realm(v, vl, &rl)) && rl)
 		probe_emit(c, OBS_HTTP_REALM, NULL, r, rl, fl & ~OBS_TRUNCATED);
 	if (rtsp)
 		return;
@@ -113,13 +114,14 @@ void probe_http_emit(struct probe_ctx *c, const uint8_t *p, size_t n, int rtsp, 
 	probe_emit(c, OBS_SERVICE_RESPONSE, "GetRequest", p, n - hl > GET_BODY_KEPT ? hl + GET_BODY_KEPT : n, fl);
 }
 
-static void start_http(struct probe_ctx *c)
+void probe_http_start(struct probe_ctx *c)
 {
-	char req[256];
+	char req[512];
 	int n = snprintf(req, sizeof(req),
-			 "GET / HTTP/1.0\r\nHost: %s%s%s\r\nUser-Agent: trustmap\r\nAccept: */*\r\n"
+			 "GET %s HTTP/1.0\r\nHost: %s%s%s\r\nUser-Agent: trustmap\r\nAccept: */*\r\n"
 			 "Connection: close\r\n\r\n",
-			 strchr(c->addr, ':') ? "[" : "", c->addr, strchr(c->addr, ':') ? "]" : "");
+			 c->next_path[0] ? c->next_path : "/", strchr(c->addr, ':') ? "[" : "", c->addr,
+			 strchr(c->addr, ':') ? "]" : "");
 
 	probe_queue(c, req, (size_t)n);
 }
@@ -134,7 +136,7 @@ static void start_rtsp(struct probe_ctx *c)
 	probe_queue(c, req, (size_t)n);
 }
 
-static int input_http(struct probe_ctx *c, const uint8_t *p, size_t n)
+int probe_http_input(struct probe_ctx *c, const uint8_t *p, size_t n)
 {
 	size_t hl, vl, tl;
 	const char *v;
@@ -143,11 +145,11 @@ static int input_http(struct probe_ctx *c, const uint8_t *p, size_t n)
 
 	if (probe_append(c, p, n))
 		return PROBE_DONE;
-	if (!(hl = head_len(c->in, c->inlen)))
+	if (!(hl = probe_http_head_len(c->in, c->inlen)))
 		return PROBE_MORE;
 	if (title((const char *)c->in + hl, c->inlen - hl, &tl, &cut) && !cut)
 		return PROBE_DONE;
-	if ((v = header((const char *)c->in, hl, "Content-Length", &vl)) && str_to_u64(v, vl, &cl) &&
+	if ((v = probe_http_header((const char *)c->in, hl, "Content-Length", &vl)) && str_to_u64(v, vl, &cl) &&
 	    c->inlen - hl >= cl)
 		return PROBE_DONE;
 	return PROBE_MORE;
@@ -157,12 +159,38 @@ static int input_rtsp(struct probe_ctx *c, const uint8_t *p, size_t n)
 {
 	if (probe_append(c, p, n))
 		return PROBE_DONE;
-	return head_len(c->in, c->inlen) > 0;
+	return probe_http_head_len(c->in, c->inlen) > 0;
+}
+
+/* One redirect, to the same address only: "Location: /path" or "http://ADDR[:PORT]/path". */
+static void redirect(struct probe_ctx *c)
+{
+	size_t hl = probe_http_head_len(c->in, c->inlen), vl, al = strlen(c->addr);
+	const char *v, *s = (const char *)c->in;
+	uint64_t port = c->port;
+
+	if (!hl || c->inlen < 12 || memcmp(s + 8, " 30", 3) || !(v = probe_http_header(s, hl, "Location", &vl)))
+		return;
+	if (vl > 7 && str_caseeq(v, 7, "http://")) {
+		const char *h = v + 7, *e = v + vl, *sl;
+		if ((size_t)(e - h) < al || memcmp(h, c->addr, al))
+			return; /* never dial an address we were not given */
+		h += al;
+		sl = memchr(h, '/', (size_t)(e - h));
+		if (!sl)
+			return;
+		if (h < sl && (*h != ':' || !str_to_u64(h + 1, (size_t)(sl - h - 1), &port) || !port || port > 65535))
+			return;
+		vl = (size_t)(e - sl);
+		v = sl;
+	}
+	probe_follow(c, SCAN_PROBE_HTTP, (uint16_t)port, v, vl);
 }
 
 static void finish_http(struct probe_ctx *c, int why)
 {
 	probe_http_emit(c, c->in, c->inlen, 0, why);
+	redirect(c);
 }
 
 static void finish_rtsp(struct probe_ctx *c, int why)
@@ -170,5 +198,5 @@ static void finish_rtsp(struct probe_ctx *c, int why)
 	probe_http_emit(c, c->in, c->inlen, 1, why);
 }
 
-const struct probe_ops probe_http_ops = {"http", start_http, input_http, finish_http};
-const struct probe_ops probe_rtsp_ops = {"rtsp", start_rtsp, input_rtsp, finish_rtsp};
+const struct probe_ops probe_http_ops = {"http", probe_http_start, probe_http_input, finish_http, NULL};
+const struct probe_ops probe_rtsp_ops = {"rtsp", start_rtsp, input_rtsp, finish_rtsp, NULL};

@@ -96,4 +96,4 @@ static void finish(struct probe_ctx *c, int why)
 	probe_emit(c, OBS_TELNET_BANNER, NULL, s, n, fl);
 }
 
-const struct probe_ops probe_telnet_ops = {"telnet", start, input, finish};
+const struct probe_ops probe_telnet_ops = {"telnet", start, input, finish, NULL};
