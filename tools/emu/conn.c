@@ -87,7 +87,8 @@ static void want(struct srv *s, struct conn *c, uint32_t mask)
 
 static void touch(struct srv *s, struct conn *c)
 {
-	c->deadline = s->now + s->opt->idle_ms;
+	if (!c->reset)
+		c->deadline = s->now + s->opt->idle_ms;
 }
 
 static void send_out(struct conn *c, int st, const char *p, size_t n)
@@ -354,14 +355,6 @@ void conn_start(struct srv *s, int fd, const struct emu_persona *p, int slot)
 	struct conn *c;
 
 	init_static();
-	if (p->hostile == EMU_H_RESET) { /* half the banner (or page), then a reset */
-		const struct emu_str *g = emu_slots[slot].kind == EMU_K_BANNER ? &p->greet[slot] : &p->http;
-		if (send(fd, g->p, g->n / 2, MSG_NOSIGNAL) < 0) {
-			/* nothing to do: the reset follows anyway */
-		}
-		conn_reset_fd(fd);
-		return;
-	}
 	if (fd >= s->nconns || !(c = mem_calloc(1, sizeof *c))) {
 		conn_reset_fd(fd);
 		return;
@@ -377,8 +370,16 @@ void conn_start(struct srv *s, int fd, const struct emu_persona *p, int slot)
 		return;
 	}
 	s->conns[fd] = c;
+	if (fd >= s->hi)
+		s->hi = fd + 1;
 	touch(s, c);
 	begin(c);
+	if (p->hostile == EMU_H_RESET) { /* half the banner (or page), a reset 300 ms later */
+		const struct emu_str *g = emu_slots[slot].kind == EMU_K_BANNER ? &p->greet[slot] : &p->http;
+		send_out(c, CS_WRITE, g->p, g->n / 2);
+		c->deadline = s->now + 300;
+		c->reset = 1;
+	}
 	if (c->st == CS_TLS_HS) {
 		c->ssl = p->tls ? SSL_new(p->tls) : NULL;
 		if (!c->ssl || SSL_set_fd(c->ssl, fd) != 1) {
@@ -402,6 +403,10 @@ void conn_event(struct srv *s, struct conn *c, uint32_t ev)
 void conn_tick(struct srv *s, struct conn *c)
 {
 	if (s->now >= c->deadline) {
+		if (c->reset) {
+			struct linger l = {1, 0};
+			setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+		}
 		conn_close(s, c);
 		return;
 	}

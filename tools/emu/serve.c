@@ -194,7 +194,7 @@ static void sweep(struct srv *s)
 {
 	int fd;
 
-	for (fd = 0; fd < s->nconns; fd++)
+	for (fd = 0; fd < s->hi; fd++)
 		if (s->conns[fd])
 			conn_tick(s, s->conns[fd]);
 	if (s->opt->log)
@@ -229,7 +229,7 @@ static void loop(struct srv *s, volatile int *stop)
 int emu_serve(const struct emu_set *set, const struct emu_hosts *h, const struct emu_opt *o, volatile int *stop,
 	      char *eb, size_t el)
 {
-	struct srv s = {set, h, o, -1, NULL, 0, 0, 0, 0};
+	struct srv s = {set, h, o, -1, NULL, 0, 0, 0, 0, 0};
 	int fds[EMU_NSLOT], i, rc;
 
 	for (i = 0; i < EMU_NSLOT; i++)

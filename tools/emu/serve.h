@@ -33,6 +33,7 @@ struct conn {
 	uint8_t st;	 /* enum conn_st */
 	uint8_t drip;	 /* write one byte per second */
 	uint8_t endless; /* after out, go on with the endless stream */
+	uint8_t reset;	 /* at the deadline, close with a reset (SO_LINGER 0) */
 	uint32_t mask;	 /* epoll events registered */
 	uint16_t inlen;
 	const struct emu_persona *p;
@@ -52,6 +53,7 @@ struct srv {
 	int ep;
 	struct conn **conns; /* by fd */
 	int nconns;	     /* size of conns */
+	int hi;		     /* one above the highest fd ever given a conn (the sweep's bound) */
 	int64_t now;
 	unsigned long accepted, datagrams;
 };

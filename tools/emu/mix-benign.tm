@@ -1,0 +1,32 @@
+# mix-benign.tm - every well-behaved persona equally, no hostile ones: for
+# accuracy and speed runs where timeouts would only add noise.
+mix benign
+    huawei-vrp-router    1
+    huawei-vrp-switch    1
+    huawei-ne40e         1
+    huawei-ont           1
+    huawei-5g-bbu        1
+    huawei-lte-cpe       1
+    zte-zxr10            1
+    zte-ont              1
+    h3c-comware          1
+    hikvision-ipc        1
+    hikvision-nvr        1
+    dahua-ipc            1
+    dahua-nvr            1
+    hytera-dispatch      1
+    cisco-ios            1
+    cisco-iosxe          1
+    cisco-nxos           1
+    juniper-junos        1
+    nokia-sros           1
+    ericsson-router6000  1
+    samsung-printer      1
+    arista-eos           1
+    mikrotik-routeros    1
+    ubiquiti-edgerouter  1
+    fortinet-fortigate   1
+    aruba-cx             1
+    hpe-ilo              1
+    linux-server         1
+    windows-server       1

@@ -1,0 +1,41 @@
+# mix-operator.tm - the devices of a fictional operator for `make demo` and the
+# benchmarks: mostly Western network gear and servers, about 6% from
+# restricted makers, 4% hostile.  Weights are relative (stanza: PERSONA WEIGHT).
+mix operator
+    cisco-ios            120
+    cisco-iosxe           80
+    cisco-nxos            30
+    juniper-junos         60
+    nokia-sros            40
+    ericsson-router6000   40
+    arista-eos            30
+    mikrotik-routeros     50
+    ubiquiti-edgerouter   40
+    fortinet-fortigate    40
+    aruba-cx              60
+    hpe-ilo               30
+    samsung-printer       20
+    linux-server         160
+    windows-server       100
+    huawei-vrp-router      8
+    huawei-vrp-switch      8
+    huawei-ne40e           3
+    huawei-ont             5
+    huawei-5g-bbu          3
+    huawei-lte-cpe         3
+    zte-zxr10              3
+    zte-ont                4
+    h3c-comware            4
+    hikvision-ipc          8
+    hikvision-nvr          3
+    dahua-ipc              5
+    dahua-nvr              2
+    hytera-dispatch        1
+    hostile-endless        5
+    hostile-drip           5
+    hostile-bigheader      5
+    hostile-badtls         5
+    hostile-badsnmp        5
+    hostile-html           5
+    hostile-reset          5
+    hostile-silent         5
