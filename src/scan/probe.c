@@ -25,8 +25,10 @@ const struct probe_ops *probe_get(int id)
 		return &probe_ssdp_ops;
 	case SCAN_PROBE_UPNP:
 		return &probe_upnp_ops;
-	case SCAN_PROBE_HTTPS: /* TLS is not wired yet: a plain banner read records what comes */
+	case SCAN_PROBE_HTTPS:
+		return &probe_https_ops;
 	case SCAN_PROBE_TLS:
+		return &probe_tls_ops;
 	default:
 		return &probe_banner_ops;
 	}
@@ -51,6 +53,7 @@ void probe_ctx_init(struct probe_ctx *c, int id, const char *addr, uint16_t port
 	c->next_probe = -1;
 	c->next_port = 0;
 	c->hops = 0;
+	c->tls = NULL;
 	c->next_path[0] = 0;
 }
 

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #define PROBE_BUF 16384 /* bytes kept per connection; more is cut and flagged */
-#define PROBE_OUT 1024	/* bytes a probe may queue to send at once */
+#define PROBE_OUT 4096	/* bytes a probe may queue to send at once (a TLS flight fits) */
 
 enum probe_rc { PROBE_MORE = 0, PROBE_DONE = 1 };
 
@@ -50,6 +50,7 @@ struct probe_ctx {
 	int next_probe;	    /* enum scan_probe_id, -1 none */
 	uint16_t next_port; /* TCP port */
 	int hops;	    /* follow-ups already made */
+	void *tls;	    /* the TLS probe's session (freed by its finish) */
 	char next_path[256];
 	uint8_t out[PROBE_OUT];
 	uint8_t in[PROBE_BUF + 1];
@@ -91,6 +92,6 @@ void probe_http_emit(struct probe_ctx *c, const uint8_t *p, size_t n, int rtsp, 
 void probe_follow(struct probe_ctx *c, int id, uint16_t port, const char *path, size_t n);
 
 extern const struct probe_ops probe_banner_ops, probe_telnet_ops, probe_http_ops, probe_rtsp_ops,
-	probe_snmp_ops, probe_ssdp_ops, probe_upnp_ops;
+	probe_snmp_ops, probe_ssdp_ops, probe_upnp_ops, probe_tls_ops, probe_https_ops;
 
 #endif

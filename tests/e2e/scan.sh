@@ -10,7 +10,11 @@ db=$tmp/s.db
 
 ssh=$(free_port) http=$(free_port) upnp=$(free_port)
 snmp=$((20000 + RANDOM % 20000)) ssdp=$((40000 + RANDOM % 20000))
-python3 tests/e2e/scan_srv.py "$ssh" "$http" "$snmp" "$ssdp" "$upnp" >"$tmp/srv.out" 2>&1 &
+https=$(free_port)
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/k.pem" -out "$tmp/c.pem" -days 30 \
+	-subj "/C=CN/O=ZTE Corporation/CN=ZTE-F660" 2>/dev/null
+python3 tests/e2e/scan_srv.py "$ssh" "$http" "$snmp" "$ssdp" "$upnp" "$https" "$tmp/c.pem" "$tmp/k.pem" \
+	>"$tmp/srv.out" 2>&1 &
 srv=$!
 cleanup_hooks+=("kill $srv 2>/dev/null")
 for _ in $(seq 50); do grep -q ready "$tmp/srv.out" 2>/dev/null && break; sleep 0.1; done
@@ -46,6 +50,14 @@ eq "udp vendors" "$("$TM" assets --db "$tmp/u.db" --format jsonl | rows 'r["addr
 	"127.0.0.1=huawei 127.0.0.4=hikvision "
 eq "community never stored" "$(sqlite3 "$tmp/u.db" .dump | grep -c s3cret)" "0"
 eq "community never printed" "$(grep -c s3cret "$tmp/u.out")" "0"
+
+# ---- TLS: certificate, then HTTP over it; a TLS probe on an SSH port is malformed ----
+"$TM" scan --db "$tmp/t.db" --format jsonl -p "$https:https,$ssh:tls" --read-timeout 1000 127.0.0.5 127.0.0.1 \
+	>"$tmp/t.out" 2>&1
+eq "tls observations" "$(rows 'r["kind"]+"="+r["value"]' 'r["addr"]=="127.0.0.5" and r["kind"]!="service_response"' \
+	<"$tmp/t.out")" "tls_subject=/C=CN/O=ZTE Corporation/CN=ZTE-F660 tls_issuer=/C=CN/O=ZTE Corporation/CN=ZTE-F660 http_server=ZTE web server 1.0 ZTE corp 2015. http_title=F660"
+eq "tls on ssh: malformed" "$(rows 'r["probe"]+str(r.get("malformed"))' 'r["addr"]=="127.0.0.1"' <"$tmp/t.out")" "TLSSessionReqTrue"
+eq "tls vendor" "$("$TM" assets --db "$tmp/t.db" --format jsonl | rows 'r["vendor"]' 'r["addr"]=="127.0.0.5"')" "zte"
 
 # ---- --format jsonl streams observations and nothing else ----
 "$TM" scan --db "$tmp/j.db" --format jsonl -p "$ssh:ssh,$http:http" --read-timeout 1000 127.0.0.1 127.0.0.2 \

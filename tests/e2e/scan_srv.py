@@ -1,5 +1,5 @@
 # scan_srv.py - device-like TCP services on loopback for tests/e2e/scan.sh:
-# python3 scan_srv.py SSHPORT HTTPPORT [SNMPPORT SSDPPORT UPNPPORT]; prints
+# python3 scan_srv.py SSHPORT HTTPPORT [SNMPPORT SSDPPORT UPNPPORT [HTTPSPORT CERT KEY]]; prints
 # "ready" once listening.  SNMP answers the community "s3cret" only.
 import socket, sys, threading
 
@@ -95,5 +95,25 @@ if len(sys.argv) > 5:
             b"<manufacturer>Hikvision</manufacturer><modelName>DS-2CD2042WD-I</modelName>"
             b"<modelNumber>V5.4.5</modelNumber></device></root>")
     serve("127.0.0.4", int(sys.argv[5]), b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: %d\r\n\r\n" % len(desc) + desc, True)
+if len(sys.argv) > 8:
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(sys.argv[7], sys.argv[8])
+    ts = socket.socket()
+    ts.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ts.bind(("127.0.0.5", int(sys.argv[6])))
+    ts.listen(16)
+    def tls_loop():
+        while True:
+            c, _ = ts.accept()
+            try:
+                c.settimeout(2)
+                t = ctx.wrap_socket(c, server_side=True)
+                t.recv(4096)
+                t.sendall(b"HTTP/1.1 200 OK\r\nServer: ZTE web server 1.0 ZTE corp 2015.\r\n\r\n<title>F660</title>")
+                t.close()
+            except Exception:
+                c.close()
+    threading.Thread(target=tls_loop, daemon=True).start()
 print("ready", flush=True)
 threading.Event().wait()
