@@ -19,6 +19,7 @@
 #include "../report/progress.h"
 #include "../report/table.h"
 #include "../scan/cyclic.h"
+#include "../scan/neigh.h"
 #include "../scan/scan.h"
 #include "../store/store.h"
 
@@ -305,6 +306,7 @@ static int run_scan(struct cfg *cfg, const struct scan_ports *p, uint64_t seed, 
 	struct build_stats bs;
 	struct kb *kb = NULL;
 	int rc = 2, src;
+	long nmac = 0;
 
 	buf_init(&k.line, 0);
 	if (!(k.st = cli_store("scan", &cfg->c)))
@@ -322,6 +324,8 @@ static int run_scan(struct cfg *cfg, const struct scan_ports *p, uint64_t seed, 
 	progress_end(&k.pg);
 	if (src)
 		fprintf(stderr, "trustmap scan: %s\n", cfg->eb);
+	else if (scan_neigh_emit(&cfg->t, put_obs, &k, &nmac, cfg->eb, sizeof(cfg->eb)))
+		fprintf(stderr, "trustmap scan: %s (MAC addresses not recorded)\n", cfg->eb);
 	if (store_run_finish(k.st, k.run, k.n, k.failed,
 			     src ? "error" : stop_flag ? "interrupted" : "ok") || store_commit(k.st)) {
 		fprintf(stderr, "trustmap scan: %s\n", store_errmsg(k.st));

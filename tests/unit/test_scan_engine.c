@@ -9,7 +9,9 @@
 
 #include "core/err.h"
 #include "core/mem.h"
+#include "core/str.h"
 #include "scan/loop.h"
+#include "scan/neigh.h"
 #include "scan/ports.h"
 #include "scan/probe.h"
 #include "scan/scan.h"
@@ -358,8 +360,86 @@ static void test_engine(void)
 	mem_free(k);
 }
 
+/* ---- the neighbour table ---- */
+
+static size_t put_attr(uint8_t *p, uint16_t type, const void *v, uint16_t n)
+{
+	uint16_t len = (uint16_t)(4 + n);
+
+	memcpy(p, &len, 2);
+	memcpy(p + 2, &type, 2);
+	memcpy(p + 4, v, n);
+	memset(p + 4 + n, 0, (size_t)((len + 3) & ~3) - len);
+	return (size_t)((len + 3) & ~3);
+}
+
+/* One RTM_NEWNEIGH (28) message at p; returns its aligned size. */
+static size_t put_neigh(uint8_t *p, uint8_t fam, const void *dst, uint16_t dn, const void *mac, uint16_t state)
+{
+	uint32_t len;
+	uint16_t type = 28, flags = 2;
+	size_t o = 16;
+
+	memset(p, 0, 28);
+	p[o] = fam;
+	memcpy(p + o + 8, &state, 2);
+	o += 12;
+	o += put_attr(p + o, 1, dst, dn);
+	if (mac)
+		o += put_attr(p + o, 2, mac, 6);
+	len = (uint32_t)o;
+	memcpy(p, &len, 4);
+	memcpy(p + 4, &type, 2);
+	memcpy(p + 6, &flags, 2);
+	return o;
+}
+
+static int got_neigh(void *ctx, scan_u128 a, const uint8_t mac[6])
+{
+	char *out = ctx, as[46], m[18];
+
+	scan_addr_str(a, as);
+	str_mac(mac, m);
+	snprintf(out + strlen(out), 512 - strlen(out), "%s=%s ", as, m);
+	return 0;
+}
+
+static void test_neigh(void)
+{
+	static const uint8_t v4[4] = {192, 0, 2, 7}, v6[16] = {0xfe, 0x80, [15] = 1};
+	static const uint8_t mac[6] = {0x00, 0xe0, 0xfc, 0x12, 0x34, 0x56}, zero[6] = {0};
+	uint8_t buf[1024];
+	char out[512] = "";
+	size_t n = 0;
+	uint32_t done[4] = {16, 3, 0, 0};
+	struct scan_targets t;
+	long cnt = -1;
+	char eb[TM_ERRLEN];
+
+	n += put_neigh(buf + n, 2, v4, 4, mac, 0x02 /* REACHABLE */);
+	n += put_neigh(buf + n, 10, v6, 16, mac, 0x04 /* STALE */);
+	n += put_neigh(buf + n, 2, v4, 4, zero, 0x02);		 /* all-zero MAC: skipped */
+	n += put_neigh(buf + n, 2, v4, 4, NULL, 0x01 /* INCOMPLETE */); /* no MAC: skipped */
+	n += put_neigh(buf + n, 2, v4, 4, mac, 0x20 /* FAILED */);
+	CHECK_INT(scan_neigh_parse(buf, n, got_neigh, out), 0);
+	CHECK_STR(out, "192.0.2.7=00:e0:fc:12:34:56 fe80::1=00:e0:fc:12:34:56 ");
+	memcpy(buf + n, done, 16);
+	CHECK_INT(scan_neigh_parse(buf, n + 16, got_neigh, out), 1);
+	/* a lying length */
+	buf[0] = 200;
+	CHECK_INT(scan_neigh_parse(buf, 60, got_neigh, out), TM_EPROTO);
+	/* the live table, restricted to loopback targets: nothing (loopback has no neighbours) */
+	scan_targets_init(&t);
+	scan_targets_add(&t, "127.0.0.0/8", 0, NULL, 0);
+	scan_targets_finish(&t, NULL, 0);
+	CHECK_INT(scan_neigh_emit(&t, NULL, NULL, &cnt, eb, sizeof(eb)), 0);
+	CHECK_INT(cnt, 0);
+	scan_targets_fini(&t);
+}
+
 int main(void)
 {
+	test_neigh();
 	test_probes();
 	test_loop();
 	test_engine();
