@@ -103,7 +103,7 @@ static const struct opt opts[] = {
 	{"rate", 0, "N", "new connections per second (default 1000)", OPT_DOUBLE, offsetof(struct cfg, rate)},
 	{"max-inflight", 0, "N", "connections open at once (default 1024)", OPT_INT,
 	 offsetof(struct cfg, max_inflight)},
-	{"threads", 0, "N", "event loops (default 1; only 1 is implemented)", OPT_INT, offsetof(struct cfg, threads)},
+	{"threads", 0, "N", "event loops, one a thread (default 1)", OPT_INT, offsetof(struct cfg, threads)},
 	{"connect-timeout", 0, "MS", "connect deadline in milliseconds (default 2000)", OPT_INT,
 	 offsetof(struct cfg, connect_timeout)},
 	{"read-timeout", 0, "MS", "deadline for a probe's answer in milliseconds (default 3000)", OPT_INT,
@@ -296,7 +296,7 @@ static int run_scan(struct cfg *cfg, const struct scan_ports *p, uint64_t seed, 
 	struct sink k = {.jsonl = fmt == REP_JSONL};
 	struct scan_cfg sc = {
 		.targets = &cfg->t, .ports = p, .seed = seed, .shard = shard, .nshards = nshards,
-		.rate = cfg->rate, .max_inflight = (int)cfg->max_inflight,
+		.rate = cfg->rate, .threads = (int)cfg->threads, .max_inflight = (int)cfg->max_inflight,
 		.connect_timeout_ms = (int)cfg->connect_timeout, .read_timeout_ms = (int)cfg->read_timeout,
 		.retries = (int)cfg->retries, .communities = (const char *const *)cfg->comm,
 		.ncommunities = cfg->ncomm, .xp = &xp_real, .emit = put_obs, .emit_ctx = &k,
@@ -404,13 +404,10 @@ int cmd_scan(int argc, char **argv)
 	if (!cfg.seed)
 		seed = (uint64_t)time(NULL) * 2654435761u ^ (uint64_t)getpid();
 	if (cfg.rate <= 0 || cfg.max_inflight < 1 || cfg.connect_timeout < 1 || cfg.read_timeout < 1 ||
-	    cfg.retries < 0 || cfg.threads < 1) {
+	    cfg.retries < 0 || cfg.threads < 1 || cfg.threads > 256) {
 		fprintf(stderr, "trustmap scan: --rate, --max-inflight, --threads and timeouts must be positive\n");
 		goto out;
 	}
-	if (cfg.threads > 1)
-		fprintf(stderr, "trustmap scan: --threads %ld: only one event loop is implemented; using 1\n",
-			cfg.threads);
 	if (cfg.dry_run)
 		rc = dry_run(&cfg, &p, seed, shard, nshards);
 	else

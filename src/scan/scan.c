@@ -13,6 +13,7 @@
 #include "probe.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <time.h>
@@ -42,6 +43,11 @@ struct eng {
 	struct conn *follow; /* exchanges waiting for their follow-up connection */
 	struct conn **all;
 	int nall, inflight;
+	pthread_mutex_t *mu;	 /* around cfg->emit and cfg->tick when several loops run */
+	_Atomic uint64_t *done; /* pairs finished by every loop */
+	uint64_t stride, off;	 /* this loop's slice of the permutation */
+	double rate;
+	int max_inflight, ticker;
 };
 
 uint64_t scan_shard_size(uint64_t space, uint64_t shard, uint64_t nshards)
@@ -60,8 +66,17 @@ static int emit_cb(void *ctx, const struct obs *o)
 {
 	struct eng *e = ctx;
 
+	int rc;
+
 	e->st->obs++;
-	return e->cfg->emit ? e->cfg->emit(e->cfg->emit_ctx, o) : 0;
+	if (!e->cfg->emit)
+		return 0;
+	if (e->mu)
+		pthread_mutex_lock(e->mu);
+	rc = e->cfg->emit(e->cfg->emit_ctx, o);
+	if (e->mu)
+		pthread_mutex_unlock(e->mu);
+	return rc;
 }
 
 /* Ends c's exchange: runs finish(why) when why >= 0, closes, returns c to the pool. */
@@ -90,6 +105,7 @@ static void end(struct conn *c, int why)
 	e->free = c;
 	e->inflight--;
 	e->st->done++;
+	(*e->done)++;
 }
 
 /* Sends what the probe queued; 0, 1 when some is left, or -1 after ending c. */
@@ -310,54 +326,138 @@ static double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-int scan_run(const struct scan_cfg *cfg, struct scan_stats *st, char *eb, size_t el)
+static void tick(struct eng *e, uint64_t total)
 {
-	struct eng e = {.cfg = cfg, .st = st};
+	if (!e->cfg->tick || !e->ticker)
+		return;
+	if (e->mu)
+		pthread_mutex_lock(e->mu);
+	e->cfg->tick(e->cfg->tick_ctx, *e->done, total);
+	if (e->mu)
+		pthread_mutex_unlock(e->mu);
+}
+
+/* One event loop over its slice until the slice is done (or *stop). */
+static int run_loop(struct eng *e, uint64_t total, char *eb, size_t el)
+{
+	const struct scan_cfg *cfg = e->cfg;
 	struct scan_cyc cyc;
 	uint64_t space = cfg->targets->nhosts * cfg->ports->n, issued = 0, idx;
 	double start = now_s(), last_tick = 0, t;
 	int exhausted = 0, rc = 0;
 
-	memset(st, 0, sizeof(*st));
-	if (cfg->nshards < 1 || cfg->shard >= cfg->nshards || cfg->rate <= 0 || cfg->max_inflight < 1)
-		return err_set(eb, el, TM_EINVAL, "scan: bad shard, rate or max-inflight");
-	st->total = scan_shard_size(space, cfg->shard, cfg->nshards);
-	if (scan_cyc_init(&cyc, space, cfg->seed, cfg->nshards, cfg->shard))
+	if (scan_cyc_init(&cyc, space, cfg->seed, e->stride, e->off))
 		return err_set(eb, el, TM_EINVAL, "scan: target space too large");
-	if (!(e.l = loop_new()))
+	if (!(e->l = loop_new()))
 		return err_set(eb, el, TM_EIO, "scan: cannot create the event loop: %s", strerror(errno));
 	for (;;) {
 		t = now_s();
 		if (cfg->stop && *cfg->stop)
 			exhausted = 1;
-		while (!exhausted && e.inflight < cfg->max_inflight && issued < (uint64_t)(cfg->rate * (t - start)) + 1) {
+		while (!exhausted && e->inflight < e->max_inflight && issued < (uint64_t)(e->rate * (t - start)) + 1) {
 			if (!scan_cyc_next(&cyc, &idx)) {
 				exhausted = 1;
 				break;
 			}
 			issued++;
-			if ((rc = open_pair(&e, idx))) {
+			if ((rc = open_pair(e, idx))) {
 				err_set(eb, el, rc, "scan: cannot open a socket: %s (lower --max-inflight?)",
 					strerror(errno));
 				exhausted = 1;
 			}
 		}
-		open_follow(&e);
-		if (exhausted && !e.inflight && !e.follow)
+		open_follow(e);
+		if (exhausted && !e->inflight && !e->follow)
 			break;
-		if (loop_once(e.l, 5) < 0 && !rc)
+		if (loop_once(e->l, 5) < 0 && !rc)
 			rc = err_set(eb, el, TM_EIO, "scan: epoll: %s", strerror(errno));
-		if (cfg->tick && t - last_tick >= 0.25) {
-			cfg->tick(cfg->tick_ctx, st->done, st->total);
+		if (t - last_tick >= 0.25) {
+			tick(e, total);
 			last_tick = t;
 		}
 	}
+	e->st->elapsed = now_s() - start;
+	for (int i = 0; i < e->nall; i++)
+		mem_free(e->all[i]);
+	mem_free(e->all);
+	loop_free(e->l);
+	return rc;
+}
+
+struct worker {
+	struct eng e;
+	struct scan_stats st;
+	uint64_t total;
+	int rc;
+	char eb[TM_ERRLEN];
+	pthread_t th;
+};
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	w->rc = run_loop(&w->e, w->total, w->eb, sizeof(w->eb));
+	return NULL;
+}
+
+static void add_stats(struct scan_stats *to, const struct scan_stats *from)
+{
+	to->done += from->done;
+	to->open += from->open;
+	to->obs += from->obs;
+	to->timeouts += from->timeouts;
+	to->truncated += from->truncated;
+}
+
+int scan_run(const struct scan_cfg *cfg, struct scan_stats *st, char *eb, size_t el)
+{
+	uint64_t space = cfg->targets->nhosts * cfg->ports->n;
+	int n = cfg->threads > 1 ? cfg->threads : 1, started = 0, rc = 0;
+	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	_Atomic uint64_t done = 0;
+	struct worker *w;
+	double start = now_s();
+
+	memset(st, 0, sizeof(*st));
+	if (cfg->nshards < 1 || cfg->shard >= cfg->nshards || cfg->rate <= 0 || cfg->max_inflight < 1 || n > 256)
+		return err_set(eb, el, TM_EINVAL, "scan: bad shard, rate, max-inflight or threads");
+	st->total = scan_shard_size(space, cfg->shard, cfg->nshards);
+	if (!(w = mem_calloc((size_t)n, sizeof(*w))))
+		return err_set(eb, el, TM_ENOMEM, "scan: out of memory");
+	for (int i = 0; i < n; i++) {
+		struct eng *e = &w[i].e;
+		e->cfg = cfg;
+		e->st = &w[i].st;
+		e->mu = n > 1 ? &mu : NULL;
+		e->done = &done;
+		/* loop i takes positions k = shard + nshards * (i + n * j) of the permutation */
+		e->stride = cfg->nshards * (uint64_t)n;
+		e->off = cfg->shard + cfg->nshards * (uint64_t)i;
+		e->rate = cfg->rate / n;
+		e->max_inflight = cfg->max_inflight / n > 0 ? cfg->max_inflight / n : 1;
+		e->ticker = i == 0;
+		w[i].total = st->total;
+	}
+	if (n == 1)
+		rc = w[0].rc = run_loop(&w[0].e, st->total, eb, el);
+	else {
+		for (; started < n; started++)
+			if (pthread_create(&w[started].th, NULL, worker_main, &w[started])) {
+				rc = err_set(eb, el, TM_EIO, "scan: cannot start thread %d", started + 1);
+				break;
+			}
+		for (int i = 0; i < started; i++) {
+			pthread_join(w[i].th, NULL);
+			if (w[i].rc && !rc)
+				rc = err_set(eb, el, w[i].rc, "%s", w[i].eb);
+		}
+	}
+	for (int i = 0; i < n; i++)
+		add_stats(st, &w[i].st);
 	st->elapsed = now_s() - start;
 	if (cfg->tick)
 		cfg->tick(cfg->tick_ctx, st->done, st->total);
-	for (int i = 0; i < e.nall; i++)
-		mem_free(e.all[i]);
-	mem_free(e.all);
-	loop_free(e.l);
+	mem_free(w);
 	return rc;
 }

@@ -24,14 +24,15 @@ struct scan_cfg {
 	const struct scan_ports *ports;
 	uint64_t seed;
 	uint64_t shard, nshards; /* this is shard `shard` (0-based) of nshards (>= 1) */
-	double rate;		 /* new connections per second (> 0) */
+	double rate;		 /* new connections per second (> 0), shared by the loops */
+	int threads;		 /* event loops, each on a disjoint slice of the order (0 or 1: one) */
 	int max_inflight;
 	int connect_timeout_ms, read_timeout_ms;
 	int retries; /* extra datagrams for UDP probes */
 	const char *const *communities; /* SNMP communities to try in turn (NULL: "public") */
 	int ncommunities;
 	const struct xp *xp;
-	scan_emit_fn emit; /* may be called from the loop's thread only */
+	scan_emit_fn emit; /* called under a mutex when several loops run */
 	void *emit_ctx;
 	scan_tick_fn tick;
 	void *tick_ctx;

@@ -37,6 +37,13 @@ eq "hostile banner kept verbatim" \
 	"service_response|NULL|0|47"
 ok "no escape byte in the summary" bash -c "! grep -q $'\x1b' '$tmp/out'"
 
+# ---- --threads 3: the same observations as one loop ----
+ok "threaded scan runs" "$TM" scan --db "$tmp/th.db" --threads 3 -p "$ssh:ssh,$http:http" --read-timeout 1000 \
+	127.0.0.1 127.0.0.2 127.0.0.3 >"$tmp/th.out" 2>&1
+q="SELECT addr, port, kind, hex(value) FROM observations ORDER BY 1, 2, 3, 4"
+eq "threads: same observations" "$(sqlite3 "$tmp/th.db" "$q" | md5sum)" "$(sqlite3 "$db" "$q" | md5sum)"
+eq "threads: summary" "$(grep -c '^scanned 6 pairs.*3 assets, 2 attributed' "$tmp/th.out")" "1"
+
 # ---- UDP: SNMP with the second community, SSDP then the UPnP description ----
 ok "udp scan runs" "$TM" scan --db "$tmp/u.db" -p "$snmp/udp:snmp,$ssdp/udp:ssdp" --read-timeout 300 --retries 1 \
 	--snmp-community public,s3cret 127.0.0.1 127.0.0.4 >"$tmp/u.out" 2>&1
