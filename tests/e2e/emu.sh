@@ -103,13 +103,13 @@ for r in rows:
 out = []
 def check(name, got, want):
     out.append((name, repr(got), repr(want)))
-def grab(addr, port, send=None, limit=65536, wait=2.0):
+def grab(addr, port, send=None, limit=65536, wait=2.0, until=None):
     s = socket.create_connection((addr, port + off), timeout=wait)
     if send:
         s.sendall(send)
     d = b""
     try:
-        while len(d) < limit:
+        while len(d) < limit and not (until and until in d):
             x = s.recv(65536)
             if not x:
                 break
@@ -127,12 +127,12 @@ check("huawei ssh", grab(by["huawei-vrp-router"], 22, limit=19, wait=1), b"SSH-2
 check("zte ssh", grab(by["zte-zxr10"], 22, limit=21, wait=1), b"SSH-2.0-ZTE_SSH.2.0\r\n")
 check("h3c ssh", grab(by["h3c-comware"], 22, limit=25, wait=1), b"SSH-2.0-Comware-7.1.064\r\n")
 check("netconf is ssh", grab(by["cisco-iosxe"], 830, limit=20, wait=1), b"SSH-2.0-Cisco-1.25\r\n")
-check("cisco telnet", grab(by["cisco-ios"], 23, limit=999, wait=0.5),
+check("cisco telnet", grab(by["cisco-ios"], 23, until=b"Username: "),
       b"\xff\xfb\x01\xff\xfb\x03\xff\xfd\x18\xff\xfd\x1f\r\n\r\nUser Access Verification\r\n\r\nUsername: ")
-check("hikvision telnet", grab(by["hikvision-nvr"], 23, limit=999, wait=0.5)[-14:], b"dvrdvs login: ")
-check("mikrotik ftp", grab(by["mikrotik-routeros"], 21, limit=999, wait=0.5),
+check("hikvision telnet", grab(by["hikvision-nvr"], 23, until=b"login: ")[-14:], b"dvrdvs login: ")
+check("mikrotik ftp", grab(by["mikrotik-routeros"], 21, until=b"\r\n"),
       b"220 MikroTik FTP server (MikroTik 6.48.6) ready\r\n")
-check("windows smtp", grab(by["windows-server"], 25, limit=999, wait=0.5)[:40], b"220 mail01.corp.example Microsoft ESMTP ")
+check("windows smtp", grab(by["windows-server"], 25, until=b"\r\n")[:40], b"220 mail01.corp.example Microsoft ESMTP ")
 # HTTP
 h = grab(by["cisco-ios"], 80, b"GET / HTTP/1.0\r\n\r\n")
 check("cisco http head", upto(h, b"\r\n\r\n").split(b"\r\n")[:3],
@@ -141,10 +141,10 @@ h = grab(by["zte-ont"], 80, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
 check("zte ont server", [l for l in h.split(b"\r\n") if l.startswith(b"Server:")], [b"Server: Mini web server 1.0 ZTE corp 2005."])
 check("zte ont title", b"<title>F670L</title>" in h, True)
 # RTSP: the CSeq echoed, the realm
-r = grab(by["dahua-ipc"], 554, b"OPTIONS rtsp://x/ RTSP/1.0\r\nCSeq: 41\r\n\r\n", limit=300, wait=0.5)
+r = grab(by["dahua-ipc"], 554, b"OPTIONS rtsp://x/ RTSP/1.0\r\nCSeq: 41\r\n\r\n", until=b"\r\n\r\n")
 check("dahua rtsp", r.split(b"\r\n")[:4], [b"RTSP/1.0 401 Unauthorized", b"CSeq: 41",
       b'WWW-Authenticate: Digest realm="Login to 5J0B5A3PAZ12345", nonce="8d1b5e0c2a7f", stale="FALSE"', b"Server: Rtsp Server/3.0"])
-r = grab(by["hikvision-ipc"], 554, b"OPTIONS rtsp://x/ RTSP/1.0\r\nCSeq: 2\r\n\r\n", limit=300, wait=0.5)
+r = grab(by["hikvision-ipc"], 554, b"OPTIONS rtsp://x/ RTSP/1.0\r\nCSeq: 2\r\n\r\n", until=b"\r\n\r\n")
 check("hikvision rtsp", r.split(b"\r\n")[:2], [b"RTSP/1.0 200 OK", b"CSeq: 2"])
 # TLS: the certificate's subject and issuer, then HTTP over it
 ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
@@ -270,7 +270,7 @@ try:
 except socket.timeout:
     said = "silence"
 check("accept and never speak", said, "silence")
-check("html/escapes banner", grab(by["hostile-html"], 22, limit=48, wait=0.5), b"SSH-2.0-<script>alert(1)</script>\x1b[2J\x1b[H\r\n")
+check("html/escapes banner", grab(by["hostile-html"], 22, until=b"\r\n"), b"SSH-2.0-<script>alert(1)</script>\x1b[2J\x1b[H\r\n")
 for n, g, w in out:
     print("%s\t%s\t%s" % (n, g, w))
 EOF
