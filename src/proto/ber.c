@@ -163,8 +163,8 @@ void ber_put_int(struct ber_w *w, uint8_t tag, int64_t v)
 	for (int i = 0; i < 8; i++)
 		b[i] = (uint8_t)((uint64_t)v >> (56 - 8 * i));
 	/* drop leading octets that only repeat the sign (X.690 8.3.2) */
-	while (k > 1 && ((b[8 - k] == 0 && !(b[9 - k] & 0x80)) ||
-			 (b[8 - k] == 0xff && (b[9 - k] & 0x80))))
+	while (k > 1 &&
+	       ((b[8 - k] == 0 && !(b[9 - k] & 0x80)) || (b[8 - k] == 0xff && (b[9 - k] & 0x80))))
 		k--;
 	ber_put_tlv(w, tag, b + 8 - k, (size_t)k);
 }

@@ -48,10 +48,10 @@ int ber_oid_arcs(const uint8_t *p, size_t n, uint32_t *arcs, int max);
 
 /* A bounded writer: bytes go to p[0..cap); err is sticky (TM_ELIMIT when full). */
 struct ber_w {
-	uint8_t *p;  /* the caller's buffer */
-	size_t cap;  /* its size */
-	size_t len;  /* bytes written */
-	int err;     /* 0 or the first TM_E* met */
+	uint8_t *p; /* the caller's buffer */
+	size_t cap; /* its size */
+	size_t len; /* bytes written */
+	int err;    /* 0 or the first TM_E* met */
 };
 
 void ber_w_init(struct ber_w *w, uint8_t *p, size_t cap);
@@ -60,7 +60,8 @@ void ber_put(struct ber_w *w, const void *p, size_t n);
 /* Appends a whole primitive element. */
 void ber_put_tlv(struct ber_w *w, uint8_t tag, const void *val, size_t n);
 void ber_put_int(struct ber_w *w, uint8_t tag, int64_t v);
-/* An OID element from arcs (at least 2; the first at most 2, the second below 40 unless the first is 2); TM_EINVAL otherwise. */
+/* An OID element from arcs (at least 2; the first at most 2, the second below 40 unless the first
+ * is 2); TM_EINVAL otherwise. */
 void ber_put_oid(struct ber_w *w, const uint32_t *arcs, int n);
 /*
  * Opens a constructed element: returns a mark to hand to ber_end(), which

@@ -11,13 +11,13 @@
 #include <stdint.h>
 
 #define HDR_LINE_MAX 8192
-#define HDR_MAX 100
+#define HDR_MAX	     100
 
 enum hdr_kind {
-	HDR_MORE,  /* the rest is an unterminated line: wait for more bytes */
-	HDR_LINE,  /* a complete line (CR LF or bare LF) */
-	HDR_LONG,  /* a complete line, or unterminated tail, longer than HDR_LINE_MAX */
-	HDR_END,   /* the empty line closing the head */
+	HDR_MORE, /* the rest is an unterminated line: wait for more bytes */
+	HDR_LINE, /* a complete line (CR LF or bare LF) */
+	HDR_LONG, /* a complete line, or unterminated tail, longer than HDR_LINE_MAX */
+	HDR_END,  /* the empty line closing the head */
 };
 
 /*

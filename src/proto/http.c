@@ -112,7 +112,8 @@ static void header(const char *line, size_t len, struct http_resp *r)
 	}
 }
 
-/* The text of the first complete <title ...>...</title> in the body, ends trimmed, controls as spaces. */
+/* The text of the first complete <title ...>...</title> in the body, ends trimmed, controls as
+ * spaces. */
 static void title(const char *b, size_t n, struct http_resp *r)
 {
 	const char *t = str_casefind(b, n, "<title"), *s, *e;
@@ -196,18 +197,21 @@ int http_build_get(char *out, size_t cap, const char *host, const char *path)
 {
 	if (!clean(host) || !clean(path) || path[0] != '/')
 		return TM_EINVAL;
-	return fit(snprintf(out, cap,
-			    "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: Mozilla/5.0 (compatible; trustmap)\r\n"
-			    "Accept: */*\r\nConnection: close\r\n\r\n",
-			    path, host),
-		   cap);
+	return fit(
+	    snprintf(
+		out, cap,
+		"GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: Mozilla/5.0 (compatible; trustmap)\r\n"
+		"Accept: */*\r\nConnection: close\r\n\r\n",
+		path, host),
+	    cap);
 }
 
 int rtsp_build_options(char *out, size_t cap, const char *url, int cseq)
 {
 	if (!clean(url))
 		return TM_EINVAL;
-	return fit(snprintf(out, cap, "OPTIONS %s RTSP/1.0\r\nCSeq: %d\r\nUser-Agent: trustmap\r\n\r\n",
-			    url, cseq),
+	return fit(snprintf(out, cap,
+			    "OPTIONS %s RTSP/1.0\r\nCSeq: %d\r\nUser-Agent: trustmap\r\n\r\n", url,
+			    cseq),
 		   cap);
 }

@@ -23,8 +23,8 @@ struct http_resp {
 	long content_length;	/* Content-Length, -1 when absent or invalid */
 	int head_done;		/* the empty line closing the head was seen */
 	size_t head_len;	/* bytes of the head including that empty line, once head_done */
-	int truncated;		/* a value was cut, a line was over 8 KiB or there were over 100 headers */
-	int malformed;		/* not an HTTP/RTSP status line, a header without a colon, a bad number */
+	int truncated; /* a value was cut, a line was over 8 KiB or there were over 100 headers */
+	int malformed; /* not an HTTP/RTSP status line, a header without a colon, a bad number */
 };
 
 /*

@@ -13,7 +13,8 @@
 
 #include <string.h>
 
-/* Writes message header, PDU fields and varbinds; values from vb type/val (NULL when vb is NULL). */
+/* Writes message header, PDU fields and varbinds; values from vb type/val (NULL when vb is NULL).
+ */
 static int encode(uint8_t *out, size_t cap, size_t *len, const struct snmp_msg *m)
 {
 	struct ber_w w;

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SNMP_MAX_VB 16
+#define SNMP_MAX_VB   16
 #define SNMP_MAX_ARCS 64
 
 enum {
@@ -38,7 +38,8 @@ enum {
 	SNMP_T_ENDOFMIBVIEW = 0x82,
 };
 
-/* One variable binding; val points into the decoded datagram (or the caller's bytes when encoding). */
+/* One variable binding; val points into the decoded datagram (or the caller's bytes when encoding).
+ */
 struct snmp_vb {
 	uint32_t oid[SNMP_MAX_ARCS]; /* the name, as arcs */
 	int noid;		     /* arcs used */

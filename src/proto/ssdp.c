@@ -29,10 +29,11 @@ int ssdp_build_msearch(char *out, size_t cap, const char *host_port, const char 
 
 	if (!clean(host_port) || !clean(st))
 		return TM_EINVAL;
-	k = snprintf(out, cap,
-		     "M-SEARCH * HTTP/1.1\r\nHOST: %s\r\nMAN: \"ssdp:discover\"\r\nMX: 1\r\nST: %s\r\n"
-		     "USER-AGENT: Linux/6.1 UPnP/1.1 trustmap/0.1\r\n\r\n",
-		     host_port, st);
+	k = snprintf(
+	    out, cap,
+	    "M-SEARCH * HTTP/1.1\r\nHOST: %s\r\nMAN: \"ssdp:discover\"\r\nMX: 1\r\nST: %s\r\n"
+	    "USER-AGENT: Linux/6.1 UPnP/1.1 trustmap/0.1\r\n\r\n",
+	    host_port, st);
 	if (k < 0)
 		return TM_EINVAL;
 	return (size_t)k >= cap ? TM_ELIMIT : k;

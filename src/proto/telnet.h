@@ -23,7 +23,8 @@ enum {
 	TELNET_IAC = 255,
 	TELNET_OPT_ECHO = 1,
 	TELNET_OPT_SGA = 3,
-	TELNET_SB_MAX = 1024, /* subnegotiation bytes skipped before we give up on it and read text again */
+	TELNET_SB_MAX =
+	    1024, /* subnegotiation bytes skipped before we give up on it and read text again */
 };
 
 struct telnet {

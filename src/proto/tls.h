@@ -14,9 +14,9 @@
 struct tls_cert {
 	char subject[512]; /* "/C=CN/O=Huawei/CN=host"; non-printable bytes as \xHH by OpenSSL */
 	char issuer[512];  /* same form */
-	char sans[512];	   /* "DNS:a,DNS:b,IP:1.2.3.4,email:x,URI:y", cut at a whole entry when full */
-	char sha256[65];   /* lower-case hex of SHA-256 over the DER */
-	int self_signed;   /* issuer == subject and the signature verifies with its own key */
+	char sans[512]; /* "DNS:a,DNS:b,IP:1.2.3.4,email:x,URI:y", cut at a whole entry when full */
+	char sha256[65]; /* lower-case hex of SHA-256 over the DER */
+	int self_signed; /* issuer == subject and the signature verifies with its own key */
 };
 
 /*

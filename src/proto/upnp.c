@@ -16,13 +16,13 @@
 struct ctx {
 	XML_Parser p;
 	struct upnp_desc *d;
-	int depth;	/* current element depth (root = 1) */
-	int dev;	/* depth of the first <device>; 0 before it */
-	int done;	/* that device has closed */
-	int rc;		/* our own reason to stop, or 0 */
-	char *field;	/* the field being filled, or NULL */
-	size_t cap;	/* its size */
-	size_t len;	/* bytes in it */
+	int depth;   /* current element depth (root = 1) */
+	int dev;     /* depth of the first <device>; 0 before it */
+	int done;    /* that device has closed */
+	int rc;	     /* our own reason to stop, or 0 */
+	char *field; /* the field being filled, or NULL */
+	size_t cap;  /* its size */
+	size_t len;  /* bytes in it */
 };
 
 static const char *local(const char *name)
@@ -38,13 +38,18 @@ static void pick(struct ctx *c, const char *name)
 		const char *tag;
 		size_t off, cap;
 	} f[] = {
-	    {"manufacturer", offsetof(struct upnp_desc, manufacturer), sizeof(((struct upnp_desc *)0)->manufacturer)},
-	    {"modelName", offsetof(struct upnp_desc, model_name), sizeof(((struct upnp_desc *)0)->model_name)},
-	    {"modelNumber", offsetof(struct upnp_desc, model_number), sizeof(((struct upnp_desc *)0)->model_number)},
-	    {"friendlyName", offsetof(struct upnp_desc, friendly_name), sizeof(((struct upnp_desc *)0)->friendly_name)},
+	    {"manufacturer", offsetof(struct upnp_desc, manufacturer),
+	     sizeof(((struct upnp_desc *)0)->manufacturer)},
+	    {"modelName", offsetof(struct upnp_desc, model_name),
+	     sizeof(((struct upnp_desc *)0)->model_name)},
+	    {"modelNumber", offsetof(struct upnp_desc, model_number),
+	     sizeof(((struct upnp_desc *)0)->model_number)},
+	    {"friendlyName", offsetof(struct upnp_desc, friendly_name),
+	     sizeof(((struct upnp_desc *)0)->friendly_name)},
 	    {"modelDescription", offsetof(struct upnp_desc, model_description),
 	     sizeof(((struct upnp_desc *)0)->model_description)},
-	    {"serialNumber", offsetof(struct upnp_desc, serial), sizeof(((struct upnp_desc *)0)->serial)},
+	    {"serialNumber", offsetof(struct upnp_desc, serial),
+	     sizeof(((struct upnp_desc *)0)->serial)},
 	};
 
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
@@ -123,18 +128,19 @@ static void XMLCALL on_text(void *u, const XML_Char *s, int n)
 	c->field[c->len] = '\0';
 }
 
-static void XMLCALL on_doctype(void *u, const XML_Char *name, const XML_Char *sys, const XML_Char *pub,
-			       int internal)
+static void XMLCALL on_doctype(void *u, const XML_Char *name, const XML_Char *sys,
+			       const XML_Char *pub, int internal)
 {
 	(void)name, (void)sys, (void)pub, (void)internal;
 	stop(u, TM_EPROTO);
 }
 
-static void XMLCALL on_entity(void *u, const XML_Char *name, int param, const XML_Char *val, int vlen,
-			      const XML_Char *base, const XML_Char *sys, const XML_Char *pub,
-			      const XML_Char *notation)
+static void XMLCALL on_entity(void *u, const XML_Char *name, int param, const XML_Char *val,
+			      int vlen, const XML_Char *base, const XML_Char *sys,
+			      const XML_Char *pub, const XML_Char *notation)
 {
-	(void)name, (void)param, (void)val, (void)vlen, (void)base, (void)sys, (void)pub, (void)notation;
+	(void)name, (void)param, (void)val, (void)vlen, (void)base, (void)sys, (void)pub,
+	    (void)notation;
 	stop(u, TM_EPROTO);
 }
 

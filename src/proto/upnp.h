@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define UPNP_DOC_MAX (1u << 20) /* bytes of XML we agree to parse */
-#define UPNP_DEPTH_MAX 32	/* element nesting */
+#define UPNP_DOC_MAX   (1u << 20) /* bytes of XML we agree to parse */
+#define UPNP_DEPTH_MAX 32	  /* element nesting */
 
 struct upnp_desc {
 	char manufacturer[128];	     /* <manufacturer> */

@@ -9,7 +9,8 @@ static void check(const struct http_resp *r)
 {
 	/* every field is NUL-terminated inside its array */
 	if (!memchr(r->server, 0, sizeof(r->server)) || !memchr(r->realm, 0, sizeof(r->realm)) ||
-	    !memchr(r->title, 0, sizeof(r->title)) || !memchr(r->location, 0, sizeof(r->location)) ||
+	    !memchr(r->title, 0, sizeof(r->title)) ||
+	    !memchr(r->location, 0, sizeof(r->location)) ||
 	    !memchr(r->proto, 0, sizeof(r->proto)) ||
 	    !memchr(r->content_type, 0, sizeof(r->content_type)))
 		__builtin_trap();

@@ -16,8 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	telnet_init(&b);
 	telnet_feed(&b, data, cut, t2, sizeof(t2), &tl2, r2, sizeof(r2), &rl2);
 	telnet_feed(&b, data + cut, size - cut, t2, sizeof(t2), &tl2, r2, sizeof(r2), &rl2);
-	if (tl1 != tl2 || rl1 != rl2 || memcmp(t1, t2, tl1) || memcmp(r1, r2, rl1) ||
-	    tl1 > size || rl1 > 3 * size)
+	if (tl1 != tl2 || rl1 != rl2 || memcmp(t1, t2, tl1) || memcmp(r1, r2, rl1) || tl1 > size ||
+	    rl1 > 3 * size)
 		__builtin_trap();
 	return 0;
 }

@@ -1,4 +1,5 @@
-/* fuzz_tlscert.c - certificate facts from arbitrary DER (OpenSSL's parser, our bounds and formatting). */
+/* fuzz_tlscert.c - certificate facts from arbitrary DER (OpenSSL's parser, our bounds and
+ * formatting). */
 #include "proto/tls.h"
 
 #include <stddef.h>

@@ -10,7 +10,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct upnp_desc d;
 
 	upnp_parse(data, size, &d);
-	if (!memchr(d.manufacturer, 0, sizeof(d.manufacturer)) || !memchr(d.serial, 0, sizeof(d.serial)))
+	if (!memchr(d.manufacturer, 0, sizeof(d.manufacturer)) ||
+	    !memchr(d.serial, 0, sizeof(d.serial)))
 		__builtin_trap();
 	return 0;
 }

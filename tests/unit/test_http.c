@@ -37,9 +37,10 @@ static void test_devices(void)
 	static const char ont[] = "HTTP/1.1 302 Moved Temporarily\n"
 				  "Location: http://192.168.100.1/html/ssmp/login.asp\n"
 				  "Content-Type: text/html; charset=utf-8\n\n";
-	static const char rtsp[] = "RTSP/1.0 401 Unauthorized\r\nCSeq: 1\r\n"
-				   "WWW-Authenticate: Digest realm=\"8ce748a4ef2d\", nonce=\"0b1c0f87\"\r\n"
-				   "Server: Hikvision-Webs\r\n\r\n";
+	static const char rtsp[] =
+	    "RTSP/1.0 401 Unauthorized\r\nCSeq: 1\r\n"
+	    "WWW-Authenticate: Digest realm=\"8ce748a4ef2d\", nonce=\"0b1c0f87\"\r\n"
+	    "Server: Hikvision-Webs\r\n\r\n";
 	static const char tok[] = "HTTP/1.0 401 x\r\nWWW-Authenticate: Basic fakerealm=\"no\", "
 				  "realm=router\r\n\r\n";
 	struct http_resp r;
@@ -167,7 +168,9 @@ static void test_build(void)
 	CHECK_INT(http_build_get(b, sizeof(b), "h h", "/"), TM_EINVAL);
 	CHECK_INT(http_build_get(b, 20, "h", "/"), TM_ELIMIT);
 	CHECK_INT(rtsp_build_options(b, sizeof(b), "rtsp://127.30.0.9:20554/", 1), 76);
-	CHECK_STR(b, "OPTIONS rtsp://127.30.0.9:20554/ RTSP/1.0\r\nCSeq: 1\r\nUser-Agent: trustmap\r\n\r\n");
+	CHECK_STR(
+	    b,
+	    "OPTIONS rtsp://127.30.0.9:20554/ RTSP/1.0\r\nCSeq: 1\r\nUser-Agent: trustmap\r\n\r\n");
 	CHECK_INT(rtsp_build_options(b, sizeof(b), "", 1), TM_EINVAL);
 }
 

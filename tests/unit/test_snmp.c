@@ -25,10 +25,10 @@ static void test_get_bytes(void)
 {
 	/* X.690 by hand: SEQUENCE { INTEGER 1, OCTET STRING "public", GetRequest-PDU {
 	 * reqid 1, 0, 0, SEQUENCE { SEQUENCE { OID 1.3.6.1.2.1.1.1.0, NULL } } } } */
-	static const uint8_t want[] = {
-	    0x30, 0x26, 0x02, 0x01, 0x01, 0x04, 0x06, 'p',  'u',  'b',	'l',  'i',  'c',  0xa0,
-	    0x19, 0x02, 0x01, 0x01, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x0e, 0x30, 0x0c,
-	    0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x01, 0x00, 0x05, 0x00};
+	static const uint8_t want[] = {0x30, 0x26, 0x02, 0x01, 0x01, 0x04, 0x06, 'p',  'u',  'b',
+				       'l',  'i',  'c',	 0xa0, 0x19, 0x02, 0x01, 0x01, 0x02, 0x01,
+				       0x00, 0x02, 0x01, 0x00, 0x30, 0x0e, 0x30, 0x0c, 0x06, 0x08,
+				       0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x01, 0x00, 0x05, 0x00};
 	uint8_t out[128];
 	size_t len = 0;
 	struct snmp_msg m;
@@ -49,7 +49,8 @@ static void test_get_bytes(void)
 	CHECK_INT(m.vb[0].vlen, 0);
 	/* too small a buffer: every size below the need fails cleanly */
 	for (size_t cap = 0; cap < sizeof(want); cap++)
-		CHECK_INT(snmp_encode_get(out, cap, &len, SNMP_V2C, "public", 1, sys3, 1), TM_ELIMIT);
+		CHECK_INT(snmp_encode_get(out, cap, &len, SNMP_V2C, "public", 1, sys3, 1),
+			  TM_ELIMIT);
 	CHECK_INT(snmp_encode_get(out, sizeof(out), &len, 2, "public", 1, sys3, 1), TM_EINVAL);
 	CHECK_INT(snmp_encode_get(out, sizeof(out), &len, 1, "public", 1, sys3, 0), TM_EINVAL);
 }
@@ -62,7 +63,8 @@ static void test_get_roundtrip(void)
 	int32_t ids[] = {0, -1, 127, 128, -128, -129, 0x7fffffff, INT32_MIN, 65536};
 
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-		CHECK_INT(snmp_encode_get(out, sizeof(out), &len, SNMP_V1, "s3cr3t", ids[i], sys3, 3), 0);
+		CHECK_INT(
+		    snmp_encode_get(out, sizeof(out), &len, SNMP_V1, "s3cr3t", ids[i], sys3, 3), 0);
 		CHECK_INT(dec(out, len, &m), 0);
 		CHECK_INT(m.reqid, ids[i]);
 		CHECK_INT(m.version, 0);
@@ -88,17 +90,20 @@ static size_t build_response(uint8_t *out, size_t cap, const char *descr)
 	CHECK_INT(snmp_oid_encode("1.3.6.1.4.1.2011.2.23.94", oidval, sizeof(oidval), &olen), 0);
 	for (int i = 0; i < 3; i++)
 		CHECK_INT(snmp_vb_name(&m.vb[i], sys3[i]), 0);
-	m.vb[0].type = SNMP_T_OCTETS, m.vb[0].val = (const uint8_t *)descr, m.vb[0].vlen = strlen(descr);
+	m.vb[0].type = SNMP_T_OCTETS, m.vb[0].val = (const uint8_t *)descr,
+	m.vb[0].vlen = strlen(descr);
 	m.vb[1].type = SNMP_T_OID, m.vb[1].val = oidval, m.vb[1].vlen = olen;
-	m.vb[2].type = SNMP_T_OCTETS, m.vb[2].val = (const uint8_t *)"core-sw-01", m.vb[2].vlen = 10;
+	m.vb[2].type = SNMP_T_OCTETS, m.vb[2].val = (const uint8_t *)"core-sw-01",
+	m.vb[2].vlen = 10;
 	CHECK_INT(snmp_encode_response(out, cap, &len, &m), 0);
 	return len;
 }
 
 static void test_response(void)
 {
-	static const char *descr = "Huawei Versatile Routing Platform Software\r\nVRP (R) software, "
-				   "Version 5.170 (S5720 V200R011C10SPC500)";
+	static const char *descr =
+	    "Huawei Versatile Routing Platform Software\r\nVRP (R) software, "
+	    "Version 5.170 (S5720 V200R011C10SPC500)";
 	char big[600], txt[128];
 	uint8_t out[1024];
 	size_t len = build_response(out, sizeof(out), descr);
@@ -131,8 +136,8 @@ static void test_response(void)
 
 static void test_oid_values(void)
 {
-	static const uint8_t two[] = {0x88, 0x37, 0x03};		  /* 2.999.3 */
-	static const uint8_t big[] = {0x2b, 0x8f, 0xff, 0xff, 0xff, 0x7f}; /* 1.3.4294967295 */
+	static const uint8_t two[] = {0x88, 0x37, 0x03};		    /* 2.999.3 */
+	static const uint8_t big[] = {0x2b, 0x8f, 0xff, 0xff, 0xff, 0x7f};  /* 1.3.4294967295 */
 	static const uint8_t over[] = {0x2b, 0x90, 0x80, 0x80, 0x80, 0x00}; /* 1.3.2^32 */
 	static const uint8_t pad[] = {0x2b, 0x80, 0x01};
 	static const uint8_t open[] = {0x2b, 0x86};
@@ -183,9 +188,10 @@ static void test_malformed(void)
 	static const uint8_t vb_ok[] = {0x30, 0x06, 0x06, 0x02, 0x2b, 0x06, 0x05, 0x00};
 	static const uint8_t vb_trail[] = {0x30, 0x07, 0x06, 0x02, 0x2b, 0x06, 0x05, 0x00, 0xff};
 	static const uint8_t vb_lie[] = {0x30, 0x06, 0x06, 0x09, 0x2b, 0x06, 0x05, 0x00};
-	static const uint8_t vb_over[] = {0x30, 0x0a, 0x06, 0x06, 0x2b, 0x90, 0x80,
-					  0x80, 0x80, 0x00, 0x05, 0x00};
-	static const uint8_t vb_cons[] = {0x30, 0x08, 0x06, 0x02, 0x2b, 0x06, 0x30, 0x02, 0x05, 0x00};
+	static const uint8_t vb_over[] = {0x30, 0x0a, 0x06, 0x06, 0x2b, 0x90,
+					  0x80, 0x80, 0x80, 0x00, 0x05, 0x00};
+	static const uint8_t vb_cons[] = {0x30, 0x08, 0x06, 0x02, 0x2b,
+					  0x06, 0x30, 0x02, 0x05, 0x00};
 	static const uint8_t vb_null[] = {0x30, 0x07, 0x06, 0x02, 0x2b, 0x06, 0x05, 0x01, 0x00};
 	static const uint8_t five[] = {0x30, 0x85, 0x00, 0x00, 0x00, 0x00, 0x03, 0x02, 0x01, 0x01};
 	static const uint8_t indef[] = {0x30, 0x80, 0x02, 0x01, 0x01, 0x00, 0x00};
@@ -199,7 +205,7 @@ static void test_malformed(void)
 	CHECK_INT(dec(out, len, &m), 0);
 	CHECK_INT(m.nvb, 1);
 	CHECK_INT(dec(out, len + 1, &m), TM_EPROTO); /* a byte after the message */
-	out[1]++;				      /* message claims one byte more than there is */
+	out[1]++; /* message claims one byte more than there is */
 	CHECK_INT(dec(out, len, &m), TM_EPROTO);
 	len = wrap(out, sizeof(out), vb_trail, sizeof(vb_trail));
 	CHECK_INT(dec(out, len, &m), TM_EPROTO);
@@ -267,8 +273,34 @@ static void test_ber_reader(void)
 	CHECK_INT(ber_int32(n2, 0, &v), TM_EPROTO);
 }
 
+/* A v1 agent's answer to a GET of an unknown sysName: noSuchName (2) at index 1, by hand from
+ * X.690. */
+static void test_v1_error_bytes(void)
+{
+	static const uint8_t want[] = {0x30, 0x29, 0x02, 0x01, 0x00, 0x04, 0x06, 'p',  'u',
+				       'b',  'l',  'i',	 'c',  0xa2, 0x1c, 0x02, 0x04, 0x2a,
+				       0x5e, 0x00, 0x00, 0x02, 0x01, 0x02, 0x02, 0x01, 0x01,
+				       0x30, 0x0e, 0x30, 0x0c, 0x06, 0x08, 0x2b, 0x06, 0x01,
+				       0x02, 0x01, 0x01, 0x05, 0x00, 0x05, 0x00};
+	struct snmp_msg m;
+	uint8_t out[64];
+	size_t len = 0;
+
+	CHECK_INT(snmp_decode(want, sizeof(want), &m), 0);
+	CHECK_INT(m.version, SNMP_V1);
+	CHECK_INT(m.pdu, SNMP_PDU_RESPONSE);
+	CHECK_INT(m.reqid, 0x2a5e0000);
+	CHECK_INT(m.error_status, 2);
+	CHECK_INT(m.error_index, 1);
+	CHECK_INT(m.nvb, 1);
+	CHECK(snmp_vb_is(&m.vb[0], "1.3.6.1.2.1.1.5.0"));
+	CHECK_INT(snmp_encode_response(out, sizeof(out), &len, &m), 0);
+	CHECK(len == sizeof(want) && !memcmp(out, want, len));
+}
+
 int main(void)
 {
+	test_v1_error_bytes();
 	test_get_bytes();
 	test_get_roundtrip();
 	test_response();

@@ -87,7 +87,8 @@ static void test_self_signed(void)
 static void test_issued(void)
 {
 	EVP_PKEY *ca = EVP_EC_gen("P-256"), *k = EVP_EC_gen("P-256");
-	X509_NAME *cn = name("CN", "Hikvision", "Root CA"), *ln = name("CN", "Hikvision", "DS-2CD2142");
+	X509_NAME *cn = name("CN", "Hikvision", "Root CA"),
+		  *ln = name("CN", "Hikvision", "DS-2CD2142");
 	X509 *x = make(k, ln, cn, ca, NULL);
 	struct tls_cert c;
 

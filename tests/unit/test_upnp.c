@@ -1,4 +1,5 @@
-/* test_upnp.c - SSDP M-SEARCH/answers, URL splitting and UPnP descriptions (src/proto/ssdp.h, url.h, upnp.h). */
+/* test_upnp.c - SSDP M-SEARCH/answers, URL splitting and UPnP descriptions (src/proto/ssdp.h,
+ * url.h, upnp.h). */
 #include "check.h"
 #include "core/err.h"
 #include "core/mem.h"
@@ -10,16 +11,18 @@
 
 static void test_ssdp(void)
 {
-	static const char hik[] = "HTTP/1.1 200 OK\r\n"
-				  "CACHE-CONTROL: max-age = 1800\r\n"
-				  "EXT:\r\n"
-				  "LOCATION: http://127.30.0.7:20080/upnpdevicedesc.xml\r\n"
-				  "SERVER: Linux/3.10.0, UPnP/1.0, Portable SDK for UPnP devices/1.6.18\r\n"
-				  "ST: upnp:rootdevice\r\n"
-				  "USN: uuid:a1b2c3d4-e5f6-7890-abcd-ef0123456789::upnp:rootdevice\r\n\r\n";
-	static const char notify[] = "NOTIFY * HTTP/1.1\nHOST: 239.255.255.250:1900\nNT: urn:schemas-upnp-org:"
-				     "device:InternetGatewayDevice:1\nNTS: ssdp:alive\nServer: "
-				     "Huawei-ATP-IGD\nLocation: http://192.168.1.1:37215/desc.xml\n";
+	static const char hik[] =
+	    "HTTP/1.1 200 OK\r\n"
+	    "CACHE-CONTROL: max-age = 1800\r\n"
+	    "EXT:\r\n"
+	    "LOCATION: http://127.30.0.7:20080/upnpdevicedesc.xml\r\n"
+	    "SERVER: Linux/3.10.0, UPnP/1.0, Portable SDK for UPnP devices/1.6.18\r\n"
+	    "ST: upnp:rootdevice\r\n"
+	    "USN: uuid:a1b2c3d4-e5f6-7890-abcd-ef0123456789::upnp:rootdevice\r\n\r\n";
+	static const char notify[] =
+	    "NOTIFY * HTTP/1.1\nHOST: 239.255.255.250:1900\nNT: urn:schemas-upnp-org:"
+	    "device:InternetGatewayDevice:1\nNTS: ssdp:alive\nServer: "
+	    "Huawei-ATP-IGD\nLocation: http://192.168.1.1:37215/desc.xml\n";
 	struct ssdp_resp r;
 	char b[512];
 
@@ -35,17 +38,22 @@ static void test_ssdp(void)
 	CHECK_INT(ssdp_parse((const uint8_t *)"HTTP/1.1 404 Not Found\r\n\r\n", 26, &r), TM_EPROTO);
 	CHECK_INT(ssdp_parse((const uint8_t *)"M-SEARCH * HTTP/1.1\r\n\r\n", 23, &r), TM_EPROTO);
 	CHECK_INT(ssdp_parse((const uint8_t *)"", 0, &r), TM_EPROTO);
-	for (size_t k = 0; k <= strlen(hik); k++) { /* prefixes: never past the end, fields a prefix or whole */
+	for (size_t k = 0; k <= strlen(hik);
+	     k++) { /* prefixes: never past the end, fields a prefix or whole */
 		char *c = mem_alloc(k + 1);
 
 		memcpy(c, hik, k);
 		ssdp_parse((const uint8_t *)c, k, &r);
-		CHECK(!r.server[0] || !strcmp(r.server, "Linux/3.10.0, UPnP/1.0, Portable SDK for UPnP devices/1.6.18"));
+		CHECK(!r.server[0] ||
+		      !strcmp(r.server,
+			      "Linux/3.10.0, UPnP/1.0, Portable SDK for UPnP devices/1.6.18"));
 		mem_free(c);
 	}
 	CHECK_INT(ssdp_build_msearch(b, sizeof(b), "127.30.0.7:21900", "upnp:rootdevice"), 142);
-	CHECK_STR(b, "M-SEARCH * HTTP/1.1\r\nHOST: 127.30.0.7:21900\r\nMAN: \"ssdp:discover\"\r\nMX: 1\r\n"
-		     "ST: upnp:rootdevice\r\nUSER-AGENT: Linux/6.1 UPnP/1.1 trustmap/0.1\r\n\r\n");
+	CHECK_STR(
+	    b,
+	    "M-SEARCH * HTTP/1.1\r\nHOST: 127.30.0.7:21900\r\nMAN: \"ssdp:discover\"\r\nMX: 1\r\n"
+	    "ST: upnp:rootdevice\r\nUSER-AGENT: Linux/6.1 UPnP/1.1 trustmap/0.1\r\n\r\n");
 	CHECK_INT(ssdp_build_msearch(b, sizeof(b), "h:1", "a\r\nb"), TM_EINVAL);
 	CHECK_INT(ssdp_build_msearch(b, 30, "h:1", "ssdp:all"), TM_ELIMIT);
 }
@@ -88,24 +96,23 @@ static void test_url(void)
 	CHECK_INT(url_split("http://h/0123456789", host, sizeof(host), &port, path, 8), TM_ELIMIT);
 }
 
-static const char desc[] =
-    "<?xml version=\"1.0\"?>\n"
-    "<root xmlns=\"urn:schemas-upnp-org:device-1-0\">\n"
-    "<specVersion><major>1</major><minor>0</minor></specVersion>\n"
-    "<device>\n"
-    "<deviceType>urn:schemas-upnp-org:device:Basic:1</deviceType>\n"
-    "<friendlyName>DS-2CD2142FWD-I - 1234567</friendlyName>\n"
-    "<manufacturer>  Hikvision  </manufacturer>\n"
-    "<manufacturerURL>http://www.hikvision.com</manufacturerURL>\n"
-    "<modelDescription>Hikvision IP Camera</modelDescription>\n"
-    "<modelName>DS-2CD2142FWD-I</modelName>\n"
-    "<modelNumber>DS-2CD2142FWD-I</modelNumber>\n"
-    "<serialNumber>DS-2CD2142FWD-I20170101AAWR123456789</serialNumber>\n"
-    "<deviceList><device><manufacturer>Embedded Inc</manufacturer>"
-    "<modelName>Inner</modelName></device></deviceList>\n"
-    "</device>\n"
-    "<device><manufacturer>Second Root Device</manufacturer></device>\n"
-    "</root>\n";
+static const char desc[] = "<?xml version=\"1.0\"?>\n"
+			   "<root xmlns=\"urn:schemas-upnp-org:device-1-0\">\n"
+			   "<specVersion><major>1</major><minor>0</minor></specVersion>\n"
+			   "<device>\n"
+			   "<deviceType>urn:schemas-upnp-org:device:Basic:1</deviceType>\n"
+			   "<friendlyName>DS-2CD2142FWD-I - 1234567</friendlyName>\n"
+			   "<manufacturer>  Hikvision  </manufacturer>\n"
+			   "<manufacturerURL>http://www.hikvision.com</manufacturerURL>\n"
+			   "<modelDescription>Hikvision IP Camera</modelDescription>\n"
+			   "<modelName>DS-2CD2142FWD-I</modelName>\n"
+			   "<modelNumber>DS-2CD2142FWD-I</modelNumber>\n"
+			   "<serialNumber>DS-2CD2142FWD-I20170101AAWR123456789</serialNumber>\n"
+			   "<deviceList><device><manufacturer>Embedded Inc</manufacturer>"
+			   "<modelName>Inner</modelName></device></deviceList>\n"
+			   "</device>\n"
+			   "<device><manufacturer>Second Root Device</manufacturer></device>\n"
+			   "</root>\n";
 
 static int parse(const char *s, size_t n, struct upnp_desc *d)
 {
@@ -120,12 +127,14 @@ static int parse(const char *s, size_t n, struct upnp_desc *d)
 
 static void test_upnp(void)
 {
-	static const char igd[] = "<root xmlns='urn:schemas-upnp-org:device-1-0'><device>"
-				  "<manufacturer>Huawei Technologies Co., Ltd.</manufacturer>"
-				  "<modelName>HG8245H</modelName><modelNumber></modelNumber></device></root>";
-	static const char bomb[] = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">"
-				   "<!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">]>"
-				   "<root><device><manufacturer>&lol2;</manufacturer></device></root>";
+	static const char igd[] =
+	    "<root xmlns='urn:schemas-upnp-org:device-1-0'><device>"
+	    "<manufacturer>Huawei Technologies Co., Ltd.</manufacturer>"
+	    "<modelName>HG8245H</modelName><modelNumber></modelNumber></device></root>";
+	static const char bomb[] =
+	    "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">"
+	    "<!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">]>"
+	    "<root><device><manufacturer>&lol2;</manufacturer></device></root>";
 	static const char ext[] = "<!DOCTYPE r SYSTEM \"file:///etc/passwd\"><root/>";
 	struct upnp_desc d;
 	char *deep;
@@ -163,7 +172,8 @@ static void test_upnp(void)
 	mem_free(deep);
 	/* an overlong field is cut and flagged */
 	deep = mem_alloc(1024);
-	n = (size_t)snprintf(deep, 1024, "<root><device><modelNumber>%0300d</modelNumber></device></root>", 7);
+	n = (size_t)snprintf(deep, 1024,
+			     "<root><device><modelNumber>%0300d</modelNumber></device></root>", 7);
 	CHECK_INT(parse(deep, n, &d), 0);
 	CHECK_INT(strlen(d.model_number), 63);
 	CHECK_INT(d.truncated, 1);
