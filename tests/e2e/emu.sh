@@ -86,9 +86,24 @@ off2=$(free_offset $((off + 131)))
 ok "second emulator starts" start b --hosts 74 --base 127.77.0.1 --seed 7 --port-offset "$off2" --manifest "$tmp/m2.jsonl"
 ok "same seed, same manifest" cmp -s "$tmp/m.jsonl" "$tmp/m2.jsonl"
 kill "$pid_b"; wait "$pid_b" 2>/dev/null
-ok "third emulator starts" start c --hosts 74 --base 127.77.0.1 --seed 8 --port-offset "$off2" --manifest "$tmp/m3.jsonl"
+ok "third emulator starts" start c --hosts 74 --base 127.77.0.1 --seed 8 --port-offset "$off2" --manifest "$tmp/m3.jsonl" --max-conns 2
 ok "other seed, other layout" not cmp -s "$tmp/m.jsonl" "$tmp/m3.jsonl"
 eq "other seed, same counts" "$(rows 'r["persona"]' <"$tmp/m3.jsonl" | tr ' ' '\n' | sort | uniq -c | awk '{print $1}' | sort -u)" 2
+# --max-conns 2: two silent peers held open, the third connection is reset
+sil=$(rows 'r["addr"]' 'r["persona"] == "hostile-silent"' <"$tmp/m3.jsonl" | cut -d' ' -f1)
+eq "connections beyond --max-conns reset" "$(python3 - "$sil" "$((off2 + 22))" <<'EOF'
+import socket, sys, time
+held = [socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=1) for _ in range(2)]
+time.sleep(0.1)
+s = socket.socket(); s.settimeout(1)
+try:
+    s.connect((sys.argv[1], int(sys.argv[2]))); time.sleep(0.1); print(s.recv(10))
+except (ConnectionResetError, ConnectionRefusedError):
+    print("reset")
+except socket.timeout:
+    print("served")
+EOF
+)" reset
 kill "$pid_c"; wait "$pid_c" 2>/dev/null
 
 # ---- talk to the devices ----

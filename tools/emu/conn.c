@@ -23,9 +23,10 @@
 /* 64 lines of 64 bytes that an endless peer repeats for ever. */
 static char endless_buf[4096];
 
-/* A plausible TLS 1.2 ServerHello (RFC 5246, 7.4.1.3), then a record claiming 16 KiB and garbage. */
+/* A plausible TLS 1.2 ServerHello (RFC 5246, 7.4.1.3), then a record claiming 16 KiB and garbage.
+ */
 static const unsigned char badtls_head[] = {
-	0x16, 0x03, 0x03, 0x00, 0x4a, 0x02, 0x00, 0x00, 0x46, 0x03, 0x03,
+    0x16, 0x03, 0x03, 0x00, 0x4a, 0x02, 0x00, 0x00, 0x46, 0x03, 0x03,
 };
 static char badtls_buf[11 + 70 + 5 + 300];
 
@@ -53,7 +54,7 @@ static void init_static(void)
 	badtls_buf[79] = 0; /* extensions length 0 */
 	badtls_buf[80] = 0;
 	memcpy(badtls_buf + 81, "\x16\x03\x03\x40\x00", 5); /* a record claiming 16 KiB ... */
-	for (i = 86; i < sizeof badtls_buf; i++)	     /* ... of which 300 garbage bytes come */
+	for (i = 86; i < sizeof badtls_buf; i++) /* ... of which 300 garbage bytes come */
 		badtls_buf[i] = (char)(0xa5 ^ (i * 13));
 }
 
@@ -71,6 +72,7 @@ void conn_close(struct srv *s, struct conn *c)
 		SSL_free(c->ssl);
 	close(c->fd);
 	s->conns[c->fd] = NULL;
+	s->live--;
 	mem_free(c);
 }
 
@@ -102,7 +104,8 @@ static void send_out(struct conn *c, int st, const char *p, size_t n)
 /* Writes pending bytes; returns -1 when the connection was closed. */
 static int flush_plain(struct srv *s, struct conn *c)
 {
-	size_t budget = 256 * 1024; /* per wake-up, so a fast endless reader cannot starve the loop */
+	size_t budget =
+	    256 * 1024; /* per wake-up, so a fast endless reader cannot starve the loop */
 
 	while ((c->outoff < c->outlen || c->endless) && budget > 0) {
 		ssize_t w;
@@ -113,7 +116,8 @@ static int flush_plain(struct srv *s, struct conn *c)
 		}
 		if (c->drip && s->now < c->drip_at)
 			return 0;
-		w = send(c->fd, c->out + c->outoff, c->drip ? 1 : c->outlen - c->outoff, MSG_NOSIGNAL);
+		w = send(c->fd, c->out + c->outoff, c->drip ? 1 : c->outlen - c->outoff,
+			 MSG_NOSIGNAL);
 		if (w < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return 0;
@@ -177,7 +181,8 @@ static void rtsp_answer(struct conn *c)
 		}
 		cseq[i ? i : 1] = 0;
 	}
-	n = snprintf(c->dyn, sizeof c->dyn, "%s\r\nCSeq: %s\r\n%s", c->p->rtsp_head.p, cseq, c->p->rtsp_tail.p);
+	n = snprintf(c->dyn, sizeof c->dyn, "%s\r\nCSeq: %s\r\n%s", c->p->rtsp_head.p, cseq,
+		     c->p->rtsp_tail.p);
 	if (n < 0 || (size_t)n >= sizeof c->dyn)
 		n = (int)sizeof c->dyn - 1;
 	send_out(c, CS_WRITE, c->dyn, (size_t)n);
@@ -355,7 +360,7 @@ void conn_start(struct srv *s, int fd, const struct emu_persona *p, int slot)
 	struct conn *c;
 
 	init_static();
-	if (fd >= s->nconns || !(c = mem_calloc(1, sizeof *c))) {
+	if (fd >= s->nconns || s->live >= s->opt->max_conns || !(c = mem_calloc(1, sizeof *c))) {
 		conn_reset_fd(fd);
 		return;
 	}
@@ -370,12 +375,14 @@ void conn_start(struct srv *s, int fd, const struct emu_persona *p, int slot)
 		return;
 	}
 	s->conns[fd] = c;
+	s->live++;
 	if (fd >= s->hi)
 		s->hi = fd + 1;
 	touch(s, c);
 	begin(c);
 	if (p->hostile == EMU_H_RESET) { /* half the banner (or page), a reset 300 ms later */
-		const struct emu_str *g = emu_slots[slot].kind == EMU_K_BANNER ? &p->greet[slot] : &p->http;
+		const struct emu_str *g =
+		    emu_slots[slot].kind == EMU_K_BANNER ? &p->greet[slot] : &p->http;
 		send_out(c, CS_WRITE, g->p, g->n / 2);
 		c->deadline = s->now + 300;
 		c->reset = 1;

@@ -16,8 +16,21 @@
 
 /* The ports of the @network profile, in order; an index is a "slot". */
 enum emu_slot {
-	EMU_FTP, EMU_SSH, EMU_TELNET, EMU_SMTP, EMU_HTTP, EMU_HTTPS, EMU_RTSP, EMU_NETCONF,
-	EMU_HTTP8000, EMU_HTTP8080, EMU_HTTPS8443, EMU_DVR37777, EMU_SNMP, EMU_SSDP, EMU_NSLOT
+	EMU_FTP,
+	EMU_SSH,
+	EMU_TELNET,
+	EMU_SMTP,
+	EMU_HTTP,
+	EMU_HTTPS,
+	EMU_RTSP,
+	EMU_NETCONF,
+	EMU_HTTP8000,
+	EMU_HTTP8080,
+	EMU_HTTPS8443,
+	EMU_DVR37777,
+	EMU_SNMP,
+	EMU_SSDP,
+	EMU_NSLOT
 };
 
 /* How a slot behaves: a greeting on connect, a request-answer, TLS, or UDP. */
@@ -33,8 +46,16 @@ extern const struct emu_slotdef emu_slots[EMU_NSLOT];
 
 /* Misbehaviour of a hostile persona (EMU_H_NONE for a well-behaved device). */
 enum emu_hostile {
-	EMU_H_NONE, EMU_H_ENDLESS, EMU_H_DRIP, EMU_H_BIGHEADER, EMU_H_BADTLS, EMU_H_BADSNMP,
-	EMU_H_HTML, EMU_H_RESET, EMU_H_SILENT, EMU_H_N
+	EMU_H_NONE,
+	EMU_H_ENDLESS,
+	EMU_H_DRIP,
+	EMU_H_BIGHEADER,
+	EMU_H_BADTLS,
+	EMU_H_BADSNMP,
+	EMU_H_HTML,
+	EMU_H_RESET,
+	EMU_H_SILENT,
+	EMU_H_N
 };
 extern const char *const emu_hostile_names[EMU_H_N];
 
@@ -45,21 +66,21 @@ struct emu_str {
 };
 
 struct emu_persona {
-	char *id;		    /* "huawei-vrp-router" */
-	char *vendor;		    /* registry id, or NULL */
-	int hostile;		    /* enum emu_hostile */
-	uint32_t slots;		    /* bit per enum emu_slot served */
+	char *id;			 /* "huawei-vrp-router" */
+	char *vendor;			 /* registry id, or NULL */
+	int hostile;			 /* enum emu_hostile */
+	uint32_t slots;			 /* bit per enum emu_slot served */
 	struct emu_str greet[EMU_NSLOT]; /* sent on connect (banner slots) */
-	struct emu_str http;	    /* the whole HTTP answer to GET / */
-	struct emu_str upnp;	    /* the whole HTTP answer to GET /upnp/desc.xml, or empty */
-	struct emu_str rtsp_head;   /* RTSP status line (no CRLF) */
-	struct emu_str rtsp_tail;   /* RTSP header lines after CSeq, ending CRLF CRLF */
-	struct emu_str ssdp_server; /* SSDP SERVER, or empty */
+	struct emu_str http;		 /* the whole HTTP answer to GET / */
+	struct emu_str upnp;		 /* the whole HTTP answer to GET /upnp/desc.xml, or empty */
+	struct emu_str rtsp_head;	 /* RTSP status line (no CRLF) */
+	struct emu_str rtsp_tail;	 /* RTSP header lines after CSeq, ending CRLF CRLF */
+	struct emu_str ssdp_server;	 /* SSDP SERVER, or empty */
 	struct emu_str sys_descr, sys_oid, sys_name; /* SNMP values */
-	char *tls_subject;	    /* "/C=US/O=Fortinet/CN=..." or NULL */
-	char *tls_issuer;	    /* NULL: self-signed */
-	SSL_CTX *tls;		    /* built by emu_tls_init */
-	char uuid[40];		    /* UPnP UDN, derived from the id */
+	char *tls_subject;			     /* "/C=US/O=Fortinet/CN=..." or NULL */
+	char *tls_issuer;			     /* NULL: self-signed */
+	SSL_CTX *tls;				     /* built by emu_tls_init */
+	char uuid[40];				     /* UPnP UDN, derived from the id */
 };
 
 struct emu_set {
@@ -77,7 +98,7 @@ int emu_set_find(const struct emu_set *s, const char *id);
 struct emu_hosts {
 	uint32_t base; /* host byte order */
 	uint32_t n;
-	uint16_t *pi;  /* mem_* owned */
+	uint16_t *pi; /* mem_* owned */
 };
 
 /*
@@ -88,10 +109,11 @@ int emu_hosts_make(struct emu_hosts *h, const struct emu_set *s, const char *mix
 		   uint32_t base, uint32_t n, char *eb, size_t el);
 void emu_hosts_free(struct emu_hosts *h);
 /* Writes the JSONL ground truth to path.  TM_EIO with a message. */
-int emu_manifest_write(const struct emu_hosts *h, const struct emu_set *s, const char *path, char *eb,
-		       size_t el);
+int emu_manifest_write(const struct emu_hosts *h, const struct emu_set *s, const char *path,
+		       char *eb, size_t el);
 /* The persona of address a (host order), or NULL when a is not emulated. */
-const struct emu_persona *emu_hosts_get(const struct emu_hosts *h, const struct emu_set *s, uint32_t a);
+const struct emu_persona *emu_hosts_get(const struct emu_hosts *h, const struct emu_set *s,
+					uint32_t a);
 
 /* Generates a key and one certificate and SSL_CTX per persona serving TLS. */
 int emu_tls_init(struct emu_set *s, char *eb, size_t el);
@@ -100,8 +122,9 @@ void emu_tls_fini(struct emu_set *s);
 /* Server options. */
 struct emu_opt {
 	unsigned port_offset;
-	unsigned idle_ms;     /* close a peer quiet this long */
-	FILE *log;	      /* connection log, or NULL */
+	unsigned idle_ms;   /* close a peer quiet this long */
+	unsigned max_conns; /* connections served at once; more are reset */
+	FILE *log;	    /* connection log, or NULL */
 };
 
 /* Runs the server until *stop becomes non-zero.  Prints "ready" once listening. */

@@ -33,16 +33,17 @@ static int on_mix(void *ctx, const struct st_rec *r, char *eb, size_t el)
 	if (strcmp(r->type, "mix") != 0)
 		return err_set(eb, el, TM_EPROTO, "%s:%u: expected a mix record", r->file, r->line);
 	if (m->seen++)
-		return err_set(eb, el, TM_EPROTO, "%s:%u: one mix record per file", r->file, r->line);
+		return err_set(eb, el, TM_EPROTO, "%s:%u: one mix record per file", r->file,
+			       r->line);
 	for (i = 0; i < r->nf; i++) {
 		uint64_t w;
 		pi = emu_set_find(m->s, r->f[i].key);
 		if (pi < 0)
-			return err_set(eb, el, TM_ENOTFOUND, "%s:%u: no persona %s", r->file, r->f[i].line,
-				       r->f[i].key);
+			return err_set(eb, el, TM_ENOTFOUND, "%s:%u: no persona %s", r->file,
+				       r->f[i].line, r->f[i].key);
 		if (!str_to_u64(r->f[i].val, r->f[i].vlen, &w) || w > 1000000)
-			return err_set(eb, el, TM_EPROTO, "%s:%u: weight must be 0..1000000", r->file,
-				       r->f[i].line);
+			return err_set(eb, el, TM_EPROTO, "%s:%u: weight must be 0..1000000",
+				       r->file, r->f[i].line);
 		m->w[pi] = w;
 	}
 	return 0;
@@ -58,7 +59,8 @@ static uint64_t next(uint64_t *x)
 	return z ^ (z >> 31);
 }
 
-/* Counts per persona proportional to w, summing to n (largest remainder, ties to the lower index). */
+/* Counts per persona proportional to w, summing to n (largest remainder, ties to the lower index).
+ */
 static void apportion(const uint64_t *w, size_t np, uint32_t n, uint32_t *cnt)
 {
 	uint64_t tot = 0, given = 0;
@@ -149,15 +151,16 @@ void emu_hosts_free(struct emu_hosts *h)
 	memset(h, 0, sizeof *h);
 }
 
-const struct emu_persona *emu_hosts_get(const struct emu_hosts *h, const struct emu_set *s, uint32_t a)
+const struct emu_persona *emu_hosts_get(const struct emu_hosts *h, const struct emu_set *s,
+					uint32_t a)
 {
 	if (a - h->base >= h->n)
 		return NULL;
 	return &s->p[h->pi[a - h->base]];
 }
 
-int emu_manifest_write(const struct emu_hosts *h, const struct emu_set *s, const char *path, char *eb,
-		       size_t el)
+int emu_manifest_write(const struct emu_hosts *h, const struct emu_set *s, const char *path,
+		       char *eb, size_t el)
 {
 	FILE *f = fopen(path, "w");
 	struct buf b;
@@ -182,7 +185,8 @@ int emu_manifest_write(const struct emu_hosts *h, const struct emu_set *s, const
 		if (rc >= 0)
 			rc = p->vendor ? esc_json_str(&b, p->vendor) : buf_adds(&b, "null");
 		if (rc >= 0)
-			rc = p->hostile ? buf_printf(&b, ",\"hostile\":\"%s\"}\n", emu_hostile_names[p->hostile])
+			rc = p->hostile ? buf_printf(&b, ",\"hostile\":\"%s\"}\n",
+						     emu_hostile_names[p->hostile])
 					: buf_adds(&b, ",\"hostile\":null}\n");
 		if (rc >= 0 && fwrite(b.p, 1, b.len, f) != b.len)
 			rc = TM_EIO;

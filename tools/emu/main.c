@@ -29,15 +29,16 @@ static void on_signal(int sig)
 
 struct args {
 	const char *personas, *mix, *manifest, *log, *pidfile;
-	uint64_t hosts, seed, offset, idle;
+	uint64_t hosts, seed, offset, idle, max_conns;
 	uint32_t base;
 	int print_ports, list;
 };
 
 static const char usage[] =
-	"usage: trustmap-emu [--hosts N] [--base 127.30.0.1] [--mix FILE] [--seed S]\n"
-	"         [--personas FILE] [--manifest FILE] [--log FILE] [--pidfile FILE]\n"
-	"         [--port-offset K] [--idle-timeout SECONDS] [--print-ports] [--list-personas]\n";
+    "usage: trustmap-emu [--hosts N] [--base 127.30.0.1] [--mix FILE] [--seed S]\n"
+    "         [--personas FILE] [--manifest FILE] [--log FILE] [--pidfile FILE]\n"
+    "         [--port-offset K] [--idle-timeout SECONDS] [--max-conns N]\n"
+    "         [--print-ports] [--list-personas]\n";
 
 static int num(const char *s, uint64_t max, uint64_t *out)
 {
@@ -47,34 +48,65 @@ static int num(const char *s, uint64_t max, uint64_t *out)
 static int parse_args(int argc, char **argv, struct args *a)
 {
 	static const struct option lo[] = {
-		{"hosts", 1, 0, 'n'},	    {"base", 1, 0, 'b'},	{"mix", 1, 0, 'm'},
-		{"seed", 1, 0, 's'},	    {"personas", 1, 0, 'P'},	{"manifest", 1, 0, 'M'},
-		{"log", 1, 0, 'l'},	    {"pidfile", 1, 0, 'p'},	{"port-offset", 1, 0, 'o'},
-		{"idle-timeout", 1, 0, 'i'}, {"print-ports", 0, 0, 'r'}, {"list-personas", 0, 0, 'L'},
-		{"help", 0, 0, 'h'},	    {0, 0, 0, 0},
+	    {"hosts", 1, 0, 'n'},	 {"base", 1, 0, 'b'},	     {"mix", 1, 0, 'm'},
+	    {"seed", 1, 0, 's'},	 {"personas", 1, 0, 'P'},    {"manifest", 1, 0, 'M'},
+	    {"log", 1, 0, 'l'},		 {"pidfile", 1, 0, 'p'},     {"port-offset", 1, 0, 'o'},
+	    {"idle-timeout", 1, 0, 'i'}, {"print-ports", 0, 0, 'r'}, {"list-personas", 0, 0, 'L'},
+	    {"max-conns", 1, 0, 'c'},	 {"help", 0, 0, 'h'},	     {0, 0, 0, 0},
 	};
 	struct in_addr in;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
-		case 'n': if (num(optarg, 1u << 24, &a->hosts) < 0) return -1; break;
-		case 's': if (num(optarg, UINT64_MAX, &a->seed) < 0) return -1; break;
-		case 'o': if (num(optarg, 65535 - 37777, &a->offset) < 0) return -1; break;
-		case 'i': if (num(optarg, 3600, &a->idle) < 0 || a->idle == 0) return -1; break;
+		case 'n':
+			if (num(optarg, 1u << 24, &a->hosts) < 0)
+				return -1;
+			break;
+		case 's':
+			if (num(optarg, UINT64_MAX, &a->seed) < 0)
+				return -1;
+			break;
+		case 'o':
+			if (num(optarg, 65535 - 37777, &a->offset) < 0)
+				return -1;
+			break;
+		case 'c':
+			if (num(optarg, 1u << 22, &a->max_conns) < 0 || a->max_conns == 0)
+				return -1;
+			break;
+		case 'i':
+			if (num(optarg, 3600, &a->idle) < 0 || a->idle == 0)
+				return -1;
+			break;
 		case 'b':
 			if (inet_pton(AF_INET, optarg, &in) != 1)
 				return -1;
 			a->base = ntohl(in.s_addr);
 			break;
-		case 'm': a->mix = optarg; break;
-		case 'P': a->personas = optarg; break;
-		case 'M': a->manifest = optarg; break;
-		case 'l': a->log = optarg; break;
-		case 'p': a->pidfile = optarg; break;
-		case 'r': a->print_ports = 1; break;
-		case 'L': a->list = 1; break;
-		default: return -1;
+		case 'm':
+			a->mix = optarg;
+			break;
+		case 'P':
+			a->personas = optarg;
+			break;
+		case 'M':
+			a->manifest = optarg;
+			break;
+		case 'l':
+			a->log = optarg;
+			break;
+		case 'p':
+			a->pidfile = optarg;
+			break;
+		case 'r':
+			a->print_ports = 1;
+			break;
+		case 'L':
+			a->list = 1;
+			break;
+		default:
+			return -1;
 		}
 	}
 	return optind == argc ? 0 : -1;
@@ -85,12 +117,13 @@ static void print_ports(unsigned offset)
 	int i;
 
 	for (i = 0; i < EMU_NSLOT; i++)
-		printf("%s%u%s:%s", i ? "," : "", emu_slots[i].port + offset, emu_slots[i].udp ? "/udp" : "",
-		       emu_slots[i].probe);
+		printf("%s%u%s:%s", i ? "," : "", emu_slots[i].port + offset,
+		       emu_slots[i].udp ? "/udp" : "", emu_slots[i].probe);
 	printf("\n");
 }
 
-/* personas.tm next to the sources: from the working directory, else beside the binary's build dir. */
+/* personas.tm next to the sources: from the working directory, else beside the binary's build dir.
+ */
 static const char *default_personas(const char *argv0, char *buf, size_t len)
 {
 	const char *slash = strrchr(argv0, '/');
@@ -114,11 +147,13 @@ static int write_pid(const char *path)
 static int run(struct args *a, struct emu_set *set, char *eb, size_t el)
 {
 	struct emu_hosts h;
-	struct emu_opt o = {(unsigned)a->offset, (unsigned)a->idle * 1000, NULL};
+	struct emu_opt o = {(unsigned)a->offset, (unsigned)a->idle * 1000, (unsigned)a->max_conns,
+			    NULL};
 	struct sigaction sa;
 	int rc;
 
-	if ((rc = emu_hosts_make(&h, set, a->mix, a->seed, a->base, (uint32_t)a->hosts, eb, el)) < 0)
+	if ((rc = emu_hosts_make(&h, set, a->mix, a->seed, a->base, (uint32_t)a->hosts, eb, el)) <
+	    0)
 		return rc;
 	if (a->manifest && (rc = emu_manifest_write(&h, set, a->manifest, eb, el)) < 0)
 		goto out;
@@ -159,6 +194,7 @@ int main(int argc, char **argv)
 	a.hosts = 256;
 	a.offset = 20000;
 	a.idle = 10;
+	a.max_conns = 100000;
 	a.base = 0x7f1e0001; /* 127.30.0.1 */
 	if (parse_args(argc, argv, &a) < 0) {
 		fputs(usage, stderr);
@@ -168,7 +204,8 @@ int main(int argc, char **argv)
 		print_ports((unsigned)a.offset);
 		return 0;
 	}
-	if ((a.base >> 24) != 127 || a.hosts == 0 || (uint64_t)a.base + a.hosts - 1 > 0x7fffffffULL) {
+	if ((a.base >> 24) != 127 || a.hosts == 0 ||
+	    (uint64_t)a.base + a.hosts - 1 > 0x7fffffffULL) {
 		fprintf(stderr, "trustmap-emu: --base and --hosts must stay inside 127.0.0.0/8\n");
 		return 2;
 	}

@@ -17,32 +17,32 @@
 #include <string.h>
 
 const struct emu_slotdef emu_slots[EMU_NSLOT] = {
-	[EMU_FTP] = {21, 0, EMU_K_BANNER, "ftp"},
-	[EMU_SSH] = {22, 0, EMU_K_BANNER, "ssh"},
-	[EMU_TELNET] = {23, 0, EMU_K_BANNER, "telnet"},
-	[EMU_SMTP] = {25, 0, EMU_K_BANNER, "smtp"},
-	[EMU_HTTP] = {80, 0, EMU_K_HTTP, "http"},
-	[EMU_HTTPS] = {443, 0, EMU_K_HTTPS, "https"},
-	[EMU_RTSP] = {554, 0, EMU_K_RTSP, "rtsp"},
-	[EMU_NETCONF] = {830, 0, EMU_K_BANNER, "ssh"},
-	[EMU_HTTP8000] = {8000, 0, EMU_K_HTTP, "http"},
-	[EMU_HTTP8080] = {8080, 0, EMU_K_HTTP, "http"},
-	[EMU_HTTPS8443] = {8443, 0, EMU_K_HTTPS, "https"},
-	[EMU_DVR37777] = {37777, 0, EMU_K_BANNER, "banner"},
-	[EMU_SNMP] = {161, 1, EMU_K_SNMP, "snmp"},
-	[EMU_SSDP] = {1900, 1, EMU_K_SSDP, "ssdp"},
+    [EMU_FTP] = {21, 0, EMU_K_BANNER, "ftp"},
+    [EMU_SSH] = {22, 0, EMU_K_BANNER, "ssh"},
+    [EMU_TELNET] = {23, 0, EMU_K_BANNER, "telnet"},
+    [EMU_SMTP] = {25, 0, EMU_K_BANNER, "smtp"},
+    [EMU_HTTP] = {80, 0, EMU_K_HTTP, "http"},
+    [EMU_HTTPS] = {443, 0, EMU_K_HTTPS, "https"},
+    [EMU_RTSP] = {554, 0, EMU_K_RTSP, "rtsp"},
+    [EMU_NETCONF] = {830, 0, EMU_K_BANNER, "ssh"},
+    [EMU_HTTP8000] = {8000, 0, EMU_K_HTTP, "http"},
+    [EMU_HTTP8080] = {8080, 0, EMU_K_HTTP, "http"},
+    [EMU_HTTPS8443] = {8443, 0, EMU_K_HTTPS, "https"},
+    [EMU_DVR37777] = {37777, 0, EMU_K_BANNER, "banner"},
+    [EMU_SNMP] = {161, 1, EMU_K_SNMP, "snmp"},
+    [EMU_SSDP] = {1900, 1, EMU_K_SSDP, "ssdp"},
 };
 
 const char *const emu_hostile_names[EMU_H_N] = {
-	"none", "endless", "drip", "bigheader", "badtls", "badsnmp", "html", "reset", "silent",
+    "none", "endless", "drip", "bigheader", "badtls", "badsnmp", "html", "reset", "silent",
 };
 
 #define BIGHEADER (1024 * 1024)
 
 /* The banner field of each banner slot. */
 static const char *const greet_key[EMU_NSLOT] = {
-	[EMU_FTP] = "ftp", [EMU_SSH] = "ssh", [EMU_TELNET] = "telnet", [EMU_SMTP] = "smtp",
-	[EMU_NETCONF] = "netconf", [EMU_DVR37777] = "dvr",
+    [EMU_FTP] = "ftp",	 [EMU_SSH] = "ssh",	    [EMU_TELNET] = "telnet",
+    [EMU_SMTP] = "smtp", [EMU_NETCONF] = "netconf", [EMU_DVR37777] = "dvr",
 };
 
 /* Decoded value of field key into out (reset first); 1 if present, 0 if not, <0 on error. */
@@ -54,7 +54,8 @@ static int field(const struct st_rec *r, const char *key, struct buf *out, char 
 	if (!f)
 		return 0;
 	if (stanza_unquote(f, out) < 0)
-		return err_set(eb, el, TM_EPROTO, "%s:%u: bad quoted value of %s", r->file, f->line, key);
+		return err_set(eb, el, TM_EPROTO, "%s:%u: bad quoted value of %s", r->file, f->line,
+			       key);
 	return 1;
 }
 
@@ -77,7 +78,8 @@ static int parse_ports(const struct st_rec *r, struct emu_persona *p, char *eb, 
 	const char *s, *e;
 
 	if (!f)
-		return err_set(eb, el, TM_EPROTO, "%s:%u: persona %s has no ports", r->file, r->line, r->id);
+		return err_set(eb, el, TM_EPROTO, "%s:%u: persona %s has no ports", r->file,
+			       r->line, r->id);
 	for (s = f->val; *s;) {
 		uint64_t v;
 		int i;
@@ -93,8 +95,8 @@ static int parse_ports(const struct st_rec *r, struct emu_persona *p, char *eb, 
 		for (i = 0; i < EMU_NSLOT && emu_slots[i].port != v; i++)
 			;
 		if (i == EMU_NSLOT)
-			return err_set(eb, el, TM_EPROTO, "%s:%u: port %lu is not in @network", r->file,
-				       f->line, (unsigned long)v);
+			return err_set(eb, el, TM_EPROTO, "%s:%u: port %lu is not in @network",
+				       r->file, f->line, (unsigned long)v);
 		p->slots |= 1u << i;
 		s = e;
 	}
@@ -102,7 +104,8 @@ static int parse_ports(const struct st_rec *r, struct emu_persona *p, char *eb, 
 }
 
 /* The HTTP answer to GET / from the http_* fields. */
-static int build_http(const struct st_rec *r, struct emu_persona *p, struct buf *v, char *eb, size_t el)
+static int build_http(const struct st_rec *r, struct emu_persona *p, struct buf *v, char *eb,
+		      size_t el)
 {
 	struct buf h, body;
 	int rc, i;
@@ -111,7 +114,8 @@ static int build_http(const struct st_rec *r, struct emu_persona *p, struct buf 
 	buf_init(&body, 0);
 	rc = field(r, "http_body", &body, eb, el);
 	if (rc == 0 && (rc = field(r, "http_title", v, eb, el)) > 0)
-		rc = buf_printf(&body, "<html><head><title>%s</title></head><body></body></html>\n", buf_str(v));
+		rc = buf_printf(&body, "<html><head><title>%s</title></head><body></body></html>\n",
+				buf_str(v));
 	if (rc < 0)
 		goto out;
 	rc = field(r, "http_status", v, eb, el);
@@ -124,8 +128,10 @@ static int build_http(const struct st_rec *r, struct emu_persona *p, struct buf 
 		str_set(realm, sizeof realm, buf_str(v));
 		rc = field(r, "http_auth", v, eb, el);
 		if (rc >= 0 && rc && strcmp(buf_str(v), "Digest") == 0)
-			rc = buf_printf(&h, "WWW-Authenticate: Digest realm=\"%s\", qop=\"auth\", "
-					    "nonce=\"4e6f6e63653a3031\", stale=\"FALSE\"\r\n", realm);
+			rc = buf_printf(&h,
+					"WWW-Authenticate: Digest realm=\"%s\", qop=\"auth\", "
+					"nonce=\"4e6f6e63653a3031\", stale=\"FALSE\"\r\n",
+					realm);
 		else if (rc >= 0)
 			rc = buf_printf(&h, "WWW-Authenticate: Basic realm=\"%s\"\r\n", realm);
 	}
@@ -140,13 +146,16 @@ static int build_http(const struct st_rec *r, struct emu_persona *p, struct buf 
 	if (rc >= 0 && p->hostile == EMU_H_BIGHEADER) {
 		rc = buf_adds(&h, "X-Padding: ");
 		for (i = 0; rc >= 0 && i < BIGHEADER / 64; i++)
-			rc = buf_adds(&h, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+			rc = buf_adds(
+			    &h, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
 		if (rc >= 0)
 			rc = buf_adds(&h, "\r\n");
 	}
 	if (rc >= 0)
-		rc = buf_printf(&h, "Content-Type: text/html\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
-				body.len);
+		rc = buf_printf(
+		    &h,
+		    "Content-Type: text/html\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
+		    body.len);
 	if (rc >= 0)
 		rc = buf_add(&h, body.p ? body.p : "", body.len);
 	if (rc >= 0)
@@ -154,13 +163,15 @@ static int build_http(const struct st_rec *r, struct emu_persona *p, struct buf 
 out:
 	buf_fini(&h);
 	buf_fini(&body);
-	return rc < 0 ? (rc == TM_ELIMIT || rc == TM_ENOMEM ? err_set(eb, el, rc, "%s:%u: out of memory",
-								   r->file, r->line) : rc) : 0;
+	return rc < 0 ? (rc == TM_ELIMIT || rc == TM_ENOMEM
+			     ? err_set(eb, el, rc, "%s:%u: out of memory", r->file, r->line)
+			     : rc)
+		      : 0;
 }
 
 /* Appends <tag>escaped value</tag> when the field is present. */
-static int xml_el(struct buf *x, const struct st_rec *r, const char *key, const char *tag, struct buf *v,
-		  char *eb, size_t el)
+static int xml_el(struct buf *x, const struct st_rec *r, const char *key, const char *tag,
+		  struct buf *v, char *eb, size_t el)
 {
 	int rc = field(r, key, v, eb, el);
 
@@ -172,7 +183,8 @@ static int xml_el(struct buf *x, const struct st_rec *r, const char *key, const 
 }
 
 /* The UPnP description (UPnP Device Architecture 1.0, 2.1) and its HTTP head. */
-static int build_upnp(const struct st_rec *r, struct emu_persona *p, struct buf *v, char *eb, size_t el)
+static int build_upnp(const struct st_rec *r, struct emu_persona *p, struct buf *v, char *eb,
+		      size_t el)
 {
 	struct buf x, h;
 	int rc;
@@ -181,8 +193,9 @@ static int build_upnp(const struct st_rec *r, struct emu_persona *p, struct buf 
 		return 0;
 	buf_init(&x, 0);
 	buf_init(&h, 0);
-	rc = buf_adds(&x, "<?xml version=\"1.0\"?>\r\n<root xmlns=\"urn:schemas-upnp-org:device-1-0\">"
-			  "<specVersion><major>1</major><minor>0</minor></specVersion><device>");
+	rc = buf_adds(&x,
+		      "<?xml version=\"1.0\"?>\r\n<root xmlns=\"urn:schemas-upnp-org:device-1-0\">"
+		      "<specVersion><major>1</major><minor>0</minor></specVersion><device>");
 	if (rc >= 0)
 		rc = xml_el(&x, r, "upnp_type", "deviceType", v, eb, el);
 	if (rc >= 0)
@@ -198,8 +211,10 @@ static int build_upnp(const struct st_rec *r, struct emu_persona *p, struct buf 
 	if (rc >= 0)
 		rc = buf_printf(&x, "<UDN>uuid:%s</UDN></device></root>\r\n", p->uuid);
 	if (rc >= 0)
-		rc = buf_printf(&h, "HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=\"utf-8\"\r\n"
-				    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", x.len, buf_str(&x));
+		rc = buf_printf(&h,
+				"HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=\"utf-8\"\r\n"
+				"Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+				x.len, buf_str(&x));
 	if (rc >= 0)
 		rc = take(&h, &p->upnp);
 	buf_fini(&x);
@@ -208,7 +223,8 @@ static int build_upnp(const struct st_rec *r, struct emu_persona *p, struct buf 
 }
 
 /* RTSP 1.0 (RFC 2326) reply to OPTIONS: 401 with a realm, or 200 with Public. */
-static int build_rtsp(const struct st_rec *r, struct emu_persona *p, struct buf *v, char *eb, size_t el)
+static int build_rtsp(const struct st_rec *r, struct emu_persona *p, struct buf *v, char *eb,
+		      size_t el)
 {
 	struct buf t;
 	int rc, realm;
@@ -217,11 +233,14 @@ static int build_rtsp(const struct st_rec *r, struct emu_persona *p, struct buf 
 	realm = field(r, "rtsp_realm", v, eb, el);
 	rc = realm;
 	if (realm > 0)
-		rc = buf_printf(&t, "WWW-Authenticate: Digest realm=\"%s\", nonce=\"8d1b5e0c2a7f\", stale=\"FALSE\"\r\n",
+		rc = buf_printf(&t,
+				"WWW-Authenticate: Digest realm=\"%s\", nonce=\"8d1b5e0c2a7f\", "
+				"stale=\"FALSE\"\r\n",
 				buf_str(v));
 	else if (realm == 0)
-		rc = buf_adds(&t, "Public: OPTIONS, DESCRIBE, PLAY, PAUSE, SETUP, TEARDOWN, SET_PARAMETER, "
-				  "GET_PARAMETER\r\n");
+		rc = buf_adds(
+		    &t, "Public: OPTIONS, DESCRIBE, PLAY, PAUSE, SETUP, TEARDOWN, SET_PARAMETER, "
+			"GET_PARAMETER\r\n");
 	if (rc >= 0 && (rc = field(r, "rtsp_server", v, eb, el)) > 0)
 		rc = buf_printf(&t, "Server: %s\r\n", buf_str(v));
 	if (rc >= 0)
@@ -236,8 +255,8 @@ static int build_rtsp(const struct st_rec *r, struct emu_persona *p, struct buf 
 	return rc < 0 ? rc : take(v, &p->rtsp_head);
 }
 
-static int str_field(const struct st_rec *r, const char *key, struct emu_str *s, struct buf *v, char *eb,
-		     size_t el)
+static int str_field(const struct st_rec *r, const char *key, struct emu_str *s, struct buf *v,
+		     char *eb, size_t el)
 {
 	int rc = field(r, key, v, eb, el);
 
@@ -264,7 +283,8 @@ static void make_uuid(struct emu_persona *p)
 	*o = 0;
 }
 
-static int persona_fill(const struct st_rec *r, struct emu_persona *p, struct buf *v, char *eb, size_t el)
+static int persona_fill(const struct st_rec *r, struct emu_persona *p, struct buf *v, char *eb,
+			size_t el)
 {
 	int rc, i;
 
@@ -273,8 +293,8 @@ static int persona_fill(const struct st_rec *r, struct emu_persona *p, struct bu
 		for (i = 1; i < EMU_H_N && strcmp(emu_hostile_names[i], buf_str(v)) != 0; i++)
 			;
 		if (i == EMU_H_N)
-			return err_set(eb, el, TM_EPROTO, "%s:%u: unknown hostile kind %s", r->file, r->line,
-				       buf_str(v));
+			return err_set(eb, el, TM_EPROTO, "%s:%u: unknown hostile kind %s", r->file,
+				       r->line, buf_str(v));
 		p->hostile = i;
 	}
 	if (rc >= 0 && (rc = field(r, "vendor", v, eb, el)) > 0 && strcmp(buf_str(v), "none") != 0)
@@ -311,8 +331,9 @@ static int persona_fill(const struct st_rec *r, struct emu_persona *p, struct bu
 		p->tls_issuer = buf_take(v);
 	if (rc >= 0 && !p->tls_subject && (p->slots & (1u << EMU_HTTPS | 1u << EMU_HTTPS8443)) &&
 	    p->hostile != EMU_H_BADTLS)
-		return err_set(eb, el, TM_EPROTO, "%s:%u: persona %s serves TLS without tls_subject", r->file,
-			       r->line, r->id);
+		return err_set(eb, el, TM_EPROTO,
+			       "%s:%u: persona %s serves TLS without tls_subject", r->file, r->line,
+			       r->id);
 	return rc < 0 ? rc : 0;
 }
 
@@ -324,9 +345,11 @@ static int on_rec(void *ctx, const struct st_rec *r, char *eb, size_t el)
 	int rc;
 
 	if (strcmp(r->type, "persona") != 0)
-		return err_set(eb, el, TM_EPROTO, "%s:%u: expected a persona record", r->file, r->line);
+		return err_set(eb, el, TM_EPROTO, "%s:%u: expected a persona record", r->file,
+			       r->line);
 	if (emu_set_find(s, r->id) >= 0)
-		return err_set(eb, el, TM_EPROTO, "%s:%u: persona %s defined twice", r->file, r->line, r->id);
+		return err_set(eb, el, TM_EPROTO, "%s:%u: persona %s defined twice", r->file,
+			       r->line, r->id);
 	if (s->n >= 65535)
 		return err_set(eb, el, TM_ELIMIT, "%s:%u: too many personas", r->file, r->line);
 	np = mem_realloc(s->p, (s->n + 1) * sizeof *s->p);

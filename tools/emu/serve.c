@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #define TAG_LISTEN (1ULL << 40) /* epoll data: TAG | slot << 32 | fd */
-#define TAG_UDP (2ULL << 40)
+#define TAG_UDP	   (2ULL << 40)
 
 static int64_t mono_ms(void)
 {
@@ -49,7 +49,8 @@ static int open_socket(int slot, unsigned port, char *eb, size_t el)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
 	int udp = emu_slots[slot].udp, one = 1;
-	int fd = socket(AF_INET, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd =
+	    socket(AF_INET, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	sa.sin_addr.s_addr = htonl(INADDR_ANY);
 	if (fd < 0)
@@ -60,7 +61,8 @@ static int open_socket(int slot, unsigned port, char *eb, size_t el)
 	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || (!udp && listen(fd, 65535) < 0)) {
 		int e = errno;
 		close(fd);
-		return err_set(eb, el, TM_EIO, "port %u/%s: %s", port, udp ? "udp" : "tcp", strerror(e));
+		return err_set(eb, el, TM_EIO, "port %u/%s: %s", port, udp ? "udp" : "tcp",
+			       strerror(e));
 	}
 	return fd;
 }
@@ -102,7 +104,7 @@ static void on_accept(struct srv *s, int lfd, int slot)
 /* The HTTP port a persona's SSDP LOCATION names (80, else 8080, else 8000; offset added). */
 static unsigned http_port(const struct srv *s, const struct emu_persona *p)
 {
-	int slot = (p->slots & (1u << EMU_HTTP))	       ? EMU_HTTP
+	int slot = (p->slots & (1u << EMU_HTTP))       ? EMU_HTTP
 		   : (p->slots & (1u << EMU_HTTP8080)) ? EMU_HTTP8080
 						       : EMU_HTTP8000;
 
@@ -131,7 +133,9 @@ static void on_datagram(struct srv *s, int fd, int slot)
 			return;
 		for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
 			if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO)
-				memcpy(&dst, &((struct in_pktinfo *)(void *)CMSG_DATA(cm))->ipi_addr, sizeof dst);
+				memcpy(&dst,
+				       &((struct in_pktinfo *)(void *)CMSG_DATA(cm))->ipi_addr,
+				       sizeof dst);
 		a = ntohl(dst.s_addr);
 		if ((a >> 24) != 127)
 			continue;
@@ -140,11 +144,13 @@ static void on_datagram(struct srv *s, int fd, int slot)
 		p = emu_hosts_get(s->hosts, s->set, a);
 		if (!p || !(p->slots & (1u << slot)))
 			continue;
-		n = emu_udp_answer(p, emu_slots[slot].kind, in, (size_t)r, a, http_port(s, p), out, sizeof out);
+		n = emu_udp_answer(p, emu_slots[slot].kind, in, (size_t)r, a, http_port(s, p), out,
+				   sizeof out);
 		if (n) {
 			struct in_pktinfo *pi;
 			struct iovec ov = {out, n};
-			struct msghdr om = {&from, sizeof from, &ov, 1, cb, CMSG_SPACE(sizeof *pi), 0};
+			struct msghdr om = {&from, sizeof from, &ov, 1, cb, CMSG_SPACE(sizeof *pi),
+					    0};
 			memset(cb, 0, sizeof cb);
 			cm = CMSG_FIRSTHDR(&om);
 			cm->cmsg_level = IPPROTO_IP;
@@ -169,7 +175,8 @@ static int open_all(struct srv *s, int fds[EMU_NSLOT], char *eb, size_t el)
 		fds[i] = open_socket(i, emu_slots[i].port + s->opt->port_offset, eb, el);
 		if (fds[i] < 0)
 			return fds[i];
-		ev.data.u64 = (emu_slots[i].udp ? TAG_UDP : TAG_LISTEN) | (uint64_t)i << 32 | (uint32_t)fds[i];
+		ev.data.u64 = (emu_slots[i].udp ? TAG_UDP : TAG_LISTEN) | (uint64_t)i << 32 |
+			      (uint32_t)fds[i];
 		if (epoll_ctl(s->ep, EPOLL_CTL_ADD, fds[i], &ev) < 0)
 			return err_set(eb, el, TM_EIO, "epoll_ctl: %s", strerror(errno));
 	}
@@ -226,10 +233,10 @@ static void loop(struct srv *s, volatile int *stop)
 	}
 }
 
-int emu_serve(const struct emu_set *set, const struct emu_hosts *h, const struct emu_opt *o, volatile int *stop,
-	      char *eb, size_t el)
+int emu_serve(const struct emu_set *set, const struct emu_hosts *h, const struct emu_opt *o,
+	      volatile int *stop, char *eb, size_t el)
 {
-	struct srv s = {set, h, o, -1, NULL, 0, 0, 0, 0, 0};
+	struct srv s = {set, h, o, -1, NULL, 0, 0, 0, 0, 0, 0};
 	int fds[EMU_NSLOT], i, rc;
 
 	for (i = 0; i < EMU_NSLOT; i++)

@@ -11,20 +11,20 @@
 
 #include <stdint.h>
 
-#define CONN_IN 512  /* request bytes kept (HTTP/RTSP request head) */
+#define CONN_IN	 512 /* request bytes kept (HTTP/RTSP request head) */
 #define CONN_DYN 512 /* room for a generated answer (RTSP) */
 
 enum conn_st {
-	CS_WRITE,      /* sending out, then CS_IDLE */
-	CS_WRITE_FIN,  /* sending out, then half-close and CS_DRAIN */
-	CS_IDLE,       /* reading and dropping until the peer closes */
-	CS_DRAIN,      /* we half-closed; waiting for the peer's close */
-	CS_REQ,	       /* reading an HTTP/RTSP request head */
-	CS_ENDLESS,    /* sending the endless stream */
-	CS_TLS_HS,     /* TLS handshake */
-	CS_TLS_REQ,    /* reading an HTTP request over TLS */
-	CS_TLS_WRITE,  /* sending the answer over TLS, then closing */
-	CS_BADTLS,     /* waiting for the ClientHello, then garbage */
+	CS_WRITE,     /* sending out, then CS_IDLE */
+	CS_WRITE_FIN, /* sending out, then half-close and CS_DRAIN */
+	CS_IDLE,      /* reading and dropping until the peer closes */
+	CS_DRAIN,     /* we half-closed; waiting for the peer's close */
+	CS_REQ,	      /* reading an HTTP/RTSP request head */
+	CS_ENDLESS,   /* sending the endless stream */
+	CS_TLS_HS,    /* TLS handshake */
+	CS_TLS_REQ,   /* reading an HTTP request over TLS */
+	CS_TLS_WRITE, /* sending the answer over TLS, then closing */
+	CS_BADTLS,    /* waiting for the ClientHello, then garbage */
 };
 
 struct conn {
@@ -54,6 +54,7 @@ struct srv {
 	struct conn **conns; /* by fd */
 	int nconns;	     /* size of conns */
 	int hi;		     /* one above the highest fd ever given a conn (the sweep's bound) */
+	unsigned live;	     /* conns open now */
 	int64_t now;
 	unsigned long accepted, datagrams;
 };

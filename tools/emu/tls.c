@@ -30,7 +30,8 @@ static int name_from(X509_NAME *name, const char *s)
 			end = eq + strlen(eq);
 		str_copy(k, sizeof k, s + 1, (size_t)(eq - s - 1));
 		str_copy(v, sizeof v, eq + 1, (size_t)(end - eq - 1));
-		if (!X509_NAME_add_entry_by_txt(name, k, MBSTRING_UTF8, (const unsigned char *)v, -1, -1, 0))
+		if (!X509_NAME_add_entry_by_txt(name, k, MBSTRING_UTF8, (const unsigned char *)v,
+						-1, -1, 0))
 			return TM_EPROTO;
 		s = end;
 	}
@@ -49,7 +50,8 @@ static X509 *make_cert(const struct emu_persona *p, EVP_PKEY *key, long serial)
 	     X509_gmtime_adj(X509_getm_notAfter(x), 86400L * 3650);
 	ok = ok && name_from(sub, p->tls_subject) == 0 &&
 	     name_from(iss, p->tls_issuer ? p->tls_issuer : p->tls_subject) == 0;
-	ok = ok && X509_set_subject_name(x, sub) && X509_set_issuer_name(x, iss) && X509_set_pubkey(x, key);
+	ok = ok && X509_set_subject_name(x, sub) && X509_set_issuer_name(x, iss) &&
+	     X509_set_pubkey(x, key);
 	ok = ok && X509_sign(x, key, EVP_sha256()) > 0;
 	X509_NAME_free(sub);
 	X509_NAME_free(iss);
@@ -68,7 +70,7 @@ static SSL_CTX *make_ctx(X509 *cert, EVP_PKEY *key)
 		return NULL;
 	SSL_CTX_set_min_proto_version(c, TLS1_VERSION);
 	SSL_CTX_set_mode(c, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
-				    SSL_MODE_RELEASE_BUFFERS);
+				SSL_MODE_RELEASE_BUFFERS);
 	SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);
 	if (SSL_CTX_use_certificate(c, cert) != 1 || SSL_CTX_use_PrivateKey(c, key) != 1) {
 		SSL_CTX_free(c);
@@ -92,13 +94,15 @@ int emu_tls_init(struct emu_set *s, char *eb, size_t el)
 			continue;
 		x = make_cert(p, key, (long)(i + 1) * 7919);
 		if (!x) {
-			rc = err_set(eb, el, TM_EPROTO, "persona %s: bad tls_subject/tls_issuer", p->id);
+			rc = err_set(eb, el, TM_EPROTO, "persona %s: bad tls_subject/tls_issuer",
+				     p->id);
 			break;
 		}
 		p->tls = make_ctx(x, key);
 		X509_free(x);
 		if (!p->tls)
-			rc = err_set(eb, el, TM_EIO, "persona %s: cannot make a TLS context", p->id);
+			rc =
+			    err_set(eb, el, TM_EIO, "persona %s: cannot make a TLS context", p->id);
 	}
 	EVP_PKEY_free(key);
 	if (rc < 0)

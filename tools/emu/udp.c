@@ -18,7 +18,7 @@
 
 #define OID_DESCR "1.3.6.1.2.1.1.1.0"
 #define OID_OBJID "1.3.6.1.2.1.1.2.0"
-#define OID_NAME "1.3.6.1.2.1.1.5.0"
+#define OID_NAME  "1.3.6.1.2.1.1.5.0"
 
 /* Rewrites the length octets at out[i] (after a tag) to claim far more than there is. */
 static void lie_at(uint8_t *out, size_t n, size_t i)
@@ -35,7 +35,8 @@ static void lie_at(uint8_t *out, size_t n, size_t i)
 		out[i + k] = 0xff;
 }
 
-/* The badsnmp reply: the message SEQUENCE and the sysDescr OCTET STRING both claim more than is sent. */
+/* The badsnmp reply: the message SEQUENCE and the sysDescr OCTET STRING both claim more than is
+ * sent. */
 static void lie(uint8_t *out, size_t n, const struct emu_persona *p)
 {
 	const uint8_t *d;
@@ -53,8 +54,8 @@ static void lie(uint8_t *out, size_t n, const struct emu_persona *p)
 		out[o - 2] = out[o - 1] = 0xff;
 }
 
-static size_t snmp_answer(const struct emu_persona *p, const uint8_t *in, size_t inlen, uint8_t *out,
-			  size_t cap)
+static size_t snmp_answer(const struct emu_persona *p, const uint8_t *in, size_t inlen,
+			  uint8_t *out, size_t cap)
 {
 	struct snmp_msg m;
 	uint8_t oid[SNMP_MAX_VB][128];
@@ -96,8 +97,8 @@ static size_t snmp_answer(const struct emu_persona *p, const uint8_t *in, size_t
 	return len;
 }
 
-static size_t ssdp_answer(const struct emu_persona *p, const uint8_t *in, size_t inlen, uint32_t addr,
-			  unsigned http_port, uint8_t *out, size_t cap)
+static size_t ssdp_answer(const struct emu_persona *p, const uint8_t *in, size_t inlen,
+			  uint32_t addr, unsigned http_port, uint8_t *out, size_t cap)
 {
 	struct in_addr a = {htonl(addr)};
 	char ip[INET_ADDRSTRLEN];
@@ -106,17 +107,21 @@ static size_t ssdp_answer(const struct emu_persona *p, const uint8_t *in, size_t
 	if (!p->upnp.n || !str_has_prefix((const char *)in, inlen, "M-SEARCH "))
 		return 0;
 	inet_ntop(AF_INET, &a, ip, sizeof ip);
-	n = snprintf((char *)out, cap,
-		     "HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=1800\r\nDATE: Sun, 29 Nov 2026 00:00:00 GMT\r\n"
-		     "EXT:\r\nLOCATION: http://%s:%u/upnp/desc.xml\r\nSERVER: %s\r\nST: upnp:rootdevice\r\n"
-		     "USN: uuid:%s::upnp:rootdevice\r\n\r\n",
-		     ip, http_port, p->ssdp_server.n ? p->ssdp_server.p : "Linux/3.10 UPnP/1.0 Portable SDK for UPnP devices/1.6.22",
-		     p->uuid);
+	n = snprintf(
+	    (char *)out, cap,
+	    "HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=1800\r\nDATE: Sun, 29 Nov 2026 00:00:00 "
+	    "GMT\r\n"
+	    "EXT:\r\nLOCATION: http://%s:%u/upnp/desc.xml\r\nSERVER: %s\r\nST: upnp:rootdevice\r\n"
+	    "USN: uuid:%s::upnp:rootdevice\r\n\r\n",
+	    ip, http_port,
+	    p->ssdp_server.n ? p->ssdp_server.p
+			     : "Linux/3.10 UPnP/1.0 Portable SDK for UPnP devices/1.6.22",
+	    p->uuid);
 	return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
 }
 
-size_t emu_udp_answer(const struct emu_persona *p, int kind, const uint8_t *in, size_t inlen, uint32_t addr,
-		      unsigned http_port, uint8_t *out, size_t cap)
+size_t emu_udp_answer(const struct emu_persona *p, int kind, const uint8_t *in, size_t inlen,
+		      uint32_t addr, unsigned http_port, uint8_t *out, size_t cap)
 {
 	if (p->hostile == EMU_H_SILENT)
 		return 0;
