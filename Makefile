@@ -94,7 +94,7 @@ fuzz: $(FUZZ_BIN)
 
 $(FUZZ_BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -c $< -o $@
+	clang $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
 $(FUZZ_BUILD)/libtrustmap.a: $(FUZZ_OBJ)
 	@rm -f $@
@@ -106,4 +106,4 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libtrustmap.a
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(OBJ:.o=.d) $(EMU_OBJ:.o=.d) $(BUILD)/src/main.d
+-include $(OBJ:.o=.d) $(EMU_OBJ:.o=.d) $(BUILD)/src/main.d $(FUZZ_OBJ:.o=.d)
