@@ -5,6 +5,7 @@
 #include "neigh.h"
 
 #include "../core/err.h"
+#include "../core/mem.h"
 #include "../core/rd.h"
 #include "../core/str.h"
 
@@ -140,13 +141,17 @@ int scan_neigh_emit(const struct scan_targets *t, probe_emit_fn emit, void *ctx,
 		struct nlmsghdr h;
 		struct ndmsg nd;
 	} req;
-	static uint8_t buf[65536];
+	uint8_t *buf = mem_alloc(65536);
 	int fd, rc = 0;
 	ssize_t r;
 
 	*count = 0;
-	if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)) < 0)
-		return err_set(eb, el, TM_EIO, "neighbour table: netlink: %s", strerror(errno));
+	if (!buf)
+		return err_set(eb, el, TM_ENOMEM, "neighbour table: out of memory");
+	if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)) < 0) {
+		rc = err_set(eb, el, TM_EIO, "neighbour table: netlink: %s", strerror(errno));
+		goto out_free;
+	}
 	memset(&req, 0, sizeof(req));
 	req.h.nlmsg_len = sizeof(req);
 	req.h.nlmsg_type = RTM_GETNEIGH;
@@ -157,7 +162,7 @@ int scan_neigh_emit(const struct scan_targets *t, probe_emit_fn emit, void *ctx,
 		rc = err_set(eb, el, TM_EIO, "neighbour table: netlink: %s", strerror(errno));
 		goto out;
 	}
-	while ((r = recv(fd, buf, sizeof(buf), 0)) > 0 && (rc = scan_neigh_parse(buf, (size_t)r, one, &k)) == 0)
+	while ((r = recv(fd, buf, 65536, 0)) > 0 && (rc = scan_neigh_parse(buf, (size_t)r, one, &k)) == 0)
 		;
 	if (r < 0)
 		rc = err_set(eb, el, TM_EIO, "neighbour table: netlink: %s", strerror(errno));
@@ -167,6 +172,8 @@ int scan_neigh_emit(const struct scan_targets *t, probe_emit_fn emit, void *ctx,
 		rc = 0;
 out:
 	close(fd);
+out_free:
+	mem_free(buf);
 	*count = k.n;
 	return rc;
 }

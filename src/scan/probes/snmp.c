@@ -53,7 +53,7 @@ static int input(struct probe_ctx *c, const uint8_t *p, size_t n)
 
 static void finish(struct probe_ctx *c, int why)
 {
-	static struct snmp_msg m;
+	struct snmp_msg m; /* on the stack: loops run in parallel threads */
 	char oid[256];
 
 	(void)why;
