@@ -83,9 +83,13 @@ eq "manifest addresses consecutive" "$(rows 'r["addr"]' <"$tmp/m.jsonl" | tr ' '
 
 # ---- the same seed lays the same devices out; another seed does not ----
 off2=$(free_offset $((off + 131)))
-ok "second emulator starts" start b --hosts 74 --base 127.77.0.1 --seed 7 --port-offset "$off2" --manifest "$tmp/m2.jsonl"
+ok "second emulator starts" start b --hosts 74 --base 127.77.0.1 --seed 7 --port-offset "$off2" --manifest "$tmp/m2.jsonl" --workers 2
 ok "same seed, same manifest" cmp -s "$tmp/m.jsonl" "$tmp/m2.jsonl"
-kill "$pid_b"; wait "$pid_b" 2>/dev/null
+eq "two workers" "$(pgrep -P "$pid_b" | wc -l)" 2
+hw2=$(rows 'r["addr"]' 'r["persona"] == "huawei-vrp-switch"' <"$tmp/m2.jsonl" | cut -d' ' -f1)
+eq "workers answer" "$(python3 -c 'import socket,sys; s=socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2); print(s.recv(18).decode())' "$hw2" $((off2 + 22)))" "SSH-2.0-HUAWEI-1.5"
+kill "$pid_b"; wait "$pid_b"
+eq "workers stop with their parent" "$?:$(pgrep -f -- "--port-offset $off2 " | wc -l)" "0:0"
 ok "third emulator starts" start c --hosts 74 --base 127.77.0.1 --seed 8 --port-offset "$off2" --manifest "$tmp/m3.jsonl" --max-conns 2
 ok "other seed, other layout" not cmp -s "$tmp/m.jsonl" "$tmp/m3.jsonl"
 eq "other seed, same counts" "$(rows 'r["persona"]' <"$tmp/m3.jsonl" | tr ' ' '\n' | sort | uniq -c | awk '{print $1}' | sort -u)" 2

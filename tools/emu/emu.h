@@ -124,12 +124,21 @@ struct emu_opt {
 	unsigned port_offset;
 	unsigned idle_ms;   /* close a peer quiet this long */
 	unsigned max_conns; /* connections served at once; more are reset */
-	FILE *log;	    /* connection log, or NULL */
+	int logfd;	    /* connection log opened O_APPEND (whole lines per write), or -1 */
 };
 
-/* Runs the server until *stop becomes non-zero.  Prints "ready" once listening. */
+/*
+ * Opens a listening socket per slot (port + offset) into fds; on failure
+ * closes those opened and names the port.
+ */
+int emu_listen(const struct emu_opt *o, int fds[EMU_NSLOT], char *eb, size_t el);
+void emu_unlisten(int fds[EMU_NSLOT]);
+/*
+ * Serves on fds (one process; several may share them) until *stop becomes
+ * non-zero.  The sockets stay open for the caller to close.
+ */
 int emu_serve(const struct emu_set *s, const struct emu_hosts *h, const struct emu_opt *o,
-	      volatile int *stop, char *eb, size_t el);
+	      const int fds[EMU_NSLOT], volatile int *stop, char *eb, size_t el);
 
 /* Answers one UDP datagram: fills out (cap bytes) and returns its length, 0 for none. */
 size_t emu_udp_answer(const struct emu_persona *p, int kind, const uint8_t *in, size_t inlen,

@@ -12,11 +12,13 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static volatile int stop_flag;
@@ -29,7 +31,7 @@ static void on_signal(int sig)
 
 struct args {
 	const char *personas, *mix, *manifest, *log, *pidfile;
-	uint64_t hosts, seed, offset, idle, max_conns;
+	uint64_t hosts, seed, offset, idle, max_conns, workers;
 	uint32_t base;
 	int print_ports, list;
 };
@@ -37,7 +39,7 @@ struct args {
 static const char usage[] =
     "usage: trustmap-emu [--hosts N] [--base 127.30.0.1] [--mix FILE] [--seed S]\n"
     "         [--personas FILE] [--manifest FILE] [--log FILE] [--pidfile FILE]\n"
-    "         [--port-offset K] [--idle-timeout SECONDS] [--max-conns N]\n"
+    "         [--port-offset K] [--idle-timeout SECONDS] [--max-conns N] [--workers N]\n"
     "         [--print-ports] [--list-personas]\n";
 
 static int num(const char *s, uint64_t max, uint64_t *out)
@@ -48,11 +50,14 @@ static int num(const char *s, uint64_t max, uint64_t *out)
 static int parse_args(int argc, char **argv, struct args *a)
 {
 	static const struct option lo[] = {
-	    {"hosts", 1, 0, 'n'},	 {"base", 1, 0, 'b'},	     {"mix", 1, 0, 'm'},
-	    {"seed", 1, 0, 's'},	 {"personas", 1, 0, 'P'},    {"manifest", 1, 0, 'M'},
-	    {"log", 1, 0, 'l'},		 {"pidfile", 1, 0, 'p'},     {"port-offset", 1, 0, 'o'},
-	    {"idle-timeout", 1, 0, 'i'}, {"print-ports", 0, 0, 'r'}, {"list-personas", 0, 0, 'L'},
-	    {"max-conns", 1, 0, 'c'},	 {"help", 0, 0, 'h'},	     {0, 0, 0, 0},
+	    {"hosts", 1, 0, 'n'},	{"base", 1, 0, 'b'},
+	    {"mix", 1, 0, 'm'},		{"seed", 1, 0, 's'},
+	    {"personas", 1, 0, 'P'},	{"manifest", 1, 0, 'M'},
+	    {"log", 1, 0, 'l'},		{"pidfile", 1, 0, 'p'},
+	    {"port-offset", 1, 0, 'o'}, {"idle-timeout", 1, 0, 'i'},
+	    {"print-ports", 0, 0, 'r'}, {"list-personas", 0, 0, 'L'},
+	    {"max-conns", 1, 0, 'c'},	{"workers", 1, 0, 'w'},
+	    {"help", 0, 0, 'h'},	{0, 0, 0, 0},
 	};
 	struct in_addr in;
 	int c;
@@ -69,6 +74,10 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case 'o':
 			if (num(optarg, 65535 - 37777, &a->offset) < 0)
+				return -1;
+			break;
+		case 'w':
+			if (num(optarg, 64, &a->workers) < 0 || a->workers == 0)
 				return -1;
 			break;
 		case 'c':
@@ -144,20 +153,60 @@ static int write_pid(const char *path)
 	return fclose(f);
 }
 
+/*
+ * Forks n workers serving the same sockets; waits for a stop signal (or a
+ * worker's death), then stops them all by pid.  Returns 0 or TM_EIO.
+ */
+static int run_workers(unsigned n, struct emu_set *set, struct emu_hosts *h, struct emu_opt *o,
+		       int fds[EMU_NSLOT], char *eb, size_t el)
+{
+	pid_t pid[64];
+	unsigned i, started = 0;
+	int rc = 0, st;
+
+	for (i = 0; i < n; i++) {
+		pid[i] = fork();
+		if (pid[i] == 0) {
+			rc = emu_serve(set, h, o, fds, &stop_flag, eb, el);
+			if (rc < 0)
+				fprintf(stderr, "trustmap-emu: worker: %s\n", eb);
+			_exit(rc < 0 ? 1 : 0);
+		}
+		if (pid[i] < 0) {
+			rc = err_set(eb, el, TM_EIO, "fork: %s", strerror(errno));
+			break;
+		}
+		started++;
+	}
+	while (rc == 0 && !stop_flag) {
+		if (waitpid(-1, &st, WNOHANG) > 0) {
+			rc = err_set(eb, el, TM_EIO, "a worker stopped unexpectedly");
+			break;
+		}
+		usleep(100000);
+	}
+	for (i = 0; i < started; i++)
+		kill(pid[i], SIGTERM);
+	for (i = 0; i < started; i++)
+		waitpid(pid[i], &st, 0);
+	return rc;
+}
+
 static int run(struct args *a, struct emu_set *set, char *eb, size_t el)
 {
 	struct emu_hosts h;
 	struct emu_opt o = {(unsigned)a->offset, (unsigned)a->idle * 1000, (unsigned)a->max_conns,
-			    NULL};
+			    -1};
 	struct sigaction sa;
-	int rc;
+	int fds[EMU_NSLOT], rc;
 
 	if ((rc = emu_hosts_make(&h, set, a->mix, a->seed, a->base, (uint32_t)a->hosts, eb, el)) <
 	    0)
 		return rc;
 	if (a->manifest && (rc = emu_manifest_write(&h, set, a->manifest, eb, el)) < 0)
 		goto out;
-	if (a->log && !(o.log = fopen(a->log, "w"))) {
+	if (a->log && (o.logfd = open(a->log, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC,
+				      0644)) < 0) {
 		rc = err_set(eb, el, TM_EIO, "%s: %s", a->log, strerror(errno));
 		goto out;
 	}
@@ -172,13 +221,21 @@ static int run(struct args *a, struct emu_set *set, char *eb, size_t el)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	rc = emu_serve(set, &h, &o, &stop_flag, eb, el);
+	if ((rc = emu_listen(&o, fds, eb, el)) == 0) {
+		printf("ready\n");
+		fflush(stdout);
+		if (a->workers > 1)
+			rc = run_workers((unsigned)a->workers, set, &h, &o, fds, eb, el);
+		else
+			rc = emu_serve(set, &h, &o, fds, &stop_flag, eb, el);
+		emu_unlisten(fds);
+	}
 	if (a->pidfile)
 		unlink(a->pidfile);
 out:
 	emu_tls_fini(set);
-	if (o.log)
-		fclose(o.log);
+	if (o.logfd >= 0)
+		close(o.logfd);
 	emu_hosts_free(&h);
 	return rc;
 }
@@ -195,6 +252,7 @@ int main(int argc, char **argv)
 	a.offset = 20000;
 	a.idle = 10;
 	a.max_conns = 100000;
+	a.workers = 1;
 	a.base = 0x7f1e0001; /* 127.30.0.1 */
 	if (parse_args(argc, argv, &a) < 0) {
 		fputs(usage, stderr);

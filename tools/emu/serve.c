@@ -34,15 +34,34 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Writes the buffered log lines: whole lines per write(2), so workers sharing the file never
+ * interleave. */
+static void log_flush(struct srv *s)
+{
+	size_t off = 0;
+
+	while (off < s->loglen) {
+		ssize_t w = write(s->opt->logfd, s->logbuf + off, s->loglen - off);
+		if (w <= 0 && errno != EINTR)
+			break; /* a full disk loses log lines, not the emulator */
+		if (w > 0)
+			off += (size_t)w;
+	}
+	s->loglen = 0;
+}
+
 static void log_hit(struct srv *s, uint32_t addr, unsigned port, const char *proto)
 {
-	struct in_addr a = {htonl(addr)};
-	char ip[INET_ADDRSTRLEN];
+	int n;
 
-	if (!s->opt->log)
+	if (s->opt->logfd < 0)
 		return;
-	inet_ntop(AF_INET, &a, ip, sizeof ip);
-	fprintf(s->opt->log, "%s %u %s\n", ip, port, proto);
+	if (s->loglen + 64 > sizeof s->logbuf)
+		log_flush(s);
+	n = snprintf(s->logbuf + s->loglen, sizeof s->logbuf - s->loglen, "%u.%u.%u.%u %u %s\n",
+		     addr >> 24, (addr >> 16) & 255, (addr >> 8) & 255, addr & 255, port, proto);
+	if (n > 0 && (size_t)n < sizeof s->logbuf - s->loglen)
+		s->loglen += (size_t)n;
 }
 
 static int open_socket(int slot, unsigned port, char *eb, size_t el)
@@ -165,16 +184,41 @@ static void on_datagram(struct srv *s, int fd, int slot)
 	}
 }
 
-/* Opens every socket; fds[] gets them (-1 where none). */
-static int open_all(struct srv *s, int fds[EMU_NSLOT], char *eb, size_t el)
+int emu_listen(const struct emu_opt *o, int fds[EMU_NSLOT], char *eb, size_t el)
+{
+	int i, rc;
+
+	for (i = 0; i < EMU_NSLOT; i++)
+		fds[i] = -1;
+	for (i = 0; i < EMU_NSLOT; i++) {
+		fds[i] = open_socket(i, emu_slots[i].port + o->port_offset, eb, el);
+		if (fds[i] < 0) {
+			rc = fds[i];
+			emu_unlisten(fds);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void emu_unlisten(int fds[EMU_NSLOT])
 {
 	int i;
 
 	for (i = 0; i < EMU_NSLOT; i++) {
-		struct epoll_event ev = {.events = EPOLLIN};
-		fds[i] = open_socket(i, emu_slots[i].port + s->opt->port_offset, eb, el);
-		if (fds[i] < 0)
-			return fds[i];
+		if (fds[i] >= 0)
+			close(fds[i]);
+		fds[i] = -1;
+	}
+}
+
+/* Puts every socket on this process's epoll; workers sharing them wake one at a time. */
+static int watch_all(struct srv *s, const int fds[EMU_NSLOT], char *eb, size_t el)
+{
+	int i;
+
+	for (i = 0; i < EMU_NSLOT; i++) {
+		struct epoll_event ev = {.events = EPOLLIN | EPOLLEXCLUSIVE};
 		ev.data.u64 = (emu_slots[i].udp ? TAG_UDP : TAG_LISTEN) | (uint64_t)i << 32 |
 			      (uint32_t)fds[i];
 		if (epoll_ctl(s->ep, EPOLL_CTL_ADD, fds[i], &ev) < 0)
@@ -204,8 +248,8 @@ static void sweep(struct srv *s)
 	for (fd = 0; fd < s->hi; fd++)
 		if (s->conns[fd])
 			conn_tick(s, s->conns[fd]);
-	if (s->opt->log)
-		fflush(s->opt->log);
+	if (s->opt->logfd >= 0)
+		log_flush(s);
 }
 
 static void loop(struct srv *s, volatile int *stop)
@@ -234,13 +278,11 @@ static void loop(struct srv *s, volatile int *stop)
 }
 
 int emu_serve(const struct emu_set *set, const struct emu_hosts *h, const struct emu_opt *o,
-	      volatile int *stop, char *eb, size_t el)
+	      const int fds[EMU_NSLOT], volatile int *stop, char *eb, size_t el)
 {
-	struct srv s = {set, h, o, -1, NULL, 0, 0, 0, 0, 0, 0};
-	int fds[EMU_NSLOT], i, rc;
+	struct srv s = {set, h, o, -1, NULL, 0, 0, 0, 0, 0, 0, 0, {0}};
+	int i, rc;
 
-	for (i = 0; i < EMU_NSLOT; i++)
-		fds[i] = -1;
 	s.nconns = fd_room();
 	s.conns = mem_calloc((size_t)s.nconns, sizeof *s.conns);
 	s.ep = epoll_create1(EPOLL_CLOEXEC);
@@ -249,22 +291,17 @@ int emu_serve(const struct emu_set *set, const struct emu_hosts *h, const struct
 		goto out;
 	}
 	s.now = mono_ms();
-	if ((rc = open_all(&s, fds, eb, el)) < 0)
+	if ((rc = watch_all(&s, fds, eb, el)) < 0)
 		goto out;
-	printf("ready\n");
-	fflush(stdout);
 	loop(&s, stop);
 out:
-	for (i = 0; s.conns && i < s.nconns; i++)
+	for (i = 0; s.conns && i < s.hi; i++)
 		if (s.conns[i])
 			conn_close(&s, s.conns[i]);
-	for (i = 0; i < EMU_NSLOT; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
 	if (s.ep >= 0)
 		close(s.ep);
 	mem_free(s.conns);
-	if (o->log)
-		fflush(o->log);
+	if (o->logfd >= 0)
+		log_flush(&s);
 	return rc;
 }

@@ -57,6 +57,8 @@ struct srv {
 	unsigned live;	     /* conns open now */
 	int64_t now;
 	unsigned long accepted, datagrams;
+	size_t loglen;	    /* bytes waiting in logbuf */
+	char logbuf[32768]; /* whole log lines, written when full and every 100 ms */
 };
 
 /* Starts serving accepted socket fd for persona p on slot; closes fd on failure. */
