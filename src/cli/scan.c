@@ -284,10 +284,11 @@ static void summary(struct store *st, const struct cfg *cfg, const struct scan_s
 	rep_table_end(tb);
 	if (fmt == REP_TABLE)
 		printf("scanned %llu pairs in %.1f s (%.0f/s): %llu answered, %llu observations, %llu timeouts, "
-		       "%llu truncated; %ld assets, %ld attributed\n",
+		       "%llu truncated, %llu refused, %llu failed; %ld assets, %ld attributed\n",
 		       (unsigned long long)ss->done, ss->elapsed, ss->elapsed > 0 ? ss->done / ss->elapsed : 0.0,
 		       (unsigned long long)ss->open, (unsigned long long)ss->obs, (unsigned long long)ss->timeouts,
-		       (unsigned long long)ss->truncated, f.assets, f.attributed);
+		       (unsigned long long)ss->truncated, (unsigned long long)ss->refused,
+		       (unsigned long long)ss->errors, f.assets, f.attributed);
 }
 
 static int run_scan(struct cfg *cfg, const struct scan_ports *p, uint64_t seed, uint64_t shard,

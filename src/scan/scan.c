@@ -169,8 +169,15 @@ static void on_fd(struct loop *l, int fd, unsigned ev, void *arg)
 
 	(void)l;
 	if (c->stage == ST_CONNECT) {
-		if (x->connect_result(x->ctx, fd) < 0)
+		int cr = x->connect_result(x->ctx, fd);
+		if (cr < 0) {
+			if (cr == -ECONNREFUSED || cr == -ECONNRESET) /* reset before we looked: closed */
+				c->e->st->refused++;
+			else
+				c->e->st->errors++;
 			end(c, -1);
+		} else if (!(ev & (LOOP_WRITE | LOOP_ERROR)))
+			return; /* not up yet */
 		else
 			connected(c);
 		return;
@@ -270,6 +277,10 @@ static int start_conn(struct eng *e, struct conn *c, scan_u128 a, uint16_t port,
 					  (struct sockaddr *)&c->sa, c->salen);
 	if (c->fd < 0) {
 		rc = c->fd == -EMFILE || c->fd == -ENFILE || c->fd == -ENOBUFS ? TM_EIO : 0;
+		if (c->fd == -ECONNREFUSED)
+			e->st->refused++;
+		else
+			e->st->errors++;
 		end(c, -1);
 		return rc;
 	}
@@ -408,6 +419,8 @@ static void add_stats(struct scan_stats *to, const struct scan_stats *from)
 	to->obs += from->obs;
 	to->timeouts += from->timeouts;
 	to->truncated += from->truncated;
+	to->refused += from->refused;
+	to->errors += from->errors;
 }
 
 int scan_run(const struct scan_cfg *cfg, struct scan_stats *st, char *eb, size_t el)

@@ -46,6 +46,8 @@ struct scan_stats {
 	uint64_t obs;	    /* observations emitted */
 	uint64_t timeouts;  /* exchanges ended by a deadline */
 	uint64_t truncated; /* exchanges cut at the buffer's ceiling */
+	uint64_t refused;   /* connections refused (closed ports) */
+	uint64_t errors;    /* other failures to connect (no route, no local port left, ...) */
 	double elapsed;	    /* seconds */
 };
 
