@@ -360,7 +360,7 @@ void conn_start(struct srv *s, int fd, const struct emu_persona *p, int slot)
 	struct conn *c;
 
 	init_static();
-	if (fd >= s->nconns || s->live >= s->opt->max_conns || !(c = mem_calloc(1, sizeof *c))) {
+	if (fd >= s->nconns || s->live >= s->cap || !(c = mem_calloc(1, sizeof *c))) {
 		conn_reset_fd(fd);
 		return;
 	}

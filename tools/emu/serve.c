@@ -280,10 +280,17 @@ static void loop(struct srv *s, volatile int *stop)
 int emu_serve(const struct emu_set *set, const struct emu_hosts *h, const struct emu_opt *o,
 	      const int fds[EMU_NSLOT], volatile int *stop, char *eb, size_t el)
 {
-	struct srv s = {set, h, o, -1, NULL, 0, 0, 0, 0, 0, 0, 0, {0}};
+	struct srv s = {set, h, o, -1, NULL, 0, 0, 0, 0, 0, 0, 0, 0, {0}};
 	int i, rc;
 
 	s.nconns = fd_room();
+	/* keep descriptors spare, so an accept never fails and a peer over the cap gets its reset
+	 */
+	s.cap = o->max_conns;
+	if (s.nconns < 256)
+		s.cap = 64;
+	else if (s.cap > (unsigned)s.nconns - 128)
+		s.cap = (unsigned)s.nconns - 128;
 	s.conns = mem_calloc((size_t)s.nconns, sizeof *s.conns);
 	s.ep = epoll_create1(EPOLL_CLOEXEC);
 	if (!s.conns || s.ep < 0) {

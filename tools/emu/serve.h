@@ -55,6 +55,7 @@ struct srv {
 	int nconns;	     /* size of conns */
 	int hi;		     /* one above the highest fd ever given a conn (the sweep's bound) */
 	unsigned live;	     /* conns open now */
+	unsigned cap;	     /* most conns at once: --max-conns, less when descriptors are fewer */
 	int64_t now;
 	unsigned long accepted, datagrams;
 	size_t loglen;	    /* bytes waiting in logbuf */
