@@ -8,6 +8,7 @@
 # clean stop by pid.  Only 127.0.0.0/8 is used.
 cd "$(dirname "$0")/../.." || exit 2
 . tests/e2e/lib.bash
+export LC_ALL=C
 EMU=${EMU:-$PWD/${TM_BUILD:-build}/trustmap-emu}
 if [ ! -x "$EMU" ]; then
 	echo "FAIL: $EMU not built" >&2
@@ -109,6 +110,15 @@ except socket.timeout:
 EOF
 )" reset
 kill "$pid_c"; wait "$pid_c" 2>/dev/null
+
+# ---- a mix file's weights become exact counts ----
+ok "operator mix starts" start d --hosts 1000 --base 127.78.0.1 --seed 3 --port-offset "$off2" \
+	--mix tools/emu/mix-operator.tm --manifest "$tmp/m4.jsonl"
+kill "$pid_d"; wait "$pid_d" 2>/dev/null
+eq "operator mix counts = weights" \
+	"$(rows 'r["persona"]' <"$tmp/m4.jsonl" | tr ' ' '\n' | sort | uniq -c | awk '{print $2, $1}')" \
+	"$(awk 'NF == 2 && $2 ~ /^[0-9]+$/ {print $1, $2}' tools/emu/mix-operator.tm | sort)"
+eq "operator mix restricted share" "$(grep -cE '"vendor":"(huawei|zte|h3c|hikvision|dahua|hytera)"' "$tmp/m4.jsonl")" 60
 
 # ---- talk to the devices ----
 rss0=$(awk '/VmRSS/{print $2}' "/proc/$pid_a/status")
