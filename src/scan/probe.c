@@ -68,7 +68,10 @@ int probe_append(struct probe_ctx *c, const uint8_t *p, size_t n)
 	memcpy(c->in + c->inlen, p, n);
 	c->inlen += n;
 	c->in[c->inlen] = 0;
-	return c->inlen >= PROBE_BUF;
+	if (c->inlen < PROBE_BUF)
+		return 0;
+	c->flags |= OBS_TRUNCATED; /* full: we read no further, whatever came next */
+	return 1;
 }
 
 void probe_queue(struct probe_ctx *c, const void *p, size_t n)

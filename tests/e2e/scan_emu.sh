@@ -77,6 +77,22 @@ eq "all 74 hosts dialled" "$(cut -d' ' -f1 "$tmp/full.log" | sort -u | wc -l)" "
 ok "no escape byte in the summary" bash -c "! grep -q $'\x1b' '$tmp/full.out'"
 eq "nothing on stderr" "$(cat "$tmp/full.err")" ""
 
+# ---- hostile personas: bounded, flagged, nothing raw on the terminal ----
+hq() { # hq HOSTILE SQL-WHERE -> "kind:flags:length" of the first such persona's observations
+	local a
+	a=$(rows 'r["addr"]' "r[\"hostile\"]==\"$1\"" <"$tmp/m.jsonl" | cut -d' ' -f1)
+	sqlite3 "$tmp/full.db" "SELECT DISTINCT kind || ':' || flags || ':' || length(value) FROM observations
+		WHERE addr = '$a' $2 ORDER BY 1" | tr '\n' ' '
+}
+eq "endless: cut at 16 KiB, flagged" "$(hq endless "AND kind IN ('ftp_banner', 'telnet_banner')")" \
+	"ftp_banner:1:16384 telnet_banner:1:16384 "
+eq "endless: nothing longer" "$(sqlite3 "$tmp/full.db" "SELECT count(*) FROM observations WHERE length(value) > 16384")" "0"
+eq "1 MB header: cut, flagged" "$(hq bigheader "AND kind = 'service_response'")" "service_response:1:16384 "
+eq "bad TLS: malformed" "$(hq badtls "AND flags = 2" | cut -d: -f1,2)" "service_response:2"
+eq "lying SNMP: malformed" "$(hq badsnmp "AND kind = 'service_response'" | cut -d: -f1,2)" "service_response:2"
+eq "silent: nothing" "$(hq silent "")" ""
+eq "reset: what came, flagged" "$(hq reset "AND kind = 'ssh_banner'" | cut -d: -f1,2)" "ssh_banner:1"
+
 # ---- shards: together they dial exactly what the full scan dialled ----
 for i in 1 2 3; do
 	ok "shard $i runs" run_logged "s$i" --db "$tmp/s$i.db" --seed 11 --shard "$i/3" --retries 0 "$range"
