@@ -8,7 +8,9 @@
 #include "cli.h"
 #include "common.h"
 #include "opt.h"
+#include "../attr/attr.h"
 #include "../attr/build.h"
+#include "../attr/cand.h"
 #include "../core/buf.h"
 #include "../core/err.h"
 #include "../core/esc.h"
@@ -16,7 +18,7 @@
 #include "../core/mem.h"
 #include "../core/str.h"
 #include "../kb/kb.h"
-#include "../report/progress.h"
+#include "../kb/vendor.h"
 #include "../report/table.h"
 #include "../scan/cyclic.h"
 #include "../scan/neigh.h"
@@ -132,14 +134,106 @@ static void on_signal(int sig)
 	stop_flag = 1;
 }
 
+#define LIVE_SLOTS (1 << 17) /* addresses the live count tracks (half full at most) */
+#define LIVE_FAMS 64
+
+/* The terminal's live view: devices per vendor family, from each observation alone. */
+struct live {
+	int on; /* standard error is a terminal */
+	const struct kb *kb;
+	struct attr_scratch *scratch;
+	uint64_t *keys; /* hashes of addresses seen with a vendor; 0 empty */
+	long nkeys;
+	int fam[LIVE_FAMS];
+	long count[LIVE_FAMS];
+	int nfam;
+	double start, last;
+};
+
 struct sink {
 	struct store *st;
 	int64_t run;
 	long n, failed;
 	int jsonl;
 	struct buf line;
-	struct progress pg;
+	struct live lv;
 };
+
+static double mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static uint64_t addr_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 1099511628211ULL;
+	return h ? h : 1;
+}
+
+/* Counts o's device under its family when o alone names a maker (first decisive observation wins). */
+static void live_obs(struct live *lv, const struct obs *o)
+{
+	struct cand c[16];
+	int n, best = -1, fam, i;
+	uint64_t h, slot;
+
+	if (!lv->scratch || !o->addr[0] || lv->nkeys >= LIVE_SLOTS / 2)
+		return;
+	n = attr_candidates(lv->kb, lv->scratch, o, 0, c, 16);
+	for (i = 0; i < n; i++)
+		if (c[i].vendor >= 0 && !c[i].component && c[i].strength >= EV_FAIR &&
+		    (best < 0 || c[i].strength > c[best].strength))
+			best = i;
+	if (best < 0 || (fam = vreg_family(lv->kb->vr, c[best].vendor, -1)) < 0)
+		return;
+	h = addr_hash(o->addr);
+	for (slot = h & (LIVE_SLOTS - 1); lv->keys[slot]; slot = (slot + 1) & (LIVE_SLOTS - 1))
+		if (lv->keys[slot] == h)
+			return;
+	lv->keys[slot] = h;
+	lv->nkeys++;
+	for (i = 0; i < lv->nfam && lv->fam[i] != fam; i++)
+		;
+	if (i == lv->nfam && lv->nfam < LIVE_FAMS)
+		lv->fam[lv->nfam++] = fam;
+	if (i < LIVE_FAMS)
+		lv->count[i]++;
+}
+
+/* Redraws the line: done/total, rate, ETA, observations, the four biggest families. */
+static void live_draw(struct live *lv, uint64_t done, uint64_t total, long nobs, int force)
+{
+	double t = mono(), el = t - lv->start, rate, eta;
+	int shown[4] = {-1, -1, -1, -1};
+
+	if (!lv->on || (!force && t - lv->last < 0.25))
+		return;
+	lv->last = t;
+	rate = el > 0 ? done / el : 0;
+	eta = rate > 0 ? (total - done) / rate : 0;
+	fprintf(stderr, "\r\033[Kscan: %llu/%llu (%.0f%%), %.0f/s, ETA %d:%02d, %ld obs", (unsigned long long)done,
+		(unsigned long long)total, total ? 100.0 * done / total : 100.0, rate, (int)eta / 60, (int)eta % 60,
+		nobs);
+	for (int k = 0; k < 4; k++) {
+		for (int i = 0; i < lv->nfam; i++) {
+			int taken = 0;
+			for (int j = 0; j < k; j++)
+				taken |= shown[j] == i;
+			if (!taken && (shown[k] < 0 || lv->count[i] > lv->count[shown[k]]))
+				shown[k] = i;
+		}
+		if (shown[k] >= 0)
+			fprintf(stderr, "%s%s %ld", k ? ", " : " | ", vreg_get(lv->kb->vr, lv->fam[shown[k]])->id,
+				lv->count[shown[k]]);
+	}
+	fflush(stderr);
+}
 
 static void json_line(struct sink *k, const struct obs *o)
 {
@@ -172,6 +266,8 @@ static int put_obs(void *vc, const struct obs *o)
 
 	if (k->jsonl)
 		json_line(k, o);
+	if (k->lv.on)
+		live_obs(&k->lv, o);
 	if (store_obs_add(k->st, k->run, o, NULL)) {
 		k->failed++;
 		return 0;
@@ -185,9 +281,7 @@ static void tick(void *vc, uint64_t done, uint64_t total)
 {
 	struct sink *k = vc;
 
-	if (!k->pg.total)
-		k->pg.total = (long long)total;
-	progress_update(&k->pg, (long long)done, k->n, "obs");
+	live_draw(&k->lv, done, total, k->n, done >= total);
 }
 
 /* "I/N" (1-based) into 0-based shard and count. */
@@ -310,8 +404,17 @@ static int run_scan(struct cfg *cfg, const struct scan_ports *p, uint64_t seed, 
 	long nmac = 0;
 
 	buf_init(&k.line, 0);
-	if (!(k.st = cli_store("scan", &cfg->c)))
+	if (!(k.st = cli_store("scan", &cfg->c)) || !(kb = cli_kb("scan", &cfg->c)))
 		goto out;
+	k.lv.on = isatty(STDERR_FILENO);
+	if (k.lv.on) {
+		k.lv.kb = kb;
+		k.lv.scratch = attr_scratch_new(kb);
+		k.lv.keys = mem_calloc(LIVE_SLOTS, sizeof(uint64_t));
+		if (!k.lv.scratch || !k.lv.keys)
+			k.lv.on = 0;
+		k.lv.start = mono();
+	}
 	if (store_begin(k.st) || store_run_start(k.st, "scan", buf_str(args), &k.run) || store_commit(k.st) ||
 	    store_begin(k.st)) {
 		fprintf(stderr, "trustmap scan: %s\n", store_errmsg(k.st));
@@ -320,9 +423,9 @@ static int run_scan(struct cfg *cfg, const struct scan_ports *p, uint64_t seed, 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	progress_init(&k.pg, "scan", 0);
 	src = scan_run(&sc, &ss, cfg->eb, sizeof(cfg->eb));
-	progress_end(&k.pg);
+	if (k.lv.on)
+		fputs("\r\033[K", stderr);
 	if (src)
 		fprintf(stderr, "trustmap scan: %s\n", cfg->eb);
 	else if (scan_neigh_emit(&cfg->t, put_obs, &k, &nmac, cfg->eb, sizeof(cfg->eb)))
@@ -332,8 +435,6 @@ static int run_scan(struct cfg *cfg, const struct scan_ports *p, uint64_t seed, 
 		fprintf(stderr, "trustmap scan: %s\n", store_errmsg(k.st));
 		goto out;
 	}
-	if (!(kb = cli_kb("scan", &cfg->c)))
-		goto out;
 	if (attr_build(kb, k.st, &bs, cfg->eb, sizeof(cfg->eb))) {
 		fprintf(stderr, "trustmap scan: %s\n", cfg->eb);
 		goto out;
@@ -344,6 +445,8 @@ static int run_scan(struct cfg *cfg, const struct scan_ports *p, uint64_t seed, 
 		printf("seed %llu, run %lld\n", (unsigned long long)seed, (long long)k.run);
 	rc = src || k.failed ? 2 : 0;
 out:
+	attr_scratch_free(k.lv.scratch);
+	mem_free(k.lv.keys);
 	kb_free(kb);
 	store_close(k.st);
 	buf_fini(&k.line);

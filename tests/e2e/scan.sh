@@ -37,6 +37,15 @@ eq "hostile banner kept verbatim" \
 	"service_response|NULL|0|47"
 ok "no escape byte in the summary" bash -c "! grep -q $'\x1b' '$tmp/out'"
 
+# ---- on a terminal: a live line with devices per vendor family ----
+if command -v script >/dev/null; then
+	script -qc "'$TM' scan --db '$tmp/tty.db' -p '$ssh:ssh,$http:http' --read-timeout 1000 127.0.0.1 127.0.0.2" \
+		/dev/null >"$tmp/tty.out" 2>&1
+	eq "live line" "$(tr '\r' '\n' <"$tmp/tty.out" | grep -c '^.\[Kscan: 4/4 (100%), .* obs | \(huawei 1, cisco 1\|cisco 1, huawei 1\)')" "1"
+else
+	skip "no script(1): live line not checked"
+fi
+
 # ---- --threads 3: the same observations as one loop ----
 ok "threaded scan runs" "$TM" scan --db "$tmp/th.db" --threads 3 -p "$ssh:ssh,$http:http" --read-timeout 1000 \
 	127.0.0.1 127.0.0.2 127.0.0.3 >"$tmp/th.out" 2>&1
