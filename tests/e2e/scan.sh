@@ -9,7 +9,8 @@ cd "$(dirname "$0")/../.." || exit 2
 db=$tmp/s.db
 
 ssh=$(free_port) http=$(free_port) upnp=$(free_port)
-snmp=$((20000 + RANDOM % 20000)) ssdp=$((40000 + RANDOM % 20000))
+free_udp() { python3 -c 'import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+snmp=$(free_udp) ssdp=$(free_udp)
 https=$(free_port)
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/k.pem" -out "$tmp/c.pem" -days 30 \
 	-subj "/C=CN/O=ZTE Corporation/CN=ZTE-F660" 2>/dev/null
