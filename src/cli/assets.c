@@ -46,7 +46,7 @@ static const struct rep_col cols[] = {
 	{"id", REP_NUM, 8},	  {"key", REP_STR, 28},	    {"addr", REP_STR, 16},
 	{"site", REP_STR, 12},	  {"vendor", REP_STR, 14},  {"family", REP_STR, 12},
 	{"product", REP_STR, 20}, {"model", REP_STR, 16},   {"version", REP_STR, 16},
-	{"role", REP_STR, 10},	  {"confidence", REP_NUM, 10}, {"lists", REP_STR, 14},
+	{"role", REP_STR, 10},	  {"confidence", REP_NUM, 10}, {"lists", REP_STR, 24},
 	{"flags", REP_STR, 24},	  {"declared", REP_STR, 12}, {"component", REP_STR, 12},
 };
 
