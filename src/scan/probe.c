@@ -47,7 +47,7 @@ void probe_ctx_init(struct probe_ctx *c, int id, const char *addr, uint16_t port
 	c->flags = 0;
 	c->inlen = c->outlen = 0;
 	c->state = 0;
-	c->tn_state = c->tn_cmd = 0;
+	telnet_init(&c->tn);
 	c->nobs = 0;
 	c->in[0] = 0;
 	c->next_probe = -1;

@@ -10,6 +10,7 @@
 #define TM_SCAN_PROBE_H
 
 #include "../core/obs.h"
+#include "../proto/telnet.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -41,8 +42,7 @@ struct probe_ctx {
 	size_t inlen;	  /* bytes in in[] */
 	size_t outlen;	  /* bytes queued in out[] */
 	int state;	  /* the probe's own */
-	uint8_t tn_state; /* telnet option parser */
-	uint8_t tn_cmd;
+	struct telnet tn; /* telnet option negotiation */
 	long nobs; /* observations emitted */
 	const char *const *comms; /* SNMP communities (never emitted) */
 	int ncomms;
@@ -81,10 +81,6 @@ void probe_emit(struct probe_ctx *c, enum obs_kind k, const char *probe, const v
 /* The HTTP probe's GET (of next_path, or /) and its completeness test, shared with UPnP. */
 void probe_http_start(struct probe_ctx *c);
 int probe_http_input(struct probe_ctx *c, const uint8_t *p, size_t n);
-/* Length of a response head with its blank line, 0 when unfinished. */
-size_t probe_http_head_len(const uint8_t *p, size_t n);
-/* A header's trimmed value in a head (case-insensitive name); NULL when absent. */
-const char *probe_http_header(const char *p, size_t n, const char *name, size_t *vlen);
 /* Shared by http.c and rtsp: parse a response head and body in (p, n). */
 void probe_http_emit(struct probe_ctx *c, const uint8_t *p, size_t n, int rtsp, int why);
 

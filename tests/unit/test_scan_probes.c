@@ -116,7 +116,7 @@ static void test_follow(void)
 	memcpy(c.next_path, "/rootDesc.xml", 14);
 	c.hops = 1;
 	probe_get(SCAN_PROBE_UPNP)->start(&c);
-	CHECK(!strncmp((const char *)c.out, "GET /rootDesc.xml HTTP/1.0\r\nHost: 127.0.0.9\r\n", 45));
+	CHECK(!strncmp((const char *)c.out, "GET /rootDesc.xml HTTP/1.1\r\nHost: 127.0.0.9\r\n", 45));
 	run(probe_get(SCAN_PROBE_UPNP),
 	    "HTTP/1.1 200 OK\r\n\r\n<root><device><manufacturer> Dahua </manufacturer>"
 	    "<modelName>IPC-HFW</modelName><modelNumber>2431S</modelNumber></device></root>",

@@ -6,6 +6,7 @@
  * <modelNumber> -> upnp_model).
  */
 #include "../../core/str.h"
+#include "../../proto/http.h"
 #include "../ports.h"
 #include "../probe.h"
 
@@ -53,21 +54,19 @@ static void location(struct probe_ctx *c, const char *v, size_t vl)
 
 static void finish(struct probe_ctx *c, int why)
 {
-	const char *s = (const char *)c->in, *v;
-	size_t hl, vl;
+	struct http_resp r;
 
 	(void)why;
 	if (!c->inlen)
 		return;
-	hl = probe_http_head_len(c->in, c->inlen);
-	if (!hl || c->inlen < 5 || memcmp(s, "HTTP/", 5)) {
+	if (http_parse(c->in, c->inlen, &r) || !r.head_done || strncmp(r.proto, "HTTP/", 5)) {
 		probe_emit(c, OBS_SERVICE_RESPONSE, "SSDP", c->in, c->inlen, c->flags | OBS_MALFORMED);
 		return;
 	}
-	if ((v = probe_http_header(s, hl, "SERVER", &vl)) && vl)
-		probe_emit(c, OBS_SSDP_SERVER, NULL, v, vl, 0);
-	if ((v = probe_http_header(s, hl, "LOCATION", &vl)))
-		location(c, v, vl);
+	if (r.server[0])
+		probe_emit(c, OBS_SSDP_SERVER, NULL, r.server, strlen(r.server), 0);
+	if (r.location[0])
+		location(c, r.location, strlen(r.location));
 }
 
 /* The text of <tag>...</tag> in (p, n), trimmed; NULL when absent. */
@@ -91,12 +90,14 @@ static const char *element(const char *p, size_t n, const char *tag, size_t *len
 static void finish_upnp(struct probe_ctx *c, int why)
 {
 	const char *s = (const char *)c->in, *v, *num;
-	size_t hl = probe_http_head_len(c->in, c->inlen), vl, nl;
+	struct http_resp r;
+	size_t hl, vl, nl;
 	char model[512];
 
 	(void)why;
-	if (!hl)
+	if (http_parse(c->in, c->inlen, &r) || !r.head_done)
 		return;
+	hl = r.head_len;
 	if ((v = element(s + hl, c->inlen - hl, "manufacturer", &vl)))
 		probe_emit(c, OBS_UPNP_MANUFACTURER, NULL, v, vl, c->flags);
 	if ((v = element(s + hl, c->inlen - hl, "modelName", &vl))) {

@@ -1,8 +1,8 @@
 /*
- * telnet.c - the Telnet probe: read the login banner, answering option
- * negotiation so that the server goes on (DO x -> WONT x; WILL ECHO and
- * WILL SUPPRESS-GO-AHEAD -> DO, other WILL -> DONT; subnegotiation skipped).
- * The text without the commands goes into the buffer; a login, user name or
+ * telnet.c - the Telnet probe: read the login banner while answering option
+ * negotiation (src/proto/telnet.c: DO -> WONT, WILL ECHO/SGA -> DO, other
+ * WILL -> DONT, subnegotiation skipped) so that the server goes on.  The
+ * text without the commands goes into the buffer; a login, user name or
  * password prompt completes it.
  */
 #include "../../core/str.h"
@@ -10,25 +10,9 @@
 
 #include <string.h>
 
-enum { T_DATA = 0, T_IAC, T_OPT, T_SB, T_SB_IAC };
-enum { IAC = 255, DONT = 254, DO = 253, WONT = 252, WILL = 251, SB = 250, SE = 240 };
-
 static void start(struct probe_ctx *c)
 {
 	(void)c;
-}
-
-static void answer(struct probe_ctx *c, uint8_t cmd, uint8_t opt)
-{
-	uint8_t r[3] = {IAC, 0, opt};
-
-	if (cmd == DO)
-		r[1] = WONT;
-	else if (cmd == WILL)
-		r[1] = opt == 1 || opt == 3 ? DO : DONT;
-	else
-		return; /* WONT/DONT need no answer */
-	probe_queue(c, r, 3);
 }
 
 static int prompt(const struct probe_ctx *c)
@@ -46,38 +30,11 @@ static int prompt(const struct probe_ctx *c)
 
 static int input(struct probe_ctx *c, const uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		uint8_t b = p[i];
-		switch (c->tn_state) {
-		case T_DATA:
-			if (b == IAC)
-				c->tn_state = T_IAC;
-			else if (b && probe_append(c, &b, 1))
-				return PROBE_DONE;
-			break;
-		case T_IAC:
-			if (b == IAC) {
-				c->tn_state = T_DATA;
-				if (probe_append(c, &b, 1))
-					return PROBE_DONE;
-			} else if (b >= WILL && b <= DONT) {
-				c->tn_cmd = b;
-				c->tn_state = T_OPT;
-			} else
-				c->tn_state = b == SB ? T_SB : T_DATA;
-			break;
-		case T_OPT:
-			answer(c, c->tn_cmd, b);
-			c->tn_state = T_DATA;
-			break;
-		case T_SB:
-			if (b == IAC)
-				c->tn_state = T_SB_IAC;
-			break;
-		default: /* T_SB_IAC */
-			c->tn_state = b == SE ? T_DATA : T_SB;
-			break;
-		}
+	telnet_feed(&c->tn, p, n, c->in, PROBE_BUF, &c->inlen, c->out, PROBE_OUT, &c->outlen);
+	c->in[c->inlen] = 0;
+	if (c->inlen >= PROBE_BUF) {
+		c->flags |= OBS_TRUNCATED;
+		return PROBE_DONE;
 	}
 	return prompt(c);
 }
