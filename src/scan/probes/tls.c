@@ -9,6 +9,7 @@
  * as service_response "TLSSessionReq", flagged malformed.
  */
 #include "../../core/str.h"
+#include "../../proto/tls.h"
 #include "../ports.h"
 #include "../probe.h"
 
@@ -90,17 +91,15 @@ static void start(struct probe_ctx *c)
 static void emit_cert(struct probe_ctx *c, SSL *ssl)
 {
 	X509 *x = SSL_get1_peer_certificate(ssl);
-	char *s;
+	struct tls_cert tc;
 
 	if (!x)
 		return;
-	if ((s = X509_NAME_oneline(X509_get_subject_name(x), NULL, 0))) {
-		probe_emit(c, OBS_TLS_SUBJECT, NULL, s, strlen(s), 0);
-		OPENSSL_free(s);
-	}
-	if ((s = X509_NAME_oneline(X509_get_issuer_name(x), NULL, 0))) {
-		probe_emit(c, OBS_TLS_ISSUER, NULL, s, strlen(s), 0);
-		OPENSSL_free(s);
+	if (!tls_cert_from_x509(x, &tc)) {
+		if (tc.subject[0])
+			probe_emit(c, OBS_TLS_SUBJECT, NULL, tc.subject, strlen(tc.subject), 0);
+		if (tc.issuer[0])
+			probe_emit(c, OBS_TLS_ISSUER, NULL, tc.issuer, strlen(tc.issuer), 0);
 	}
 	X509_free(x);
 }
