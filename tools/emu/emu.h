@@ -125,6 +125,7 @@ struct emu_opt {
 	unsigned idle_ms;   /* close a peer quiet this long */
 	unsigned max_conns; /* connections served at once; more are reset */
 	int logfd;	    /* connection log opened O_APPEND (whole lines per write), or -1 */
+	int any_addr;	    /* answer addresses outside 127/8: only in a private network namespace */
 };
 
 /*

@@ -14,12 +14,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <dirent.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+static int private_netns(void);
 
 static volatile int stop_flag;
 
@@ -196,7 +200,7 @@ static int run(struct args *a, struct emu_set *set, char *eb, size_t el)
 {
 	struct emu_hosts h;
 	struct emu_opt o = {(unsigned)a->offset, (unsigned)a->idle * 1000, (unsigned)a->max_conns,
-			    -1};
+			    -1, private_netns()};
 	struct sigaction sa;
 	int fds[EMU_NSLOT], rc;
 
@@ -240,6 +244,32 @@ out:
 	return rc;
 }
 
+/*
+ * Are we inside a named network namespace (made with `ip netns add`, as the
+ * tests do)?  Then the addresses are the namespace's own veth pairs and the
+ * emulator may answer them.  Recognised as `ip netns identify` does: our
+ * namespace is one of the bind mounts under /run/netns.
+ */
+static int private_netns(void)
+{
+	struct stat self, st;
+	DIR *d;
+	struct dirent *e;
+	char p[300];
+	int found = 0;
+
+	if (stat("/proc/self/ns/net", &self) || !(d = opendir("/run/netns")))
+		return 0;
+	while (!found && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "/run/netns/%s", e->d_name);
+		found = stat(p, &st) == 0 && st.st_ino == self.st_ino && st.st_dev == self.st_dev;
+	}
+	closedir(d);
+	return found;
+}
+
 int main(int argc, char **argv)
 {
 	struct args a = {0};
@@ -262,9 +292,11 @@ int main(int argc, char **argv)
 		print_ports((unsigned)a.offset);
 		return 0;
 	}
-	if ((a.base >> 24) != 127 || a.hosts == 0 ||
-	    (uint64_t)a.base + a.hosts - 1 > 0x7fffffffULL) {
-		fprintf(stderr, "trustmap-emu: --base and --hosts must stay inside 127.0.0.0/8\n");
+	if (a.hosts == 0 || (private_netns() ? (uint64_t)a.base + a.hosts - 1 > 0xffffffffULL
+					      : (a.base >> 24) != 127 ||
+						    (uint64_t)a.base + a.hosts - 1 > 0x7fffffffULL)) {
+		fprintf(stderr, "trustmap-emu: --base and --hosts must stay inside 127.0.0.0/8 "
+				"(other addresses only inside a network namespace of its own)\n");
 		return 2;
 	}
 	if (!a.personas)
