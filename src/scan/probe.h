@@ -81,6 +81,8 @@ void probe_emit(struct probe_ctx *c, enum obs_kind k, const char *probe, const v
 /* The HTTP probe's GET (of next_path, or /) and its completeness test, shared with UPnP. */
 void probe_http_start(struct probe_ctx *c);
 int probe_http_input(struct probe_ctx *c, const uint8_t *p, size_t n);
+/* Asks for one follow-up when the response in in[] redirects to the same address (HTTP and HTTPS). */
+void probe_http_redirect(struct probe_ctx *c);
 /* Shared by http.c and rtsp: parse a response head and body in (p, n). */
 void probe_http_emit(struct probe_ctx *c, const uint8_t *p, size_t n, int rtsp, int why);
 

@@ -134,6 +134,14 @@ static void test_follow(void)
 	CHECK_INT(c.next_port, 8443);
 	CHECK_STR(c.next_path, "/x");
 	begin(SCAN_PROBE_HTTP, "127.0.0.9", 80, 6);
+	run(http, "HTTP/1.1 302 Found\r\nLocation: https://127.0.0.9/login\r\n\r\n", PROBE_END_EOF);
+	CHECK_INT(c.next_probe, SCAN_PROBE_HTTPS);
+	CHECK_INT(c.next_port, 443);
+	CHECK_STR(c.next_path, "/login");
+	begin(SCAN_PROBE_HTTP, "127.0.0.9", 80, 6);
+	run(http, "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.9.evil/\r\n\r\n", PROBE_END_EOF);
+	CHECK_INT(c.next_probe, -1);
+	begin(SCAN_PROBE_HTTP, "127.0.0.9", 80, 6);
 	run(http, "HTTP/1.1 302 Found\r\nLocation: http://198.51.100.1/\r\n\r\n", PROBE_END_EOF);
 	CHECK_INT(c.next_probe, -1);
 	begin(SCAN_PROBE_HTTP, "127.0.0.9", 80, 6);

@@ -9,6 +9,7 @@
  */
 #include "../../core/str.h"
 #include "../../proto/http.h"
+#include "../../proto/url.h"
 #include "../ports.h"
 #include "../probe.h"
 
@@ -85,37 +86,30 @@ static int input_rtsp(struct probe_ctx *c, const uint8_t *p, size_t n)
 	return http_parse(c->in, c->inlen, &r) || r.head_done;
 }
 
-/* One redirect, to the same address only: "Location: /path" or "http://ADDR[:PORT]/path". */
-static void redirect(struct probe_ctx *c)
+/* One redirect, to the same address only: "Location: /path" or "http[s]://ADDR[:PORT]/path". */
+void probe_http_redirect(struct probe_ctx *c)
 {
 	struct http_resp r;
-	size_t al = strlen(c->addr), vl;
-	const char *v;
-	uint64_t port = c->port;
+	char host[64], path[256];
+	uint16_t port = c->port;
+	int id = c->probe == SCAN_PROBE_HTTPS ? SCAN_PROBE_HTTPS : SCAN_PROBE_HTTP;
 
 	if (http_parse(c->in, c->inlen, &r) || r.status < 300 || r.status > 399 || !r.location[0])
 		return;
-	v = r.location;
-	vl = strlen(v);
-	if (vl > 7 && str_caseeq(v, 7, "http://")) {
-		const char *h = v + 7, *e = v + vl, *sl;
-		if ((size_t)(e - h) < al || memcmp(h, c->addr, al))
-			return; /* never dial an address we were not given */
-		h += al;
-		if (!(sl = memchr(h, '/', (size_t)(e - h))))
-			return;
-		if (h < sl && (*h != ':' || !str_to_u64(h + 1, (size_t)(sl - h - 1), &port) || !port || port > 65535))
-			return;
-		vl = (size_t)(e - sl);
-		v = sl;
+	if (r.location[0] == '/') {
+		probe_follow(c, id, port, r.location, strlen(r.location));
+		return;
 	}
-	probe_follow(c, SCAN_PROBE_HTTP, (uint16_t)port, v, vl);
+	if (url_split(r.location, host, sizeof(host), &port, path, sizeof(path)) || strcmp(host, c->addr))
+		return; /* never dial an address we were not given */
+	id = str_has_prefix(r.location, strlen(r.location), "https://") ? SCAN_PROBE_HTTPS : SCAN_PROBE_HTTP;
+	probe_follow(c, id, port, path, strlen(path));
 }
 
 static void finish_http(struct probe_ctx *c, int why)
 {
 	probe_http_emit(c, c->in, c->inlen, 0, why);
-	redirect(c);
+	probe_http_redirect(c);
 }
 
 static void finish_rtsp(struct probe_ctx *c, int why)

@@ -150,8 +150,10 @@ static void finish(struct probe_ctx *c, int why)
 	if ((c->state == T_FAILED || c->state == T_HANDSHAKE) && c->inlen)
 		probe_emit(c, OBS_SERVICE_RESPONSE, "TLSSessionReq", c->in, c->inlen,
 			   c->flags | (c->state == T_FAILED ? OBS_MALFORMED : OBS_TRUNCATED));
-	else if (c->state == T_HTTP)
+	else if (c->state == T_HTTP) {
 		probe_http_emit(c, c->in, c->inlen, 0, why);
+		probe_http_redirect(c);
+	}
 	tls_free(c);
 }
 
