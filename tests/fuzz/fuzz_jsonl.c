@@ -2,41 +2,11 @@
  * fuzz_jsonl.c - the observation JSON Lines reader (and the format detector)
  * on arbitrary bytes, with and without skip_bad.
  */
-#include "core/err.h"
-#include "core/obs.h"
-#include "import/import.h"
-
-#include <stddef.h>
-#include <stdint.h>
-
-/* Reads every byte of each observation, so that a bad pointer or length shows. */
-static int each(void *ctx, const struct obs *o)
-{
-	unsigned *sum = ctx;
-
-	for (size_t i = 0; i < o->len; i++)
-		*sum += o->value[i];
-	*sum += (unsigned)o->kind + o->port + o->addr[0] + o->mac[0] + o->probe[0];
-	return 0;
-}
-
-static int site(void *ctx, const struct imp_site *s)
-{
-	unsigned *sum = ctx;
-
-	*sum += (unsigned)s->id[0] + (unsigned)s->has_coords;
-	return 0;
-}
+#include "imp_fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	unsigned sum = 0;
-	struct imp_sink k = {each, site, &sum};
-	struct imp_stats st;
-	char eb[TM_ERRLEN];
-
-	imp_jsonl_mem("fuzz", (const char *)data, size, &k, 0, &st, eb, sizeof(eb));
-	imp_jsonl_mem("fuzz", (const char *)data, size, &k, 1, &st, eb, sizeof(eb));
-	sum += imp_detect_mem("fuzz.x", (const char *)data, size) != NULL;
+	imp_fuzz_run(imp_jsonl_mem, data, size);
+	(void)imp_detect_mem("fuzz.x", (const char *)data, size);
 	return 0;
 }
