@@ -59,7 +59,7 @@ start() {
 # ---- options and refusals ----
 eq "print-ports" "$("$EMU" --port-offset 20000 --print-ports)" \
 	"20021:ftp,20022:ssh,20023:telnet,20025:smtp,20080:http,20443:https,20554:rtsp,20830:ssh,28000:http,28080:http,28443:https,57777:banner,20161/udp:snmp,21900/udp:ssdp"
-"$EMU" --base 10.0.0.1 --hosts 4 >/dev/null 2>&1
+"$EMU" --base 198.51.100.1 --hosts 4 >/dev/null 2>&1   # a documentation range: refused, never dialled
 eq "base outside 127/8 refused" "$?" 2
 "$EMU" --base 127.255.255.250 --hosts 10 >/dev/null 2>&1
 eq "hosts running past 127/8 refused" "$?" 2
