@@ -379,6 +379,9 @@ int imp_drive_lines(const char *name, int mem, const char *data, size_t len, imp
 	else if ((rc = imp_lines_open(&l, name, IMP_LINE_MAX, eb, el)))
 		return rc;
 	rc = fn(&r, &l);
+	/* an error that left no message is named by the line it stopped at */
+	if (rc && eb && el && !eb[0])
+		err_set(eb, el, rc, "%s:%lu: %s", name, l.lineno, tm_strerror(rc));
 	imp_lines_close(&l);
 	return rc;
 }

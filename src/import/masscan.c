@@ -231,8 +231,6 @@ static int run(struct imp_run *r, struct imp_lines *l)
 	}
 	if (rc == IMP_SKIP)
 		rc = 0;
-	if (rc && r->eb && r->el && !r->eb[0])
-		err_set(r->eb, r->el, rc, "%s:%lu: %s", r->file, l->lineno, tm_strerror(rc));
 	imp_mb_fini(&m);
 	return rc;
 }
