@@ -76,6 +76,15 @@ static const struct kind_info kinds[OBS_KIND_COUNT] = {
 	[OBS_INVENTORY_MODEL] = {VIA_RULES, EV_NONE},
 	[OBS_SERVICE_RESPONSE] = {VIA_RULES | VIA_NMAP_PROBE | VIA_NAME, EV_MEDIUM},
 	[OBS_HOSTNAME] = {VIA_RULES | VIA_NAME, EV_MEDIUM},
+	[OBS_TLS_SAN] = {VIA_RULES | VIA_NAME, EV_MEDIUM},
+	[OBS_TLS_SHA256] = {VIA_RULES, EV_NONE},
+	[OBS_LLDP_SYSNAME] = {VIA_RULES | VIA_NAME, EV_MEDIUM},
+	[OBS_CDP_DEVICE_ID] = {VIA_RULES | VIA_NAME, EV_MEDIUM},
+	[OBS_CDP_VERSION] = {VIA_RULES | VIA_NAME, EV_FAIR},
+	[OBS_DHCP_HOSTNAME] = {VIA_RULES | VIA_NAME, EV_MEDIUM},
+	[OBS_DHCP_PRL] = {VIA_RULES, EV_NONE},
+	[OBS_DHCP_USER_CLASS] = {VIA_RULES | VIA_NAME, EV_MEDIUM},
+	[OBS_SSDP_USN] = {VIA_RULES, EV_NONE},
 };
 
 struct attr_scratch *attr_scratch_new(const struct kb *kb)
@@ -220,6 +229,54 @@ static void from_engineid(const struct kb *kb, const struct obs *o, int idx, str
 		str_set(c->vendor_raw, sizeof(c->vendor_raw), org);
 	set_strength(c, c->vendor >= 0 ? EV_MEDIUM : EV_NONE);
 	snprintf(c->rule, sizeof(c->rule), "engineid:pen:%u", pen);
+}
+
+/* DHCP vendor-identifying options and DHCPv6 vendor classes: a decimal enterprise number. */
+static void from_dhcp_pen(const struct kb *kb, const struct obs *o, int idx, struct cand *out,
+			  int *n, int max)
+{
+	uint32_t pen = 0;
+	struct cand *c;
+
+	if (!o->len || o->len > 10)
+		return;
+	for (size_t i = 0; i < o->len; i++) {
+		if (o->value[i] < '0' || o->value[i] > '9' || pen > 429496729u)
+			return;
+		pen = pen * 10 + (uint32_t)(o->value[i] - '0');
+	}
+	if (!(c = new_cand(out, n, max, idx)))
+		return;
+	c->vendor = vreg_by_pen(kb->vr, pen);
+	const char *org = kb->pen ? pen_org(kb->pen, pen) : NULL;
+	if (c->vendor < 0 && org)
+		c->vendor = vreg_resolve(kb->vr, org, strlen(org));
+	if (org)
+		str_set(c->vendor_raw, sizeof(c->vendor_raw), org);
+	set_strength(c, c->vendor >= 0 ? EV_MEDIUM : EV_NONE);
+	snprintf(c->rule, sizeof(c->rule), "dhcp:pen:%u", pen);
+}
+
+/*
+ * LLDP organisation-specific TLVs ("00:e0:fc/1"): the OUI says whose
+ * extensions the device speaks -- a hint (others speak Cisco's too).
+ */
+static void from_lldp_org(const struct kb *kb, const struct obs *o, int idx, struct cand *out,
+			  int *n, int max)
+{
+	char mac[18];
+	struct obs m = *o;
+
+	if (o->len < 8)
+		return;
+	snprintf(mac, sizeof(mac), "%.8s:00:00:00", (const char *)o->value);
+	m.value = (const uint8_t *)mac;
+	m.len = 17;
+	int before = *n;
+
+	from_mac(kb, &m, idx, out, n, max, EV_WEAK);
+	for (int i = before; i < *n; i++)
+		snprintf(out[i].rule, sizeof(out[i].rule), "lldp-org:%.8s", (const char *)o->value);
 }
 
 /* Vendor of an nmap hit: its CPE's vendor part, else a name in its product. */
@@ -525,6 +582,12 @@ int attr_candidates(const struct kb *kb, struct attr_scratch *s, const struct ob
 		return n;
 	case OBS_SNMP_ENGINEID:
 		from_engineid(kb, o, idx, out, &n, max);
+		return n;
+	case OBS_DHCP_ENTERPRISE:
+		from_dhcp_pen(kb, o, idx, out, &n, max);
+		return n;
+	case OBS_LLDP_ORG:
+		from_lldp_org(kb, o, idx, out, &n, max);
 		return n;
 	case OBS_INVENTORY_VENDOR:
 	case OBS_INVENTORY_ROLE:

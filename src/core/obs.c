@@ -33,6 +33,17 @@ static const char *const names[OBS_KIND_COUNT] = {
 	[OBS_CPE] = "cpe",
 	[OBS_HOSTNAME] = "hostname",
 	[OBS_INVENTORY_SERIAL] = "inventory_serial",
+	[OBS_TLS_SAN] = "tls_san",
+	[OBS_TLS_SHA256] = "tls_sha256",
+	[OBS_LLDP_SYSNAME] = "lldp_sysname",
+	[OBS_LLDP_ORG] = "lldp_org",
+	[OBS_CDP_DEVICE_ID] = "cdp_device_id",
+	[OBS_CDP_VERSION] = "cdp_version",
+	[OBS_DHCP_HOSTNAME] = "dhcp_hostname",
+	[OBS_DHCP_PRL] = "dhcp_prl",
+	[OBS_DHCP_ENTERPRISE] = "dhcp_enterprise",
+	[OBS_DHCP_USER_CLASS] = "dhcp_user_class",
+	[OBS_SSDP_USN] = "ssdp_usn",
 };
 
 const char *obs_kind_name(enum obs_kind k)

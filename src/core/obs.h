@@ -43,6 +43,17 @@ enum obs_kind {
 	OBS_CPE,		   /* a CPE 2.2 URI "cpe:/h:huawei:..." */
 	OBS_HOSTNAME,		   /* a DNS or SNMP sysName, weak hint only */
 	OBS_INVENTORY_SERIAL,	   /* serial number declared by an inventory */
+	OBS_TLS_SAN,		   /* certificate subjectAltNames "DNS:a,IP:b" */
+	OBS_TLS_SHA256,		   /* SHA-256 of the certificate's DER, lower-case hex */
+	OBS_LLDP_SYSNAME,	   /* LLDP system name TLV */
+	OBS_LLDP_ORG,		   /* LLDP organisation-specific TLV: "OUI/subtype", "00:e0:fc/1" */
+	OBS_CDP_DEVICE_ID,	   /* CDP device id TLV */
+	OBS_CDP_VERSION,	   /* CDP software version TLV */
+	OBS_DHCP_HOSTNAME,	   /* DHCP option 12 (or DHCPv6 FQDN) */
+	OBS_DHCP_PRL,		   /* DHCP option 55 parameter request list, "1,3,6,15" */
+	OBS_DHCP_ENTERPRISE,	   /* enterprise number (decimal) from DHCP option 124/125 or DHCPv6 16/17 */
+	OBS_DHCP_USER_CLASS,	   /* DHCP option 77 user class */
+	OBS_SSDP_USN,		   /* SSDP USN (or NT) header */
 	OBS_KIND_COUNT
 };
 

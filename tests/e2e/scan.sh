@@ -71,7 +71,9 @@ eq "community never printed" "$(grep -c s3cret "$tmp/u.out")" "0"
 # ---- TLS: certificate, then HTTP over it; a TLS probe on an SSH port is malformed ----
 "$TM" scan --db "$tmp/t.db" --format jsonl -p "$https:https,$ssh:tls" --read-timeout 1000 127.0.0.5 127.0.0.1 \
 	>"$tmp/t.out" 2>&1
-eq "tls observations" "$(rows 'r["kind"]+"="+r["value"]' 'r["addr"]=="127.0.0.5" and r["kind"]!="service_response"' \
+eq "tls fingerprint" "$(rows 'str(len(r["value"]))+str(all(c in "0123456789abcdef" for c in r["value"]))' \
+	'r["addr"]=="127.0.0.5" and r["kind"]=="tls_sha256"' <"$tmp/t.out")" "64True"
+eq "tls observations" "$(rows 'r["kind"]+"="+r["value"]' 'r["addr"]=="127.0.0.5" and r["kind"] not in ("service_response", "tls_sha256")' \
 	<"$tmp/t.out")" "tls_subject=/C=CN/O=ZTE Corporation/CN=ZTE-F660 tls_issuer=/C=CN/O=ZTE Corporation/CN=ZTE-F660 http_server=ZTE web server 1.0 ZTE corp 2015. http_title=F660"
 eq "tls on ssh: malformed" "$(rows 'r["probe"]+str(r.get("malformed"))' 'r["addr"]=="127.0.0.1"' <"$tmp/t.out")" "TLSSessionReqTrue"
 eq "tls vendor" "$("$TM" assets --db "$tmp/t.db" --format jsonl | rows 'r["vendor"]' 'r["addr"]=="127.0.0.5"')" "zte"

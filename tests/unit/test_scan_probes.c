@@ -14,6 +14,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <openssl/x509.h>
 
 static char got[4096];
@@ -51,10 +52,21 @@ static void test_snmp(void)
 	ops->start(&c);
 	CHECK_INT(snmp_decode(c.out, c.outlen, &m), 0);
 	CHECK_STR(m.community, "public");
+	CHECK_INT(m.version, SNMP_V2C);
 	CHECK_INT(m.nvb, 3);
+	/* an agent drops a version it does not speak: v1 next, same community */
+	CHECK_INT(ops->again(&c), 1);
+	CHECK_INT(snmp_decode(c.out, c.outlen, &m), 0);
+	CHECK_STR(m.community, "public");
+	CHECK_INT(m.version, SNMP_V1);
 	CHECK_INT(ops->again(&c), 1);
 	CHECK_INT(snmp_decode(c.out, c.outlen, &m), 0);
 	CHECK_STR(m.community, "s3cret");
+	CHECK_INT(m.version, SNMP_V2C);
+	CHECK_INT(ops->again(&c), 1);
+	CHECK_INT(snmp_decode(c.out, c.outlen, &m), 0);
+	CHECK_STR(m.community, "s3cret");
+	CHECK_INT(m.version, SNMP_V1);
 	CHECK_INT(ops->again(&c), 0);
 
 	memset(&m, 0, sizeof(m));
@@ -169,6 +181,9 @@ static SSL_CTX *server_ctx(void)
 	X509_NAME_add_entry_by_txt(n, "O", MBSTRING_ASC, (const unsigned char *)"Huawei", -1, -1, 0);
 	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)"HG8245", -1, -1, 0);
 	X509_set_issuer_name(x, n);
+	X509_EXTENSION *san = X509V3_EXT_conf_nid(NULL, NULL, NID_subject_alt_name, "DNS:hg8245.home,IP:192.0.2.1");
+	X509_add_ext(x, san, -1);
+	X509_EXTENSION_free(san);
 	X509_set_pubkey(x, k);
 	X509_sign(x, k, EVP_sha256());
 	SSL_CTX_use_certificate(ctx, x);
@@ -206,9 +221,20 @@ static void test_tls(void)
 			done = ops->input(&c, tmp, (size_t)n);
 	}
 	ops->finish(&c, done ? PROBE_END_DONE : PROBE_END_EOF);
-	CHECK_STR(got, "tls_subject=/C=CN/O=Huawei/CN=HG8245/0|tls_issuer=/C=CN/O=Huawei/CN=HG8245/0|"
-		       "http_server=HuaweiHTTP/0|http_title=HG8245/0|service_response=HTTP/1.1 200 OK\r\n"
-		       "Server: HuaweiHTTP\r\n\r\n<title>HG8245</title>/0");
+	/* the fingerprint, computed here by OpenSSL over the certificate the server sent */
+	unsigned char md[32];
+	unsigned mdlen = 0;
+	char want[1024], hex[65];
+	X509_digest(SSL_CTX_get0_certificate(ctx), EVP_sha256(), md, &mdlen);
+	CHECK_INT(mdlen, 32);
+	for (int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	snprintf(want, sizeof(want),
+		 "tls_subject=/C=CN/O=Huawei/CN=HG8245/0|tls_issuer=/C=CN/O=Huawei/CN=HG8245/0|"
+		 "tls_san=DNS:hg8245.home,IP:192.0.2.1/0|tls_sha256=%s/0|"
+		 "http_server=HuaweiHTTP/0|http_title=HG8245/0|service_response=HTTP/1.1 200 OK\r\n"
+		 "Server: HuaweiHTTP\r\n\r\n<title>HG8245</title>/0", hex);
+	CHECK_STR(got, want);
 	SSL_free(s);
 	SSL_CTX_free(ctx);
 	/* not TLS at all */

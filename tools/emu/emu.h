@@ -77,6 +77,7 @@ struct emu_persona {
 	struct emu_str rtsp_tail;	 /* RTSP header lines after CSeq, ending CRLF CRLF */
 	struct emu_str ssdp_server;	 /* SSDP SERVER, or empty */
 	struct emu_str sys_descr, sys_oid, sys_name; /* SNMP values */
+	int snmp_v1only;			     /* answers SNMPv1 only, drops v2c */
 	char *tls_subject;			     /* "/C=US/O=Fortinet/CN=..." or NULL */
 	char *tls_issuer;			     /* NULL: self-signed */
 	SSL_CTX *tls;				     /* built by emu_tls_init */

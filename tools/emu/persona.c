@@ -325,6 +325,13 @@ static int persona_fill(const struct st_rec *r, struct emu_persona *p, struct bu
 		rc = str_field(r, "snmp_oid", &p->sys_oid, v, eb, el);
 	if (rc >= 0)
 		rc = str_field(r, "snmp_name", &p->sys_name, v, eb, el);
+	if (rc >= 0 && (rc = field(r, "snmp_versions", v, eb, el)) > 0) {
+		if (!strcmp(buf_str(v), "1"))
+			p->snmp_v1only = 1;
+		else if (strcmp(buf_str(v), "1,2c") != 0)
+			return err_set(eb, el, TM_EPROTO, "%s:%u: snmp_versions is \"1\" or \"1,2c\"",
+				       r->file, r->line);
+	}
 	if (rc >= 0 && (rc = field(r, "tls_subject", v, eb, el)) > 0)
 		p->tls_subject = buf_take(v);
 	if (rc >= 0 && (rc = field(r, "tls_issuer", v, eb, el)) > 0)

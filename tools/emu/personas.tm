@@ -238,6 +238,7 @@ persona samsung-printer
     snmp_descr   "Samsung M2020 Series; V3.00.01.27     JUN-02-2016;Engine V1.00.09;NIC V6.01.00;S/N ZED5B8KG3C00123"
     snmp_oid     1.3.6.1.4.1.236.11.5.1
     snmp_name    SEC30CDA7A1B2C3
+    snmp_versions 1
 
 persona arista-eos
     vendor       arista

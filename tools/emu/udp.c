@@ -63,7 +63,7 @@ static size_t snmp_answer(const struct emu_persona *p, const uint8_t *in, size_t
 	int i;
 
 	if (!p->sys_descr.n || snmp_decode(in, inlen, &m) < 0 || m.pdu != SNMP_PDU_GET ||
-	    strcmp(m.community, "public") != 0)
+	    strcmp(m.community, "public") != 0 || (p->snmp_v1only && m.version != SNMP_V1))
 		return 0;
 	m.pdu = SNMP_PDU_RESPONSE;
 	m.error_status = m.error_index = 0;

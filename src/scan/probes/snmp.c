@@ -1,7 +1,8 @@
 /*
- * snmp.c - the SNMP probe: one v2c GET of sysDescr.0, sysObjectID.0 and
- * sysName.0 per community (the next community after the retries of the
- * previous one ran out), encoded and decoded by src/proto/snmp.c.  A reply
+ * snmp.c - the SNMP probe: a GET of sysDescr.0, sysObjectID.0 and sysName.0,
+ * first as v2c, then -- when the retries of that ran out, since an agent
+ * silently drops a version it does not speak -- as v1, for each community
+ * in turn; encoded and decoded by src/proto/snmp.c.  A reply
  * gives snmp_sysdescr, snmp_sysobjectid (dotted, no leading dot) and
  * hostname; a reply that does not decode is kept as service_response
  * "SNMPv1GetRequest" flagged malformed.  Communities are never emitted.
@@ -16,6 +17,7 @@ static const char *const public_only[] = {"public"};
 
 #define REQID 0x2a5e0000
 
+/* c->state: community index * 2, plus 1 for the v1 attempt. */
 static int queue(struct probe_ctx *c)
 {
 	const char *const *cm = c->ncomms ? c->comms : public_only;
@@ -23,12 +25,14 @@ static int queue(struct probe_ctx *c)
 	size_t len;
 
 	c->outlen = 0;
-	while (c->state < n) {
-		if (!snmp_encode_get(c->out, PROBE_OUT, &len, SNMP_V2C, cm[c->state], REQID + c->state, oids, 3)) {
+	while (c->state < 2 * n) {
+		int ver = c->state & 1 ? SNMP_V1 : SNMP_V2C;
+
+		if (!snmp_encode_get(c->out, PROBE_OUT, &len, ver, cm[c->state / 2], REQID + c->state, oids, 3)) {
 			c->outlen = len;
 			return 1;
 		}
-		c->state++; /* a community too long to encode: skip it */
+		c->state = (c->state | 1) + 1; /* a community too long to encode: skip it */
 	}
 	return 0;
 }

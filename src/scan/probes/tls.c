@@ -1,6 +1,6 @@
 /*
- * tls.c - the TLS probe (handshake, certificate subject and issuer in
- * OpenSSL's one-line form) and the HTTPS probe (the same, then GET / over
+ * tls.c - the TLS probe (handshake; certificate subject and issuer in
+ * OpenSSL's one-line form, subjectAltNames, SHA-256 fingerprint) and the HTTPS probe (the same, then GET / over
  * it, parsed as the HTTP probe does).  OpenSSL runs over memory BIOs: the
  * server's bytes go in through input(), the client's flights come out
  * through the send queue, so the probe stays free of sockets like the
@@ -100,6 +100,10 @@ static void emit_cert(struct probe_ctx *c, SSL *ssl)
 			probe_emit(c, OBS_TLS_SUBJECT, NULL, tc.subject, strlen(tc.subject), 0);
 		if (tc.issuer[0])
 			probe_emit(c, OBS_TLS_ISSUER, NULL, tc.issuer, strlen(tc.issuer), 0);
+		if (tc.sans[0])
+			probe_emit(c, OBS_TLS_SAN, NULL, tc.sans, strlen(tc.sans), 0);
+		if (tc.sha256[0])
+			probe_emit(c, OBS_TLS_SHA256, NULL, tc.sha256, strlen(tc.sha256), 0);
 	}
 	X509_free(x);
 }
