@@ -155,4 +155,25 @@ typedef int (*store_ev_fn)(void *ctx, const struct ev_rec *e);
 /* The asset's evidence, strongest first (strength, then conf, then id); fn returns nonzero to stop. */
 int store_evidence_iter(struct store *st, int64_t asset_id, store_ev_fn fn, void *ctx);
 
+/* ---- topology links: LLDP/CDP neighbours (sniff), later inventory ---- */
+
+struct link_rec {
+	int64_t id, run_id;	 /* id ignored by store_link_put */
+	char a_key[96];		 /* asset identity: "mac:aa:bb:cc:dd:ee:ff", "ip:<scope>/<addr>" */
+	char a_port[64];	 /* a's port as announced ("" unknown) */
+	char b_key[96];		 /* the neighbour, same form, or "capture:<name>" */
+	char b_port[64];
+	char source[16];	 /* "lldp", "cdp", "inventory" */
+	int64_t first_seen, last_seen; /* seconds since the epoch */
+};
+/*
+ * Inserts l, or when a link with the same (a_key, a_port, b_key, b_port)
+ * exists, widens its first/last seen and keeps the older run id.
+ * TM_EINVAL when a_key or b_key is "".
+ */
+int store_link_put(struct store *st, const struct link_rec *l);
+typedef int (*store_link_fn)(void *ctx, const struct link_rec *l);
+/* Every link ordered by (a_key, a_port, b_key, b_port); fn returns nonzero to stop. */
+int store_link_iter(struct store *st, store_link_fn fn, void *ctx);
+
 #endif

@@ -1,0 +1,8 @@
+/* ssdp.c - stub until its decoder lands: decodes nothing. */
+#include "sniff.h"
+
+int sn_ssdp(struct sn_pkt *pk, const uint8_t *p, size_t n)
+{
+	(void)pk, (void)p, (void)n;
+	return 0;
+}
