@@ -99,6 +99,20 @@ static const char *const store_sqlite_migrations[] = {
 	"  conflict INTEGER NOT NULL);"
 	"CREATE INDEX evidence_asset ON evidence(asset_id, strength DESC, conf DESC);"
 	"CREATE INDEX evidence_obs ON evidence(obs_id);",
+
+	/* 1 -> 2: topology links (LLDP/CDP neighbours seen by sniff, later inventory). */
+	"CREATE TABLE links ("
+	"  id INTEGER PRIMARY KEY,"
+	"  run_id INTEGER REFERENCES runs(id),"
+	"  a_key TEXT NOT NULL,"
+	"  a_port TEXT NOT NULL,"
+	"  b_key TEXT NOT NULL,"
+	"  b_port TEXT NOT NULL,"
+	"  source TEXT NOT NULL,"
+	"  first_seen INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL,"
+	"  UNIQUE (a_key, a_port, b_key, b_port));"
+	"CREATE INDEX links_b ON links(b_key);",
 };
 
 #define STORE_SQLITE_VERSION ((int)(sizeof(store_sqlite_migrations) / sizeof(store_sqlite_migrations[0])))

@@ -68,6 +68,15 @@ static const char *const sql[SQ_COUNT] = {
 		       "e.version, e.rule, e.strength, e.conf, e.conflict, o.value "
 		       "FROM evidence e LEFT JOIN observations o ON o.id = e.obs_id "
 		       "WHERE e.asset_id = ?1 ORDER BY e.strength DESC, e.conf DESC, e.id",
+	/* the older run id stays; first/last seen widen */
+	[SQ_LINK_PUT] = "INSERT INTO links(run_id, a_key, a_port, b_key, b_port, source, first_seen, last_seen) "
+			"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+			"ON CONFLICT (a_key, a_port, b_key, b_port) DO UPDATE SET "
+			"run_id = coalesce(min(run_id, excluded.run_id), run_id, excluded.run_id), "
+			"first_seen = min(first_seen, excluded.first_seen), "
+			"last_seen = max(last_seen, excluded.last_seen)",
+	[SQ_LINK_ITER] = "SELECT id, run_id, a_key, a_port, b_key, b_port, source, first_seen, last_seen "
+			 "FROM links ORDER BY a_key, a_port, b_key, b_port",
 	[SQ_ASSET_ITER + 0] = SQ_AI(""),
 	[SQ_ASSET_ITER + 1] = SQ_AI(SQ_AI_V),
 	[SQ_ASSET_ITER + 2] = SQ_AI(SQ_AI_F),
@@ -510,4 +519,6 @@ const struct store_ops store_sqlite_ops = {
 	.asset_iter = sq_asset_iter,
 	.asset_get = sq_asset_get,
 	.evidence_iter = sq_evidence_iter,
+	.link_put = sq_link_put,
+	.link_iter = sq_link_iter,
 };

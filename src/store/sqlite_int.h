@@ -4,7 +4,7 @@
  * reused), and helpers to bind bounded string fields and read columns back
  * into bounded arrays.  sqlite.c opens, migrates and runs transactions;
  * sqlite_obs.c keeps runs, observations and sites; sqlite_asset.c assets
- * and evidence.
+ * and evidence; sqlite_link.c topology links.
  */
 #ifndef TM_STORE_SQLITE_INT_H
 #define TM_STORE_SQLITE_INT_H
@@ -39,6 +39,8 @@ enum sq_id {
 	SQ_ASSET_BY_ID,
 	SQ_ASSET_BY_KEY,
 	SQ_EV_ITER,
+	SQ_LINK_PUT,
+	SQ_LINK_ITER,
 	SQ_ASSET_ITER, /* 8 variants follow: + (vendor ? 1 : 0) + (family ? 2 : 0) + (site ? 4 : 0) */
 	SQ_COUNT = SQ_ASSET_ITER + 8
 };
@@ -104,6 +106,10 @@ int sq_evidence_put(struct store *st, const struct ev_rec *e);
 int sq_asset_iter(struct store *st, const struct asset_filter *f, store_asset_fn fn, void *ctx);
 int sq_asset_get(struct store *st, const char *id_or_key, struct asset_rec *out);
 int sq_evidence_iter(struct store *st, int64_t asset_id, store_ev_fn fn, void *ctx);
+
+/* sqlite_link.c */
+int sq_link_put(struct store *st, const struct link_rec *l);
+int sq_link_iter(struct store *st, store_link_fn fn, void *ctx);
 
 /* sqlite.c, used by sqlite_asset.c to make a clear atomic */
 int sq_begin(struct store *st);

@@ -208,3 +208,19 @@ int store_filter_families(const struct asset_filter *f, const struct asset_rec *
 			return 1;
 	return 0;
 }
+
+int store_link_put(struct store *st, const struct link_rec *l)
+{
+	NEED_ST();
+	if (!l || !l->a_key[0] || !l->b_key[0])
+		return bad_arg(st, "link without both ends");
+	return st->ops->link_put(st, l);
+}
+
+int store_link_iter(struct store *st, store_link_fn fn, void *ctx)
+{
+	NEED_ST();
+	if (!fn)
+		return bad_arg(st, "no callback");
+	return st->ops->link_iter(st, fn, ctx);
+}

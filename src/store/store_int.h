@@ -42,6 +42,9 @@ struct store_ops {
 	int (*asset_iter)(struct store *st, const struct asset_filter *f, store_asset_fn fn, void *ctx);
 	int (*asset_get)(struct store *st, const char *id_or_key, struct asset_rec *out);
 	int (*evidence_iter)(struct store *st, int64_t asset_id, store_ev_fn fn, void *ctx);
+
+	int (*link_put)(struct store *st, const struct link_rec *l);
+	int (*link_iter)(struct store *st, store_link_fn fn, void *ctx);
 };
 
 /* The head of every backend handle. */
