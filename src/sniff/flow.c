@@ -1,0 +1,510 @@
+/*
+ * flow.c - the TCP flow table (flow.h).  Entries live in one array made at
+ * creation (calloc: pages are touched only as entries are first used, and
+ * freed entries are reused first, so memory follows the number of live
+ * flows, never the size of the capture).  An open-addressing hash of entry
+ * indices with linear probing and backward-shift deletion finds them; two
+ * doubly linked LRU lists through the array order all flows (for idle
+ * expiry and eviction when the table is full) and the flows holding a
+ * buffer (eviction when the buffer pool is exhausted).  Server bytes are
+ * placed at their offset from the server's ISN in a fixed buffer from a
+ * pool; a few out-of-order ranges are remembered so that the contiguous
+ * prefix grows when a gap is filled.
+ */
+#include "flow.h"
+
+#include "core/mem.h"
+
+#include <string.h>
+
+#define NIL UINT32_MAX
+#define OOO 4 /* out-of-order ranges remembered per flow */
+
+enum { ST_OPEN = 0, ST_DONE };
+
+struct flow {
+	struct flow_ep a, b; /* a < b (address, then port) */
+	uint32_t hash;
+	uint32_t prev, next;   /* all flows, most recent at head; next is the free list too */
+	uint32_t bprev, bnext; /* flows holding a buffer */
+	int64_t last;	       /* capture time of the last segment */
+	uint8_t *buf;
+	uint32_t base;	       /* server sequence number of stream byte 0 */
+	uint32_t have;	       /* contiguous bytes from 0 */
+	uint32_t fin_off;      /* offset of the server's FIN */
+	uint32_t ooo_s[OOO], ooo_e[OOO];
+	uint8_t nooo;
+	uint8_t v6;
+	uint8_t srv;	       /* 0: a is the server, 1: b */
+	uint8_t state;	       /* ST_OPEN, ST_DONE */
+	uint8_t based;	       /* base is known */
+	uint8_t fins;	       /* bit 0: a sent FIN, bit 1: b; bit 2: server FIN offset known */
+};
+
+struct flow_table {
+	struct flow_cfg c;
+	struct flow *e;
+	uint32_t nused;	       /* entries ever touched (bump allocator) */
+	uint32_t free_head;    /* freed entries */
+	uint32_t *slot;	       /* index + 1, 0 empty */
+	uint32_t mask;
+	uint32_t head, tail;   /* all flows */
+	uint32_t bhead, btail; /* flows with a buffer */
+	uint8_t **pool;	       /* free buffers */
+	size_t npool, maxbufs;
+	struct flow_stats st;
+};
+
+static const char *const why_names[FLOW_WHY_COUNT] = {"fin", "rst", "full", "idle", "evict", "end"};
+
+const char *flow_why_name(enum flow_why w)
+{
+	return (unsigned)w < FLOW_WHY_COUNT ? why_names[w] : "?";
+}
+
+struct flow_table *flow_new(const struct flow_cfg *c)
+{
+	struct flow_table *t = mem_calloc(1, sizeof(*t));
+	size_t ns = 16;
+
+	if (!t)
+		return NULL;
+	t->c = *c;
+	if (!t->c.max_flows)
+		t->c.max_flows = FLOW_DEF_MAX;
+	if (t->c.max_flows > (1u << 30))
+		t->c.max_flows = 1u << 30;
+	if (!t->c.flow_bytes)
+		t->c.flow_bytes = FLOW_DEF_BYTES;
+	if (t->c.flow_bytes > (1u << 30))
+		t->c.flow_bytes = 1u << 30;
+	if (!t->c.max_buffered)
+		t->c.max_buffered = FLOW_DEF_BUFFERED;
+	if (!t->c.idle)
+		t->c.idle = FLOW_DEF_IDLE;
+	if (!t->c.seed)
+		t->c.seed = 0x9e3779b97f4a7c15ULL;
+	t->maxbufs = t->c.max_buffered / t->c.flow_bytes;
+	if (!t->maxbufs)
+		t->maxbufs = 1;
+	while (ns < 2 * t->c.max_flows)
+		ns <<= 1;
+	t->mask = (uint32_t)(ns - 1);
+	t->e = mem_calloc(t->c.max_flows, sizeof(*t->e));
+	t->slot = mem_calloc(ns, sizeof(*t->slot));
+	t->pool = mem_calloc(t->maxbufs, sizeof(*t->pool));
+	if (!t->e || !t->slot || !t->pool) {
+		flow_free(t);
+		return NULL;
+	}
+	t->free_head = t->head = t->tail = t->bhead = t->btail = NIL;
+	return t;
+}
+
+static void release_buf(struct flow_table *t, struct flow *f);
+
+void flow_free(struct flow_table *t)
+{
+	if (!t)
+		return;
+	if (t->e)
+		for (uint32_t i = 0; i < t->nused; i++)
+			if (t->e[i].buf)
+				release_buf(t, &t->e[i]);
+	if (t->pool)
+		for (size_t i = 0; i < t->npool; i++)
+			mem_free(t->pool[i]);
+	mem_free(t->pool);
+	mem_free(t->slot);
+	mem_free(t->e);
+	mem_free(t);
+}
+
+const struct flow_stats *flow_stats(const struct flow_table *t)
+{
+	return &t->st;
+}
+
+/* ---- keys and the hash ---- */
+
+static int ep_cmp(const struct flow_ep *x, const struct flow_ep *y)
+{
+	int c = memcmp(x->addr, y->addr, 16);
+
+	return c ? c : (int)x->port - (int)y->port;
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v * 0xff51afd7ed558ccdULL;
+	h = (h << 31 | h >> 33) * 0xc4ceb9fe1a85ec53ULL;
+	return h;
+}
+
+static uint32_t key_hash(const struct flow_table *t, const struct flow_ep *a, const struct flow_ep *b)
+{
+	uint64_t w[4], h = t->c.seed;
+
+	memcpy(w, a->addr, 16);
+	memcpy(w + 2, b->addr, 16);
+	for (int i = 0; i < 4; i++)
+		h = mix(h, w[i]);
+	h = mix(h, (uint64_t)a->port << 16 | b->port);
+	h ^= h >> 29;
+	return (uint32_t)h;
+}
+
+static int key_eq(const struct flow *f, const struct flow_ep *a, const struct flow_ep *b)
+{
+	return f->a.port == a->port && f->b.port == b->port && !memcmp(f->a.addr, a->addr, 16) &&
+	       !memcmp(f->b.addr, b->addr, 16);
+}
+
+static uint32_t find(const struct flow_table *t, uint32_t h, const struct flow_ep *a, const struct flow_ep *b)
+{
+	for (uint32_t i = h & t->mask;; i = (i + 1) & t->mask) {
+		uint32_t s = t->slot[i];
+
+		if (!s)
+			return NIL;
+		if (t->e[s - 1].hash == h && key_eq(&t->e[s - 1], a, b))
+			return s - 1;
+	}
+}
+
+static void slot_add(struct flow_table *t, uint32_t idx)
+{
+	uint32_t i = t->e[idx].hash & t->mask;
+
+	while (t->slot[i])
+		i = (i + 1) & t->mask;
+	t->slot[i] = idx + 1;
+}
+
+/* Backward-shift deletion: no tombstones, probe chains stay short. */
+static void slot_del(struct flow_table *t, uint32_t idx)
+{
+	uint32_t i = t->e[idx].hash & t->mask, j, k;
+
+	while (t->slot[i] != idx + 1)
+		i = (i + 1) & t->mask;
+	for (j = i;;) {
+		t->slot[i] = 0;
+		for (;;) {
+			j = (j + 1) & t->mask;
+			if (!t->slot[j])
+				return;
+			k = t->e[t->slot[j] - 1].hash & t->mask;
+			/* move j back to i unless its home k lies cyclically in (i, j] */
+			if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+				continue;
+			break;
+		}
+		t->slot[i] = t->slot[j];
+		i = j;
+	}
+}
+
+/* ---- the two LRU lists ---- */
+
+static void lru_unlink(struct flow_table *t, uint32_t x)
+{
+	struct flow *f = &t->e[x];
+
+	if (f->prev != NIL)
+		t->e[f->prev].next = f->next;
+	else
+		t->head = f->next;
+	if (f->next != NIL)
+		t->e[f->next].prev = f->prev;
+	else
+		t->tail = f->prev;
+}
+
+static void lru_push(struct flow_table *t, uint32_t x)
+{
+	struct flow *f = &t->e[x];
+
+	f->prev = NIL;
+	f->next = t->head;
+	if (t->head != NIL)
+		t->e[t->head].prev = x;
+	t->head = x;
+	if (t->tail == NIL)
+		t->tail = x;
+}
+
+static void blru_unlink(struct flow_table *t, uint32_t x)
+{
+	struct flow *f = &t->e[x];
+
+	if (f->bprev != NIL)
+		t->e[f->bprev].bnext = f->bnext;
+	else
+		t->bhead = f->bnext;
+	if (f->bnext != NIL)
+		t->e[f->bnext].bprev = f->bprev;
+	else
+		t->btail = f->bprev;
+}
+
+static void blru_push(struct flow_table *t, uint32_t x)
+{
+	struct flow *f = &t->e[x];
+
+	f->bprev = NIL;
+	f->bnext = t->bhead;
+	if (t->bhead != NIL)
+		t->e[t->bhead].bprev = x;
+	t->bhead = x;
+	if (t->btail == NIL)
+		t->btail = x;
+}
+
+/* ---- buffers ---- */
+
+static void release_buf(struct flow_table *t, struct flow *f)
+{
+	blru_unlink(t, (uint32_t)(f - t->e));
+	if (t->npool < t->maxbufs)
+		t->pool[t->npool++] = f->buf;
+	else
+		mem_free(f->buf);
+	f->buf = NULL;
+	t->st.buffers--;
+}
+
+/* ---- handing over and dropping ---- */
+
+static void hand_over(struct flow_table *t, struct flow *f, enum flow_why why)
+{
+	const struct flow_ep *s = f->srv ? &f->b : &f->a, *c = f->srv ? &f->a : &f->b;
+	int complete = (f->fins & 4) && f->have >= f->fin_off;
+
+	if (f->state == ST_OPEN && f->have && f->buf) {
+		t->st.flushed[why]++;
+		t->c.flush(t->c.arg, s, c, f->v6, f->buf, f->have, complete, why, f->last);
+	}
+	f->state = ST_DONE;
+	if (f->buf)
+		release_buf(t, f);
+}
+
+static void drop(struct flow_table *t, uint32_t x, enum flow_why why)
+{
+	hand_over(t, &t->e[x], why);
+	slot_del(t, x);
+	lru_unlink(t, x);
+	t->e[x].next = t->free_head;
+	t->free_head = x;
+	t->st.active--;
+}
+
+/* A buffer for flow x: from the pool, new, or taken from the flow that had one longest unused. */
+static uint8_t *get_buf(struct flow_table *t, uint32_t x)
+{
+	uint8_t *b = NULL;
+
+	if (t->npool)
+		b = t->pool[--t->npool];
+	else if (t->st.buffers < t->maxbufs)
+		b = mem_alloc(t->c.flow_bytes);
+	else if (t->btail != NIL && t->btail != x) {
+		t->st.evicted++;
+		drop(t, t->btail, FLOW_WHY_EVICT);
+		if (t->npool)
+			b = t->pool[--t->npool];
+	}
+	if (!b)
+		return NULL;
+	t->e[x].buf = b;
+	blru_push(t, x);
+	if (++t->st.buffers > t->st.buffers_peak)
+		t->st.buffers_peak = t->st.buffers;
+	return b;
+}
+
+static uint32_t make(struct flow_table *t, uint32_t h, const struct flow_ep *a, const struct flow_ep *b, int v6)
+{
+	uint32_t x;
+	struct flow *f;
+
+	if (t->st.active >= t->c.max_flows) {
+		t->st.evicted++;
+		drop(t, t->tail, FLOW_WHY_EVICT);
+	}
+	if (t->free_head != NIL) {
+		x = t->free_head;
+		t->free_head = t->e[x].next;
+	} else {
+		x = t->nused++;
+	}
+	f = &t->e[x];
+	memset(f, 0, sizeof(*f));
+	f->a = *a;
+	f->b = *b;
+	f->v6 = (uint8_t)v6;
+	f->hash = h;
+	f->bprev = f->bnext = NIL;
+	slot_add(t, x);
+	lru_push(t, x);
+	t->st.created++;
+	if (++t->st.active > t->st.peak)
+		t->st.peak = t->st.active;
+	return x;
+}
+
+/* ---- placing server bytes ---- */
+
+static void grow_prefix(struct flow *f)
+{
+	int again = 1;
+
+	while (again) {
+		again = 0;
+		for (int i = 0; i < f->nooo; i++) {
+			if (f->ooo_s[i] > f->have)
+				continue;
+			if (f->ooo_e[i] > f->have)
+				f->have = f->ooo_e[i];
+			f->ooo_s[i] = f->ooo_s[f->nooo - 1];
+			f->ooo_e[i] = f->ooo_e[f->nooo - 1];
+			f->nooo--;
+			again = 1;
+			break;
+		}
+	}
+}
+
+static void add_range(struct flow *f, uint32_t s, uint32_t e)
+{
+	for (int i = 0; i < f->nooo; i++) {
+		if (s > f->ooo_e[i] || e < f->ooo_s[i])
+			continue;
+		if (s < f->ooo_s[i])
+			f->ooo_s[i] = s;
+		if (e > f->ooo_e[i])
+			f->ooo_e[i] = e;
+		return; /* overlapping several ranges: the others merge when the prefix reaches them */
+	}
+	if (f->nooo < OOO) {
+		f->ooo_s[f->nooo] = s;
+		f->ooo_e[f->nooo++] = e;
+	}
+	/* else forgotten: a retransmission brings it again */
+}
+
+/* Server data at sequence number seq (already past any SYN). */
+static void place(struct flow_table *t, uint32_t x, uint32_t seq, const uint8_t *p, size_t n)
+{
+	struct flow *f = &t->e[x];
+	int64_t start = (int32_t)(seq - f->base), end = start + (int64_t)n, lim = (int64_t)t->c.flow_bytes;
+	size_t skip = 0;
+
+	if (end <= 0 || start >= lim || end <= (int64_t)f->have)
+		return;
+	if (start < 0) {
+		skip = (size_t)-start;
+		start = 0;
+	}
+	if (end > lim)
+		end = lim;
+	if (!f->buf && !get_buf(t, x))
+		return;
+	memcpy(f->buf + start, p + skip, (size_t)(end - start));
+	if (t->bhead != x) {
+		blru_unlink(t, x);
+		blru_push(t, x);
+	}
+	if (start <= (int64_t)f->have) {
+		f->have = (uint32_t)end;
+		grow_prefix(f);
+	} else {
+		add_range(f, (uint32_t)start, (uint32_t)end);
+	}
+}
+
+/* After server bytes or a server FIN: hand over when the stream is done. */
+static void check_done(struct flow_table *t, uint32_t x)
+{
+	struct flow *f = &t->e[x];
+
+	if ((f->fins & 4) && f->have >= f->fin_off)
+		hand_over(t, f, FLOW_WHY_FIN);
+	else if (f->have >= t->c.flow_bytes)
+		hand_over(t, f, FLOW_WHY_FULL);
+}
+
+static void expire(struct flow_table *t, int64_t now)
+{
+	while (t->tail != NIL && t->e[t->tail].last + t->c.idle < now)
+		drop(t, t->tail, FLOW_WHY_IDLE);
+}
+
+void flow_seg(struct flow_table *t, const struct flow_seg *s)
+{
+	const struct flow_ep *a = &s->src, *b = &s->dst;
+	int from_b = ep_cmp(&s->src, &s->dst) > 0, from_srv, syn = !!(s->flags & FLOW_SYN);
+	uint32_t h, x, seq;
+	struct flow *f;
+
+	if (from_b) {
+		a = &s->dst;
+		b = &s->src;
+	}
+	expire(t, s->time);
+	h = key_hash(t, a, b);
+	x = find(t, h, a, b);
+	if (x == NIL) {
+		if ((s->flags & FLOW_RST) || (!s->len && !(syn && (s->flags & FLOW_ACK))))
+			return; /* nothing to learn from: no entry */
+		x = make(t, h, a, b, s->v6);
+		f = &t->e[x];
+		if (syn)
+			f->srv = (uint8_t)((s->flags & FLOW_ACK) ? from_b : !from_b);
+		else
+			f->srv = (uint8_t)(a->port <= b->port ? 0 : 1);
+	} else if (t->head != x) {
+		lru_unlink(t, x);
+		lru_push(t, x);
+	}
+	f = &t->e[x];
+	f->last = s->time;
+	if (f->state == ST_DONE) {
+		/* the stream was handed over: one lookup, then only the close matters */
+		if (s->flags & FLOW_FIN)
+			f->fins |= (uint8_t)(1 << from_b);
+		if ((s->flags & FLOW_RST) || (f->fins & 3) == 3)
+			drop(t, x, (s->flags & FLOW_RST) ? FLOW_WHY_RST : FLOW_WHY_FIN);
+		return;
+	}
+	from_srv = from_b == f->srv;
+	seq = s->seq + (uint32_t)syn;
+	if (from_srv && !f->based && (syn || s->len)) {
+		f->base = seq;
+		f->based = 1;
+	}
+	if (from_srv && s->len && f->based)
+		place(t, x, seq, s->data, s->len);
+	if (s->flags & FLOW_RST) {
+		drop(t, x, FLOW_WHY_RST);
+		return;
+	}
+	if (s->flags & FLOW_FIN) {
+		f->fins |= (uint8_t)(1 << from_b);
+		if (from_srv && f->based) {
+			f->fin_off = seq + (uint32_t)s->len - f->base;
+			f->fins |= 4;
+		}
+	}
+	if (from_srv)
+		check_done(t, x);
+	if ((f->fins & 3) == 3 && (f->state == ST_DONE || !(f->fins & 4) || f->have >= f->fin_off))
+		drop(t, x, FLOW_WHY_FIN);
+}
+
+void flow_end(struct flow_table *t)
+{
+	while (t->tail != NIL)
+		drop(t, t->tail, FLOW_WHY_END);
+}

@@ -1,0 +1,421 @@
+/*
+ * test_sniff_flow.c - the TCP flow table alone, segments in, flushes out: the
+ * exact bytes handed over (in order, reordered, retransmitted, overlapping,
+ * before the ISN, across sequence wrap), why and when (server FIN, RST,
+ * buffer full, idle, eviction by entries and by buffer pool, end), which
+ * side is the server with and without the handshake (without a SYN-ACK the
+ * lower port is the server), and the bounds (SYNs
+ * alone make no entry, closed flows leave, entries never exceed the limit).
+ */
+#include "check.h"
+#include "sniff/flow.h"
+
+#include <stdlib.h>
+
+struct got {
+	int n;
+	uint8_t data[8][256];
+	size_t len[8];
+	int complete[8];
+	enum flow_why why[8];
+	uint16_t sport[8], cport[8];
+	uint8_t saddr0[8];
+	int v6[8];
+};
+
+static void on_flush(void *arg, const struct flow_ep *s, const struct flow_ep *c, int v6, const uint8_t *p,
+		     size_t n, int complete, enum flow_why why, int64_t time)
+{
+	struct got *g = arg;
+	int i = g->n++;
+
+	(void)time;
+	if (i >= 8)
+		return;
+	g->len[i] = n;
+	memcpy(g->data[i], p, n < 256 ? n : 256);
+	g->complete[i] = complete;
+	g->why[i] = why;
+	g->sport[i] = s->port;
+	g->cport[i] = c->port;
+	g->saddr0[i] = s->addr[3];
+	g->v6[i] = v6;
+}
+
+/* Client 10.0.0.C:cport, server 10.0.0.S:sport. */
+struct conn {
+	struct flow_table *t;
+	uint8_t c, s;
+	uint16_t cport, sport;
+	uint32_t cisn, sisn;
+	int64_t time;
+};
+
+static void seg(struct conn *k, int from_server, uint8_t flags, uint32_t rel, const char *data, size_t n)
+{
+	struct flow_seg s;
+
+	memset(&s, 0, sizeof(s));
+	s.src.addr[0] = s.dst.addr[0] = 10;
+	s.src.addr[3] = from_server ? k->s : k->c;
+	s.dst.addr[3] = from_server ? k->c : k->s;
+	s.src.port = from_server ? k->sport : k->cport;
+	s.dst.port = from_server ? k->cport : k->sport;
+	s.flags = flags;
+	s.seq = (from_server ? k->sisn : k->cisn) + rel;
+	s.data = (const uint8_t *)data;
+	s.len = n;
+	s.time = k->time;
+	flow_seg(k->t, &s);
+}
+
+#define SRV(k, fl, rel, str) seg((k), 1, (fl), (rel), (str), strlen(str))
+#define CLI(k, fl, rel, str) seg((k), 0, (fl), (rel), (str), strlen(str))
+#define A FLOW_ACK
+
+static void handshake(struct conn *k)
+{
+	CLI(k, FLOW_SYN, 0, "");
+	SRV(k, FLOW_SYN | A, 0, "");
+	CLI(k, A, 1, "");
+}
+
+static struct flow_table *mk(struct got *g, size_t max_flows, size_t flow_bytes, size_t max_buf)
+{
+	struct flow_cfg c = {.max_flows = max_flows, .flow_bytes = flow_bytes, .max_buffered = max_buf,
+			     .idle = 60, .flush = on_flush, .arg = g};
+
+	memset(g, 0, sizeof(*g));
+	return flow_new(&c);
+}
+
+static void test_in_order(void)
+{
+	struct got g;
+	struct conn k = {.c = 1, .s = 2, .cport = 40000, .sport = 22, .cisn = 1000, .sisn = 5000, .time = 100};
+
+	k.t = mk(&g, 0, 0, 0);
+	handshake(&k);
+	CLI(&k, A, 1, "hello");
+	SRV(&k, A, 1, "SSH-2.0-");
+	SRV(&k, A, 9, "Test_1.0");
+	SRV(&k, A, 17, "\r\n");
+	CHECK_INT(g.n, 0);
+	SRV(&k, FLOW_FIN | A, 19, "");
+	CHECK_INT(g.n, 1);
+	CHECK_INT(g.len[0], 18);
+	CHECK(!memcmp(g.data[0], "SSH-2.0-Test_1.0\r\n", 18));
+	CHECK_INT(g.complete[0], 1);
+	CHECK_INT(g.why[0], FLOW_WHY_FIN);
+	CHECK_INT(g.sport[0], 22);
+	CHECK_INT(g.cport[0], 40000);
+	CHECK_INT(g.saddr0[0], 2);
+	CHECK_INT(g.v6[0], 0);
+	CHECK_INT(flow_stats(k.t)->active, 1);
+	CLI(&k, FLOW_FIN | A, 6, "");
+	CHECK_INT(flow_stats(k.t)->active, 0); /* closed both ways: gone */
+	SRV(&k, A, 20, "");			/* the last ACK of an unknown flow makes nothing */
+	CHECK_INT(flow_stats(k.t)->active, 0);
+	CHECK_INT(flow_stats(k.t)->created, 1);
+	CHECK_INT(flow_stats(k.t)->flushed[FLOW_WHY_FIN], 1);
+	flow_end(k.t);
+	CHECK_INT(g.n, 1);
+	flow_free(k.t);
+}
+
+static void test_reorder_retransmit_overlap(void)
+{
+	struct got g;
+	struct conn k = {.c = 1, .s = 2, .cport = 40001, .sport = 80, .cisn = 7, .sisn = 0xfffffff0u, .time = 5};
+
+	/* server ISN near 2^32: the stream wraps */
+	k.t = mk(&g, 0, 0, 0);
+	handshake(&k);
+	SRV(&k, A, 11, "KLMNOPQRST"); /* second before first */
+	SRV(&k, A, 21, "UVWXYZ");
+	CHECK_INT(g.n, 0);
+	SRV(&k, A, 1, "ABCDEFGHIJ");
+	SRV(&k, A, 1, "ABCDEFGHIJ");   /* retransmission */
+	SRV(&k, A, 6, "FGHIJKLMNO");   /* overlap across the old boundary */
+	SRV(&k, A, 0, "zABC");	       /* starts before the ISN + 1: the first byte is cut */
+	SRV(&k, FLOW_FIN | A, 27, "");
+	CHECK_INT(g.n, 1);
+	CHECK_INT(g.len[0], 26);
+	CHECK(!memcmp(g.data[0], "ABCDEFGHIJKLMNOPQRSTUVWXYZ", 26));
+	CHECK_INT(g.complete[0], 1);
+	flow_free(k.t);
+}
+
+static void test_gap_and_fin_early(void)
+{
+	struct got g;
+	struct conn k = {.c = 3, .s = 4, .cport = 50000, .sport = 21, .cisn = 1, .sisn = 100, .time = 5};
+
+	k.t = mk(&g, 0, 0, 0);
+	handshake(&k);
+	SRV(&k, A, 1, "220 ");
+	SRV(&k, A, 9, "ready\r\n");  /* bytes 4..7 missing */
+	SRV(&k, FLOW_FIN | A, 16, ""); /* FIN before the gap is filled: wait */
+	CHECK_INT(g.n, 0);
+	SRV(&k, A, 5, "FTP ");	       /* late segment fills it: now complete */
+	CHECK_INT(g.n, 1);
+	CHECK_INT(g.len[0], 15);
+	CHECK(!memcmp(g.data[0], "220 FTP ready\r\n", 15));
+	CHECK_INT(g.complete[0], 1);
+	CHECK_INT(g.why[0], FLOW_WHY_FIN);
+	flow_free(k.t);
+
+	/* a gap never filled: the prefix only, at the end of the capture */
+	k.t = mk(&g, 0, 0, 0);
+	handshake(&k);
+	SRV(&k, A, 1, "220 ");
+	SRV(&k, A, 9, "ready\r\n");
+	SRV(&k, FLOW_FIN | A, 16, "");
+	CLI(&k, FLOW_FIN | A, 1, "");
+	CHECK_INT(g.n, 0);
+	CHECK_INT(flow_stats(k.t)->active, 1);
+	flow_end(k.t);
+	CHECK_INT(g.n, 1);
+	CHECK_INT(g.len[0], 4);
+	CHECK_INT(g.complete[0], 0);
+	CHECK_INT(g.why[0], FLOW_WHY_END);
+	CHECK_INT(flow_stats(k.t)->active, 0);
+	flow_free(k.t);
+}
+
+static void test_full(void)
+{
+	struct got g;
+	struct conn k = {.c = 1, .s = 2, .cport = 40002, .sport = 443, .cisn = 1, .sisn = 1, .time = 5};
+
+	k.t = mk(&g, 0, 10, 0);
+	handshake(&k);
+	SRV(&k, A, 1, "0123456");
+	CHECK_INT(g.n, 0);
+	SRV(&k, A, 8, "789abcdef");
+	CHECK_INT(g.n, 1);
+	CHECK_INT(g.len[0], 10);
+	CHECK(!memcmp(g.data[0], "0123456789", 10));
+	CHECK_INT(g.complete[0], 0);
+	CHECK_INT(g.why[0], FLOW_WHY_FULL);
+	CHECK_INT(flow_stats(k.t)->buffers, 0); /* buffer back in the pool */
+	SRV(&k, A, 17, "more");			/* done: nothing more */
+	SRV(&k, FLOW_FIN | A, 21, "");
+	CHECK_INT(g.n, 1);
+	CLI(&k, FLOW_RST, 1, "");
+	CHECK_INT(flow_stats(k.t)->active, 0);
+	flow_end(k.t);
+	CHECK_INT(g.n, 1);
+	flow_free(k.t);
+
+	/* exactly flow_bytes and the FIN right after: complete */
+	k.t = mk(&g, 0, 4, 0);
+	handshake(&k);
+	SRV(&k, FLOW_FIN | A, 1, "abcd");
+	CHECK_INT(g.n, 1);
+	CHECK_INT(g.complete[0], 1);
+	CHECK_INT(g.why[0], FLOW_WHY_FIN);
+	flow_free(k.t);
+}
+
+static void test_rst(void)
+{
+	struct got g;
+	struct conn k = {.c = 1, .s = 2, .cport = 40003, .sport = 23, .cisn = 9, .sisn = 9, .time = 5};
+
+	k.t = mk(&g, 0, 0, 0);
+	handshake(&k);
+	SRV(&k, A, 1, "login: ");
+	CLI(&k, FLOW_RST | A, 1, "");
+	CHECK_INT(g.n, 1);
+	CHECK_INT(g.len[0], 7);
+	CHECK(!memcmp(g.data[0], "login: ", 7));
+	CHECK_INT(g.complete[0], 0);
+	CHECK_INT(g.why[0], FLOW_WHY_RST);
+	CHECK_INT(flow_stats(k.t)->active, 0);
+	/* a scanner's SYN, SYN-ACK, RST: no bytes, no call, no entry left */
+	k.cport = 40004;
+	handshake(&k);
+	CLI(&k, FLOW_RST, 1, "");
+	CHECK_INT(g.n, 1);
+	CHECK_INT(flow_stats(k.t)->active, 0);
+	flow_free(k.t);
+}
+
+static void test_idle(void)
+{
+	struct got g;
+	struct conn k = {.c = 1, .s = 2, .cport = 40005, .sport = 25, .cisn = 9, .sisn = 9, .time = 1000};
+	struct conn o = {.c = 5, .s = 6, .cport = 40006, .sport = 80, .cisn = 1, .sisn = 1, .time = 1000};
+
+	o.t = k.t = mk(&g, 0, 0, 0);
+	handshake(&k);
+	SRV(&k, A, 1, "220 smtp");
+	o.time = 1060; /* exactly idle: not yet */
+	handshake(&o);
+	CHECK_INT(g.n, 0);
+	o.time = 1061;
+	SRV(&o, A, 1, "x");
+	CHECK_INT(g.n, 1);
+	CHECK_INT(g.why[0], FLOW_WHY_IDLE);
+	CHECK_INT(g.sport[0], 25);
+	CHECK_INT(g.len[0], 8);
+	CHECK_INT(flow_stats(k.t)->active, 1);
+	flow_end(k.t);
+	CHECK_INT(g.n, 2);
+	CHECK_INT(g.why[1], FLOW_WHY_END);
+	CHECK_INT(g.sport[1], 80);
+	flow_free(k.t);
+}
+
+static void test_evict(void)
+{
+	struct got g;
+	struct conn k[3];
+	struct flow_table *t = mk(&g, 2, 0, 0);
+
+	for (int i = 0; i < 3; i++) {
+		k[i] = (struct conn){.t = t, .c = 1, .s = (uint8_t)(10 + i), .cport = 40000, .sport = 80,
+				     .cisn = 1, .sisn = 1, .time = 5};
+		handshake(&k[i]);
+		SRV(&k[i], A, 1, "HTTP/1.0 200 OK\r\n");
+	}
+	CHECK_INT(g.n, 1);
+	CHECK_INT(g.why[0], FLOW_WHY_EVICT);
+	CHECK_INT(g.saddr0[0], 10);
+	CHECK_INT(flow_stats(t)->active, 2);
+	CHECK_INT(flow_stats(t)->evicted, 1);
+	/* touching the second makes the third the oldest */
+	SRV(&k[1], A, 18, "Server: x\r\n");
+	k[0].cport = 40001;
+	handshake(&k[0]);
+	CHECK_INT(g.n, 2);
+	CHECK_INT(g.saddr0[1], 12);
+	flow_end(t);
+	CHECK_INT(g.n, 3);
+	CHECK_INT(g.saddr0[2], 11);
+	CHECK_INT(g.len[2], 28);
+	flow_free(t);
+
+	/* the buffer pool: room for two buffers; a third flow with data evicts the oldest buffered one */
+	t = mk(&g, 100, 16, 32);
+	for (int i = 0; i < 3; i++) {
+		k[i] = (struct conn){.t = t, .c = 1, .s = (uint8_t)(20 + i), .cport = 40000, .sport = 80,
+				     .cisn = 1, .sisn = 1, .time = 5};
+		handshake(&k[i]);
+	}
+	SRV(&k[0], A, 1, "aaa");
+	SRV(&k[1], A, 1, "bbb");
+	SRV(&k[0], A, 4, "AAA"); /* k[0] most recent in the buffer order */
+	CHECK_INT(g.n, 0);
+	SRV(&k[2], A, 1, "ccc");
+	CHECK_INT(g.n, 1);
+	CHECK_INT(g.saddr0[0], 21);
+	CHECK_INT(g.why[0], FLOW_WHY_EVICT);
+	CHECK_INT(flow_stats(t)->buffers, 2);
+	CHECK_INT(flow_stats(t)->buffers_peak, 2);
+	flow_end(t);
+	CHECK_INT(g.n, 3);
+	flow_free(t);
+}
+
+static void test_no_handshake(void)
+{
+	struct got g;
+	struct conn k = {.c = 1, .s = 2, .cport = 40010, .sport = 8080, .cisn = 1, .sisn = 77, .time = 5};
+
+	/* capture started mid-stream: the lower port is the server, the stream starts at the first data seen */
+	k.t = mk(&g, 0, 0, 0);
+	CLI(&k, A, 1, "GET / HTTP/1.0\r\n\r\n");
+	SRV(&k, A, 5, "HTTP/1.1 200");
+	SRV(&k, A, 17, " OK\r\n");
+	flow_end(k.t);
+	CHECK_INT(g.n, 1);
+	CHECK_INT(g.sport[0], 8080);
+	CHECK_INT(g.len[0], 17);
+	CHECK(!memcmp(g.data[0], "HTTP/1.1 200 OK\r\n", 17));
+	flow_free(k.t);
+
+	/* only the client spoke: nothing handed over */
+	k.t = mk(&g, 0, 0, 0);
+	CLI(&k, A, 1, "hello");
+	flow_end(k.t);
+	CHECK_INT(g.n, 0);
+	flow_free(k.t);
+}
+
+static void test_bounds(void)
+{
+	struct got g;
+	struct flow_table *t = mk(&g, 1000, 64, 0);
+	struct conn k = {.t = t, .c = 1, .s = 2, .sport = 80, .cisn = 1, .sisn = 1, .time = 5};
+
+	/* SYNs that get no answer make no entry */
+	for (int i = 0; i < 5000; i++) {
+		k.cport = (uint16_t)(1024 + i);
+		CLI(&k, FLOW_SYN, 0, "");
+	}
+	CHECK_INT(flow_stats(t)->created, 0);
+	/* 100000 half-open flows with data: never more than 1000 entries */
+	for (int i = 0; i < 100000; i++) {
+		k.c = (uint8_t)(i >> 16);
+		k.s = (uint8_t)(i >> 8);
+		k.cport = (uint16_t)(1024 + i);
+		SRV(&k, FLOW_SYN | A, 0, "");
+		SRV(&k, A, 1, "x");
+	}
+	CHECK_INT(flow_stats(t)->created, 100000);
+	CHECK_INT(flow_stats(t)->peak, 1000);
+	CHECK_INT(flow_stats(t)->active, 1000);
+	CHECK_INT(flow_stats(t)->evicted, 99000);
+	CHECK_INT(g.n, 99000);
+	flow_end(t);
+	CHECK_INT(flow_stats(t)->active, 0);
+	CHECK_INT(flow_stats(t)->flushed[FLOW_WHY_END], 1000);
+	flow_free(t);
+}
+
+static void test_v6(void)
+{
+	struct got g;
+	struct flow_table *t = mk(&g, 0, 0, 0);
+	struct flow_seg s;
+
+	memset(&s, 0, sizeof(s));
+	s.v6 = 1;
+	s.src.addr[0] = 0x20;
+	s.src.addr[15] = 9;
+	s.src.port = 22;
+	s.dst.addr[0] = 0x20;
+	s.dst.addr[15] = 1;
+	s.dst.port = 50000;
+	s.flags = FLOW_SYN | FLOW_ACK;
+	s.seq = 10;
+	flow_seg(t, &s);
+	s.flags = FLOW_ACK | FLOW_FIN;
+	s.seq = 11;
+	s.data = (const uint8_t *)"SSH-2.0-x\r\n";
+	s.len = 11;
+	flow_seg(t, &s);
+	CHECK_INT(g.n, 1);
+	CHECK_INT(g.v6[0], 1);
+	CHECK_INT(g.sport[0], 22);
+	CHECK_INT(g.complete[0], 1);
+	CHECK_STR(flow_why_name(FLOW_WHY_EVICT), "evict");
+	flow_free(t);
+}
+
+int main(void)
+{
+	test_in_order();
+	test_reorder_retransmit_overlap();
+	test_gap_and_fin_early();
+	test_full();
+	test_rst();
+	test_idle();
+	test_evict();
+	test_no_handshake();
+	test_bounds();
+	test_v6();
+	return check_done("test_sniff_flow");
+}
