@@ -66,6 +66,7 @@ static int put_site(void *vc, const struct imp_site *s)
 	r.lon = s->lon;
 	r.has_coords = s->has_coords;
 	str_set(r.operator_, sizeof(r.operator_), s->operator_);
+	str_set(r.tags, sizeof(r.tags), s->tags);
 	str_set(r.region, sizeof(r.region), s->region);
 	return store_site_put(k->st, &r);
 }

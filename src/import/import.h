@@ -22,6 +22,7 @@ struct imp_site {
 	int has_coords;	    /* 1 when both latitude and longitude were given */
 	char operator_[64]; /* "" when not given */
 	char region[64];    /* "" when not given */
+	char tags[256];	    /* "a;b": the tags column, split on ';' ',' or '|', "" when not given */
 };
 
 /*

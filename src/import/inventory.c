@@ -32,6 +32,7 @@ enum col {
 	C_MAC,
 	C_SERIAL,
 	C_SCOPE,
+	C_TAGS,
 	C_COUNT
 };
 
@@ -50,7 +51,8 @@ static const struct {
     {C_ADDR, "address"},    {C_ADDR, "ip"},
     {C_ADDR, "ip_address"}, {C_MAC, "mac"},
     {C_MAC, "mac_address"}, {C_SERIAL, "serial"},
-    {C_SCOPE, "scope"},
+    {C_SCOPE, "scope"},	    {C_TAGS, "tags"},
+    {C_TAGS, "site_tags"},
 };
 
 #define SITES_MAX 1000000
@@ -201,6 +203,29 @@ static int coord(struct inv *v, const struct csv_rec *rec, enum col c, double li
 	return 0;
 }
 
+/* "a, b||c " -> "a;b;c": words split on ; , or |, blanks around them and empty words dropped. */
+static void norm_tags(char *t)
+{
+	char *w = t;
+
+	for (const char *r = t; *r;) {
+		const char *e = r + strcspn(r, ";,|"), *b = r, *z = e;
+
+		while (b < z && *b == ' ')
+			b++;
+		while (z > b && z[-1] == ' ')
+			z--;
+		if (z > b) {
+			if (w > t)
+				*w++ = ';';
+			memmove(w, b, (size_t)(z - b));
+			w += z - b;
+		}
+		r = *e ? e + 1 : e;
+	}
+	*w = 0;
+}
+
 /* Reads the site columns of rec into s; s->id is "" when the row names no site. */
 static int site_cols(struct inv *v, const struct csv_rec *rec, struct imp_site *s)
 {
@@ -211,8 +236,10 @@ static int site_cols(struct inv *v, const struct csv_rec *rec, struct imp_site *
 	if ((rc = text(v, rec, C_SITE, "site_id", s->id, sizeof(s->id))) ||
 	    (rc = text(v, rec, C_SITE_NAME, "site_name", s->name, sizeof(s->name))) ||
 	    (rc = text(v, rec, C_OPERATOR, "operator", s->operator_, sizeof(s->operator_))) ||
-	    (rc = text(v, rec, C_REGION, "region", s->region, sizeof(s->region))))
+	    (rc = text(v, rec, C_REGION, "region", s->region, sizeof(s->region))) ||
+	    (rc = text(v, rec, C_TAGS, "tags", s->tags, sizeof(s->tags))))
 		return rc;
+	norm_tags(s->tags);
 	get(v, rec, C_LAT, &nlat);
 	get(v, rec, C_LON, &nlon);
 	if (!nlat != !nlon)

@@ -113,6 +113,9 @@ static const char *const store_sqlite_migrations[] = {
 	"  last_seen INTEGER NOT NULL,"
 	"  UNIQUE (a_key, a_port, b_key, b_port));"
 	"CREATE INDEX links_b ON links(b_key);",
+
+	/* 2 -> 3: site tags ("military;border"), for policy zones by tag. */
+	"ALTER TABLE sites ADD COLUMN tags TEXT NOT NULL DEFAULT '';",
 };
 
 #define STORE_SQLITE_VERSION ((int)(sizeof(store_sqlite_migrations) / sizeof(store_sqlite_migrations[0])))

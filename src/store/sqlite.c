@@ -46,12 +46,12 @@ static const char *const sql[SQ_COUNT] = {
 	[SQ_OBS_ITER] = "SELECT id, time, source, addr, scope, mac, ref, site, port, proto, kind, "
 			"probe, value, flags FROM observations ORDER BY id",
 	[SQ_OBS_COUNT] = "SELECT count(*) FROM observations",
-	[SQ_SITE_PUT] = "INSERT INTO sites(id, name, lat, lon, operator, region) "
-			"VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET "
+	[SQ_SITE_PUT] = "INSERT INTO sites(id, name, lat, lon, operator, region, tags) "
+			"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET "
 			"name = excluded.name, lat = excluded.lat, lon = excluded.lon, "
-			"operator = excluded.operator, region = excluded.region",
-	[SQ_SITE_GET] = "SELECT id, name, lat, lon, operator, region FROM sites WHERE id = ?1",
-	[SQ_SITE_ITER] = "SELECT id, name, lat, lon, operator, region FROM sites ORDER BY id",
+			"operator = excluded.operator, region = excluded.region, tags = excluded.tags",
+	[SQ_SITE_GET] = "SELECT id, name, lat, lon, operator, region, tags FROM sites WHERE id = ?1",
+	[SQ_SITE_ITER] = "SELECT id, name, lat, lon, operator, region, tags FROM sites ORDER BY id",
 	[SQ_EV_CLEAR] = "DELETE FROM evidence",
 	[SQ_ASSET_CLEAR] = "DELETE FROM assets",
 	[SQ_ASSET_PUT] = "INSERT INTO assets(key, mac, addr, scope, ref, site, vendor, family, "

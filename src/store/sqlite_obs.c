@@ -217,6 +217,7 @@ int sq_site_put(struct store *st, const struct site_rec *r)
 	}
 	SQ_BIND_FIELD(s, 5, r->operator_);
 	SQ_BIND_FIELD(s, 6, r->region);
+	SQ_BIND_FIELD(s, 7, r->tags);
 	rc = sq_step_done(q, s, "storing a site");
 	sq_put(q, SQ_SITE_PUT, s);
 	return rc;
@@ -234,6 +235,7 @@ static void site_row(sqlite3_stmt *s, struct site_rec *r)
 	}
 	SQ_COL_FIELD(s, 4, r->operator_);
 	SQ_COL_FIELD(s, 5, r->region);
+	SQ_COL_FIELD(s, 6, r->tags);
 }
 
 int sq_site_get(struct store *st, const char *id, struct site_rec *out)

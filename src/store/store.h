@@ -95,6 +95,7 @@ struct site_rec {
 	int has_coords; /* 0: lat/lon unknown (stored as NULL) */
 	char operator_[64];
 	char region[64];
+	char tags[256]; /* "military;border": words separated by ';', "" none */
 };
 /* Inserts or replaces the site with s->id (which must not be ""). */
 int store_site_put(struct store *st, const struct site_rec *s);

@@ -60,6 +60,8 @@ static int on_site(void *ctx, const struct imp_site *s)
 	if (!g->quiet)
 		buf_printf(&g->b, "site|%s|%s|%.4f|%.4f|%d|%s|%s\n", s->id, s->name, s->lat, s->lon,
 			   s->has_coords, s->operator_, s->region);
+	if (!g->quiet && s->tags[0])
+		buf_printf(&g->b, "tags|%s\n", s->tags);
 	return 0;
 }
 
@@ -566,6 +568,12 @@ static void test_inventory_bad(void)
 	CHECK_INT(st.records, 6);
 	CHECK_INT(st.skipped, 4);
 	CHECK_STR(st.first_error, "i.csv:2:10: bad MAC address \"zz\"");
+	buf_fini(&g.b);
+	/* site tags: any of ; , | separates, blanks around words dropped */
+	static const char tagged[] = "asset_id,site_id,site_tags\nA,S,\" military , border|| port;\"\n";
+	got_init(&g);
+	CHECK_INT(run_mem(imp_inventory_csv_mem, "i.csv", tagged, strlen(tagged), 0, &g, &st, eb), 0);
+	CHECK_STR(buf_str(&g.b), "site|S||0.0000|0.0000|0||\ntags|military;border;port\n");
 	buf_fini(&g.b);
 }
 

@@ -128,7 +128,7 @@ static void test_open_errors(void)
 	CHECK_INT(raw_sql(p, "UPDATE meta SET value = '99' WHERE key = 'schema_version'"), SQLITE_OK);
 	CHECK_INT(store_open(&st, p, eb, sizeof(eb)), TM_EUNSUP);
 	CHECK(st == NULL);
-	CHECK(strstr(eb, "schema version 99 is newer than this trustmap knows (2)") != NULL);
+	CHECK(strstr(eb, "schema version 99 is newer than this trustmap knows (3)") != NULL);
 	CHECK_INT(raw_sql(p, "UPDATE meta SET value = 'x' WHERE key = 'schema_version'"), SQLITE_OK);
 	CHECK_INT(store_open(&st, p, eb, sizeof(eb)), TM_EDB);
 	CHECK(strstr(eb, "schema_version") != NULL);
@@ -307,7 +307,7 @@ static int collect_site(void *ctx, const struct site_rec *r)
 static void test_sites(void)
 {
 	struct site_rec a = {.id = "S2", .name = "Harbour", .lat = 59.9, .lon = 10.7, .has_coords = 1,
-			     .operator_ = "op1", .region = "north"};
+			     .operator_ = "op1", .region = "north", .tags = "port;military"};
 	struct site_rec b = {.id = "S1", .name = "Depot", .operator_ = "op2", .region = "south"};
 	struct site_rec r;
 	struct site_list l = {0};
@@ -327,8 +327,10 @@ static void test_sites(void)
 	CHECK_NEAR(r.lon, 10.7, 1e-12);
 	CHECK_STR(r.operator_, "op1");
 	CHECK_STR(r.region, "north");
+	CHECK_STR(r.tags, "port;military");
 	CHECK_INT(store_site_get(st, "S1", &r), 0);
 	CHECK(!r.has_coords);
+	CHECK_STR(r.tags, "");
 	CHECK_INT(store_site_get(st, "S9", &r), TM_ENOTFOUND);
 	CHECK_STR(r.id, "S1"); /* untouched */
 	CHECK_INT(store_site_iter(st, collect_site, &l), 0);
