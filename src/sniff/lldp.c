@@ -261,7 +261,7 @@ static int report(struct sn_pkt *pk, const struct lldp *d)
 	}
 	for (int i = 0; !rc && mac[0] && i < d->nmgmt; i++)
 		rc = sn_emit(pk, OBS_MAC, mac, d->mgmt[i], 0, 0, mac, strlen(mac), 0);
-	if (!rc && mac[0]) {
+	if (!rc && mac[0] && (d->chassis || d->port)) {
 		port_text(d, port);
 		rc = l2_link(pk, mac, port, "lldp");
 	}
