@@ -64,7 +64,7 @@ static size_t greeting_len(const uint8_t *p, size_t n)
 		size_t k = line_at(p, n, off, &eol);
 		if (!eol)
 			return 0;
-		if (is_code(p + off, k) && (k == 3 || p[off + k] == ' '))
+		if (is_code(p + off, k) && (k == 3 || p[off + 3] == ' '))
 			return off + k;
 		off += k + 1 + (p[off + k] == '\r');
 	}
