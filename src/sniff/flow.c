@@ -472,10 +472,10 @@ void flow_seg(struct flow_table *t, const struct flow_seg *s)
 	f->last = s->time;
 	if (f->state == ST_DONE) {
 		/* the stream was handed over: one lookup, then only the close matters */
-		if (s->flags & FLOW_FIN)
-			f->fins |= (uint8_t)(1 << from_b);
-		if ((s->flags & FLOW_RST) || (f->fins & 3) == 3)
-			drop(t, x, (s->flags & FLOW_RST) ? FLOW_WHY_RST : FLOW_WHY_FIN);
+		if (s->flags & FLOW_RST)
+			drop(t, x, FLOW_WHY_RST);
+		else if ((s->flags & FLOW_FIN) && from_b == f->srv)
+			drop(t, x, FLOW_WHY_FIN); /* the server is done sending */
 		return;
 	}
 	from_srv = from_b == f->srv;
@@ -499,7 +499,10 @@ void flow_seg(struct flow_table *t, const struct flow_seg *s)
 	}
 	if (from_srv)
 		check_done(t, x);
-	if ((f->fins & 3) == 3 && (f->state == ST_DONE || !(f->fins & 4) || f->have >= f->fin_off))
+	/* the server finished and everything up to its FIN is in (or it never sent a byte): gone */
+	if (from_srv && (s->flags & FLOW_FIN) && (f->state == ST_DONE || !f->based))
+		drop(t, x, FLOW_WHY_FIN);
+	else if ((f->fins & 3) == 3 && (!(f->fins & 4) || f->have >= f->fin_off))
 		drop(t, x, FLOW_WHY_FIN);
 }
 

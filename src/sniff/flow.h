@@ -11,8 +11,9 @@
  * flow, and bytes buffered over all flows (a pool of fixed buffers reused
  * without malloc).  A flow whose buffer is done costs one hash lookup per
  * packet.  Entries are only made for a SYN-ACK or a segment with payload,
- * so scan traffic (SYNs that get no answer) costs nothing, and a closed
- * flow (RST, or FIN both ways) leaves the table at once.
+ * so scan traffic (SYNs that get no answer) costs nothing, and a flow
+ * leaves the table as soon as the server has finished (its FIN with every
+ * byte before it, or a RST either way).
  */
 #ifndef TM_SNIFF_FLOW_H
 #define TM_SNIFF_FLOW_H
