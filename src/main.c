@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{"identify", cmd_identify, 0, "attribute observations given as options or JSON Lines on stdin"},
 	{"import", cmd_import, 1, "import nmap XML, masscan output, inventory CSV or observation JSONL"},
 	{"scan", cmd_scan, 1, "probe addresses and ports, store and attribute what answers"},
+	{"sniff", cmd_sniff, 1, "read captures or an interface passively, store and attribute what is seen"},
 	{"assets", cmd_assets, 0, "list attributed assets from the store"},
 	{"show", cmd_show, 1, "show one asset with all its evidence"},
 	{"kb", cmd_kb, 0, "knowledge base: sources, counts, rule self-test"},

@@ -10,6 +10,7 @@
 int cmd_identify(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
+int cmd_sniff(int argc, char **argv);
 int cmd_assets(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_demo(int argc, char **argv);

@@ -1,0 +1,92 @@
+/*
+ * capture.h - the capture layer of trustmap sniff: packets in (pcap and
+ * pcapng files through libpcap, stdin, live interfaces with a BPF filter),
+ * link types (Ethernet with stacked 802.1Q/802.1ad tags and LLC/SNAP, Linux
+ * cooked SLL and SLL2, raw IPv4/IPv6), IPv4 and IPv6 (fragments ignored),
+ * UDP to the datagram decoders by port, TCP to the flow table and from it
+ * to sn_app, and per-decoder packet and malformed counts.  What decoders
+ * learn goes to the callbacks in struct cap_cfg; the capture layer adds one
+ * OBS_MAC (MAC only, never bound to an IP here) per source MAC it sees.
+ *
+ * Messages go to standard error, each naming the capture and the packet:
+ * "FILE: packet N: DECODER: what" (after 20 malformed-packet messages only
+ * counts); a broken file (wrong magic, truncated, a record length that lies)
+ * stops that file with such a message, keeping everything before it.
+ */
+#ifndef TM_SNIFF_CAPTURE_H
+#define TM_SNIFF_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sniff.h"
+#include "flow.h"
+
+#define CAP_VLAN_MAX 8	/* stacked VLAN tags followed; more is malformed */
+#define CAP_IP6_EXT_MAX 8 /* IPv6 extension headers walked; more is malformed */
+#define CAP_MSG_MAX 20	/* malformed-packet messages shown; after that only counted */
+
+struct cap_cfg {
+	size_t max_flows, flow_bytes, max_buffered; /* flow table bounds (0: defaults of flow.h) */
+	int64_t idle;				   /* flow idle timeout, capture seconds (0: default) */
+	const char *scope;			   /* obs scope of addresses ("" or NULL: global) */
+	int (*on_obs)(void *arg, const struct obs *o);
+	int (*on_link)(void *arg, const struct sn_link *l);
+	void *arg;
+	/* progress: called every few thousand packets and at the end of each file */
+	void (*tick)(void *arg, const char *what, long long done, long long total, uint64_t packets);
+	int quiet;				   /* no messages at all (fuzzing) */
+};
+
+struct cap_stats {
+	uint64_t pkts[SN_DEC_COUNT]; /* packets (or flows, for http/tls/banner) each decoder was given */
+	uint64_t bad[SN_DEC_COUNT];  /* of those, malformed */
+	uint64_t packets, bytes;     /* records read, bytes captured */
+	uint64_t fragments;	     /* IP fragments ignored */
+	uint64_t macs;		     /* source MACs emitted */
+	uint64_t files_bad;	     /* captures that stopped on an error */
+	uint64_t shown, hidden;	     /* malformed messages printed / only counted */
+};
+
+struct cap;
+
+/* NULL on allocation failure. */
+struct cap *cap_new(const struct cap_cfg *c);
+/* Frees c (call cap_end() first to hand over the flows still open). */
+void cap_free(struct cap *c);
+
+/*
+ * Reads one capture file to its end, "-" for standard input; stops early
+ * when *stop becomes nonzero (stop may be NULL).  Returns 0, or TM_EIO /
+ * TM_EPROTO when the file could not be opened or broke off (the message is
+ * printed; what came before is kept).
+ */
+int cap_file(struct cap *c, const char *path, volatile int *stop);
+/* The same from an open stream (name for messages); fp is closed. */
+int cap_stream(struct cap *c, FILE *fp, const char *name, volatile int *stop);
+
+/*
+ * Live capture, in two steps so that privileges can be dropped in between:
+ * cap_live_open() opens iface (promiscuous, BPF filter bpf or NULL) and
+ * returns the handle (NULL with the message in eb); cap_drop_privileges()
+ * gives up root (to SUDO_UID/SUDO_GID when set, else nobody) and any
+ * capabilities; cap_live_run() reads until *stop and closes the handle.
+ */
+void *cap_live_open(const char *iface, const char *bpf, char *eb, size_t el);
+int cap_drop_privileges(char *eb, size_t el);
+int cap_live_run(struct cap *c, void *handle, const char *iface, volatile int *stop);
+/* Closes a handle cap_live_run() was never given; NULL is a no-op. */
+void cap_live_close(void *handle);
+
+/* One packet of link type dlt (DLT_EN10MB, ...), as if read from a capture called name. */
+void cap_packet(struct cap *c, const char *name, int dlt, const uint8_t *p, size_t caplen, int64_t time);
+/* Hands over every open flow (end of capture). */
+void cap_end(struct cap *c);
+
+const struct cap_stats *cap_stats(const struct cap *c);
+/* Capture time of the packet being decoded (for links: first and last seen). */
+int64_t cap_now(const struct cap *c);
+const struct flow_stats *cap_flow_stats(const struct cap *c);
+
+#endif
