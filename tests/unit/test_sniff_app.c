@@ -311,7 +311,7 @@ static void test_http(void)
 				   "</specVersion><device><deviceType>urn:schemas-upnp-org:device:Basic:1</deviceType>"
 				   "<manufacturer> Dahua </manufacturer><modelName>IPC-HFW</modelName><modelNumber>2431S</modelNumber>"
 				   "</device></root>";
-	static char s[70000], w[70000];
+	static char s[70000], w[72000];
 
 	CHECK_INT(app("192.0.2.64", 80, page, strlen(page), 1, &dec), 0);
 	CHECK_INT(dec, SN_DEC_HTTP);
@@ -618,7 +618,7 @@ static void test_tls(void)
 static void test_tls_probe(void)
 {
 	static struct buf flight;
-	static char scan[4096];
+	static char scan[sizeof(got)];
 	EVP_PKEY *key;
 	X509 *x = make_cert(&key);
 	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
