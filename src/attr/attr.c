@@ -588,6 +588,8 @@ int attr_candidates(const struct kb *kb, struct attr_scratch *s, const struct ob
 		return n;
 	case OBS_LLDP_ORG:
 		from_lldp_org(kb, o, idx, out, &n, max);
+		/* LLDP-MED inventory text ("00:12:bb/9=<manufacturer>"): our rules */
+		from_rules(kb, o, idx, out, &n, max);
 		return n;
 	case OBS_INVENTORY_VENDOR:
 	case OBS_INVENTORY_ROLE:
