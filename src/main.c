@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{"sniff", cmd_sniff, 1, "read captures or an interface passively, store and attribute what is seen"},
 	{"assets", cmd_assets, 0, "list attributed assets from the store"},
 	{"show", cmd_show, 1, "show one asset with all its evidence"},
+	{"audit", cmd_audit, 0, "apply a policy: findings, with evidence; exit 1 when any"},
 	{"kb", cmd_kb, 0, "knowledge base: sources, counts, rule self-test"},
 	{"demo", cmd_demo, 0, "run the built-in demo"},
 };

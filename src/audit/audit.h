@@ -1,0 +1,104 @@
+/*
+ * audit.h - "which of it breaks the rule?": a policy (policy/policy.h)
+ * applied to the assets and sites in the store on one day.
+ *
+ * For each asset: the zones it is in (GeoJSON polygons and geodesic circles
+ * through its site's coordinates and the spatial index of src/geo; CIDR
+ * zones through its address; tag, site and role zones through its site and
+ * role), then each rule in force that day: is its maker on the rule's list
+ * (role limits, families, components, declared vendors as the list says),
+ * is it in the rule's scope (zones at or above a sensitivity, roles,
+ * operators, regions), is its attribution confident enough, and does an
+ * exception in force cover it.  Share caps count devices (or sites) in scope
+ * and those from the list per operator.  Expired exceptions are findings of
+ * their own.  Attributions below the confidence threshold, and weak-only
+ * hints of a listed maker, that would otherwise be findings are "suspects":
+ * the low-confidence attributions that could hide a finding.
+ */
+#ifndef TM_AUDIT_H
+#define TM_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct vreg;
+struct policy;
+
+enum audit_kind {
+	AF_RULE = 0,	      /* an asset breaks a deny/warn rule */
+	AF_SHARE,	      /* a share cap is exceeded in one operator's scope */
+	AF_EXCEPTION_EXPIRED, /* an exception past its date */
+	AF_SUSPECT,	      /* would be AF_RULE with a confident attribution */
+};
+
+enum audit_sev { SEV_CRITICAL = 0, SEV_HIGH, SEV_MEDIUM, SEV_LOW };
+
+/* Why an asset matched (flags of a finding). */
+enum audit_why {
+	AW_DECLARED_ONLY = 1 << 0, /* the vendor is only the inventory's word */
+	AW_COMPONENT = 1 << 1,	   /* a listed maker's part (OUI NIC, OEM base), not the device maker */
+	AW_LOW_CONF = 1 << 2,	   /* suspect: attribution below --min-confidence */
+	AW_HINT_ONLY = 1 << 3,	   /* suspect: only weak evidence names the listed maker */
+	AW_EXCEPTION_EXPIRED = 1 << 4, /* an exception covered it until recently */
+};
+
+struct audit_finding {
+	enum audit_kind kind;
+	enum audit_sev sev;
+	int rule;	   /* policy rule index; -1 for none */
+	int exception;	   /* AF_EXCEPTION_EXPIRED: the exception's index; else -1 */
+	unsigned why;	   /* enum audit_why */
+	int64_t asset_id;  /* 0 when not about one asset */
+	char asset_key[96];
+	char ref[64];
+	char addr[46];
+	char site[64];
+	char operator_[64];
+	char region[64];
+	char vendor[32];   /* the asset's vendor (or hint / component maker that matched) */
+	char listed[32];   /* the listed registry id that matched (vendor or ancestor) */
+	char product[64];
+	char model[48];
+	char role[24];
+	double conf;
+	char zone[128];	   /* "policy-zone" or "policy-zone/feature"; "" none */
+	int sensitivity;   /* of that zone; -1 none */
+	/* AF_SHARE */
+	char group[64];	   /* the operator ("" none) */
+	long n_scope, n_listed;
+	double share, cap;
+};
+
+struct audit_result {
+	struct audit_finding *f; /* findings, in order: AF_RULE by asset id, AF_SHARE, AF_EXCEPTION_EXPIRED */
+	size_t n, cap;
+	struct audit_finding *s; /* suspects */
+	size_t ns, scap;
+	long assets, assets_placed; /* assets seen; of them, with a site that has coordinates */
+	long sites, sites_placed;
+	long zones_geo;		    /* polygon features and circles indexed */
+	long excepted;		    /* findings an exception in force suppressed */
+	long rules_in_force;
+	double ms_load, ms_join, ms_assets; /* timings, for --stats and benches */
+};
+
+struct audit_opt {
+	int64_t day;	       /* the audit's day (days since 1970-01-01) */
+	double min_conf;       /* attributions below are suspects, not findings */
+	const char *base_dir;  /* where relative GeoJSON paths start ("" = current directory) */
+};
+
+/*
+ * Runs p over st.  r is filled (free with audit_result_free, also after an
+ * error).  Returns 0 or a TM_E* code with "file: what" in eb (a GeoJSON
+ * zone that does not load, the store failing).
+ */
+int audit_run(struct store *st, const struct vreg *vr, const struct policy *p,
+	      const struct audit_opt *o, struct audit_result *r, char *eb, size_t el);
+void audit_result_free(struct audit_result *r);
+
+const char *audit_kind_name(enum audit_kind k); /* "rule", "share", "exception-expired", "suspect" */
+const char *audit_sev_name(enum audit_sev s);	/* "critical", "high", "medium", "low" */
+
+#endif
