@@ -78,4 +78,9 @@ eq "unclosed ring: exit 2" "$?" 2
 ok "unclosed ring: file named" grep -q "open.geojson:1:" "$tmp/out"
 audit --policy "$d/policy.yaml" --date 2027-02-30 > /dev/null 2>&1
 eq "bad --date: exit 2" "$?" 2
+# the full example of docs/policy.md loads as written
+mkdir -p "$tmp/doc/zones" && cp "$d/gov.geojson" "$tmp/doc/zones/gov.geojson"
+awk '/^```yaml/{f=1; next} /^```/{f=0} f' docs/policy.md > "$tmp/doc/policy.yaml"
+audit --policy "$tmp/doc/policy.yaml" --date 2026-11-29 > "$tmp/out" 2>&1
+ok "docs/policy.md example loads" grep -q "^Operator X, 2027 policy: " "$tmp/out"
 finish audit
