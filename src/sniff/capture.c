@@ -37,6 +37,7 @@
 
 #define MACSET (1u << 16) /* source MACs remembered (emitted once each); cleared when 3/4 full */
 #define TICK_EVERY 4096	  /* packets between progress calls */
+#define CAP_IOBUF (1 << 20) /* read buffer of capture files */
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
@@ -57,6 +58,7 @@ struct cap {
 	size_t nmacs;
 	struct cap_stats st;
 	char name[128];	   /* "iface:eth0" for live captures */
+	char *iobuf;	   /* stdio buffer of the capture file being read */
 	/* the IP layer of the current packet, binary until someone needs text */
 	uint8_t src[16], dst[16];
 	int v6;
@@ -88,6 +90,7 @@ void cap_free(struct cap *c)
 	if (!c)
 		return;
 	flow_free(c->ft);
+	mem_free(c->iobuf);
 	mem_free(c->macs);
 	mem_free(c);
 }
@@ -227,16 +230,17 @@ static void on_flush(void *arg, const struct flow_ep *s, const struct flow_ep *c
 		bad(c, pk, d < SN_DEC_COUNT ? d : SN_DEC_TCP);
 }
 
+/* The flow table, made at the first TCP segment (a seeded hash: keys are packet data). */
 static int need_flows(struct cap *c)
 {
 	struct flow_cfg fc = {.max_flows = c->cfg.max_flows, .flow_bytes = c->cfg.flow_bytes,
 			      .max_buffered = c->cfg.max_buffered, .idle = c->cfg.idle,
-			      .seed = ((uint64_t)getpid() << 32 ^ (uint64_t)(uintptr_t)c) | 1,
 			      .flush = on_flush, .arg = c};
 
-	if (!c->ft)
-		c->ft = flow_new(&fc);
-	return c->ft != NULL;
+	if (c->ft)
+		return 1;
+	fc.seed = ((uint64_t)getpid() << 32 ^ (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)c) | 1;
+	return (c->ft = flow_new(&fc)) != NULL;
 }
 
 void cap_end(struct cap *c)
@@ -599,6 +603,9 @@ int cap_stream(struct cap *c, FILE *fp, const char *name, volatile int *stop)
 	c->pk.file = name;
 	if (!fstat(fileno(fp), &sb) && S_ISREG(sb.st_mode))
 		total = sb.st_size;
+	/* big reads: stdio's default makes one syscall per 4 KiB (glibc ignores a size without a buffer) */
+	if (c->iobuf || (c->iobuf = mem_alloc(CAP_IOBUF)))
+		setvbuf(fp, c->iobuf, _IOFBF, CAP_IOBUF);
 	if (!(p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, eb))) {
 		fclose(fp);
 		return file_error(c, name, 1, eb[0] ? eb : "not a capture file", TM_EPROTO);
