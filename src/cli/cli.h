@@ -16,5 +16,6 @@ int cmd_show(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_kb(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif
