@@ -697,10 +697,13 @@ static double ms_since(const struct timespec *t0)
 	return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
+/* Most severe first; then kind, asset, rule: a stable order for reports and tests. */
 static int by_asset(const void *x, const void *y)
 {
 	const struct audit_finding *a = x, *b = y;
 
+	if (a->sev != b->sev)
+		return (int)a->sev - (int)b->sev;
 	if (a->kind != b->kind)
 		return (int)a->kind - (int)b->kind;
 	if (a->asset_id != b->asset_id)

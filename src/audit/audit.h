@@ -71,7 +71,7 @@ struct audit_finding {
 };
 
 struct audit_result {
-	struct audit_finding *f; /* findings, in order: AF_RULE by asset id, AF_SHARE, AF_EXCEPTION_EXPIRED */
+	struct audit_finding *f; /* findings: most severe first, then by kind, asset id, rule */
 	size_t n, cap;
 	struct audit_finding *s; /* suspects */
 	size_t ns, scap;

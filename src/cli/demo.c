@@ -27,6 +27,7 @@ struct cfg {
 	const char *db;
 	const char *mix;
 	const char *kb_dir;
+	const char *manifest;
 	int keep;
 };
 
@@ -38,6 +39,8 @@ static const struct opt opts[] = {
 	{"mix", 0, "FILE", "persona weights (default tools/emu/mix-operator.tm)", OPT_STR,
 	 offsetof(struct cfg, mix)},
 	{"kb-dir", 0, "DIR", "our rules directory", OPT_STR, offsetof(struct cfg, kb_dir)},
+	{"manifest", 0, "FILE", "write the emulator's ground truth (address, persona, vendor) here", OPT_STR,
+	 offsetof(struct cfg, manifest)},
 	{NULL},
 };
 
@@ -75,7 +78,8 @@ static pid_t start_emu(const char *emu, const struct cfg *c, const char *mix, in
 	snprintf(seed, sizeof(seed), "%ld", c->seed);
 	snprintf(off, sizeof(off), "%d", offset);
 	char *argv[] = {(char *)emu, "--hosts", hosts, "--base", "127.30.0.1", "--seed", seed,
-			"--mix", (char *)mix, "--port-offset", off, NULL};
+			"--mix", (char *)mix, "--port-offset", off,
+			c->manifest ? "--manifest" : NULL, (char *)c->manifest, NULL};
 	if (pipe(out))
 		return -1;
 	posix_spawn_file_actions_init(&fa);

@@ -28,8 +28,9 @@ eq "suppressed by the exception" "$(audit --policy "$d/policy.yaml" --date 2026-
 
 # after 2027-01-01: the everywhere rule warns for every listed device; the
 # exception has expired, so A7 is a finding again and the exception is one too
+# (most severe first, then by kind, asset and rule)
 eq "findings on 2027-01-02" "$(findings 2027-01-02)" \
-	"no-high-risk-near-gov:A1:gov/Government quarter:critical everywhere-2027:A1:gov/Government quarter:medium no-high-risk-near-gov:A3:base:critical everywhere-2027:A3:base:medium everywhere-2027:A5::medium everywhere-2027:A6::medium no-high-risk-near-gov:A7:gov/Government quarter:critical everywhere-2027:A7:gov/Government quarter:medium no-high-risk-near-gov:::medium"
+	"no-high-risk-near-gov:A1:gov/Government quarter:critical no-high-risk-near-gov:A3:base:critical no-high-risk-near-gov:A7:gov/Government quarter:critical everywhere-2027:A1:gov/Government quarter:medium everywhere-2027:A3:base:medium everywhere-2027:A5::medium everywhere-2027:A6::medium everywhere-2027:A7:gov/Government quarter:medium no-high-risk-near-gov:::medium"
 eq "expired exception named" "$(audit --policy "$d/policy.yaml" --date 2027-01-02 --format jsonl | rows 'r["why"]' 'r["finding"]=="exception-expired"')" \
 	"exception expired 2026-12-31 ($d/policy.yaml:26): lab network, air-gapped"
 
@@ -60,7 +61,7 @@ rule,no-high-risk-near-gov,4,3,0,1,0,3"
 # share caps: OpA has 3 of 5 devices (60 %) and 3 of 3 sites from the list;
 # OpB's one switch is Huawei against a cap of 0
 eq "share caps" "$(audit --policy "$d/share.yaml" --date 2026-11-29 --format jsonl | rows 'r["rule"]+":"+r["operator"]+":"+r["why"]')" \
-	"opa-device-cap:OpA:60.0% of devices from list high-risk (3 of 5) > cap 50.0% opa-site-cap:OpA:100.0% of sites from list high-risk (3 of 3) > cap 90.0% opb-zero:OpB:100.0% of devices from list high-risk (1 of 1) > cap 0.0%"
+	"opa-device-cap:OpA:60.0% of devices from list high-risk (3 of 5) > cap 50.0% opb-zero:OpB:100.0% of devices from list high-risk (1 of 1) > cap 0.0% opa-site-cap:OpA:100.0% of sites from list high-risk (3 of 3) > cap 90.0%"
 
 # errors: exit status 2 and a message naming file:line:column and the field
 printf 'version: 1\nlists: {a: {include: fcc-covered}}\nrules:\n  - {id: r, action: deny, list: a, scope: all, when: 2027-01-01}\n' > "$tmp/bad.yaml"
