@@ -1,0 +1,11 @@
+/* fuzz_sniff_cdp.c - the sniff CDP decoder (src/sniff/cdp.c) on any bytes after the Ethernet header. */
+#include "sniff_l2_fuzz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct sn_pkt pk;
+
+	fz_pkt(&pk);
+	fz_check(&pk, sn_cdp(&pk, data, size));
+	return 0;
+}
