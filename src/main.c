@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{"show", cmd_show, 1, "show one asset with all its evidence"},
 	{"audit", cmd_audit, 0, "apply a policy: findings, with evidence; exit 1 when any"},
 	{"report", cmd_report, 0, "one self-contained HTML report (map, shares, findings, history) or a Markdown summary"},
+	{"plan", cmd_plan, 0, "scenarios side by side (cost by operator, region, role) and a phased plan under a yearly budget"},
 	{"kb", cmd_kb, 0, "knowledge base: sources, counts, rule self-test"},
 	{"demo", cmd_demo, 0, "run the built-in demo"},
 };
