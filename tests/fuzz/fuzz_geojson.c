@@ -1,0 +1,92 @@
+/*
+ * fuzz_geojson.c - the GeoJSON zone loader (geo_geojson_parse) on arbitrary
+ * bytes; whatever it keeps is indexed and queried at its own vertices, edge
+ * midpoints and box corners (index answers must equal a scan of every
+ * zone), and the geodesic distance runs on doubles taken from the input
+ * (finite, >= 0, at most half a meridian's length plus a margin, symmetric).
+ */
+#include "core/err.h"
+#include "geo/geo.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int count(void *ctx, size_t point, size_t zone)
+{
+	(void)point;
+	(void)zone;
+	++*(size_t *)ctx;
+	return 0;
+}
+
+static void probe(const struct geo_zones *zs, const struct geo_index *ix, double lat, double lon)
+{
+	size_t n = 0, scan = 0;
+
+	geo_index_query(ix, lat, lon, 0, count, &n);
+	for (size_t z = 0; z < zs->n; z++)
+		scan += (size_t)geo_zone_covers(&zs->z[z], lat, lon);
+	if (n != scan)
+		abort();
+}
+
+static void zones(const uint8_t *data, size_t size)
+{
+	struct geo_geojson_opt opt = {.name_prop = "n", .sens_prop = "s", .sens_default = 1};
+	struct geo_zones *zs = geo_zones_new();
+	struct geo_index *ix = NULL;
+	char eb[TM_ERRLEN];
+	size_t probes = 0;
+
+	if (!zs)
+		return;
+	if (geo_geojson_parse(zs, "fuzz", (const char *)data, size, size & 1 ? &opt : NULL, eb,
+			      sizeof(eb)) == 0 &&
+	    geo_index_build(zs, &ix, eb, sizeof(eb)) == 0) {
+		for (size_t z = 0; z < zs->n && probes < 2000; z++) {
+			const struct geo_zone *g = &zs->z[z];
+
+			probe(zs, ix, g->bb[1], g->bb[0]);
+			probe(zs, ix, g->bb[3], g->bb[2]);
+			for (uint32_t p = 0; p < g->np; p++)
+				for (uint32_t r = 0; r < g->p[p].nr; r++)
+					for (uint32_t v = 0; v + 1 < g->p[p].r[r].n && probes < 2000; v++, probes++) {
+						struct geo_pt a = g->p[p].r[r].v[v], b = g->p[p].r[r].v[v + 1];
+
+						probe(zs, ix, a.y, a.x);
+						probe(zs, ix, (a.y + b.y) / 2, (a.x + b.x) / 2);
+					}
+		}
+	}
+	geo_index_free(ix);
+	geo_zones_free(zs);
+}
+
+static void distance(const uint8_t *data, size_t size)
+{
+	double v[4], d, e;
+
+	if (size < sizeof(v))
+		return;
+	memcpy(v, data, sizeof(v));
+	for (int i = 0; i < 4; i++)
+		if (!isfinite(v[i]))
+			return;
+	v[0] = fmod(v[0], 90);
+	v[2] = fmod(v[2], 90);
+	v[1] = fmod(v[1], 180);
+	v[3] = fmod(v[3], 180);
+	d = geo_distance(v[0], v[1], v[2], v[3]);
+	e = geo_distance(v[2], v[3], v[0], v[1]);
+	if (!(d >= 0 && d <= 20003932) || fabs(d - e) > 1e-6)
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	zones(data, size);
+	distance(data, size);
+	return 0;
+}
