@@ -29,6 +29,7 @@ static const struct command commands[] = {
 	{"audit", cmd_audit, 0, "apply a policy: findings, with evidence; exit 1 when any"},
 	{"report", cmd_report, 0, "one self-contained HTML report (map, shares, findings, history) or a Markdown summary"},
 	{"plan", cmd_plan, 0, "scenarios side by side (cost by operator, region, role) and a phased plan under a yearly budget"},
+	{"paths", cmd_paths, 0, "sensitive sites: clean path to the core, cheapest replacements, exposure to a vendor shutdown"},
 	{"kb", cmd_kb, 0, "knowledge base: sources, counts, rule self-test"},
 	{"demo", cmd_demo, 0, "run the built-in demo"},
 };

@@ -18,5 +18,6 @@ int cmd_kb(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
+int cmd_paths(int argc, char **argv);
 
 #endif
