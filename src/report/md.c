@@ -1,0 +1,205 @@
+/*
+ * md.c - the Markdown summary (report.h): title, counts, findings by
+ * severity and by rule, the first ten findings by severity, vendor share by
+ * operator.  For a ticket, a chat message or a commit, where the HTML report
+ * is too much.  Every string from a device or a file is escaped for
+ * Markdown: each punctuation character that can start markup in the middle
+ * of a line gets a backslash (CommonMark allows one before any ASCII
+ * punctuation), so | cannot end a table cell, nor * _ ` < > [ ] & start
+ * emphasis, code, HTML, a link or an entity, nor "http:" become an
+ * autolink; our strings never start a line, so - + = . need none.  Control
+ * bytes and newlines become spaces, invalid UTF-8 becomes U+FFFD.
+ */
+#include "report.h"
+
+#include "audit/audit.h"
+#include "core/err.h"
+#include "core/mem.h"
+#include "core/str.h"
+#include "policy/policy.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define TOP_FINDINGS 10
+/* Punctuation that can start markup anywhere in a line (emphasis, code, HTML,
+ * links, entities, table cells, strikethrough, closing #s, autolinks). */
+#define MD_SPECIAL "\\`*_[]<>|~&#:!"
+
+/* The length of the valid UTF-8 sequence at p (of n bytes), 0 when invalid. */
+static size_t u8len(const unsigned char *p, size_t n)
+{
+	size_t l = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 && p[0] < 0xe0 ? 2 : 0;
+
+	if (!l || l > n)
+		return 0;
+	for (size_t i = 1; i < l; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if (l == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0)))
+		return 0;
+	if (l == 4 && ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90)))
+		return 0;
+	return l;
+}
+
+static void md(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n;) {
+		unsigned char c = p[i];
+		size_t l;
+		if (c < 0x20 || c == 0x7f) {
+			fputc(' ', f), i++;
+		} else if (c < 0x80) {
+			if (strchr(MD_SPECIAL, c))
+				fputc('\\', f);
+			fputc(c, f), i++;
+		} else if ((l = u8len(p + i, n - i)) > 0) {
+			fwrite(p + i, 1, l, f), i += l;
+		} else {
+			fputs("\xef\xbf\xbd", f), i++;
+		}
+	}
+}
+
+struct rcount {
+	const char *rule;
+	long sev[4], n;
+};
+
+static int rcount_cmp(const void *x, const void *y)
+{
+	const struct rcount *a = x, *b = y;
+
+	if (a->n != b->n)
+		return a->n > b->n ? -1 : 1;
+	return strcmp(a->rule, b->rule);
+}
+
+static int by_rule(FILE *f, const struct rep_in *in)
+{
+	const struct audit_result *r = in->ar;
+	int nr = in->p ? in->p->nrules : 0;
+	struct rcount *c = mem_calloc((size_t)nr + 1, sizeof(*c));
+
+	if (!c)
+		return TM_ENOMEM;
+	for (int i = 0; i < nr; i++)
+		c[i].rule = in->p->rules[i].id;
+	c[nr].rule = "(exceptions)";
+	for (size_t i = 0; i < r->n; i++) {
+		int k = r->f[i].rule >= 0 && r->f[i].rule < nr ? r->f[i].rule : nr;
+		c[k].sev[r->f[i].sev & 3]++, c[k].n++;
+	}
+	qsort(c, (size_t)nr + 1, sizeof(*c), rcount_cmp);
+	fputs("\n## Findings by rule\n\n| rule | findings | critical | high | medium | low |\n"
+	      "|---|---:|---:|---:|---:|---:|\n", f);
+	for (int i = 0; i <= nr && c[i].n; i++) {
+		fputs("| ", f);
+		md(f, c[i].rule);
+		fprintf(f, " | %ld | %ld | %ld | %ld | %ld |\n", c[i].n, c[i].sev[0], c[i].sev[1], c[i].sev[2],
+			c[i].sev[3]);
+	}
+	mem_free(c);
+	return 0;
+}
+
+static void top(FILE *f, const struct rep_in *in, const struct rep_model *m)
+{
+	const struct audit_result *r = in->ar;
+	size_t n = r->n < TOP_FINDINGS ? r->n : TOP_FINDINGS;
+	char why[768];
+
+	fprintf(f, "\n## Top findings (%zu of %zu)\n\n", n, r->n);
+	if (!n) {
+		fputs("None.\n", f);
+		return;
+	}
+	fputs("| severity | rule | asset | site | zone | vendor | why |\n|---|---|---|---|---|---|---|\n", f);
+	for (size_t i = 0; i < n; i++) {
+		const struct audit_finding *x = &r->f[m->order[i]];
+		const struct site_rec *s = rep_site(m, x->site);
+		fprintf(f, "| %s | ", audit_sev_name(x->sev));
+		md(f, rep_rule(in->p, x));
+		fputs(" | ", f);
+		md(f, x->ref[0] ? x->ref : x->asset_key);
+		fputs(" | ", f);
+		md(f, s && s->name[0] ? s->name : x->site[0] ? x->site : x->group);
+		fputs(" | ", f);
+		md(f, x->zone);
+		fputs(" | ", f);
+		md(f, x->vendor);
+		fputs(" | ", f);
+		rep_why(in->p, x, why, sizeof(why));
+		md(f, why);
+		fputs(" |\n", f);
+	}
+}
+
+static void shares(FILE *f, const struct rep_share *sh)
+{
+	fputs("\n## Vendor share by operator\n\n| operator | assets |", f);
+	for (int k = 0; k < sh->nv; k++) {
+		fputc(' ', f);
+		md(f, sh->vendor[k]);
+		fputs(" |", f);
+	}
+	fputs(" other |\n|---|---:|", f);
+	for (int k = 0; k <= sh->nv; k++)
+		fputs("---:|", f);
+	fputc('\n', f);
+	for (size_t g = 0; g < sh->ngroups; g++) {
+		const long *c = &sh->cnt[g * (size_t)(sh->nv + 1)];
+		fputs("| ", f);
+		md(f, sh->group[g]);
+		fprintf(f, " | %ld |", sh->total[g]);
+		for (int k = 0; k <= sh->nv; k++)
+			fprintf(f, " %ld (%.1f%%) |", c[k], sh->total[g] ? 100.0 * (double)c[k] / (double)sh->total[g] : 0.0);
+		fputc('\n', f);
+	}
+}
+
+int rep_md(FILE *f, const struct rep_in *in, char *eb, size_t el)
+{
+	struct rep_model m;
+	char gen[32], day[11];
+	int rc;
+
+	if ((rc = rep_model_build(in, &m, eb, el)))
+		goto out;
+	fputs("# ", f);
+	md(f, in->title && *in->title ? in->title : "trustmap report");
+	rep_time(in->generated, gen);
+	if (in->p) {
+		rep_day(in->day, day);
+		fputs("\n\nPolicy ", f);
+		md(f, in->p->name ? in->p->name : "?");
+		fprintf(f, ", audit day %s, confidence threshold %.2f; generated %s.\n", day, in->min_conf, gen);
+	} else {
+		fprintf(f, "\n\nNo policy given; generated %s.\n", gen);
+	}
+	fprintf(f, "\n| | count |\n|---|---:|\n| assets | %ld |\n| sites | %zu (%zu placed) |\n", m.assets, m.nsites,
+		m.nplaced);
+	if (in->ar) {
+		fprintf(f, "| findings | %zu |\n| suspects | %zu |\n| suppressed by exceptions | %ld |\n", in->ar->n,
+			in->ar->ns, in->ar->excepted);
+		fputs("\n## Findings by severity\n\n| severity | findings |\n|---|---:|\n", f);
+		for (int s = 0; s < 4; s++)
+			fprintf(f, "| %s | %ld |\n", audit_sev_name((enum audit_sev)s), m.sev[s]);
+		if ((rc = by_rule(f, in))) {
+			err_set(eb, el, rc, "out of memory");
+			goto out;
+		}
+		top(f, in, &m);
+	}
+	if (m.assets)
+		shares(f, &m.by_operator);
+	if (fflush(f) || ferror(f))
+		rc = err_set(eb, el, TM_EIO, "write failed");
+out:
+	rep_model_free(&m);
+	return rc;
+}
