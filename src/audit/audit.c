@@ -151,6 +151,8 @@ struct aud {
 	uint64_t *pairs;    /* join output: site << 32 | zone */
 	size_t npairs, cappairs;
 
+	int *plain;	    /* policy zones that are not geographic (CIDR, role, tag, site) */
+	int nplain;
 	int *in_force;	    /* per rule */
 	struct share_acc *sh;
 	size_t nsh, capsh;
@@ -405,7 +407,8 @@ static int zones_of(struct aud *a, const struct asset_rec *as, const struct site
 			uint32_t g = a->zl[s->z0 + k];
 			h[n++] = (struct hit){a->gz_pz[g], (long)g, a->gz->z[g].sensitivity};
 		}
-	for (int i = 0; i < a->p->nzones && n < MAX_HITS; i++) {
+	for (int k = 0; k < a->nplain && n < MAX_HITS; k++) {
+		int i = a->plain[k];
 		const struct pol_zone *z = &a->p->zones[i];
 		int in = 0;
 
@@ -737,6 +740,13 @@ int audit_run(struct store *st, const struct vreg *vr, const struct policy *p,
 	r->ms_join = ms_since(&t0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 
+	if (!(a.plain = mem_calloc((size_t)p->nzones + 1, sizeof(int)))) {
+		rc = TM_ENOMEM;
+		goto out;
+	}
+	for (int i = 0; i < p->nzones; i++)
+		if (p->zones[i].kind != PZ_GEOJSON && p->zones[i].kind != PZ_CIRCLE)
+			a.plain[a.nplain++] = i;
 	a.in_force = mem_calloc((size_t)p->nrules + 1, sizeof(int));
 	a.share_slot = mem_calloc((size_t)p->nrules + 1, sizeof(int));
 	if (!a.in_force || !a.share_slot) {
@@ -777,6 +787,7 @@ out:
 	mem_free(a.pairs);
 	mem_free(a.sites);
 	mem_free(a.strs);
+	mem_free(a.plain);
 	mem_free(a.in_force);
 	mem_free(a.share_slot);
 	mem_free(a.site_flags);
