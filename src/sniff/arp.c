@@ -14,8 +14,8 @@
 #include <string.h>
 
 #define ARP_HTYPE_ETHER 1
-#define ARP_PTYPE_IPV4 0x0800
-#define ARP_LEN 28 /* htype, ptype, hlen, plen, oper, sha, spa, tha, tpa */
+#define ARP_PTYPE_IPV4	0x0800
+#define ARP_LEN		28 /* htype, ptype, hlen, plen, oper, sha, spa, tha, tpa */
 
 int sn_arp(struct sn_pkt *pk, const uint8_t *p, size_t n)
 {

@@ -22,7 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CDP_MAX_TLVS 512
+#define CDP_MAX_TLVS  512
 #define CDP_MAX_ADDRS 8
 
 enum {
@@ -154,7 +154,8 @@ static int report(struct sn_pkt *pk, const struct cdp *d)
 	if (d->id_len)
 		rc = sn_emit(pk, OBS_CDP_DEVICE_ID, mac, addr, 0, 0, d->id, d->id_len, 0);
 	if (!rc && d->platform_len)
-		rc = sn_emit(pk, OBS_CDP_PLATFORM, mac, addr, 0, 0, d->platform, d->platform_len, 0);
+		rc =
+		    sn_emit(pk, OBS_CDP_PLATFORM, mac, addr, 0, 0, d->platform, d->platform_len, 0);
 	if (!rc && d->version_len)
 		rc = sn_emit(pk, OBS_CDP_VERSION, mac, addr, 0, 0, d->version, d->version_len, 0);
 	for (int i = 0; !rc && mac[0] && i < d->naddr; i++)
@@ -197,8 +198,8 @@ int sn_cdp(struct sn_pkt *pk, const uint8_t *p, size_t n)
 		type = rd_be16(&r);
 		len = rd_be16(&r);
 		if (len < 4) {
-			bad(&d, "CDP TLV type 0x%04x has length %u, less than its 4-byte header", type,
-			    len);
+			bad(&d, "CDP TLV type 0x%04x has length %u, less than its 4-byte header",
+			    type, len);
 			break;
 		}
 		if (len - 4 > rd_left(&r)) {

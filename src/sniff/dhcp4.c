@@ -27,7 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define BOOTP_LEN 236
+#define BOOTP_LEN    236
 #define DHCP_MAX_PEN 8
 
 enum {
@@ -55,7 +55,7 @@ struct dhcp4 {
 	const uint8_t *sname, *file; /* 64 and 128 bytes */
 	const uint8_t *opt[256];     /* first instance of each option, NULL none */
 	uint8_t optlen[256];
-	char err[160];		     /* first error ("" none) */
+	char err[160]; /* first error ("" none) */
 };
 
 static void bad(struct dhcp4 *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -168,8 +168,8 @@ static void vendor_ids(struct dhcp4 *d, unsigned code, uint32_t *pen, int *npen)
 			return;
 		}
 		if (l > rd_left(&r)) {
-			bad(d, "DHCP option %u data of enterprise %u claims %u bytes, %zu left", code,
-			    e, l, rd_left(&r));
+			bad(d, "DHCP option %u data of enterprise %u claims %u bytes, %zu left",
+			    code, e, l, rd_left(&r));
 			return;
 		}
 		rd_skip(&r, l);
@@ -212,10 +212,12 @@ static int client(struct sn_pkt *pk, struct dhcp4 *d, int type)
 		rc = sn_emit(pk, OBS_MAC, mac, addr, 0, 0, mac, strlen(mac), 0);
 	if (!rc && (n = unpad(d->opt[O_HOSTNAME], d->optlen[O_HOSTNAME])))
 		rc = sn_emit(pk, OBS_DHCP_HOSTNAME, mac, addr, 0, 0, d->opt[O_HOSTNAME], n, 0);
-	if (!rc && d->optlen[O_PRL] && (n = prl_text(d->opt[O_PRL], d->optlen[O_PRL], v, sizeof(v))))
+	if (!rc && d->optlen[O_PRL] &&
+	    (n = prl_text(d->opt[O_PRL], d->optlen[O_PRL], v, sizeof(v))))
 		rc = sn_emit(pk, OBS_DHCP_PRL, mac, addr, 0, 0, v, n, 0);
 	if (!rc && (n = unpad(d->opt[O_VENDOR_CLASS], d->optlen[O_VENDOR_CLASS])))
-		rc = sn_emit(pk, OBS_DHCP_VENDOR_CLASS, mac, addr, 0, 0, d->opt[O_VENDOR_CLASS], n, 0);
+		rc = sn_emit(pk, OBS_DHCP_VENDOR_CLASS, mac, addr, 0, 0, d->opt[O_VENDOR_CLASS], n,
+			     0);
 	if (!rc && d->optlen[O_USER_CLASS] &&
 	    (n = user_class(d->opt[O_USER_CLASS], d->optlen[O_USER_CLASS], v, sizeof(v))))
 		rc = sn_emit(pk, OBS_DHCP_USER_CLASS, mac, addr, 0, 0, v, n, 0);

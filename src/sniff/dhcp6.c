@@ -28,9 +28,9 @@
 #include <string.h>
 
 #define DHCP6_MAX_NEST 8 /* RFC 8415 HOP_COUNT_LIMIT is 8 */
-#define DHCP6_MAX_PEN 8
-#define DHCP6_MAX_VC 8
-#define DHCP6_TEXT 1024
+#define DHCP6_MAX_PEN  8
+#define DHCP6_MAX_VC   8
+#define DHCP6_TEXT     1024
 
 enum {
 	O_CLIENTID = 1,
@@ -50,19 +50,19 @@ struct vc {
 
 /* One packet; pointers into it, valid during sn_dhcp6 only. */
 struct dhcp6 {
-	int type;		 /* innermost message type */
+	int type; /* innermost message type */
 	int relayed;
-	char mac[18];		 /* from the client identifier, "" none */
-	char peer[46];		 /* innermost relay's peer address */
-	char host[256];		 /* client FQDN as text */
+	char mac[18];	/* from the client identifier, "" none */
+	char peer[46];	/* innermost relay's peer address */
+	char host[256]; /* client FQDN as text */
 	size_t host_len;
-	char uc[DHCP6_TEXT];	 /* user classes joined by "," */
+	char uc[DHCP6_TEXT]; /* user classes joined by "," */
 	size_t uc_len;
 	struct vc vc[DHCP6_MAX_VC];
 	int nvc;
 	uint32_t pen[DHCP6_MAX_PEN];
 	int npen;
-	char err[160];		 /* first error ("" none) */
+	char err[160]; /* first error ("" none) */
 };
 
 static void bad(struct dhcp6 *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -28,7 +28,7 @@
 
 #define LLDP_MAX_TLVS 512 /* a 1500-byte frame holds ~40 real TLVs */
 #define LLDP_MAX_MGMT 8
-#define LLDP_MAX_ORG 32
+#define LLDP_MAX_ORG  32
 #define LLDP_ORG_TEXT 255 /* an org TLV carries at most 507 bytes; names are short */
 
 enum {
@@ -52,7 +52,7 @@ struct lldp_org {
 
 /* What one LLDPDU said; pointers into the frame, valid during sn_lldp only. */
 struct lldp {
-	unsigned seen;	    /* bit t: TLV type t (1..8) met */
+	unsigned seen; /* bit t: TLV type t (1..8) met */
 	uint8_t chassis_sub, port_sub;
 	const uint8_t *chassis, *port, *port_desc, *name, *desc;
 	size_t chassis_len, port_len, port_desc_len, name_len, desc_len;
@@ -60,7 +60,7 @@ struct lldp {
 	int nmgmt;
 	struct lldp_org org[LLDP_MAX_ORG];
 	int norg;
-	char err[160];	    /* first error inside a TLV ("" none) */
+	char err[160]; /* first error inside a TLV ("" none) */
 };
 
 static void bad(struct lldp *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -128,7 +128,8 @@ static void org(struct lldp *d, struct rd *v)
 		if (!memcmp(d->org[i].oui, o.oui, 3) && d->org[i].sub == o.sub)
 			return;
 	/* TIA TR-41 LLDP-MED inventory (ANSI/TIA-1057 10.2.6): 9 manufacturer, 10 model */
-	if (o.oui[0] == 0x00 && o.oui[1] == 0x12 && o.oui[2] == 0xbb && (o.sub == 9 || o.sub == 10)) {
+	if (o.oui[0] == 0x00 && o.oui[1] == 0x12 && o.oui[2] == 0xbb &&
+	    (o.sub == 9 || o.sub == 10)) {
 		o.tlen = unpad(rd_cur(v), rd_left(v));
 		if (o.tlen > LLDP_ORG_TEXT)
 			o.tlen = LLDP_ORG_TEXT;
@@ -166,7 +167,8 @@ static void tlv(struct lldp *d, unsigned type, struct rd *v)
 		if (!len)
 			bad(d, "LLDP TLV type %u has length 0, at least %u needed", type, min);
 		else
-			bad(d, "LLDP TLV type %u has %zu bytes, at least %u needed", type, len, min);
+			bad(d, "LLDP TLV type %u has %zu bytes, at least %u needed", type, len,
+			    min);
 		return;
 	}
 	if (type >= T_CHASSIS && type <= T_CAPS) { /* at most one each */
@@ -240,7 +242,8 @@ static int report(struct sn_pkt *pk, const struct lldp *d)
 		if (l2_mac_usable(d->chassis))
 			memcpy(mac, chassis, sizeof(mac));
 		rc = sn_emit(pk, OBS_LLDP_CHASSIS, mac, addr, 0, 0, chassis, strlen(chassis), 0);
-	} else if (d->chassis && d->chassis_sub != 4 && l2_printable(d->chassis, d->chassis_len, &n)) {
+	} else if (d->chassis && d->chassis_sub != 4 &&
+		   l2_printable(d->chassis, d->chassis_len, &n)) {
 		rc = sn_emit(pk, OBS_LLDP_CHASSIS, mac, addr, 0, 0, d->chassis, n, 0);
 	}
 	if (!rc && d->name_len)
@@ -292,14 +295,15 @@ int sn_lldp(struct sn_pkt *pk, const uint8_t *p, size_t n)
 		type = h >> 9;
 		len = h & 0x1ff;
 		if (len > rd_left(&r)) {
-			snprintf(err, sizeof(err), "LLDP TLV type %u claims %u bytes, %zu left", type,
-				 len, rd_left(&r));
+			snprintf(err, sizeof(err), "LLDP TLV type %u claims %u bytes, %zu left",
+				 type, len, rd_left(&r));
 			break;
 		}
 		v = rd_sub(&r, len);
 		if (type == T_END) {
 			if (len)
-				snprintf(err, sizeof(err), "LLDP End TLV has length %u, not 0", len);
+				snprintf(err, sizeof(err), "LLDP End TLV has length %u, not 0",
+					 len);
 			break; /* what follows End is frame padding */
 		}
 		tlv(&d, type, &v);

@@ -1,4 +1,5 @@
-/* fuzz_sniff_lldp.c - the sniff LLDP decoder (src/sniff/lldp.c) on any bytes after the Ethernet header. */
+/* fuzz_sniff_lldp.c - the sniff LLDP decoder (src/sniff/lldp.c) on any bytes after the Ethernet
+ * header. */
 #include "sniff_l2_fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

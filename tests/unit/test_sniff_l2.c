@@ -92,29 +92,29 @@ static int run(decoder fn, const uint8_t *p, size_t n)
 	return rc;
 }
 
-#define OBS(i, k, m, a, v)                                         \
-	do {                                                       \
-		CHECK((i) < g.n);                                  \
-		if ((i) < g.n) {                                   \
-			CHECK_STR(obs_kind_name(g.o[i].kind), obs_kind_name(k)); \
-			CHECK_STR(g.o[i].mac, m);                  \
-			CHECK_STR(g.o[i].addr, a);                 \
-			CHECK_STR(g.o[i].value, v);                \
-			CHECK_INT(g.o[i].port, 0);                 \
-			CHECK_INT(g.o[i].proto, 0);                \
-		}                                                  \
+#define OBS(i, k, m, a, v)                                                                         \
+	do {                                                                                       \
+		CHECK((i) < g.n);                                                                  \
+		if ((i) < g.n) {                                                                   \
+			CHECK_STR(obs_kind_name(g.o[i].kind), obs_kind_name(k));                   \
+			CHECK_STR(g.o[i].mac, m);                                                  \
+			CHECK_STR(g.o[i].addr, a);                                                 \
+			CHECK_STR(g.o[i].value, v);                                                \
+			CHECK_INT(g.o[i].port, 0);                                                 \
+			CHECK_INT(g.o[i].proto, 0);                                                \
+		}                                                                                  \
 	} while (0)
 
-#define LINK(i, ak, ap, bk, bp, src)                    \
-	do {                                            \
-		CHECK((i) < g.nl);                      \
-		if ((i) < g.nl) {                       \
-			CHECK_STR(g.l[i].a_key, ak);    \
-			CHECK_STR(g.l[i].a_port, ap);   \
-			CHECK_STR(g.l[i].b_key, bk);    \
-			CHECK_STR(g.l[i].b_port, bp);   \
-			CHECK_STR(g.l[i].source, src);  \
-		}                                       \
+#define LINK(i, ak, ap, bk, bp, src)                                                               \
+	do {                                                                                       \
+		CHECK((i) < g.nl);                                                                 \
+		if ((i) < g.nl) {                                                                  \
+			CHECK_STR(g.l[i].a_key, ak);                                               \
+			CHECK_STR(g.l[i].a_port, ap);                                              \
+			CHECK_STR(g.l[i].b_key, bk);                                               \
+			CHECK_STR(g.l[i].b_port, bp);                                              \
+			CHECK_STR(g.l[i].source, src);                                             \
+		}                                                                                  \
 	} while (0)
 
 /* ---- a byte builder for the longer frames ---- */
@@ -124,11 +124,26 @@ struct bb {
 	size_t n;
 };
 
-static void put8(struct bb *b, unsigned v) { b->b[b->n++] = (uint8_t)v; }
-static void put16(struct bb *b, unsigned v) { put8(b, v >> 8), put8(b, v & 0xff); }
-static void put32(struct bb *b, uint32_t v) { put16(b, v >> 16), put16(b, v & 0xffff); }
-static void putn(struct bb *b, const void *p, size_t n) { memcpy(b->b + b->n, p, n), b->n += n; }
-static void puts_(struct bb *b, const char *s) { putn(b, s, strlen(s)); }
+static void put8(struct bb *b, unsigned v)
+{
+	b->b[b->n++] = (uint8_t)v;
+}
+static void put16(struct bb *b, unsigned v)
+{
+	put8(b, v >> 8), put8(b, v & 0xff);
+}
+static void put32(struct bb *b, uint32_t v)
+{
+	put16(b, v >> 16), put16(b, v & 0xffff);
+}
+static void putn(struct bb *b, const void *p, size_t n)
+{
+	memcpy(b->b + b->n, p, n), b->n += n;
+}
+static void puts_(struct bb *b, const char *s)
+{
+	putn(b, s, strlen(s));
+}
 
 /* LLDP TLV header: 7-bit type, 9-bit length */
 static void ltlv(struct bb *b, unsigned type, const void *v, size_t n)
@@ -165,9 +180,9 @@ static void lldp_head(struct bb *b)
 /* ================= ARP ================= */
 
 static const uint8_t arp_req[28] = {
-	0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01,	 /* Ethernet, IPv4, request */
-	0xbc, 0xad, 0x28, 0x01, 0x02, 0x03, 192, 168, 1, 64, /* sender */
-	0, 0, 0, 0, 0, 0, 192, 168, 1, 1,		 /* target */
+    0x00, 0x01, 0x08, 0x00, 6,	  4,	0x00, 0x01,	   /* Ethernet, IPv4, request */
+    0xbc, 0xad, 0x28, 0x01, 0x02, 0x03, 192,  168,  1, 64, /* sender */
+    0,	  0,	0,    0,    0,	  0,	192,  168,  1, 1,  /* target */
 };
 
 static void test_arp(void)
@@ -233,17 +248,17 @@ static void test_arp(void)
 
 /* ================= LLDP ================= */
 
-#define HUAWEI_DESC                                                                      \
-	"Huawei Versatile Routing Platform Software\r\nVRP (R) software, Version 5.170 " \
-	"(S5720 V200R019C10SPC500)\r\nCopyright (C) 2000-2020 HUAWEI TECH Co., Ltd\r\n"  \
+#define HUAWEI_DESC                                                                                \
+	"Huawei Versatile Routing Platform Software\r\nVRP (R) software, Version 5.170 "           \
+	"(S5720 V200R019C10SPC500)\r\nCopyright (C) 2000-2020 HUAWEI TECH Co., Ltd\r\n"            \
 	"HUAWEI S5720-28X-SI-AC"
 
 static void lldp_full(struct bb *b)
 {
 	static const uint8_t caps[4] = {0x00, 0x14, 0x00, 0x04};
 	static const uint8_t m4[] = {5, 1, 192, 0, 2, 1, 2, 0, 0, 0, 6, 0};
-	static const uint8_t m6[] = {17, 2, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,
-				     0,	 0, 0,	  1,	2,    0,    0, 0, 6, 0};
+	static const uint8_t m6[] = {17, 2, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0,
+				     0,	 0, 0,	  0,	0,    1,    2, 0, 0, 0, 6, 0};
 	static const uint8_t pvid[6] = {0x00, 0x80, 0xc2, 1, 0, 10};
 
 	b->n = 0;
@@ -508,8 +523,8 @@ static void test_lldp_bad(void)
 
 /* ================= CDP ================= */
 
-#define CISCO_VER                                                                        \
-	"Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E4, " \
+#define CISCO_VER                                                                                  \
+	"Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E4, "          \
 	"RELEASE SOFTWARE (fc2)\nTechnical Support: http://www.cisco.com/techsupport"
 
 static void ctlv(struct bb *b, unsigned type, const void *v, size_t n)
@@ -546,7 +561,7 @@ static void cdp_full(struct bb *b)
 	ctlv(b, 0x0005, CISCO_VER, strlen(CISCO_VER));
 	ctlv(b, 0x0006, "cisco WS-C2960X-48FPD-L", 23);
 	ctlv(b, 0x000a, "\x00\x0a", 2);
-	cdp_addrs(b, 0x0016); /* the same addresses again: bound once */
+	cdp_addrs(b, 0x0016);	     /* the same addresses again: bound once */
 	ctlv(b, 0x0006, "other", 5); /* the first one counts */
 }
 
@@ -697,8 +712,8 @@ static void test_dhcp4_client(void)
 {
 	static struct bb b;
 	const char *m = "00:19:c6:12:34:56";
-	static const uint8_t vi124[] = {0, 0, 0x0f, 0x3e, 4, 'O', 'N', 'T', '1',
-					0, 0, 0x07, 0xdb, 0};
+	static const uint8_t vi124[] = {0,   0,	  0x0f, 0x3e, 4,    'O',  'N',
+					'T', '1', 0,	0,    0x07, 0xdb, 0};
 	static const uint8_t vi125[] = {0, 0, 0x0f, 0x3e, 3, 1, 1, 'x'};
 	static const uint8_t cid[7] = {1, 0x00, 0x19, 0xc6, 0x12, 0x34, 0x56};
 
@@ -790,7 +805,7 @@ static void test_dhcp4_client(void)
 	opt(&b, 52, "\x03", 1);
 	opt(&b, 53, "\x01", 1);
 	put8(&b, 255);
-	memcpy(b.b + 108, "\x0c\x05ont-9\xff", 8);	      /* file */
+	memcpy(b.b + 108, "\x0c\x05ont-9\xff", 8);	/* file */
 	memcpy(b.b + 44, "\x3c\x03ZTE\x00\x00\xff", 8); /* sname */
 	CHECK_INT(run(sn_dhcp4, b.b, b.n), 0);
 	CHECK_INT(g.n, 3);
@@ -895,13 +910,13 @@ static void o6(struct bb *b, unsigned code, const void *v, size_t n)
 /* a Solicit with a DUID-LLT, vendor class, vendor opts, FQDN, user class */
 static void solicit(struct bb *b, int ll)
 {
-	static const uint8_t llt[14] = {0, 1, 0, 1, 0x2a, 0x3b, 0x4c, 0x5d,
-					0x00, 0x19, 0xc6, 0x12, 0x34, 0x56};
+	static const uint8_t llt[14] = {0,    1,    0,	  1,	0x2a, 0x3b, 0x4c,
+					0x5d, 0x00, 0x19, 0xc6, 0x12, 0x34, 0x56};
 	static const uint8_t lla[10] = {0, 3, 0, 1, 0x48, 0x7b, 0x6b, 0x01, 0x02, 0x03};
-	static const uint8_t vc[] = {0, 0, 0x07, 0xdb, 0, 9, 'H', 'u', 'a', 'w', 'e',
-				     'i', 'O', 'N', 'T', 0, 4, 'E', 'G', '8', 'M'};
-	static const uint8_t fq[] = {1, 6, 'o', 'n', 't', '-', '0', '1', 7, 'e', 'x', 'a', 'm',
-				     'p', 'l', 'e', 3, 'n', 'e', 't', 0};
+	static const uint8_t vc[] = {0,	  0,   0x07, 0xdb, 0, 9, 'H', 'u', 'a', 'w', 'e',
+				     'i', 'O', 'N',  'T',  0, 4, 'E', 'G', '8', 'M'};
+	static const uint8_t fq[] = {1,	  6,   'o', 'n', 't', '-', '0', '1', 7,	  'e', 'x',
+				     'a', 'm', 'p', 'l', 'e', 3,   'n', 'e', 't', 0};
 
 	b->n = 0;
 	put8(b, 1), put8(b, 0xab), put16(b, 0xcdef);
@@ -913,7 +928,11 @@ static void solicit(struct bb *b, int ll)
 	o6(b, 16, vc, sizeof(vc));
 	o6(b, 17, "\x00\x00\x0f\x3e\x00\x01\x00\x00", 8);
 	o6(b, 39, fq, sizeof(fq));
-	o6(b, 15, "\x00\x03" "abc\x00\x02" "de", 9);
+	o6(b, 15,
+	   "\x00\x03"
+	   "abc\x00\x02"
+	   "de",
+	   9);
 }
 
 static void test_dhcp6(void)
@@ -952,7 +971,8 @@ static void test_dhcp6(void)
 	put8(&b, 12), put8(&b, 1);
 	putn(&b, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x02", 16);
 	putn(&b, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
-	o6(&b, 17, "\x00\x00\x00\x09\x00\x00", 6); /* the relay's own vendor options: not the client's */
+	o6(&b, 17, "\x00\x00\x00\x09\x00\x00",
+	   6); /* the relay's own vendor options: not the client's */
 	o6(&b, 9, w.b, w.n);
 	memcpy(pk.src_ip, "2001:db8::2", 12);
 	CHECK_INT(run(sn_dhcp6, b.b, b.n), 0);
