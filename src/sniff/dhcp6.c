@@ -202,7 +202,6 @@ static void message(struct dhcp6 *d, struct rd *r, int depth);
 static void options(struct dhcp6 *d, struct rd *r, int depth, int type)
 {
 	bool relay = type == RELAY_FORW || type == RELAY_REPL, mine = client_type(type);
-
 	int relayed_inner = 0;
 
 	while (rd_left(r)) {
