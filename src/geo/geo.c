@@ -278,10 +278,21 @@ int geo_zone_covers(const struct geo_zone *z, double lat, double lon)
 
 /* --- simple rings ------------------------------------------------------------- */
 
+/* min and max without fmin's NaN rules (positions are finite), so they inline */
+static inline double lo2(double a, double b)
+{
+	return a < b ? a : b;
+}
+
+static inline double hi2(double a, double b)
+{
+	return a < b ? b : a;
+}
+
 static inline int on_seg(struct geo_pt a, struct geo_pt b, struct geo_pt p)
 {
-	return p.x >= fmin(a.x, b.x) && p.x <= fmax(a.x, b.x) && p.y >= fmin(a.y, b.y) &&
-	       p.y <= fmax(a.y, b.y);
+	return p.x >= lo2(a.x, b.x) && p.x <= hi2(a.x, b.x) && p.y >= lo2(a.y, b.y) &&
+	       p.y <= hi2(a.y, b.y);
 }
 
 /* Edges p->q and q->r, sharing q: do they overlap beyond it (a spike)? */
@@ -296,8 +307,8 @@ static int edges_meet(const struct geo_ring *r, uint32_t i, uint32_t j)
 	struct geo_pt a = r->v[i], b = r->v[i + 1], c = r->v[j], d = r->v[j + 1];
 	int o1, o2, o3, o4;
 
-	if (fmax(a.x, b.x) < fmin(c.x, d.x) || fmax(c.x, d.x) < fmin(a.x, b.x) ||
-	    fmax(a.y, b.y) < fmin(c.y, d.y) || fmax(c.y, d.y) < fmin(a.y, b.y))
+	if (hi2(a.x, b.x) < lo2(c.x, d.x) || hi2(c.x, d.x) < lo2(a.x, b.x) ||
+	    hi2(a.y, b.y) < lo2(c.y, d.y) || hi2(c.y, d.y) < lo2(a.y, b.y))
 		return 0;
 	if (j == i + 1)
 		return adj_overlap(a, b, d);
@@ -337,13 +348,13 @@ int geo_ring_simple(const struct geo_ring *r, uint32_t *e1, uint32_t *e2)
 		uint32_t m = r->sl->start[k + 1] - r->sl->start[k];
 
 		for (uint32_t a = 0; a < m; a++) {
-			uint32_t i = l[a], ki = slab_of(r->sl, fmin(r->v[i].y, r->v[i + 1].y));
+			uint32_t i = l[a], ki = slab_of(r->sl, lo2(r->v[i].y, r->v[i + 1].y));
 
 			pairs += m - a - 1;
 			if (pairs > SIMPLE_MAX_PAIRS)
 				return TM_ELIMIT;
 			for (uint32_t b = a + 1; b < m; b++) {
-				uint32_t j = l[b], kj = slab_of(r->sl, fmin(r->v[j].y, r->v[j + 1].y));
+				uint32_t j = l[b], kj = slab_of(r->sl, lo2(r->v[j].y, r->v[j + 1].y));
 
 				if ((ki > kj ? ki : kj) != k)
 					continue;
