@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# report.sh - trustmap report end to end: the hand-made inventory of
+# tests/data/audit plus tests/data/report (a site whose name, id, operator
+# and region carry markup, and an SSH banner carrying <script> imported as an
+# observation JSON line), audited on 2027-01-02.  Checks the HTML's counts,
+# one mark per site with its worst finding, escaping everywhere, nothing
+# loaded from elsewhere, the findings cap, the Markdown summary line by line;
+# then opens the report in headless Chromium: no console message (no CSP
+# violation, no error), one element of class "site" per site, and none of
+# the payloads became an element or changed the title.  A 10,000-site store
+# checks that the file stays small.  Chromium missing or not starting is a
+# clear skip (scripts/deps installs it).
+cd "$(dirname "$0")/../.." || exit 2
+. tests/e2e/lib.bash
+d=tests/data/report
+db=$tmp/r.db
+"$TM" import --db "$db" tests/data/audit/inv.csv "$d/hostile.csv" "$d/banner.jsonl" > /dev/null 2>&1
+report() { "$TM" report --db "$db" --policy tests/data/audit/policy.yaml --date 2027-01-02 "$@"; }
+html=$tmp/r.html
+
+report --html "$html" --title 'Audit <of> "X" & Y' 2> "$tmp/err"
+eq "exit status" "$?" 0
+eq "stderr summary" "$(cat "$tmp/err")" "$html: 10 findings, 0 suspects; 9 assets, 7 sites"
+ok "no temporary file left" test ! -e "$html.tmp"
+# counts in the header
+num() { grep -o "id=\"$1\">[0-9]*<" "$html" | grep -o '[0-9]*'; }
+eq "counts" "$(num n-assets) $(num n-sites) $(num n-findings) $(num n-critical) $(num n-high) $(num n-medium) $(num n-low) $(num n-suspects)" \
+	"9 7 10 3 0 7 0 0"
+eq "title escaped" "$(grep -o '<title>[^<]*</title>' "$html" | head -1)" \
+	"<title>Audit &lt;of&gt; &quot;X&quot; &amp; Y</title>"
+# one mark per site, coloured by its worst finding (S7 is a clean Cisco switch)
+eq "site marks" "$(grep -o '<circle class="site [a-z-]*" data-site="[^"]*"' "$html" | sed 's/<circle class="site //; s/" data-site="/:/; s/"$//' | sort | tr '\n' ' ')" \
+	'w-clean:S7&quot;&gt;&lt;b id=&quot;pwned-attr&quot;&gt;x&lt;/b&gt; w-critical:S1 w-critical:S2 w-critical:S5 w-medium:S3 w-medium:S4 w-medium:S6 '
+# zones on the map: the government quarter (a polygon with its hole, even-odd) and the base circle
+eq "zones drawn" "$(grep -o '<path class="zone z[0-9]" fill-rule="evenodd" data-zone="[^"]*"' "$html" | sed 's/.*class="zone //; s/" fill-rule="evenodd" data-zone="/:/; s/"$//' | tr '\n' ' ')" \
+	"z4:gov/Government quarter z5:base "
+eq "polygon rings" "$(grep -o 'data-zone="gov/Government quarter" d="[^"]*"' "$html" | grep -o Z | wc -l)" 2
+eq "circle points" "$(grep -o 'data-zone="base" d="[^"]*"' "$html" | grep -o ' L' | wc -l)" 64
+ok "scale bar" grep -q '<g id="scale"><line class="scale".*>5 km</text></g>' "$html"
+ok "grid labels" grep -q '>52.40&#176;N</text>' "$html"
+# escaping: no raw markup from the data, the payloads present as text
+eq "no script element" "$(grep -ci '<script' "$html")" 0
+eq "no payload element" "$(grep -c 'id="pwned' "$html")" 0
+ok "banner escaped" grep -q 'SSH-2.0-HUAWEI-1.5 &lt;script&gt;document.title=&quot;pwned-banner&quot;&lt;/script&gt;&lt;b id=&quot;pwned-banner&quot;&gt;x&lt;/b&gt;</code>' "$html"
+ok "site name escaped" grep -q "site &lt;script&gt;document.title=&#39;pwned-site&#39;&lt;/script&gt;&lt;i id=&quot;pwned-site&quot;&gt;x&lt;/i&gt; (S6)" "$html"
+ok "region escaped" grep -q '<td>Łódź &lt;b id=&quot;pwned-region&quot;&gt;</td>' "$html"
+# nothing from elsewhere: the only URL is the SVG namespace; links are anchors
+eq "URLs" "$(grep -o '[a-z]*://[^"]*' "$html" | sort -u | tr '\n' ' ')" "http://www.w3.org/2000/svg "
+eq "no src" "$(grep -c ' src=' "$html")" 0
+eq "hrefs" "$(grep -o 'href="[^"]*"' "$html" | sort -u | tr '\n' ' ')" \
+	'href="#findings" href="#history" href="#map" href="#share" '
+ok "CSP" grep -q "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]\{44\}'; base-uri 'none'; form-action 'none'\">" "$html"
+# findings: by severity, each with its evidence; the history of the three imports
+eq "findings listed" "$(grep -o '<details class="f" data-severity="[a-z]*"' "$html" | grep -o '"[a-z]*"$' | uniq -c | awk '{printf "%s %s ", $1, $2}')" \
+	'3 "critical" 7 "medium" '
+eq "evidence of A1" "$(awk '/asset <b class="asset">A1<\/b>/{f=1} f&&/<tr><td>/{print; n++} n==3{exit}' "$html" | sed 's/<[^>]*>/|/g; s/||*/|/g')" \
+	'|ssh_banner|rule:huawei-ssh|SSH-2.0-HUAWEI-1.5 &lt;script&gt;document.title=&quot;pwned-banner&quot;&lt;/script&gt;&lt;b id=&quot;pwned-banner&quot;&gt;x&lt;/b&gt;|huawei|fair|0.75|
+|inventory_vendor|declared:inventory|Huawei|huawei|medium|0.55|
+|inventory_model|declared:rule:huawei-model-router|AR2220|huawei|medium|0.55|'
+eq "history" "$(grep -o '<td>import:[a-z]*</td><td><code>[^<]*</code>' "$html" | sed 's/<[^>]*>/ /g' | tr -s ' ' | tr '\n' ';')" \
+	" import:inventory tests/data/audit/inv.csv ; import:inventory tests/data/report/hostile.csv ; import:jsonl tests/data/report/banner.jsonl ;"
+# the cap: two findings in full, a note for the rest
+report --html "$tmp/cap.html" --max-findings 2 2> /dev/null
+eq "capped" "$(grep -c '<details class="f"' "$tmp/cap.html") $(grep -o 'id="more-findings">[0-9]* more' "$tmp/cap.html")" \
+	'2 id="more-findings">8 more'
+# no policy: every site drawn unaudited, no findings section
+"$TM" report --db "$db" --html "$tmp/nop.html" 2> /dev/null
+eq "no policy: marks" "$(grep -c '<circle class="site w-none"' "$tmp/nop.html")" 7
+ok "no policy: note" grep -q 'No policy given (--policy): no audit.' "$tmp/nop.html"
+
+# Markdown: exact lines, device strings backslash-escaped
+report --format md > "$tmp/r.md"
+eq "md exit status" "$?" 0
+report --md "$tmp/r2.md" 2> /dev/null
+ok "--md FILE is --format md" cmp -s "$tmp/r.md" "$tmp/r2.md"
+eq "md counts" "$(sed -n '/^| | count |/,/^$/p' "$tmp/r.md")" '| | count |
+|---|---:|
+| assets | 9 |
+| sites | 7 (7 placed) |
+| findings | 10 |
+| suspects | 0 |
+| suppressed by exceptions | 0 |'
+eq "md by severity" "$(grep -E '^\| (critical|high|medium|low) \| [0-9]+ \|$' "$tmp/r.md" | tr '\n' ';')" \
+	"| critical | 3 |;| high | 0 |;| medium | 7 |;| low | 0 |;"
+eq "md by rule" "$(grep -E '^\| (everywhere-2027|no-high-risk-near-gov) \| [0-9]' "$tmp/r.md" | tr '\n' ';')" \
+	"| everywhere-2027 | 6 | 0 | 0 | 6 | 0 |;| no-high-risk-near-gov | 4 | 3 | 0 | 1 | 0 |;"
+eq "md top findings" "$(sed -n '/^## Top findings (10 of 10)$/,/^## /p' "$tmp/r.md" | grep -c '^| \(critical\|medium\) |')" 10
+eq "md hostile site" "$(grep '| A8 |' "$tmp/r.md")" \
+	"| medium | everywhere-2027 | A8 | \\<script\\>document.title='pwned-site'\\</script\\>\\<i id=\"pwned-site\"\\>x\\</i\\> |  | huawei | huawei on list high-risk; declared by the inventory only |"
+eq "md hostile operator" "$(grep '^| OpA\\|' "$tmp/r.md")" \
+	'| OpA\|\*\_\`x\`\_ | 1 | 0 (0.0%) | 1 (100.0%) | 0 (0.0%) | 0 (0.0%) | 0 (0.0%) | 0 (0.0%) |'
+
+# errors: exit status 2 and a message
+"$TM" report --db "$db" > /dev/null 2> "$tmp/out"
+eq "no output named: exit 2" "$?" 2
+eq "no output named: message" "$(cat "$tmp/out")" "trustmap report: say where: --html FILE, --md FILE or --format md"
+"$TM" report --db "$db" --format csv > /dev/null 2>&1
+eq "bad format: exit 2" "$?" 2
+report --html "$tmp/nodir/r.html" > /dev/null 2>&1
+eq "unwritable: exit 2" "$?" 2
+"$TM" report --db "$db" --policy "$tmp/missing.yaml" --html "$tmp/x.html" > /dev/null 2>&1
+eq "missing policy: exit 2" "$?" 2
+ok "missing policy: no file" test ! -e "$tmp/x.html"
+
+# headless Chromium: renders without console messages, one .site per site, no payload ran
+chrome=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$chrome" ]; then
+	skip "chromium not installed (scripts/deps installs it)"
+else
+	cp "$html" "$tmp/view.html"
+	timeout 60 "$chrome" --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$tmp/chrome" \
+		--virtual-time-budget=3000 --enable-logging=stderr --v=0 --dump-dom "file://$tmp/view.html" \
+		> "$tmp/dom.html" 2> "$tmp/chrome.log"
+	if ! grep -q '</html>' "$tmp/dom.html"; then
+		skip "chromium could not start: $(grep -v dbus "$tmp/chrome.log" | tail -2)"
+	else
+		eq "chromium: console messages" "$(grep -c 'CONSOLE' "$tmp/chrome.log")" 0
+		grep 'CONSOLE' "$tmp/chrome.log" | head -3 >&2
+		dom() { python3 -c '
+import sys
+from html.parser import HTMLParser
+class P(HTMLParser):
+    def __init__(s):
+        super().__init__(); s.sites = []; s.ids = []; s.scripts = 0; s.title = None; s.intitle = False
+    def handle_starttag(s, tag, a):
+        a = dict(a)
+        if "site" in (a.get("class") or "").split(): s.sites.append(a.get("data-site"))
+        if a.get("id"): s.ids.append(a["id"])
+        if tag == "script": s.scripts += 1
+        s.intitle = tag == "title"
+    def handle_data(s, d):
+        if s.intitle and s.title is None: s.title = d
+p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read())
+print(eval(sys.argv[2]))' "$tmp/dom.html" "$1"; }
+		eq "chromium: one .site per site" "$(dom 'len(p.sites)')" 7
+		eq "chromium: site ids" "$(dom '" ".join(sorted(p.sites))')" 'S1 S2 S3 S4 S5 S6 S7"><b id="pwned-attr">x</b>'
+		eq "chromium: title unchanged" "$(dom 'p.title')" 'Audit <of> "X" & Y'
+		eq "chromium: no script element" "$(dom 'p.scripts')" 0
+		eq "chromium: no payload element" "$(dom '[i for i in p.ids if "pwned" in i]')" "[]"
+		eq "chromium: findings expandable" "$(grep -o '<details class="f"' "$tmp/dom.html" | wc -l)" 10
+	fi
+fi
+
+# 10,000 sites: one mark each, the file stays at a few megabytes
+python3 -c '
+import random
+random.seed(7)
+print("asset_id,vendor,model,role,address,mac,site_id,site_name,latitude,longitude,operator,region,tags")
+vs = ["Huawei", "Cisco", "Nokia", "Ericsson", "ZTE", "Juniper", "Hikvision", "Dahua", "Arista", "MikroTik"]
+for i in range(10000):
+    print(f"B{i},{vs[i % 10]},M,router,10.{i // 250}.{i % 250}.1,,T{i},Site {i},{52 + random.random() / 2:.5f},{20.7 + random.random() * 0.8:.5f},Op{i % 4},R{i % 13},")
+' > "$tmp/big.csv"
+"$TM" import --db "$tmp/big.db" "$tmp/big.csv" > /dev/null 2>&1
+"$TM" report --db "$tmp/big.db" --policy tests/data/audit/policy.yaml --date 2027-01-02 --html "$tmp/big.html" 2> /dev/null
+eq "10k sites: marks" "$(grep -o '<circle class="site ' "$tmp/big.html" | wc -l)" 10000
+size=$(stat -c %s "$tmp/big.html")
+ok "10k sites: under 4 MB ($size bytes)" test "$size" -lt 4000000
+eq "10k sites: findings capped" "$(grep -c '<details class="f"' "$tmp/big.html") $(grep -o 'id="more-findings">[0-9]* more' "$tmp/big.html")" \
+	"$(python3 -c 'print(2000)') id=\"more-findings\">$(($(grep -o 'id="n-findings">[0-9]*' "$tmp/big.html" | grep -o '[0-9]*$') - 2000)) more"
+finish report
