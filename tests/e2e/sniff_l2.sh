@@ -102,18 +102,18 @@ lldp_sysname|00:e0:fc:99:00:01||edge-sw9
 EOF
 )
 
-# Assets after the run: key addr vendor model role
+# Assets after the run: key addr vendor product model version role
 want_assets=$(cat <<'EOF'
-mac:00:19:c6:12:34:56|192.0.2.50|zte|F670L|ont
-mac:00:1b:54:aa:bb:cc|192.0.2.2|cisco|WS-C2960X-48FPD-L|switch
-mac:00:e0:fc:11:22:33|192.0.2.1|huawei|S5720-28X-SI-AC|switch
-mac:00:e0:fc:11:22:34||huawei||
-mac:00:e0:fc:99:00:01||huawei||
-mac:00:e0:fc:99:00:02||huawei||
-mac:02:00:00:00:00:fe||||
-mac:48:7b:6b:01:02:03|fe80::4a7b:6bff:fe01:203|huawei||
-mac:80:5e:c0:aa:bb:cc|192.0.2.70|yealink|SIP-T46S|phone
-mac:bc:ad:28:01:02:03|192.0.2.64|hikvision||
+mac:00:19:c6:12:34:56|192.0.2.50|zte||F670L||ont
+mac:00:1b:54:aa:bb:cc|192.0.2.2|cisco|IOS|WS-C2960X-48FPD-L|15.2(7)E4|switch
+mac:00:e0:fc:11:22:33|192.0.2.1|huawei|VRP|S5720-28X-SI-AC|5.170 V200R019C10SPC500|switch
+mac:00:e0:fc:11:22:34||huawei||||
+mac:00:e0:fc:99:00:01||huawei||||
+mac:00:e0:fc:99:00:02||huawei||||
+mac:02:00:00:00:00:fe||||||
+mac:48:7b:6b:01:02:03|fe80::4a7b:6bff:fe01:203|huawei||||
+mac:80:5e:c0:aa:bb:cc|192.0.2.70|yealink||SIP-T46S|66.86.0.15|phone
+mac:bc:ad:28:01:02:03|192.0.2.64|hikvision||||
 EOF
 )
 
@@ -136,7 +136,7 @@ asset_rows() {
 import json, sys
 rows = [json.loads(l) for l in sys.stdin]
 for r in sorted(rows, key=lambda r: r["key"]):
-    print("|".join([r["key"], r["addr"], r["vendor"], r["model"], r["role"]]))'
+    print("|".join([r[k] for k in ("key", "addr", "vendor", "product", "model", "version", "role")]))'
 }
 
 link_rows() { # DB -> a_key|a_port|b_key|b_port|source, sorted
