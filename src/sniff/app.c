@@ -37,9 +37,12 @@ static int tls_start(const uint8_t *p, size_t n)
 	return n >= 3 && (p[0] == 22 || p[0] == 21) && p[1] == 3 && p[2] <= 3;
 }
 
+/* "HTTP/" or "RTSP/", or a start of one (a server dripping its answer byte by byte). */
 static int http_start(const uint8_t *p, size_t n)
 {
-	return n >= 5 && (!memcmp(p, "HTTP/", 5) || !memcmp(p, "RTSP/", 5));
+	size_t k = n < 5 ? n : 5;
+
+	return k >= 2 && (!memcmp(p, "HTTP/", k) || !memcmp(p, "RTSP/", k));
 }
 
 int sn_app(struct sn_pkt *pk, const uint8_t *p, size_t n, int complete, enum sn_dec *dec)

@@ -4,10 +4,11 @@
  * identification line (RFC 4253 section 4.2) -> ssh_banner; an FTP (RFC 959)
  * or SMTP (RFC 5321) greeting, its "220-" lines through the last "220 " one
  * -> ftp_banner or smtp_banner; Telnet text with the option negotiation of
- * RFC 854 stripped by src/proto/telnet.c -> telnet_banner; anything else ->
+ * RFC 854 stripped by src/proto/telnet.c -> telnet_banner (IAC first, a
+ * login prompt at the end, or port 23); anything else ->
  * service_response "NULL", what nmap's NULL probe would have seen.  Content
  * decides before the port: a greeting naming FTP or (E)SMTP is one on any
- * port, IAC first is Telnet.  On ports where the client speaks first (HTTP,
+ * port, IAC first or a login prompt is Telnet.  On ports where the client speaks first (HTTP,
  * TLS, RTSP) bytes we cannot place answer a request we do not see, so they
  * are left alone rather than taken for a greeting.
  */
@@ -168,7 +169,7 @@ int app_banner(struct sn_pkt *pk, const uint8_t *p, size_t n, int complete, enum
 		return telnet(pk, p, n, complete);
 	if ((kind = greeting_kind(p, n, pk->sport)) != B_NONE)
 		return greeting(pk, p, n, kind);
-	if (pk->sport == 23)
+	if (pk->sport == 23 || prompt((const char *)p, n))
 		return telnet(pk, p, n, complete);
 	if (client_first(pk->sport)) {
 		*dec = SN_DEC_COUNT;

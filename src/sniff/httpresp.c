@@ -57,12 +57,14 @@ static int upnp(struct sn_pkt *pk, const struct http_resp *r, const uint8_t *p, 
 int app_http(struct sn_pkt *pk, const uint8_t *p, size_t n, int complete)
 {
 	struct http_resp r;
-	int rtsp = !memcmp(p, "RTSP/", 5), rc = 0;
+	int rtsp = p[0] == 'R', rc = 0, bad;
 	unsigned fl = 0, hfl;
 	size_t hl;
 
-	if (http_parse(p, n, &r) || r.malformed || strncmp(r.proto, rtsp ? "RTSP/" : "HTTP/", 5))
-		fl |= OBS_MALFORMED;
+	bad = http_parse(p, n, &r) || r.malformed;
+	if (bad || strncmp(r.proto, rtsp ? "RTSP/" : "HTTP/", 5))
+		fl |= OBS_MALFORMED; /* as the probe flags it, an unfinished status line too */
+	bad |= complete && !r.status; /* the server closed before its status line ended */
 	if (!rtsp && upnp(pk, &r, p, n, &rc))
 		return rc;
 	hl = r.head_done ? r.head_len : n;
@@ -78,7 +80,7 @@ int app_http(struct sn_pkt *pk, const uint8_t *p, size_t n, int complete)
 	if (!rc && !rtsp)
 		rc = app_emit(pk, OBS_SERVICE_RESPONSE, "GetRequest", p,
 			      n - hl > GET_BODY_KEPT ? hl + GET_BODY_KEPT : n, fl);
-	if (!rc && (fl & OBS_MALFORMED))
+	if (!rc && bad)
 		rc = sn_malformed(pk, "%s response: %s", rtsp ? "RTSP" : "HTTP",
 				  r.status ? "a header line without a colon or a bad number" : "bad status line");
 	return rc;

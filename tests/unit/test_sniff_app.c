@@ -363,6 +363,13 @@ static void test_http(void)
 	CHECK_STR(got, "service_response[GetRequest]@192.0.2.68:80/6=HTTP/1.1 200 OK\r\nServer: Boa/0.94/1");
 	CHECK_INT(app("192.0.2.68", 80, "HTTP/1.1 200 OK\r\nServer: Boa/0.94", 33, 1, &dec), 0);
 	CHECK_STR(got, "service_response[GetRequest]@192.0.2.68:80/6=HTTP/1.1 200 OK\r\nServer: Boa/0.94/0");
+	/* a server dripping its answer: cut after "HT" it is still HTTP, flagged as the probe flags it */
+	CHECK_INT(app("192.0.2.69", 20080, "HT", 2, 0, &dec), 0);
+	CHECK_INT(dec, SN_DEC_HTTP);
+	CHECK_STR(got, "service_response[GetRequest]@192.0.2.69:20080/6=HT/3");
+	same_as_probe(SCAN_PROBE_HTTP, 20080, "HTT", NULL);
+	CHECK_INT(app("192.0.2.69", 20080, "HT", 2, 1, &dec), TM_EPROTO);
+	CHECK_STR(pk.err, "HTTP response: bad status line");
 }
 
 /* ---- banners ---- */
@@ -410,6 +417,9 @@ static void test_banners(void)
 		      "telnet_banner@127.0.0.9:23/6=User Access Verification\r\n\r\nUsername:/0");
 	CHECK_INT(app("192.0.2.4", 23, "\xff\xfd\x18Welc", 7, 0, &dec), 0);
 	CHECK_STR(got, "telnet_banner@192.0.2.4:23/6=Welc/1");
+	/* no options, on a shifted port: a login prompt at the end says Telnet */
+	CHECK_INT(app("192.0.2.4", 20023, "\x1b[31mrouter\r\nlogin: ", 20, 1, &dec), 0);
+	CHECK_STR(got, "telnet_banner@192.0.2.4:20023/6=\x1b[31mrouter\r\nlogin:/0");
 	/* only negotiation, no text: nothing */
 	CHECK_INT(app("192.0.2.4", 23, "\xff\xfd\x18\xff\xfd\x20", 6, 1, &dec), 0);
 	CHECK_STR(got, "");
