@@ -119,7 +119,7 @@ static int why_bad(struct sn_pkt *pk, const uint8_t *p, size_t n)
 
 int sn_snmp(struct sn_pkt *pk, const uint8_t *p, size_t n)
 {
-	struct snmp_msg m; /* about 17 KiB: on the stack, so decoders stay reentrant */
+	struct snmp_msg m; /* about 5 KiB: on the stack, so decoders stay reentrant */
 	struct rd r, msg;
 	int32_t ver = -1;
 	int rc;
