@@ -798,6 +798,82 @@ out:
 	return rc;
 }
 
+/* Site-level zones of site s (geographic, tag, site) into h; returns how many. */
+static int site_zones(struct aud *a, const struct site *s, struct hit *h)
+{
+	int n = 0;
+
+	for (uint32_t k = 0; k < s->zn && n < MAX_HITS; k++) {
+		uint32_t g = a->zl[s->z0 + k];
+		h[n++] = (struct hit){a->gz_pz[g], (long)g, a->gz->z[g].sensitivity};
+	}
+	for (int i = 0; i < a->p->nzones && n < MAX_HITS; i++) {
+		const struct pol_zone *z = &a->p->zones[i];
+		if ((z->kind == PZ_TAG && tag_in(z->words, s->tags)) || (z->kind == PZ_SITE && word_in(z->words, s->id)))
+			h[n++] = (struct hit){i, -1, z->sensitivity};
+	}
+	return n;
+}
+
+int audit_sensitive_sites(struct store *st, const struct vreg *vr, const struct policy *p,
+			  const struct audit_opt *o, audit_site_fn fn, void *ctx, char *eb, size_t el)
+{
+	struct audit_result r = {0};
+	struct aud a = {st, vr, p, o, &r, NULL, eb, el, o->day};
+	struct hit h[MAX_HITS];
+	int rc;
+
+	if (!(a.ar = arena_new(0)))
+		return err_set(eb, el, TM_ENOMEM, "audit: out of memory");
+	intern(&a, "");
+	if ((rc = a.err) || (rc = store_site_iter(st, on_site, &a)) || (rc = load_geo(&a)) || (rc = join_sites(&a)))
+		goto out;
+	for (size_t si = 0; si < a.nsites && !rc; si++) {
+		const struct site *s = &a.sites[si];
+		int nh = site_zones(&a, s, h), best = -1;
+
+		for (int ri = 0; ri < p->nrules; ri++) {
+			const struct pol_rule *ru = &p->rules[ri];
+			const struct pol_scope *sc = &ru->scope;
+
+			if (ru->action != POL_DENY || (ru->effective != INT64_MIN && ru->effective > a.day))
+				continue;
+			if (sc->everywhere || (!sc->nzones && sc->min_sensitivity < 0))
+				continue;
+			if ((sc->operators && !word_in(sc->operators, a.strs[s->op])) ||
+			    (sc->regions && !word_in(sc->regions, a.strs[s->region])))
+				continue;
+			for (int i = 0; i < nh; i++) {
+				int ok = !sc->nzones;
+				for (int k = 0; k < sc->nzones && !ok; k++)
+					ok = sc->zones[k] == h[i].pz;
+				if (ok && h[i].sens >= sc->min_sensitivity && (best < 0 || h[i].sens > h[best].sens))
+					best = i;
+			}
+		}
+		if (best >= 0)
+			rc = fn(ctx, s->id, h[best].sens,
+				h[best].gz >= 0 ? a.gz_label[h[best].gz] : p->zones[h[best].pz].name);
+	}
+out:
+	if (rc == TM_ENOMEM)
+		err_set(eb, el, rc, "audit: out of memory");
+	else if (rc < 0 && !*eb)
+		err_set(eb, el, rc, "audit: %s", store_errmsg(st));
+	geo_index_free(a.gix);
+	geo_zones_free(a.gz);
+	mem_free(a.gz_pz);
+	mem_free(a.gz_label);
+	mem_free(a.zl);
+	mem_free(a.pairs);
+	mem_free(a.sites);
+	mem_free(a.strs);
+	smap_free(&a.site_ix);
+	smap_free(&a.str_ix);
+	arena_free(a.ar);
+	return rc;
+}
+
 void audit_result_free(struct audit_result *r)
 {
 	mem_free(r->f);

@@ -98,6 +98,22 @@ int audit_run(struct store *st, const struct vreg *vr, const struct policy *p,
 	      const struct audit_opt *o, struct audit_result *r, char *eb, size_t el);
 void audit_result_free(struct audit_result *r);
 
+/*
+ * The sensitive sites of p on o->day (for trustmap paths, docs/paths.md): a
+ * site is sensitive when one of its site-level zones (a GeoJSON feature or
+ * circle covering its coordinates, a tag zone matching its tags, a site
+ * zone naming it) is in the zone scope of a deny rule in force: among the
+ * rule's zones (any zone when it names none), at least its min_sensitivity,
+ * and the site's operator and region allowed by the rule.  Deny rules with
+ * no zone condition at all make no site sensitive.  fn gets each sensitive
+ * site in id order with its most sensitive such zone ("zone" or
+ * "zone/feature"); fn returning nonzero stops (that value is returned).
+ * Returns 0 or a TM_E* code with a message in eb.
+ */
+typedef int (*audit_site_fn)(void *ctx, const char *site, int sensitivity, const char *zone);
+int audit_sensitive_sites(struct store *st, const struct vreg *vr, const struct policy *p,
+			  const struct audit_opt *o, audit_site_fn fn, void *ctx, char *eb, size_t el);
+
 const char *audit_kind_name(enum audit_kind k); /* "rule", "share", "exception-expired", "suspect" */
 const char *audit_sev_name(enum audit_sev s);	/* "critical", "high", "medium", "low" */
 
