@@ -27,7 +27,7 @@ struct cfg {
 
 static const struct opt opts[] = {
 	{"db", 'd', "URL", "store: SQLite file (default trustmap.db)", OPT_STR, offsetof(struct cfg, c.db)},
-	{"type", 't', "TYPE", "auto (default), jsonl, nmap-xml, masscan or inventory", OPT_STR,
+	{"type", 't', "TYPE", "auto (default), jsonl, nmap-xml, masscan, inventory or links", OPT_STR,
 	 offsetof(struct cfg, type)},
 	{"skip-bad", 0, NULL, "skip and count bad records instead of rolling the file back", OPT_FLAG,
 	 offsetof(struct cfg, skip_bad)},
@@ -71,6 +71,21 @@ static int put_site(void *vc, const struct imp_site *s)
 	return store_site_put(k->st, &r);
 }
 
+static int put_link(void *vc, const struct imp_link *l)
+{
+	struct sink_ctx *k = vc;
+	struct link_rec r;
+
+	memset(&r, 0, sizeof(r));
+	r.run_id = k->run;
+	str_set(r.a_key, sizeof(r.a_key), l->a);
+	str_set(r.a_port, sizeof(r.a_port), l->a_port);
+	str_set(r.b_key, sizeof(r.b_key), l->b);
+	str_set(r.b_port, sizeof(r.b_port), l->b_port);
+	str_set(r.source, sizeof(r.source), l->kind[0] ? l->kind : "inventory");
+	return store_link_put(k->st, &r);
+}
+
 typedef int (*reader_fn)(const char *, const struct imp_sink *, int, struct imp_stats *, char *,
 			 size_t);
 
@@ -84,6 +99,8 @@ static reader_fn reader(const char *type)
 		return imp_masscan;
 	if (!strcmp(type, "inventory"))
 		return imp_inventory_csv;
+	if (!strcmp(type, "links"))
+		return imp_links_csv;
 	return NULL;
 }
 
@@ -100,7 +117,7 @@ static int import_file(struct store *st, const struct cfg *cfg, const char *path
 	char eb[TM_ERRLEN], kind[48];
 	const char *type = cfg->type && strcmp(cfg->type, "auto") ? cfg->type : NULL;
 	struct sink_ctx k = {.st = st};
-	struct imp_sink sink = {.obs = put_obs, .site = put_site, .ctx = &k};
+	struct imp_sink sink = {.obs = put_obs, .site = put_site, .ctx = &k, .link = put_link};
 	struct imp_stats ist;
 	reader_fn fn;
 	int rc;
@@ -137,7 +154,8 @@ static int import_file(struct store *st, const struct cfg *cfg, const char *path
 		store_rollback(st);
 		return 2;
 	}
-	printf("%s: %s, %ld records, %ld observations", path, type, ist.records, ist.obs);
+	printf("%s: %s, %ld records, %ld %s", path, type, ist.records, ist.obs,
+	       strcmp(type, "links") ? "observations" : "links");
 	if (ist.skipped)
 		printf(", %ld skipped (first: %s)", ist.skipped, ist.first_error);
 	printf("\n");

@@ -39,6 +39,15 @@ static bool masscan_list(const char *p, size_t n)
 	       str_has_prefix(p, n, "banner udp ") || str_has_prefix(p, n, "closed tcp ");
 }
 
+/* Is (p, n) a links CSV header: first fields "a" and "b" (any case, any of , ; tab)? */
+static bool links_header(const char *p, size_t n)
+{
+	char sep = n > 1 && (p[1] == ';' || p[1] == '\t') ? p[1] : ',';
+
+	return n >= 3 && (p[0] == 'a' || p[0] == 'A') && p[1] == sep && (p[2] == 'b' || p[2] == 'B') &&
+	       (n == 3 || p[3] == sep || p[3] == '\r');
+}
+
 const char *imp_detect_mem(const char *file, const char *data, size_t len)
 {
 	const char *p = data, *l;
@@ -63,6 +72,8 @@ const char *imp_detect_mem(const char *file, const char *data, size_t len)
 			return "masscan";
 		if (str_casefind(l, ln, "asset_id"))
 			return "inventory";
+		if (links_header(l, ln))
+			return "links";
 	}
 	return by_name(file);
 }

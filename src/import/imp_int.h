@@ -52,6 +52,15 @@ int imp_emit(struct imp_run *r, unsigned long line, const struct obs *o);
 /* Same for a site (a NULL site callback drops it and returns 0). */
 int imp_emit_site(struct imp_run *r, unsigned long line, const struct imp_site *s);
 
+/* Same for a link (a NULL link callback drops it and returns 0); counted in st->obs by links.c only. */
+int imp_emit_link(struct imp_run *r, unsigned long line, const struct imp_link *l);
+/*
+ * An endpoint as a link key into out[96]: "mac:", "ip:" and "ref:" keys
+ * are kept, anything else is an inventory asset id and becomes "ref:<it>".
+ * false when empty, too long or holding control characters.
+ */
+bool imp_link_key(const char *s, size_t n, char out[96]);
+
 /* An empty observation from source (time 0, no address, no port). */
 void imp_obs_init(struct obs *o, const char *source);
 

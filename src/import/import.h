@@ -26,6 +26,17 @@ struct imp_site {
 };
 
 /*
+ * A topology link (links CSV, or an inventory's uplink column).  a and b are
+ * asset identities as the store keys links: "ref:<inventory asset id>", or
+ * "mac:...", "ip:<scope>/<addr>" when the file gave a key.
+ */
+struct imp_link {
+	char a[96], b[96];
+	char a_port[64], b_port[64]; /* "" when not given */
+	char kind[16];		     /* the file's kind ("fiber", "uplink", ...), "" when not given */
+};
+
+/*
  * Where the readers deliver.  The pointers passed to a callback (and the
  * bytes o->value points to) are valid during the call only.  A callback
  * returning nonzero stops the import; the reader returns that code.
@@ -34,6 +45,7 @@ struct imp_sink {
 	int (*obs)(void *ctx, const struct obs *o);
 	int (*site)(void *ctx, const struct imp_site *s); /* may be NULL */
 	void *ctx;
+	int (*link)(void *ctx, const struct imp_link *l); /* may be NULL (links dropped) */
 };
 
 struct imp_stats {
@@ -68,6 +80,9 @@ int imp_masscan(const char *path, const struct imp_sink *k, int skip_bad, struct
 		char *eb, size_t el);
 int imp_inventory_csv(const char *path, const struct imp_sink *k, int skip_bad,
 		      struct imp_stats *st, char *eb, size_t el);
+/* A links CSV (header a,b[,kind][,a_port][,b_port]); st->obs counts the links delivered. */
+int imp_links_csv(const char *path, const struct imp_sink *k, int skip_bad, struct imp_stats *st,
+		  char *eb, size_t el);
 
 /*
  * The same on bytes in memory (data, len), named file in messages: for tests
@@ -81,10 +96,12 @@ int imp_masscan_mem(const char *file, const char *data, size_t len, const struct
 		    int skip_bad, struct imp_stats *st, char *eb, size_t el);
 int imp_inventory_csv_mem(const char *file, const char *data, size_t len, const struct imp_sink *k,
 			  int skip_bad, struct imp_stats *st, char *eb, size_t el);
+int imp_links_csv_mem(const char *file, const char *data, size_t len, const struct imp_sink *k,
+		      int skip_bad, struct imp_stats *st, char *eb, size_t el);
 
 /*
  * The format of path from its first bytes (and, when they are not decisive,
- * its name): "jsonl", "nmap-xml", "masscan" or "inventory" (static strings),
+ * its name): "jsonl", "nmap-xml", "masscan", "inventory" or "links" (static strings),
  * or NULL with a message in eb.  Standard input cannot be sniffed: "-" gives NULL.
  */
 const char *imp_detect(const char *path, char *eb, size_t el);

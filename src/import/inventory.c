@@ -3,7 +3,8 @@
  * also be ';' or a tab, guessed from the header).  The header row names the
  * columns, in any order and any case; asset_id is required.  Each row gives
  * the asset's declared vendor, model and role (OBS_INVENTORY_*), its MAC
- * (OBS_MAC) and, once per distinct site id, the site with its coordinates.
+ * (OBS_MAC), once per distinct site id, the site with its coordinates, and
+ * (uplink column) a link to the asset it connects up to.
  * docs/import.md lists the columns and their aliases.
  */
 #include "csv.h"
@@ -33,6 +34,7 @@ enum col {
 	C_SERIAL,
 	C_SCOPE,
 	C_TAGS,
+	C_UPLINK,
 	C_COUNT
 };
 
@@ -52,7 +54,7 @@ static const struct {
     {C_ADDR, "ip_address"}, {C_MAC, "mac"},
     {C_MAC, "mac_address"}, {C_SERIAL, "serial"},
     {C_SCOPE, "scope"},	    {C_TAGS, "tags"},
-    {C_TAGS, "site_tags"},
+    {C_TAGS, "site_tags"},  {C_UPLINK, "uplink"},
 };
 
 #define SITES_MAX 1000000
@@ -318,6 +320,19 @@ static int row(struct inv *v, const struct csv_rec *rec)
 				       "binary data (NUL byte) in a field");
 	if ((rc = site_cols(v, rec, &s)) || (rc = asset_cols(v, rec, &s, &o)))
 		return rc;
+	struct imp_link up;
+	memset(&up, 0, sizeof(up));
+	p = get(v, rec, C_UPLINK, &n);
+	if (n) {
+		str_set(up.kind, sizeof(up.kind), "uplink");
+		snprintf(up.a, sizeof(up.a), "ref:%s", o.ref);
+		if (!imp_link_key(p, n, up.b))
+			return imp_bad(v->r, lineof(v, rec, C_UPLINK), colno(v, rec, C_UPLINK),
+				       "uplink is not an asset id or key");
+		if (!strcmp(up.a, up.b))
+			return imp_bad(v->r, lineof(v, rec, C_UPLINK), colno(v, rec, C_UPLINK),
+				       "uplink names the asset itself");
+	}
 	if (s.id[0]) {
 		rc = site_new(v, s.id);
 		if (rc < 0)
@@ -339,7 +354,9 @@ static int row(struct inv *v, const struct csv_rec *rec)
 	p = get(v, rec, C_SERIAL, &n);
 	if ((rc = emit(v, rec, &o, OBS_INVENTORY_SERIAL, p, n)) != 0)
 		return rc;
-	return emit(v, rec, &o, OBS_MAC, o.mac, strlen(o.mac));
+	if ((rc = emit(v, rec, &o, OBS_MAC, o.mac, strlen(o.mac))) != 0)
+		return rc;
+	return up.a[0] ? imp_emit_link(v->r, rec->lineno, &up) : 0;
 }
 
 static int each(void *ctx, const struct csv_rec *rec)
