@@ -1,0 +1,518 @@
+/*
+ * cost.c - the cost model loader (cost.h, docs/cost.md) and role guessing.
+ * The YAML is read with libyaml's document API as policy.c reads policies:
+ * the file is capped (1 MiB), aliases are refused, and every node is
+ * checked against the schema here; the first error aborts the load with
+ * file:line:column, the field's path and what is wrong.
+ */
+#include "cost.h"
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/file.h"
+#include "core/mem.h"
+#include "core/str.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <yaml.h>
+
+#define COST_MAX_BYTES (1u << 20)
+
+static const char *const role_names[CR_N] = {
+	"ran-baseband", "ran-radio", "core-router", "router", "aggregation-switch", "switch",
+	"access-switch", "firewall", "ont", "cpe", "camera", "nvr", "dvr", "radio", "server", "other",
+};
+
+static const int role_class[CR_N] = {
+	CC_CORE, CC_ACCESS, CC_CORE, CC_CORE, CC_AGG, CC_AGG, CC_ACCESS, CC_CORE,
+	CC_ACCESS, CC_ACCESS, CC_ACCESS, CC_ACCESS, CC_ACCESS, CC_ACCESS, CC_CORE, CC_ACCESS,
+};
+
+const char *cost_role_name(int role)
+{
+	return role >= 0 && role < CR_N ? role_names[role] : "?";
+}
+
+int cost_role_find(const char *name)
+{
+	for (int i = 0; name && i < CR_N; i++)
+		if (!strcmp(role_names[i], name))
+			return i;
+	return -1;
+}
+
+int cost_role_class(int role)
+{
+	return role >= 0 && role < CR_N ? role_class[role] : CC_ACCESS;
+}
+
+const char *cost_class_name(int cls)
+{
+	static const char *const n[] = {"core", "aggregation", "access"};
+	return cls >= 0 && cls < 3 ? n[cls] : "?";
+}
+
+/* ---- YAML ---- */
+
+struct ctx {
+	yaml_document_t *doc;
+	struct cost_model *m;
+	const char *file;
+	char *eb;
+	size_t el;
+	int seen_unit[CR_N], seen_weight[CR_N];
+	int seen_currency, seen_labour, seen_visit, seen_overhead, seen_roles;
+};
+
+static int fail(struct ctx *c, const yaml_node_t *n, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(struct ctx *c, const yaml_node_t *n, const char *path, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return err_set(c->eb, c->el, TM_EPROTO, "%s:%lu:%lu: %s%s%s", c->file,
+		       n ? (unsigned long)n->start_mark.line + 1 : 0UL,
+		       n ? (unsigned long)n->start_mark.column + 1 : 0UL, path, *path ? ": " : "", msg);
+}
+
+static yaml_node_t *node(struct ctx *c, int id)
+{
+	return yaml_document_get_node(c->doc, id);
+}
+
+static int is_scalar(const yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE;
+}
+
+static const char *sval(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static size_t slen(const yaml_node_t *n)
+{
+	return n->data.scalar.length;
+}
+
+/* A sum of money (or a factor): a finite number from lo to hi. */
+static int get_num(struct ctx *c, const yaml_node_t *n, const char *path, double lo, double hi, double *out)
+{
+	char tmp[64], *end;
+
+	if (!is_scalar(n) || !slen(n))
+		return fail(c, n, path, "expected a number");
+	if (slen(n) >= sizeof(tmp) || memchr(sval(n), 0, slen(n)))
+		return fail(c, n, path, "expected a number, not a long text");
+	memcpy(tmp, sval(n), slen(n));
+	tmp[slen(n)] = 0;
+	errno = 0;
+	*out = strtod(tmp, &end);
+	if (*end || errno || !isfinite(*out) || end == tmp)
+		return fail(c, n, path, "expected a number, not \"%s\"", tmp);
+	if (*out < lo)
+		return fail(c, n, path, "%s is %s", tmp, lo == 0 ? "negative" : "too small");
+	if (*out > hi)
+		return fail(c, n, path, "%s is above %g", tmp, hi);
+	return 0;
+}
+
+static int get_text(struct ctx *c, const yaml_node_t *n, const char *path, char **out)
+{
+	if (!is_scalar(n))
+		return fail(c, n, path, "expected text");
+	if (memchr(sval(n), 0, slen(n)))
+		return fail(c, n, path, "text holds a NUL byte");
+	if (!(*out = arena_strndup(c->m->arena, sval(n), slen(n))))
+		return TM_ENOMEM;
+	return 0;
+}
+
+typedef int (*field_fn)(struct ctx *c, void *obj, const char *key, yaml_node_t *k, yaml_node_t *v,
+			const char *path);
+
+/* Each key of a mapping through fn; unknown keys (fn returns 1) and repeated keys are errors. */
+static int walk_map(struct ctx *c, yaml_node_t *n, const char *path, void *obj, field_fn fn)
+{
+	char sub[160], key[64];
+	int rc;
+
+	if (!n || n->type != YAML_MAPPING_NODE)
+		return fail(c, n, path, "expected a mapping (key: value lines)");
+	if (n->data.mapping.pairs.top - n->data.mapping.pairs.start > COST_MAX_REGIONS)
+		return fail(c, n, path, "more than %d entries", COST_MAX_REGIONS);
+	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = node(c, pr->key), *v = node(c, pr->value);
+
+		if (!is_scalar(k) || !slen(k) || slen(k) >= sizeof(key) || memchr(sval(k), 0, slen(k)))
+			return fail(c, k, path, "expected a short key");
+		memcpy(key, sval(k), slen(k));
+		key[slen(k)] = 0;
+		for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < pr; q++) {
+			yaml_node_t *k2 = node(c, q->key);
+			if (is_scalar(k2) && slen(k2) == slen(k) && !memcmp(sval(k2), key, slen(k)))
+				return fail(c, k, path, "key \"%s\" given twice", key);
+		}
+		snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", key);
+		rc = fn(c, obj, key, k, v, sub);
+		if (rc == 1)
+			return fail(c, k, path, "unknown key \"%s\"", key);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int role_field(struct ctx *c, void *obj, const char *key, yaml_node_t *k, yaml_node_t *v,
+		      const char *path)
+{
+	int r = *(int *)obj;
+
+	(void)k;
+	if (!strcmp(key, "unit")) {
+		c->seen_unit[r] = 1;
+		return get_num(c, v, path, 0, COST_MAX_MONEY, &c->m->unit[r]);
+	}
+	if (!strcmp(key, "weight")) {
+		c->seen_weight[r] = 1;
+		if (get_num(c, v, path, 0, 1e6, &c->m->weight[r]))
+			return TM_EPROTO;
+		if (c->m->weight[r] <= 0)
+			return fail(c, v, path, "a risk weight is above 0");
+		return 0;
+	}
+	return 1;
+}
+
+static int roles_field(struct ctx *c, void *obj, const char *key, yaml_node_t *k, yaml_node_t *v,
+		       const char *path)
+{
+	int r = cost_role_find(key);
+	char all[400];
+	size_t n = 0;
+
+	(void)obj;
+	if (r < 0) {
+		all[0] = 0;
+		for (int i = 0; i < CR_N && n < sizeof(all); i++)
+			n += (size_t)snprintf(all + n, sizeof(all) - n, "%s%s", i ? ", " : "", role_names[i]);
+		return fail(c, k, "roles", "unknown role \"%s\" (roles: %s)", key, all);
+	}
+	return walk_map(c, v, path, &r, role_field);
+}
+
+static int regions_field(struct ctx *c, void *obj, const char *key, yaml_node_t *k, yaml_node_t *v,
+			 const char *path)
+{
+	struct cost_region *g = &c->m->regions[c->m->nregions];
+
+	(void)obj;
+	if (strlen(key) >= sizeof(g->name))
+		return fail(c, k, path, "a region name is at most %zu characters", sizeof(g->name) - 1);
+	str_set(g->name, sizeof(g->name), key);
+	if (get_num(c, v, path, 0, 1000, &g->factor))
+		return TM_EPROTO;
+	if (g->factor <= 0)
+		return fail(c, v, path, "a region factor is above 0");
+	c->m->nregions++;
+	return 0;
+}
+
+static int top_field(struct ctx *c, void *obj, const char *key, yaml_node_t *k, yaml_node_t *v,
+		     const char *path)
+{
+	struct cost_model *m = c->m;
+
+	(void)obj, (void)k;
+	if (!strcmp(key, "version")) {
+		if (!is_scalar(v) || slen(v) != 1 || sval(v)[0] != '1')
+			return fail(c, v, path, "this trustmap reads cost model version 1");
+		return 0;
+	}
+	if (!strcmp(key, "name"))
+		return get_text(c, v, path, &m->name);
+	if (!strcmp(key, "note"))
+		return is_scalar(v) ? 0 : fail(c, v, path, "expected text");
+	if (!strcmp(key, "currency")) {
+		c->seen_currency = 1;
+		if (!is_scalar(v) || slen(v) != 3 || !isupper((unsigned char)sval(v)[0]) ||
+		    !isupper((unsigned char)sval(v)[1]) || !isupper((unsigned char)sval(v)[2]))
+			return fail(c, v, path, "a currency is an ISO 4217 code of three capital letters (USD, EUR, GBP)");
+		memcpy(m->currency, sval(v), 3);
+		m->currency[3] = 0;
+		return 0;
+	}
+	if (!strcmp(key, "labour_per_device"))
+		return c->seen_labour = 1, get_num(c, v, path, 0, COST_MAX_MONEY, &m->labour);
+	if (!strcmp(key, "site_visit"))
+		return c->seen_visit = 1, get_num(c, v, path, 0, COST_MAX_MONEY, &m->site_visit);
+	if (!strcmp(key, "site_overhead"))
+		return c->seen_overhead = 1, get_num(c, v, path, 0, COST_MAX_MONEY, &m->site_overhead);
+	if (!strcmp(key, "roles"))
+		return c->seen_roles = 1, walk_map(c, v, path, NULL, roles_field);
+	if (!strcmp(key, "regions")) {
+		if (!v || v->type != YAML_MAPPING_NODE)
+			return fail(c, v, path, "expected a mapping of region names to factors");
+		size_t n = (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start);
+		if (n > COST_MAX_REGIONS)
+			return fail(c, v, path, "more than %d regions", COST_MAX_REGIONS);
+		if (!(m->regions = arena_alloc(m->arena, (n ? n : 1) * sizeof(*m->regions))))
+			return TM_ENOMEM;
+		return walk_map(c, v, path, NULL, regions_field);
+	}
+	return 1;
+}
+
+static int no_aliases(struct ctx *c)
+{
+	yaml_node_t *start = c->doc->nodes.start, *top = c->doc->nodes.top;
+	size_t n = (size_t)(top - start);
+	unsigned char *seen = mem_calloc(n + 1, 1);
+	int rc = 0;
+
+	if (!seen)
+		return TM_ENOMEM;
+	for (yaml_node_t *x = start; x < top && !rc; x++) {
+		if (x->type == YAML_SEQUENCE_NODE) {
+			for (yaml_node_item_t *it = x->data.sequence.items.start; it < x->data.sequence.items.top && !rc; it++)
+				if (*it >= 1 && (size_t)*it <= n && seen[*it]++)
+					rc = fail(c, node(c, *it), "", "aliases (*name) are not allowed in a cost model");
+		} else if (x->type == YAML_MAPPING_NODE) {
+			for (yaml_node_pair_t *pr = x->data.mapping.pairs.start; pr < x->data.mapping.pairs.top && !rc; pr++) {
+				int ids[2] = {pr->key, pr->value};
+				for (int k = 0; k < 2 && !rc; k++)
+					if (ids[k] >= 1 && (size_t)ids[k] <= n && seen[ids[k]]++)
+						rc = fail(c, node(c, ids[k]), "",
+							  "aliases (*name) are not allowed in a cost model");
+			}
+		}
+	}
+	mem_free(seen);
+	return rc;
+}
+
+/* Everything a model must say: the currency, the three site and labour figures, each role's unit and weight. */
+static int complete(struct ctx *c, yaml_node_t *root)
+{
+	if (!c->seen_currency)
+		return fail(c, root, "currency", "missing (an ISO 4217 code such as USD)");
+	if (!c->seen_labour)
+		return fail(c, root, "labour_per_device", "missing cost");
+	if (!c->seen_visit)
+		return fail(c, root, "site_visit", "missing cost");
+	if (!c->seen_overhead)
+		return fail(c, root, "site_overhead", "missing cost");
+	if (!c->seen_roles)
+		return fail(c, root, "roles", "missing: every role needs unit: and weight:");
+	for (int r = 0; r < CR_N; r++) {
+		char path[64];
+		snprintf(path, sizeof(path), "roles.%s", role_names[r]);
+		if (!c->seen_unit[r])
+			return fail(c, root, path, "missing unit cost");
+		if (!c->seen_weight[r])
+			return fail(c, root, path, "missing risk weight");
+	}
+	return 0;
+}
+
+int cost_parse(const char *file, const char *data, size_t len, struct cost_model **out, char *eb, size_t el)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	struct cost_model *m;
+	struct ctx c;
+	yaml_node_t *root;
+	int rc;
+
+	*out = NULL;
+	if (len > COST_MAX_BYTES)
+		return err_set(eb, el, TM_ELIMIT, "%s: a cost model is at most 1 MiB", file);
+	if (!(m = mem_calloc(1, sizeof(*m))) || !(m->arena = arena_new(0))) {
+		mem_free(m);
+		return err_set(eb, el, TM_ENOMEM, "%s: out of memory", file);
+	}
+	memset(&c, 0, sizeof(c));
+	c.doc = &doc, c.m = m, c.file = file, c.eb = eb, c.el = el;
+	if (!yaml_parser_initialize(&parser)) {
+		cost_free(m);
+		return err_set(eb, el, TM_ENOMEM, "%s: out of memory", file);
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		rc = err_set(eb, el, TM_EPROTO, "%s:%lu:%lu: %s%s%s", file,
+			     (unsigned long)parser.problem_mark.line + 1,
+			     (unsigned long)parser.problem_mark.column + 1, parser.problem ? parser.problem : "not YAML",
+			     parser.context ? " " : "", parser.context ? parser.context : "");
+		yaml_parser_delete(&parser);
+		cost_free(m);
+		return rc;
+	}
+	root = yaml_document_get_root_node(&doc);
+	if (!root) {
+		rc = err_set(eb, el, TM_EPROTO, "%s: empty cost model", file);
+		goto out;
+	}
+	if (!(m->file = arena_strdup(m->arena, file))) {
+		rc = TM_ENOMEM;
+		goto out;
+	}
+	if ((rc = no_aliases(&c)) || (rc = walk_map(&c, root, "", NULL, top_field)) || (rc = complete(&c, root)))
+		goto out;
+	if (!m->name) {
+		const char *b = strrchr(file, '/');
+		if (!(m->name = arena_strdup(m->arena, b ? b + 1 : file)))
+			rc = TM_ENOMEM;
+	}
+out:
+	if (rc == TM_ENOMEM)
+		err_set(eb, el, rc, "%s: out of memory", file);
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	if (rc) {
+		cost_free(m);
+		return rc;
+	}
+	*out = m;
+	return 0;
+}
+
+int cost_load(const char *path, struct cost_model **out, char *eb, size_t el)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int rc;
+
+	*out = NULL;
+	if ((rc = file_read(path, COST_MAX_BYTES, &data, &len, eb, el)))
+		return rc;
+	rc = cost_parse(path, data, len, out, eb, el);
+	mem_free(data);
+	return rc;
+}
+
+void cost_free(struct cost_model *m)
+{
+	if (!m)
+		return;
+	arena_free(m->arena);
+	mem_free(m);
+}
+
+double cost_region_factor(const struct cost_model *m, const char *region)
+{
+	for (int i = 0; region && *region && i < m->nregions; i++)
+		if (!strcasecmp(m->regions[i].name, region))
+			return m->regions[i].factor;
+	return 1;
+}
+
+/* ---- role guessing ---- */
+
+/* Role names attribution and inventories use that are not cost roles. */
+static const struct {
+	const char *word;
+	int role;
+} synonyms[] = {
+	{"ran", CR_RAN_BASEBAND}, {"bbu", CR_RAN_BASEBAND},  {"baseband", CR_RAN_BASEBAND},
+	{"enodeb", CR_RAN_BASEBAND}, {"gnodeb", CR_RAN_BASEBAND}, {"rru", CR_RAN_RADIO},
+	{"aau", CR_RAN_RADIO},	  {"rrh", CR_RAN_RADIO},     {"olt", CR_AGG_SWITCH},
+	{"aggregation", CR_AGG_SWITCH}, {"transport", CR_ROUTER}, {"ap", CR_ACCESS_SWITCH},
+	{"wlc", CR_SERVER},	  {"bmc", CR_SERVER},	     {"nas", CR_SERVER},
+	{"storage", CR_SERVER},	  {"loadbalancer", CR_FIREWALL}, {"video", CR_CAMERA},
+	{"phone", CR_OTHER},	  {"printer", CR_OTHER},
+};
+
+/*
+ * Words in attribution text, most specific first.  A trailing '*' matches
+ * any word that starts so ("hg8*" matches "HG8245H"); otherwise the whole
+ * word (letters and digits) must match.
+ */
+static const struct {
+	const char *word;
+	int role;
+} guesses[] = {
+	{"bbu*", CR_RAN_BASEBAND}, {"baseband", CR_RAN_BASEBAND}, {"enodeb", CR_RAN_BASEBAND},
+	{"gnodeb", CR_RAN_BASEBAND}, {"nodeb", CR_RAN_BASEBAND},  {"lmt", CR_RAN_BASEBAND},
+	{"rru*", CR_RAN_RADIO},	   {"aau*", CR_RAN_RADIO},	  {"rrh", CR_RAN_RADIO},
+	{"ne40e*", CR_CORE_ROUTER}, {"ne5000e", CR_CORE_ROUTER}, {"ne8000*", CR_CORE_ROUTER},
+	{"asr9k", CR_CORE_ROUTER}, {"crs", CR_CORE_ROUTER},	  {"t8000", CR_CORE_ROUTER},
+	{"nvr", CR_NVR},	   {"ds-7*", CR_NVR},		  {"ds-9*", CR_NVR},
+	{"dvr", CR_DVR},	   {"xvr", CR_DVR},
+	{"ipc", CR_CAMERA},	   {"camera", CR_CAMERA},	  {"ds-2cd*", CR_CAMERA},
+	{"ipcam*", CR_CAMERA},	   {"webcam", CR_CAMERA},	  {"dome", CR_CAMERA},
+	{"echolife", CR_ONT},	   {"ont", CR_ONT},		  {"onu", CR_ONT},
+	{"hg8*", CR_ONT},	   {"f660", CR_ONT},		  {"f670*", CR_ONT},
+	{"gpon", CR_ONT},	   {"ma5800*", CR_AGG_SWITCH},	  {"ma5600*", CR_AGG_SWITCH},
+	{"c600", CR_AGG_SWITCH},   {"olt", CR_AGG_SWITCH},
+	{"cpe", CR_CPE},	   {"b315*", CR_CPE},		  {"b525*", CR_CPE},
+	{"b535*", CR_CPE},	   {"modem", CR_CPE},		  {"gateway", CR_CPE},
+	{"hytera", CR_RADIO},	   {"dmr", CR_RADIO},		  {"tetra", CR_RADIO},
+	{"repeater", CR_RADIO},	   {"dispatch", CR_RADIO},
+	{"firewall", CR_FIREWALL}, {"usg*", CR_FIREWALL},	  {"fortigate*", CR_FIREWALL},
+	{"asa", CR_FIREWALL},	   {"srx*", CR_FIREWALL},	  {"eudemon*", CR_FIREWALL},
+	{"s12700*", CR_AGG_SWITCH}, {"s9700*", CR_AGG_SWITCH},	  {"ce12800*", CR_AGG_SWITCH},
+	{"s2700*", CR_ACCESS_SWITCH}, {"s3700*", CR_ACCESS_SWITCH}, {"s1720*", CR_ACCESS_SWITCH},
+	{"switch", CR_SWITCH},	   {"s5700*", CR_SWITCH},	  {"s6700*", CR_SWITCH},
+	{"catalyst", CR_SWITCH},   {"nexus", CR_SWITCH},	  {"c2960*", CR_ACCESS_SWITCH},
+	{"router", CR_ROUTER},	   {"ar*", CR_ROUTER},		  {"isr*", CR_ROUTER},
+	{"asr*", CR_ROUTER},	   {"zxr10", CR_ROUTER},	  {"mx*", CR_ROUTER},
+	{"ilo", CR_SERVER},	   {"idrac", CR_SERVER},	  {"server", CR_SERVER},
+	{"linux", CR_SERVER},	   {"windows", CR_SERVER},
+};
+
+/* Does word w (with an optional trailing '*') occur in s as a word? */
+static int has_word(const char *s, const char *w)
+{
+	char word[32];
+	size_t n = strlen(w), len = strlen(s);
+	int prefix = n && w[n - 1] == '*';
+
+	if (prefix)
+		n--;
+	if (!n || n >= sizeof(word))
+		return 0;
+	memcpy(word, w, n);
+	word[n] = 0;
+	for (const char *p = s; (p = str_casefind(p, len - (size_t)(p - s), word)) != NULL; p++) {
+		int start_ok = p == s || !isalnum((unsigned char)p[-1]);
+		/* a prefix ("ar*") matches "AR2220" but not "Arista": a short one must be followed by no letter */
+		int end_ok = prefix ? !isalpha((unsigned char)p[n]) || n > 3 : !isalnum((unsigned char)p[n]);
+		if (start_ok && end_ok)
+			return 1;
+	}
+	return 0;
+}
+
+int cost_guess_role(const char *role, const char *const *text, int *guessed)
+{
+	*guessed = 0;
+	if (role && *role) {
+		char low[32];
+		str_set(low, sizeof(low), role);
+		str_lower(low);
+		int r = cost_role_find(low);
+		if (r >= 0)
+			return r;
+		for (size_t i = 0; i < sizeof(synonyms) / sizeof(synonyms[0]); i++)
+			if (!strcmp(synonyms[i].word, low))
+				return synonyms[i].role;
+	}
+	*guessed = 1;
+	for (size_t i = 0; i < sizeof(guesses) / sizeof(guesses[0]); i++)
+		for (const char *const *t = text; t && *t; t++)
+			if (**t && has_word(*t, guesses[i].word))
+				return guesses[i].role;
+	return CR_OTHER;
+}
