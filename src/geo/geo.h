@@ -131,7 +131,7 @@ int geo_zone_covers(const struct geo_zone *z, double lat, double lon);
 /*
  * Geodesic distance in metres between two points on WGS84 (the inverse
  * problem; error well under a micrometre against GeographicLib), also for
- * nearly antipodal points.
+ * nearly antipodal points.  NaN when a coordinate is not finite.
  */
 double geo_distance(double lat1, double lon1, double lat2, double lon2);
 /* Whether the geodesic distance from the circle's centre is <= its radius; cheap far from the edge. */

@@ -147,9 +147,11 @@ double geo_distance(double lat1, double lon1, double lat2, double lon2)
 {
 	struct inv g;
 	struct arc a, best;
-	double lo = 0, hi = M_PI, flo, fhi, x, xp, fp, bestf, i1, i3, t;
+	double lo = 0, hi = M_PI, fhi, x, xp, fp, bestf, i1, i3, t;
 	int sinceshrink = 0;
 
+	if (!isfinite(lat1) || !isfinite(lon1) || !isfinite(lat2) || !isfinite(lon2))
+		return NAN;
 	pthread_once(&gl_once, gl_init);
 	t = fabs(remainder(lon2 - lon1, 360));
 	if (fabs(lat1) < fabs(lat2)) {
@@ -169,14 +171,12 @@ double geo_distance(double lat1, double lon1, double lat2, double lon2)
 	if (t == 0) { /* along the meridian */
 		double s1 = atan2(g.sbet1, g.cbet1), s2 = atan2(g.sbet2, g.cbet2);
 
-		pthread_once(&gl_once, gl_init);
 		integrals(EP2, fmin(s1, s2), fmax(s1, s2), &i1, &i3);
 		return B * i1;
 	}
 	if (g.sbet1 == 0 && g.sbet2 == 0 && t <= (1 - F) * 180)
 		return A * g.lam; /* along the equator */
 	/* lambda(0) = 0 <= lam <= pi = lambda(pi): bracket, start from the sphere's azimuth */
-	flo = -g.lam;
 	fhi = M_PI - g.lam;
 	x = atan2(g.cbet2 * sin(g.lam), g.cbet1 * g.sbet2 - g.sbet1 * g.cbet2 * cos(g.lam));
 	if (!(x > lo && x < hi))
@@ -198,7 +198,6 @@ double geo_distance(double lat1, double lon1, double lat2, double lon2)
 			break;
 		if (fx < 0) {
 			lo = x;
-			flo = fx;
 		} else {
 			hi = x;
 			fhi = fx;
@@ -214,7 +213,6 @@ double geo_distance(double lat1, double lon1, double lat2, double lon2)
 		fp = fx;
 		x = xn;
 	}
-	(void)flo;
 	integrals(best.k2, best.sig1, best.sig2, &i1, &i3);
 	/* the end point found lies bestf radians east of point 2 along its parallel */
 	return B * i1 - bestf * A * best.salp0;

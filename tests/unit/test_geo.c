@@ -431,6 +431,7 @@ static void test_distance(void)
 	CHECK_NEAR(geo_distance(90, 0, -90, 0), 20003931.458625447, 1e-6);
 	CHECK_NEAR(geo_distance(10, 10, 10, 10), 0, 1e-9);
 	CHECK_NEAR(geo_distance(0, 0, 0, 1), 111319.49079327357, 1e-6); /* along the equator */
+	CHECK(isnan(geo_distance(NAN, 0, 0, 0)) && isnan(geo_distance(0, 0, 0, INFINITY)));
 }
 
 struct cnt {
