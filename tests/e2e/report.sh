@@ -72,7 +72,8 @@ ok "no policy: note" grep -q 'No policy given (--policy): no audit.' "$tmp/nop.h
 report --format md > "$tmp/r.md"
 eq "md exit status" "$?" 0
 report --md "$tmp/r2.md" 2> /dev/null
-ok "--md FILE is --format md" cmp -s "$tmp/r.md" "$tmp/r2.md"
+nogen() { sed 's/generated [^.]*UTC\./generated T./' "$1"; }
+eq "--md FILE is --format md" "$(nogen "$tmp/r2.md")" "$(nogen "$tmp/r.md")"
 eq "md counts" "$(sed -n '/^| | count |/,/^$/p' "$tmp/r.md")" '| | count |
 |---|---:|
 | assets | 9 |
