@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # sniff_l2.sh - `trustmap sniff` on captures we write ourselves (tests/pcapgen_l2.py):
-# LLDP, CDP, DHCPv4, DHCPv6 and ARP from known devices, as pcap and pcapng.
+# LLDP, CDP, DHCPv4, DHCPv6 and ARP from known devices (Huawei, H3C and ZTE
+# switches, a Cisco switch over CDP, ZTE and Huawei ONTs, a Hikvision camera, a
+# Yealink phone over LLDP-MED), as pcap and pcapng.
 # Checks every observation the L2/DHCP decoders report, the assets and vendors
 # they lead to, the topology links stored, a malformed LLDP frame (message,
 # count, partial result kept), and -- tshark as an oracle -- that the LLDP
@@ -61,6 +63,17 @@ frames = [
     g.lldp_frame('00:e0:fc:99:00:02', g.lldp(
         chassis_mac='00:e0:fc:99:00:01', port_id='GE0/0/2', sysname='edge-sw9', end=False)
         + b'\x0d\x2c' + b'Huawei Versa'),
+    # 9 an H3C switch with its default system name
+    g.lldp_frame('50:98:b8:01:02:04', g.lldp(
+        chassis_mac='50:98:b8:01:02:03', port_id='GigabitEthernet1/0/1', sysname='H3C',
+        sysdesc='H3C Comware Platform Software, Software Version 7.1.064, Release 5208P03\r\n'
+        'H3C S5130-28S-EI\r\nCopyright (c) 2004-2017 New H3C Technologies Co., Ltd. All rights '
+        'reserved.', mgmt=('192.0.2.80',))),
+    # 10 a ZTE ZXR10 whose chassis id is a local name
+    g.lldp_frame('08:60:83:00:00:01', g.lldp(
+        chassis_id='ZXR10-5960', chassis_subtype=7, port_id='xgei-1/1/0/1',
+        sysdesc='ZTE ZXR10 5960-52TM-HE Software, Version V3.02.20.B10P05, Release software',
+        mgmt=('192.0.2.90',))),
 ]
 t = [(1700000000 + i, f) for i, f in enumerate(frames)]
 pg.write_pcap(sys.argv[1], t)
@@ -99,6 +112,13 @@ lldp_org|80:5e:c0:aa:bb:cc|192.0.2.70|00:12:bb/10=SIP-T46S
 mac|80:5e:c0:aa:bb:cc|192.0.2.70|80:5e:c0:aa:bb:cc
 lldp_chassis|00:e0:fc:99:00:01||00:e0:fc:99:00:01
 lldp_sysname|00:e0:fc:99:00:01||edge-sw9
+lldp_chassis|50:98:b8:01:02:03|192.0.2.80|50:98:b8:01:02:03
+lldp_sysname|50:98:b8:01:02:03|192.0.2.80|H3C
+lldp_sysdesc|50:98:b8:01:02:03|192.0.2.80|H3C Comware Platform Software, Software Version 7.1.064, Release 5208P03\r\nH3C S5130-28S-EI\r\nCopyright (c) 2004-2017 New H3C Technologies Co., Ltd. All rights reserved.
+mac|50:98:b8:01:02:03|192.0.2.80|50:98:b8:01:02:03
+lldp_chassis|08:60:83:00:00:01|192.0.2.90|ZXR10-5960
+lldp_sysdesc|08:60:83:00:00:01|192.0.2.90|ZTE ZXR10 5960-52TM-HE Software, Version V3.02.20.B10P05, Release software
+mac|08:60:83:00:00:01|192.0.2.90|08:60:83:00:00:01
 EOF
 )
 
@@ -111,7 +131,10 @@ mac:00:e0:fc:11:22:34||huawei||||
 mac:00:e0:fc:99:00:01||huawei||||
 mac:00:e0:fc:99:00:02||huawei||||
 mac:02:00:00:00:00:fe||||||
+mac:08:60:83:00:00:01|192.0.2.90|zte|ZXR10|5960-52TM-HE|3.02.20.B10P05|switch
 mac:48:7b:6b:01:02:03|fe80::4a7b:6bff:fe01:203|huawei||||
+mac:50:98:b8:01:02:03|192.0.2.80|h3c|Comware|S5130-28S-EI|7.1.064 Release 5208P03|switch
+mac:50:98:b8:01:02:04||h3c||||
 mac:80:5e:c0:aa:bb:cc|192.0.2.70|yealink||SIP-T46S|66.86.0.15|phone
 mac:bc:ad:28:01:02:03|192.0.2.64|hikvision||||
 EOF
@@ -152,7 +175,7 @@ for f in l2.pcap l2.pcapng; do
 	"$TM" sniff --db "$db" --format jsonl --stats "$tmp/$f" >"$tmp/$f.out" 2>"$tmp/$f.err"
 	eq "$f: exit status" "$?" 0
 	eq "$f: observations" "$(grep '"kind"' "$tmp/$f.out" | obs_rows)" "$want_obs"
-	eq "$f: lldp counted" "$(rows 'str(r["count"]) + " " + str(r["malformed"])' 'r.get("counter") == "lldp"' <"$tmp/$f.out")" "3 1"
+	eq "$f: lldp counted" "$(rows 'str(r["count"]) + " " + str(r["malformed"])' 'r.get("counter") == "lldp"' <"$tmp/$f.out")" "5 1"
 	eq "$f: cdp, arp, dhcp4, dhcp6 counted" \
 		"$(rows 'r["counter"] + "=" + str(r["count"]) + "/" + str(r["malformed"])' \
 			'r.get("counter") in ("cdp", "arp", "dhcp4", "dhcp6")' <"$tmp/$f.out")" \
@@ -163,6 +186,8 @@ for f in l2.pcap l2.pcapng; do
 		"mac:00:1b:54:aa:bb:cc|GigabitEthernet1/0/24|capture:$tmp/$f||cdp" \
 		"mac:00:e0:fc:11:22:33|GigabitEthernet0/0/1|capture:$tmp/$f|vlan 10|lldp" \
 		"mac:00:e0:fc:99:00:01|GE0/0/2|capture:$tmp/$f||lldp" \
+		"mac:08:60:83:00:00:01|xgei-1/1/0/1|capture:$tmp/$f||lldp" \
+		"mac:50:98:b8:01:02:03|GigabitEthernet1/0/1|capture:$tmp/$f||lldp" \
 		"mac:80:5e:c0:aa:bb:cc|WAN PORT|capture:$tmp/$f||lldp")"
 done
 eq "pcap and pcapng agree" "$(grep '"kind"' "$tmp/l2.pcap.out" | obs_rows)" \
@@ -199,7 +224,7 @@ for line in sys.stdin:
 		mine6=$(grep '"kind":"dhcp_vendor_class"' "$tmp/$f.out" | rows 'r["value"]' '":" in r.get("addr", "")')
 		theirs6=$(tshark -r "$tmp/$f" -T fields -e dhcpv6.vendorclass.data 2>/dev/null | grep -v '^$')
 		eq "$f: tshark's DHCPv6 vendor class data" "$mine6" "$theirs6"
-		eq "$f: 2 system descriptions, a platform, a vendor class compared" "$(wc -l <<<"$mine")" 4
+		eq "$f: 4 system descriptions, a platform, a vendor class compared" "$(wc -l <<<"$mine")" 6
 	done
 fi
 
