@@ -141,7 +141,6 @@ struct paths_result {
 	char unknown_first[3][96]; /* the first few unknown endpoints, for messages */
 	long unknown_named;	/* of unknown_first filled */
 	struct paths_graph_stats gs;
-	int64_t *key_id;	/* private: node -> asset id */
 	double ms_load, ms_graph, ms_query;
 };
 
