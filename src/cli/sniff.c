@@ -42,7 +42,46 @@ struct cfg {
 	const char *iface, *filter, *scope;
 	long max_flows, flow_bytes, idle;
 	int stats;
+	struct {
+		uint16_t port;
+		enum sn_dec dec;
+	} udp_as[CAP_UDP_AS_MAX];
+	int nudp_as;
 };
+
+/* --decode-as PORT/udp=DECODER: a datagram decoder on a port of its own (an emulator, a lab). */
+static int set_decode_as(void *vc, const char *val, int tag)
+{
+	static const struct {
+		const char *name;
+		enum sn_dec dec;
+	} decs[] = {{"dhcp4", SN_DEC_DHCP4}, {"dhcp6", SN_DEC_DHCP6}, {"snmp", SN_DEC_SNMP}, {"ssdp", SN_DEC_SSDP}};
+	struct cfg *c = vc;
+	const char *eq = strchr(val, '='), *sl = strchr(val, '/');
+	uint64_t port;
+	size_t plen;
+
+	(void)tag;
+	plen = (size_t)((sl && eq && sl < eq ? sl : eq ? eq : val) - val);
+	if (!eq || !str_to_u64(val, plen, &port) || !port || port > 65535 ||
+	    (sl && sl < eq && strncmp(sl, "/udp=", 5))) {
+		fprintf(stderr, "trustmap sniff: --decode-as wants PORT/udp=DECODER, not '%s'\n", val);
+		return -1;
+	}
+	if (c->nudp_as >= CAP_UDP_AS_MAX) {
+		fprintf(stderr, "trustmap sniff: at most %d --decode-as\n", CAP_UDP_AS_MAX);
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(decs) / sizeof(decs[0]); i++) {
+		if (strcmp(eq + 1, decs[i].name))
+			continue;
+		c->udp_as[c->nudp_as].port = (uint16_t)port;
+		c->udp_as[c->nudp_as++].dec = decs[i].dec;
+		return 0;
+	}
+	fprintf(stderr, "trustmap sniff: --decode-as: decoders are dhcp4, dhcp6, snmp and ssdp, not '%s'\n", eq + 1);
+	return -1;
+}
 
 static const struct opt opts[] = {
 	{"interface", 'i', "IFACE", "capture live on this interface (needs root or cap_net_raw)", OPT_STR,
@@ -56,6 +95,8 @@ static const struct opt opts[] = {
 	 offsetof(struct cfg, idle)},
 	{"scope", 0, "NAME", "where the captured addresses are unique (VRF, site); default global", OPT_STR,
 	 offsetof(struct cfg, scope)},
+	{"decode-as", 0, "PORT/udp=DEC", "also give this UDP port to dhcp4, dhcp6, snmp (replies from it) or ssdp",
+	 OPT_FN, 0, set_decode_as, 0},
 	{"stats", 0, NULL, "print packets and malformed packets per decoder, flows, evictions", OPT_FLAG,
 	 offsetof(struct cfg, stats)},
 	{"db", 'd', "URL", "store: SQLite file (default trustmap.db)", OPT_STR, offsetof(struct cfg, c.db)},
@@ -449,6 +490,11 @@ static int run_sniff(struct cfg *cfg, char **files, int nfiles, void *live, int 
 	int rc = 2, broken = 0, ncap = live ? 1 : nfiles;
 	double t0 = mono();
 
+	for (int i = 0; i < cfg->nudp_as; i++) {
+		cc.udp_as[i].port = cfg->udp_as[i].port;
+		cc.udp_as[i].dec = cfg->udp_as[i].dec;
+	}
+	cc.nudp_as = cfg->nudp_as;
 	buf_init(&k.line, 0);
 	if (!(k.st = cli_store("sniff", &cfg->c)) || !(kb = cli_kb("sniff", &cfg->c)))
 		goto out;

@@ -280,9 +280,18 @@ static void tcp(struct cap *c, const uint8_t *p, size_t n)
 	flow_seg(c->ft, &s);
 }
 
+/* The packet's addresses as text and its ports, for a datagram decoder. */
+static void set_udp(struct cap *c, uint16_t sp, uint16_t dp)
+{
+	addr_text(c->src, c->v6, c->pk.src_ip);
+	addr_text(c->dst, c->v6, c->pk.dst_ip);
+	c->pk.sport = sp;
+	c->pk.dport = dp;
+	c->pk.proto = 17;
+}
+
 static void udp(struct cap *c, const uint8_t *p, size_t n)
 {
-	struct sn_pkt *pk = &c->pk;
 	struct rd r;
 	uint16_t sp, dp, len;
 
@@ -300,14 +309,24 @@ static void udp(struct cap *c, const uint8_t *p, size_t n)
 		n = len; /* trailing bytes (padding) are not the datagram's; longer: cut by the snap length */
 	p += 8;
 	n -= 8;
+	for (int i = 0; i < c->cfg.nudp_as; i++) {
+		enum sn_dec d = c->cfg.udp_as[i].dec;
+
+		if (sp != c->cfg.udp_as[i].port && (dp != c->cfg.udp_as[i].port || d == SN_DEC_SNMP))
+			continue;
+		set_udp(c, sp, dp);
+		if (d == SN_DEC_DHCP4)
+			return call(c, d, sn_dhcp4, p, n);
+		if (d == SN_DEC_DHCP6)
+			return call(c, d, sn_dhcp6, p, n);
+		if (d == SN_DEC_SNMP)
+			return call(c, d, sn_snmp, p, n);
+		return call(c, SN_DEC_SSDP, sn_ssdp, p, n);
+	}
 	if (!(sp == 67 || sp == 68 || dp == 67 || dp == 68 || sp == 546 || sp == 547 || dp == 546 || dp == 547 ||
 	      sp == 161 || sp == 1900 || dp == 1900))
 		return;
-	addr_text(c->src, c->v6, pk->src_ip);
-	addr_text(c->dst, c->v6, pk->dst_ip);
-	pk->sport = sp;
-	pk->dport = dp;
-	pk->proto = 17;
+	set_udp(c, sp, dp);
 	if (sp == 67 || sp == 68 || dp == 67 || dp == 68)
 		call(c, SN_DEC_DHCP4, sn_dhcp4, p, n);
 	else if (sp == 546 || sp == 547 || dp == 546 || dp == 547)

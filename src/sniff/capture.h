@@ -26,6 +26,7 @@
 #define CAP_VLAN_MAX 8	/* stacked VLAN tags followed; more is malformed */
 #define CAP_IP6_EXT_MAX 8 /* IPv6 extension headers walked; more is malformed */
 #define CAP_MSG_MAX 20	/* malformed-packet messages shown; after that only counted */
+#define CAP_UDP_AS_MAX 16 /* --decode-as mappings */
 
 struct cap_cfg {
 	size_t max_flows, flow_bytes, max_buffered; /* flow table bounds (0: defaults of flow.h) */
@@ -37,6 +38,12 @@ struct cap_cfg {
 	/* progress: called every few thousand packets and at the end of each file */
 	void (*tick)(void *arg, const char *what, long long done, long long total, uint64_t packets);
 	int quiet;				   /* no messages at all (fuzzing) */
+	/* more UDP ports for the datagram decoders ("decode as"): either port matching */
+	struct {
+		uint16_t port;
+		enum sn_dec dec; /* SN_DEC_DHCP4, SN_DEC_DHCP6, SN_DEC_SNMP (from the port), SN_DEC_SSDP */
+	} udp_as[CAP_UDP_AS_MAX];
+	int nudp_as;
 };
 
 struct cap_stats {
