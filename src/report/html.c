@@ -375,6 +375,8 @@ static const char *site_class(const struct rep_in *in, int worst)
 static void sites_svg(struct w *w, const struct rep_in *in, const struct rep_model *m, const struct proj *pj)
 {
 	static const int levels[] = {-1, 3, 2, 1, 0}; /* the worst drawn last, on top */
+	/* smaller marks as the map fills up, so that zones and neighbours stay visible */
+	double r = m->nplaced <= 2000 ? 3.5 : m->nplaced <= 20000 ? 2.2 : 1.4;
 
 	put(w, "<g id=\"sites\">\n");
 	for (int l = 0; l < 5; l++)
@@ -384,8 +386,8 @@ static void sites_svg(struct w *w, const struct rep_in *in, const struct rep_mod
 				continue;
 			putf(w, "<circle class=\"site %s\" data-site=\"", site_class(in, levels[l]));
 			esc(w, s->id);
-			putf(w, "\" cx=\"%.1f\" cy=\"%.1f\" r=\"%s\"><title>", px(pj, s->lon), py(pj, s->lat),
-			     levels[l] == 0 ? "4.5" : "3.5");
+			putf(w, "\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\"><title>", px(pj, s->lon), py(pj, s->lat),
+			     levels[l] == 0 ? r + 1 : r);
 			esc(w, s->name[0] ? s->name : s->id);
 			put(w, " (");
 			esc(w, s->id);
