@@ -3,8 +3,9 @@
  * non-blocking connect and close in a loop, as many at once as given, to the
  * addresses and ports named, for a given number of seconds.  No payload is
  * read or written.  Prints handshakes answered per second: completed
- * connects plus refusals (a RST is an answer too, and the scanner counts
- * both as pairs probed), so the two figures are like for like.
+ * connects plus refusals and resets (a RST is an answer too: the emulator
+ * accepts and resets ports its persona does not serve, and the scanner
+ * counts all of these as pairs probed), so the two figures are like for like.
  *
  * usage: bench_connect SECONDS INFLIGHT BASE NHOSTS PORT...
  * (BASE and NHOSTS name consecutive IPv4 addresses in 127.0.0.0/8)
@@ -39,7 +40,7 @@ int main(int argc, char **argv)
 	int inflight = atoi(argv[2]), nports = argc - 5, ep = epoll_create1(0), open_ = 0;
 	uint32_t base, nhosts = (uint32_t)strtoul(argv[4], NULL, 10);
 	struct in_addr a;
-	long done = 0, refused = 0, failed = 0, next = 0;
+	long done = 0, refused = 0, failed = 0, next = 0, why[160] = {0};
 	struct epoll_event ev[256];
 
 	if (inet_pton(AF_INET, argv[3], &a) != 1 || (ntohl(a.s_addr) >> 24) != 127) {
@@ -75,16 +76,20 @@ int main(int argc, char **argv)
 			getsockopt(ev[i].data.fd, SOL_SOCKET, SO_ERROR, &err, &l);
 			if (!err)
 				done++;
-			else if (err == ECONNREFUSED)
+			else if (err == ECONNREFUSED || err == ECONNRESET)
 				refused++;
 			else
-				failed++;
+				failed++, why[err > 0 && err < 160 ? err : 0]++;
 			close(ev[i].data.fd);
 			open_--;
 		}
 	}
 	double el = now() - t0;
 	printf("%.0f\n", (done + refused) / el);
-	fprintf(stderr, "bench_connect: %ld connected, %ld refused, %ld failed, %.1f s\n", done, refused, failed, el);
+	fprintf(stderr, "bench_connect: %ld connected, %ld refused or reset, %ld failed, %.1f s", done, refused, failed, el);
+	for (int e = 0; e < 160; e++)
+		if (why[e])
+			fprintf(stderr, "; %s: %ld", strerror(e), why[e]);
+	fprintf(stderr, "\n");
 	return 0;
 }
