@@ -215,7 +215,7 @@ double geo_distance(double lat1, double lon1, double lat2, double lon2)
 	}
 	integrals(best.k2, best.sig1, best.sig2, &i1, &i3);
 	/* the end point found lies bestf radians east of point 2 along its parallel */
-	return B * i1 - bestf * A * best.salp0;
+	return fmax(0, B * i1 - bestf * A * best.salp0); /* no -1e-304 for coincident points */
 }
 
 /* Great-circle distance on the mean sphere (haversine), geodetic latitudes. */
