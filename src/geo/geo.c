@@ -327,10 +327,63 @@ static int edges_meet(const struct geo_ring *r, uint32_t i, uint32_t j)
 
 #define SIMPLE_MAX_PAIRS 64000000ULL
 
+/* an edge of a slab, for the sweep along x */
+struct sweep {
+	double x0, x1; /* longitude range */
+	uint32_t e;
+};
+
+static int cmp_sweep(const void *a, const void *b)
+{
+	const struct sweep *p = a, *q = b;
+
+	return (p->x0 > q->x0) - (p->x0 < q->x0);
+}
+
+/*
+ * Pairs of one slab whose longitude ranges overlap (a sweep over edges
+ * sorted by their west end), each tested once: in the first slab both
+ * edges are in.  1 with *e1 < *e2 when two meet, 0, or TM_ELIMIT.
+ */
+static int slab_pairs(const struct geo_ring *r, uint32_t k, struct sweep *sw, uint64_t *pairs,
+		      uint32_t *e1, uint32_t *e2)
+{
+	const struct geo_slabs *sl = r->sl;
+	uint32_t m = sl->start[k + 1] - sl->start[k];
+
+	for (uint32_t a = 0; a < m; a++) {
+		uint32_t e = sl->edge[sl->start[k] + a];
+
+		sw[a] = (struct sweep){lo2(r->v[e].x, r->v[e + 1].x), hi2(r->v[e].x, r->v[e + 1].x), e};
+	}
+	qsort(sw, m, sizeof(*sw), cmp_sweep);
+	for (uint32_t a = 0; a < m; a++) {
+		uint32_t i = sw[a].e, ki = slab_of(sl, lo2(r->v[i].y, r->v[i + 1].y));
+
+		for (uint32_t b = a + 1; b < m && sw[b].x0 <= sw[a].x1; b++) {
+			uint32_t j = sw[b].e, kj = slab_of(sl, lo2(r->v[j].y, r->v[j + 1].y));
+			uint32_t lo = i < j ? i : j, hi = i < j ? j : i;
+
+			if (++*pairs > SIMPLE_MAX_PAIRS)
+				return TM_ELIMIT;
+			if ((ki > kj ? ki : kj) != k)
+				continue;
+			if (edges_meet(r, lo, hi)) {
+				*e1 = lo;
+				*e2 = hi;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
 int geo_ring_simple(const struct geo_ring *r, uint32_t *e1, uint32_t *e2)
 {
-	uint32_t ne = r->n - 1;
+	uint32_t ne = r->n - 1, maxm = 0;
 	uint64_t pairs = 0;
+	struct sweep *sw;
+	int rc = 0;
 
 	if (!r->sl) {
 		for (uint32_t i = 0; i < ne; i++)
@@ -342,29 +395,15 @@ int geo_ring_simple(const struct geo_ring *r, uint32_t *e1, uint32_t *e2)
 				}
 		return 0;
 	}
-	/* two edges that meet share a latitude, hence a slab: test pairs in the first one they share */
-	for (uint32_t k = 0; k < r->sl->k; k++) {
-		const uint32_t *l = r->sl->edge + r->sl->start[k];
-		uint32_t m = r->sl->start[k + 1] - r->sl->start[k];
-
-		for (uint32_t a = 0; a < m; a++) {
-			uint32_t i = l[a], ki = slab_of(r->sl, lo2(r->v[i].y, r->v[i + 1].y));
-
-			pairs += m - a - 1;
-			if (pairs > SIMPLE_MAX_PAIRS)
-				return TM_ELIMIT;
-			for (uint32_t b = a + 1; b < m; b++) {
-				uint32_t j = l[b], kj = slab_of(r->sl, lo2(r->v[j].y, r->v[j + 1].y));
-
-				if ((ki > kj ? ki : kj) != k)
-					continue;
-				if (edges_meet(r, i, j)) {
-					*e1 = i;
-					*e2 = j;
-					return 1;
-				}
-			}
-		}
-	}
-	return 0;
+	/* two edges that meet share a latitude, hence a slab, and overlap in longitude */
+	for (uint32_t k = 0; k < r->sl->k; k++)
+		if (r->sl->start[k + 1] - r->sl->start[k] > maxm)
+			maxm = r->sl->start[k + 1] - r->sl->start[k];
+	sw = mem_alloc((size_t)maxm * sizeof(*sw));
+	if (!sw)
+		return TM_ENOMEM;
+	for (uint32_t k = 0; k < r->sl->k && !rc; k++)
+		rc = slab_pairs(r, k, sw, &pairs, e1, e2);
+	mem_free(sw);
+	return rc;
 }

@@ -94,7 +94,7 @@ struct geo_geojson_opt {
 	size_t max_bytes;      /* file size ceiling; 0 = GEO_GEOJSON_MAX */
 };
 
-#define GEO_GEOJSON_MAX ((size_t)64 << 20)
+#define GEO_GEOJSON_MAX ((size_t)32 << 20) /* jansson needs up to ~20x this */
 
 /*
  * Loads a GeoJSON file (Polygon, MultiPolygon, Feature, FeatureCollection)

@@ -36,7 +36,8 @@ void geo_ring_unindex(struct geo_ring *r);
 /*
  * Whether the ring is simple: 0 yes; 1 no, edges *e1 < *e2 (index of their
  * first vertex) meet; TM_ELIMIT when more than 64 million edge pairs share a
- * latitude band (cost O(n + pairs), see docs/geo.md).  Needs geo_ring_index first.
+ * latitude band and overlap in longitude (cost O(n log n + pairs), see
+ * docs/geo.md); TM_ENOMEM.  Needs geo_ring_index first.
  */
 int geo_ring_simple(const struct geo_ring *r, uint32_t *e1, uint32_t *e2);
 

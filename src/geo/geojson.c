@@ -6,8 +6,9 @@
  * reports syntax errors by line and column; for the errors found later
  * (an unclosed ring, a position out of range, a self-intersection) we walk
  * the raw text along the JSON path of the offending value to name its line
- * and column too.  Files over a ceiling (64 MiB by default) are refused
- * before parsing.  A file is appended whole or not at all.
+ * and column too.  Files over a ceiling (32 MiB by default: jansson's tree
+ * takes up to about 20 times the text when coordinates are short) are
+ * refused before parsing.  A file is appended whole or not at all.
  */
 #include "geo_int.h"
 

@@ -204,10 +204,12 @@ static int ring_make(struct geo_ring *r, const struct geo_pt *in, uint32_t n, ui
 	if (geo_ring_index(r))
 		return err_set(eb, el, TM_ENOMEM, "out of memory for the edge index of a ring");
 	rc = geo_ring_simple(r, &e1, &e2);
+	if (rc == TM_ENOMEM)
+		return err_set(eb, el, rc, "out of memory checking a ring of %u positions", n);
 	if (rc == TM_ELIMIT) {
 		err_set(eb, el, TM_ELIMIT,
 			"ring of %u positions too intricate to check for self-intersection "
-			"(over 64 million edge pairs share a latitude band)", n);
+			"(over 64 million edge pairs share a latitude band and overlap in longitude)", n);
 		bad(w, pi, ri, 0, 0);
 		return TM_ELIMIT;
 	}

@@ -362,7 +362,7 @@ static void test_size_ceiling(void)
 	close(fd);
 	CHECK_INT(geo_geojson_load(zs, path, NULL, eb, sizeof(eb)), TM_ELIMIT);
 	snprintf(want, sizeof(want),
-		 "%s: larger than the 67108864-byte ceiling for a GeoJSON file (split the zones "
+		 "%s: larger than the 33554432-byte ceiling for a GeoJSON file (split the zones "
 		 "over several files)", path);
 	CHECK_STR(eb, want);
 	unlink(path);
