@@ -7,9 +7,12 @@
 # loaded from elsewhere, the findings cap, the Markdown summary line by line;
 # then opens the report in headless Chromium: no console message (no CSP
 # violation, no error), one element of class "site" per site, and none of
-# the payloads became an element or changed the title.  A 10,000-site store
-# checks that the file stays small.  Chromium missing or not starting is a
-# clear skip (scripts/deps installs it).
+# the payloads became an element or changed the title.  Then the emulator's
+# hostile-html persona (markup and terminal escapes in every banner),
+# scanned and placed at a site: its banners are a finding's evidence,
+# escaped, and nothing of them runs in Chromium.  A 10,000-site store checks
+# that the file stays small.  Chromium missing or not starting, or the
+# emulator not built, is a clear skip (scripts/deps installs Chromium).
 cd "$(dirname "$0")/../.." || exit 2
 . tests/e2e/lib.bash
 d=tests/data/report
@@ -105,40 +108,93 @@ ok "missing policy: no file" test ! -e "$tmp/x.html"
 
 # headless Chromium: renders without console messages, one .site per site, no payload ran
 chrome=$(command -v chromium || command -v chromium-browser || true)
-if [ -z "$chrome" ]; then
-	skip "chromium not installed (scripts/deps installs it)"
-else
-	cp "$html" "$tmp/view.html"
-	timeout 60 "$chrome" --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$tmp/chrome" \
-		--virtual-time-budget=3000 --enable-logging=stderr --v=0 --dump-dom "file://$tmp/view.html" \
-		> "$tmp/dom.html" 2> "$tmp/chrome.log"
-	if ! grep -q '</html>' "$tmp/dom.html"; then
-		skip "chromium could not start: $(grep -v dbus "$tmp/chrome.log" | tail -2)"
-	else
-		eq "chromium: console messages" "$(grep -c 'CONSOLE' "$tmp/chrome.log")" 0
-		grep 'CONSOLE' "$tmp/chrome.log" | head -3 >&2
-		dom() { python3 -c '
+# render HTML NAME: the DOM after loading into $tmp/NAME.dom, console into $tmp/NAME.log; 1 when it could not
+render() {
+	timeout 60 "$chrome" --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$tmp/chrome-$2" \
+		--virtual-time-budget=3000 --enable-logging=stderr --v=0 --dump-dom "file://$1" \
+		> "$tmp/$2.dom" 2> "$tmp/$2.log"
+	grep -q '</html>' "$tmp/$2.dom"
+}
+# dom NAME EXPR: a python expression over the parsed DOM p (sites, ids, tags, title)
+dom() { python3 -c '
 import sys
 from html.parser import HTMLParser
 class P(HTMLParser):
     def __init__(s):
-        super().__init__(); s.sites = []; s.ids = []; s.scripts = 0; s.title = None; s.intitle = False
+        super().__init__(); s.sites = []; s.ids = []; s.tags = {}; s.title = None; s.intitle = False
     def handle_starttag(s, tag, a):
         a = dict(a)
         if "site" in (a.get("class") or "").split(): s.sites.append(a.get("data-site"))
         if a.get("id"): s.ids.append(a["id"])
-        if tag == "script": s.scripts += 1
+        s.tags[tag] = s.tags.get(tag, 0) + 1
         s.intitle = tag == "title"
     def handle_data(s, d):
         if s.intitle and s.title is None: s.title = d
 p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read())
-print(eval(sys.argv[2]))' "$tmp/dom.html" "$1"; }
-		eq "chromium: one .site per site" "$(dom 'len(p.sites)')" 7
-		eq "chromium: site ids" "$(dom '" ".join(sorted(p.sites))')" 'S1 S2 S3 S4 S5 S6 S7"><b id="pwned-attr">x</b>'
-		eq "chromium: title unchanged" "$(dom 'p.title')" 'Audit <of> "X" & Y'
-		eq "chromium: no script element" "$(dom 'p.scripts')" 0
-		eq "chromium: no payload element" "$(dom '[i for i in p.ids if "pwned" in i]')" "[]"
-		eq "chromium: findings expandable" "$(grep -o '<details class="f"' "$tmp/dom.html" | wc -l)" 10
+print(eval(sys.argv[2]))' "$tmp/$1.dom" "$2"; }
+if [ -z "$chrome" ]; then
+	skip "chromium not installed (scripts/deps installs it)"
+elif ! render "$html" view; then
+	skip "chromium could not start: $(grep -v dbus "$tmp/view.log" | tail -2)"
+else
+	eq "chromium: console messages" "$(grep -c 'CONSOLE' "$tmp/view.log")" 0
+	grep 'CONSOLE' "$tmp/view.log" | head -3 >&2
+	eq "chromium: one .site per site" "$(dom view 'len(p.sites)')" 7
+	eq "chromium: site ids" "$(dom view '" ".join(sorted(p.sites))')" 'S1 S2 S3 S4 S5 S6 S7"><b id="pwned-attr">x</b>'
+	eq "chromium: title unchanged" "$(dom view 'p.title')" 'Audit <of> "X" & Y'
+	eq "chromium: no script element" "$(dom view 'p.tags.get("script", 0)')" 0
+	eq "chromium: no payload element" "$(dom view '[i for i in p.ids if "pwned" in i]')" "[]"
+	eq "chromium: findings expandable" "$(grep -o '<details class="f"' "$tmp/view.dom" | wc -l)" 10
+fi
+
+# the emulator's hostile-html persona (markup and terminal escapes in every
+# banner), scanned and placed at a site by the inventory: its values are the
+# evidence of a finding, escaped, and none of them runs or becomes an element
+EMU=${EMU:-$PWD/${TM_BUILD:-build}/trustmap-emu}
+if [ ! -x "$EMU" ]; then
+	skip "trustmap-emu not built"
+else
+	off=$(python3 - <<'PY'
+import socket
+for off in range(20000, 26000, 151):
+    ok = True
+    for p, k in [(p, socket.SOCK_STREAM) for p in (21, 22, 23, 25, 80, 443, 554, 830, 8000, 8080, 8443, 37777)] + \
+                [(161, socket.SOCK_DGRAM), (1900, socket.SOCK_DGRAM)]:
+        s = socket.socket(socket.AF_INET, k)
+        try:
+            s.bind(("0.0.0.0", off + p))
+        except OSError:
+            ok = False
+        s.close()
+    if ok:
+        print(off)
+        break
+PY
+)
+	printf 'mix hostile\n    hostile-html 1\n' > "$tmp/mix.tm"
+	"$EMU" --hosts 1 --base 127.84.0.1 --seed 1 --mix "$tmp/mix.tm" --port-offset "$off" --manifest "$tmp/m.jsonl" \
+		> "$tmp/emu.out" 2> "$tmp/emu.err" &
+	emu=$!
+	cleanup_hooks+=("kill $emu 2>/dev/null; wait $emu 2>/dev/null")
+	for _ in $(seq 100); do grep -q '^ready$' "$tmp/emu.out" 2>/dev/null && break; sleep 0.1; done
+	printf 'asset_id,vendor,model,role,address,mac,site_id,site_name,latitude,longitude,operator,region,tags\nH1,Huawei,AR2220,router,127.84.0.1,,S9,Hostile,52.2,21.0,OpA,Mazowieckie,\n' > "$tmp/h.csv"
+	"$TM" import --db "$tmp/h.db" "$tmp/h.csv" > /dev/null 2>&1
+	timeout 60 "$TM" scan --db "$tmp/h.db" -p "$("$EMU" --port-offset "$off" --print-ports)" --connect-timeout 500 \
+		--read-timeout 1000 --retries 0 127.84.0.1 > "$tmp/scan.out" 2>&1
+	kill "$emu" 2> /dev/null
+	"$TM" report --db "$tmp/h.db" --policy tests/data/audit/policy.yaml --date 2027-01-02 --html "$tmp/h.html" 2> /dev/null
+	eq "hostile persona: its banners are evidence" "$(grep -o '<td>[a-z_]*_banner</td>' "$tmp/h.html" | sort | tr '\n' ' ')" \
+		"<td>ftp_banner</td> <td>ssh_banner</td> <td>telnet_banner</td> "
+	ok "hostile persona: SSH banner escaped" grep -q '<code>SSH-2.0-&lt;script&gt;alert(1)&lt;/script&gt;' "$tmp/h.html"
+	eq "hostile persona: no markup from the device" "$(grep -ci '<script\|<img\|<iframe\|<svg onload\|<b onmouseover' "$tmp/h.html")" 0
+	eq "hostile persona: no terminal escape byte" "$(grep -c $'\x1b' "$tmp/h.html")" 0
+
+	if [ -n "$chrome" ] && render "$tmp/h.html" hostile; then
+		eq "hostile persona in chromium: console messages" "$(grep -c 'CONSOLE' "$tmp/hostile.log")" 0
+		eq "hostile persona in chromium: one .site" "$(dom hostile 'len(p.sites)')" 1
+		eq "hostile persona in chromium: no element from the device" \
+			"$(dom hostile '[t for t in ("script", "img", "iframe") if p.tags.get(t)]') $(dom hostile '[i for i in p.ids if not i.startswith(("n-", "counts", "map", "share", "findings", "history", "sites", "zones", "scale", "chart-", "table-", "runs", "more-", "no-"))]') $(dom hostile 'p.title')" \
+			"[] [] trustmap report"
 	fi
 fi
 
