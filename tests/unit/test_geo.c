@@ -245,6 +245,31 @@ static void test_bad_long_ring(void)
 	geo_zones_free(zs);
 }
 
+/* 300 edges along one parallel: the sweep keeps it linear; a step back along it is a spike. */
+static void test_long_parallel(void)
+{
+	enum { N = 304 };
+	struct geo_pt v[N];
+	struct geo_zones *zs = geo_zones_new();
+	char eb[TM_ERRLEN];
+	uint32_t n = N;
+
+	for (int i = 0; i <= 300; i++)
+		v[i] = P(i / 128.0, 0);
+	v[301] = P(300 / 128.0, 1);
+	v[302] = P(0, 1);
+	v[303] = v[0];
+	CHECK_INT(geo_zones_add_polygon(zs, "run", 1, v, &n, &ONE, 1, eb, sizeof(eb)), 0);
+	CHECK(zs->z[0].p[0].r[0].sl != NULL);
+	CHECK_INT(geo_zone_covers(&zs->z[0], 0, 1.5), 1);
+	CHECK_INT(geo_zone_covers(&zs->z[0], -1e-9, 1.5), 0);
+	v[150] = P(148.5 / 128, 0); /* goes back over edge 148-149 */
+	CHECK_INT(geo_zones_add_polygon(zs, "spike", 1, v, &n, &ONE, 1, eb, sizeof(eb)), TM_EPROTO);
+	CHECK(strstr(eb, "ring intersects itself") != NULL);
+	CHECK_INT(zs->n, 1);
+	geo_zones_free(zs);
+}
+
 static const char GJ[] =
 	"{\"type\": \"FeatureCollection\", \"features\": [\n"
 	"  {\"type\": \"Feature\", \"properties\": {\"name\": \"base\", \"sensitivity\": 3},\n"
@@ -542,6 +567,7 @@ int main(void)
 	test_slabs();
 	test_bad_rings();
 	test_bad_long_ring();
+	test_long_parallel();
 	test_geojson();
 	test_geojson_errors();
 	test_all_or_nothing();
