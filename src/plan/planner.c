@@ -545,7 +545,7 @@ static int heuristic(const struct plan_problem *pb, struct plan_result *r)
 	size_t *order = NULL, *dl = NULL;
 	double *key = NULL;
 	uint32_t *per_site = NULL;
-	int rc, have = 0, pairs = pb->n <= 64;
+	int rc, have = 0, pairs = pb->n > 0 && pb->n <= 64;
 	int starts = pb->n <= 64 ? 12 : 1;
 
 	memset(&best, 0, sizeof(best));
