@@ -381,7 +381,7 @@ static void sites_svg(struct w *w, const struct rep_in *in, const struct rep_mod
 	put(w, "<g id=\"sites\">\n");
 	for (int l = 0; l < 5; l++)
 		for (size_t i = 0; i < m->nsites; i++) {
-			const struct site_rec *s = &m->sites[i];
+			const struct rep_site *s = &m->sites[i];
 			if (m->worst[i] != levels[l] || !s->has_coords || !isfinite(s->lat) || !isfinite(s->lon))
 				continue;
 			putf(w, "<circle class=\"site %s\" data-site=\"", site_class(in, levels[l]));
@@ -557,7 +557,7 @@ static int ev_row(void *ctx, const struct ev_rec *e)
 
 static void finding(struct w *w, const struct rep_in *in, const struct rep_model *m, const struct audit_finding *f)
 {
-	const struct site_rec *s = rep_site(m, f->site);
+	const struct rep_site *s = rep_site(m, f->site);
 	const char *rule = rep_rule(in->p, f);
 	char why[768];
 	long ev = in->evidence ? in->evidence : REP_EVIDENCE;

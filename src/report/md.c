@@ -121,7 +121,7 @@ static void top(FILE *f, const struct rep_in *in, const struct rep_model *m)
 	fputs("| severity | rule | asset | site | zone | vendor | why |\n|---|---|---|---|---|---|---|\n", f);
 	for (size_t i = 0; i < n; i++) {
 		const struct audit_finding *x = &r->f[m->order[i]];
-		const struct site_rec *s = rep_site(m, x->site);
+		const struct rep_site *s = rep_site(m, x->site);
 		fprintf(f, "| %s | ", audit_sev_name(x->sev));
 		md(f, rep_rule(in->p, x));
 		fputs(" | ", f);

@@ -92,8 +92,6 @@ static void intern_free(struct intern *t)
 struct gather {
 	struct rep_model *m;
 	size_t scap, rcap;
-	/* per site: operator and region ids */
-	uint32_t *site_op, *site_rg;
 	/* per asset: vendor id and site index (SIZE_MAX none) */
 	uint32_t *a_v;
 	size_t *a_site;
@@ -106,15 +104,26 @@ static int on_site(void *ctx, const struct site_rec *s)
 {
 	struct gather *g = ctx;
 	struct rep_model *m = g->m;
+	struct rep_site *d;
+	long o, r;
 
 	if (m->nsites == g->scap) {
 		size_t cap = g->scap ? g->scap * 2 : 256;
-		struct site_rec *n = mem_realloc(m->sites, cap * sizeof(*n));
+		struct rep_site *n = mem_realloc(m->sites, cap * sizeof(*n));
 		if (!n)
 			return g->err = TM_ENOMEM;
 		m->sites = n, g->scap = cap;
 	}
-	m->sites[m->nsites++] = *s;
+	d = &m->sites[m->nsites];
+	d->id = arena_strdup(m->ar, s->id);
+	d->name = arena_strdup(m->ar, s->name);
+	o = intern(&g->groups, s->operator_[0] ? s->operator_ : "(none)");
+	r = intern(&g->groups, s->region[0] ? s->region : "(none)");
+	if (!d->id || !d->name || o < 0 || r < 0)
+		return g->err = TM_ENOMEM;
+	d->lat = s->lat, d->lon = s->lon, d->has_coords = s->has_coords;
+	d->op = (uint32_t)o, d->rg = (uint32_t)r;
+	m->nsites++;
 	if (s->has_coords)
 		m->nplaced++;
 	return 0;
@@ -122,23 +131,22 @@ static int on_site(void *ctx, const struct site_rec *s)
 
 static int site_cmp(const void *x, const void *y)
 {
-	return strcmp(((const struct site_rec *)x)->id, ((const struct site_rec *)y)->id);
+	return strcmp(((const struct rep_site *)x)->id, ((const struct rep_site *)y)->id);
 }
 
-const struct site_rec *rep_site(const struct rep_model *m, const char *id)
+const struct rep_site *rep_site(const struct rep_model *m, const char *id)
 {
-	struct site_rec key;
+	struct rep_site key = {.id = id};
 
 	if (!id || !*id || !m->nsites)
 		return NULL;
-	str_set(key.id, sizeof(key.id), id);
 	return bsearch(&key, m->sites, m->nsites, sizeof(key), site_cmp);
 }
 
 static int on_asset(void *ctx, const struct asset_rec *a)
 {
 	struct gather *g = ctx;
-	const struct site_rec *s = rep_site(g->m, a->site);
+	const struct rep_site *s = rep_site(g->m, a->site);
 	long v;
 
 	if (g->na == g->acap) {
@@ -207,9 +215,14 @@ static struct idcount *rank(const long *cnt, size_t n)
 	return r;
 }
 
-/* One dimension: group of asset i = grp[site of i] (or "(no site)"). */
-static int share(struct gather *g, const uint32_t *site_grp, const struct idcount *vr, size_t nvr,
-		 struct rep_share *sh)
+/* The group of a site in one dimension: 0 operator, 1 region. */
+static uint32_t site_grp(const struct rep_site *s, int dim)
+{
+	return dim ? s->rg : s->op;
+}
+
+/* One dimension (0 operator, 1 region): the group of an asset is its site's (or "(no site)"). */
+static int share(struct gather *g, int dim, const struct idcount *vr, size_t nvr, struct rep_share *sh)
 {
 	struct rep_model *m = g->m;
 	long none = -1, *gtot = NULL;
@@ -224,7 +237,7 @@ static int share(struct gather *g, const uint32_t *site_grp, const struct idcoun
 	    !(vcol = mem_calloc(g->vendors.n ? g->vendors.n : 1, sizeof(*vcol))))
 		goto out;
 	for (size_t i = 0; i < g->na; i++)
-		gtot[g->a_site[i] == SIZE_MAX ? (size_t)none : site_grp[g->a_site[i]]]++;
+		gtot[g->a_site[i] == SIZE_MAX ? (size_t)none : site_grp(&m->sites[g->a_site[i]], dim)]++;
 	if (!(gr = rank(gtot, ng)))
 		goto out;
 	while (ng && gr[ng - 1].n == 0)
@@ -254,7 +267,7 @@ static int share(struct gather *g, const uint32_t *site_grp, const struct idcoun
 	if (sh->ngroups > nshow)
 		sh->group[nshow] = "(other)";
 	for (size_t i = 0; i < g->na; i++) {
-		size_t row = grow[g->a_site[i] == SIZE_MAX ? (size_t)none : site_grp[g->a_site[i]]];
+		size_t row = grow[g->a_site[i] == SIZE_MAX ? (size_t)none : site_grp(&m->sites[g->a_site[i]], dim)];
 		sh->total[row]++;
 		sh->cnt[row * (size_t)(sh->nv + 1) + (size_t)vcol[g->a_v[i]]]++;
 	}
@@ -292,22 +305,11 @@ int rep_model_build(const struct rep_in *in, struct rep_model *m, char *eb, size
 	if ((rc = store_site_iter(in->st, on_site, &g)) || (rc = g.err))
 		goto out_store;
 	qsort(m->sites, m->nsites, sizeof(*m->sites), site_cmp);
-	if (!(m->worst = mem_alloc(m->nsites ? m->nsites : 1)) ||
-	    !(g.site_op = mem_calloc(m->nsites ? m->nsites : 1, sizeof(*g.site_op))) ||
-	    !(g.site_rg = mem_calloc(m->nsites ? m->nsites : 1, sizeof(*g.site_rg)))) {
+	if (!(m->worst = mem_alloc(m->nsites ? m->nsites : 1))) {
 		rc = TM_ENOMEM;
 		goto out_mem;
 	}
 	memset(m->worst, -1, m->nsites ? m->nsites : 1);
-	for (size_t i = 0; i < m->nsites; i++) {
-		long o = intern(&g.groups, m->sites[i].operator_[0] ? m->sites[i].operator_ : "(none)");
-		long r = intern(&g.groups, m->sites[i].region[0] ? m->sites[i].region : "(none)");
-		if (o < 0 || r < 0) {
-			rc = TM_ENOMEM;
-			goto out_mem;
-		}
-		g.site_op[i] = (uint32_t)o, g.site_rg[i] = (uint32_t)r;
-	}
 	if ((rc = store_asset_iter(in->st, NULL, on_asset, &g)) || (rc = g.err))
 		goto out_store;
 	if ((rc = store_run_iter(in->st, on_run, &g)) || (rc = g.err))
@@ -324,8 +326,8 @@ int rep_model_build(const struct rep_in *in, struct rep_model *m, char *eb, size
 		rc = TM_ENOMEM;
 		goto out_mem;
 	}
-	if ((rc = share(&g, g.site_op, vr, g.vendors.n, &m->by_operator)) ||
-	    (rc = share(&g, g.site_rg, vr, g.vendors.n, &m->by_region)))
+	if ((rc = share(&g, 0, vr, g.vendors.n, &m->by_operator)) ||
+	    (rc = share(&g, 1, vr, g.vendors.n, &m->by_region)))
 		goto out_mem;
 
 	/* findings: worst per site, severity order */
@@ -336,7 +338,7 @@ int rep_model_build(const struct rep_in *in, struct rep_model *m, char *eb, size
 			goto out_mem;
 		}
 		for (size_t i = 0; i < r->n; i++) {
-			const struct site_rec *s = rep_site(m, r->f[i].site);
+			const struct rep_site *s = rep_site(m, r->f[i].site);
 			unsigned sev = (unsigned)r->f[i].sev;
 			m->order[i] = i;
 			if (sev < 4)
@@ -359,8 +361,6 @@ out_mem:
 out:
 	mem_free(vtot);
 	mem_free(vr);
-	mem_free(g.site_op);
-	mem_free(g.site_rg);
 	mem_free(g.a_v);
 	mem_free(g.a_site);
 	intern_free(&g.vendors);

@@ -54,9 +54,17 @@ struct rep_share {
 	size_t ngroups;
 };
 
+/* A site as the reports need it (strings in the model's arena): a million cost ~100 MB. */
+struct rep_site {
+	const char *id, *name;
+	double lat, lon;
+	int has_coords;
+	uint32_t op, rg; /* operator and region (model.c's interned ids) */
+};
+
 /* What both writers need, read from the store once. */
 struct rep_model {
-	struct site_rec *sites; /* ordered by id (strcmp) */
+	struct rep_site *sites; /* ordered by id (strcmp) */
 	size_t nsites, nplaced;
 	signed char *worst;	/* per site: worst finding severity (enum audit_sev), -1 none */
 	long assets;
@@ -72,7 +80,7 @@ struct rep_model {
 int rep_model_build(const struct rep_in *in, struct rep_model *m, char *eb, size_t el);
 void rep_model_free(struct rep_model *m);
 /* The site with this id, or NULL. */
-const struct site_rec *rep_site(const struct rep_model *m, const char *id);
+const struct rep_site *rep_site(const struct rep_model *m, const char *id);
 
 /*
  * Loads the policy's GeoJSON and circle zones for the map, as the audit does
