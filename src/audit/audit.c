@@ -546,12 +546,17 @@ static int on_asset(void *ctx, const struct asset_rec *as)
 	vendor = as->vendor[0] ? vreg_find(a->vr, as->vendor, strlen(as->vendor)) : -1;
 	comp = as->component_vendor[0] ? vreg_find(a->vr, as->component_vendor, strlen(as->component_vendor)) : -1;
 	hint = as->hint_vendor[0] ? vreg_find(a->vr, as->hint_vendor, strlen(as->hint_vendor)) : -1;
+	if (a->o->each)
+		a->o->each(a->o->each_ctx, as, op);
 
+	/* o->day, then (for the planner) each of o->later: rule findings only */
+	for (int di = 0; di <= a->o->nlater; di++) {
+	a->day = di ? a->o->later[di - 1] : a->o->day;
 	for (int ri = 0; ri < p->nrules; ri++) {
 		const struct pol_rule *r = &p->rules[ri];
 		int best, m, via_comp = 0;
 
-		if (!a->in_force[ri])
+		if (di ? (r->effective != INT64_MIN && r->effective > a->day) || r->max_share >= 0 : !a->in_force[ri])
 			continue;
 		if (!in_scope(&r->scope, h, nh, as->role, op, region, &best))
 			continue;
@@ -576,7 +581,7 @@ static int on_asset(void *ctx, const struct asset_rec *as)
 		}
 		if (m < 0) {
 			/* weak-only evidence of a listed maker: a suspect */
-			if (hint >= 0 && (as->flags & ATTR_WEAK_ONLY) &&
+			if (!di && hint >= 0 && (as->flags & ATTR_WEAK_ONLY) &&
 			    (m = policy_list_match(p, a->vr, r->list, hint, -1, as->role, 0, a->day)) >= 0) {
 				struct audit_finding *f = push(a, 1);
 				if (!f)
@@ -589,15 +594,18 @@ static int on_asset(void *ctx, const struct asset_rec *as)
 			continue;
 		}
 		if (excepted) {
-			a->r->excepted++;
+			a->r->excepted += !di;
 			continue;
 		}
 		int suspect = as->conf < a->o->min_conf;
+		if (di && suspect)
+			continue;
 		struct audit_finding *f = push(a, suspect);
 		if (!f)
 			return a->err;
 		fill_asset(a, f, as, s, h, best);
 		f->rule = ri;
+		f->day = a->day;
 		str_set(f->listed, sizeof(f->listed), vreg_get(a->vr, m)->id);
 		if (via_comp) {
 			f->why |= AW_COMPONENT;
@@ -612,6 +620,8 @@ static int on_asset(void *ctx, const struct asset_rec *as)
 			f->sev = r->action == POL_WARN ? SEV_MEDIUM : f->sensitivity >= 4 ? SEV_CRITICAL : SEV_HIGH;
 		}
 	}
+	}
+	a->day = a->o->day;
 	return a->err;
 }
 

@@ -24,6 +24,7 @@
 struct store;
 struct vreg;
 struct policy;
+struct asset_rec;
 
 enum audit_kind {
 	AF_RULE = 0,	      /* an asset breaks a deny/warn rule */
@@ -64,6 +65,7 @@ struct audit_finding {
 	double conf;
 	char zone[128];	   /* "policy-zone" or "policy-zone/feature"; "" none */
 	int sensitivity;   /* of that zone; -1 none */
+	int64_t day;	   /* AF_RULE, AF_SUSPECT: the day it is a finding on (audit_opt day or later) */
 	/* AF_SHARE */
 	char group[64];	   /* the operator ("" none) */
 	long n_scope, n_listed;
@@ -87,6 +89,17 @@ struct audit_opt {
 	int64_t day;	       /* the audit's day (days since 1970-01-01) */
 	double min_conf;       /* attributions below are suspects, not findings */
 	const char *base_dir;  /* where relative GeoJSON paths start ("" = current directory) */
+	/*
+	 * For the planner (src/plan/scen.c), optional: later days (ascending)
+	 * whose rule findings are wanted from the same pass over the assets
+	 * (no suspects, share caps or expired exceptions for them; each
+	 * finding's day says which), and a function called once per asset
+	 * read, with its site's operator ("" none).
+	 */
+	const int64_t *later;
+	int nlater;
+	void (*each)(void *ctx, const struct asset_rec *a, const char *operator_);
+	void *each_ctx;
 };
 
 /*
