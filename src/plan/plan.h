@@ -42,6 +42,7 @@ struct plan_problem {
 
 #define PLAN_MAX_PHASES 64
 #define PLAN_EXACT_LIMIT 4000000.0 /* search-space size (product of choices) solved exactly */
+#define PLAN_EXACT_MAX_ITEMS 64	   /* ...and at most this many items (the search recurses per item) */
 
 enum plan_mode { PLAN_AUTO = 0, PLAN_EXACT, PLAN_HEURISTIC };
 
@@ -58,7 +59,7 @@ struct plan_result {
 	long nodes;	   /* search nodes (exact) or moves tried (heuristic) */
 };
 
-/* Would the exact solver take pb (its search space within PLAN_EXACT_LIMIT)? */
+/* Would the exact solver take pb (at most PLAN_EXACT_MAX_ITEMS items, search space within PLAN_EXACT_LIMIT)? */
 int plan_exact_ok(const struct plan_problem *pb);
 
 /*

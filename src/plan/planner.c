@@ -246,7 +246,7 @@ static double plan_space(const struct plan_problem *pb)
 
 int plan_exact_ok(const struct plan_problem *pb)
 {
-	return plan_space(pb) <= PLAN_EXACT_LIMIT;
+	return pb->n <= PLAN_EXACT_MAX_ITEMS && plan_space(pb) <= PLAN_EXACT_LIMIT;
 }
 
 /* 1: found an optimal feasible plan into r->phase; 0: none exists; <0 error. */
@@ -779,7 +779,7 @@ static int shortfall(const struct plan_problem *pb, struct plan_result *r)
 	r->short_lo = lo < hi ? lo : hi;
 	r->short_hi = hi;
 	r->short_exact = lo == hi;
-	if (!r->short_exact && space <= PLAN_EXACT_LIMIT) {
+	if (!r->short_exact && space <= PLAN_EXACT_LIMIT && f.nset <= PLAN_EXACT_MAX_ITEMS) {
 		for (size_t k = 0; k < f.nset; k++)
 			apply(&f.s, f.set[k], 0);
 		f.best = hi + 1;

@@ -44,6 +44,7 @@ struct scen_priv {
 	struct smap str_ix, site_ix;
 	struct ssite *ss;
 	size_t nss, capss;
+	size_t nop; /* op_assets entries */
 	struct imap ids;
 	const struct cost_model *m;
 	struct store *st;
@@ -191,15 +192,17 @@ static int on_site(void *ctx, const struct site_rec *r)
 	return 0;
 }
 
-static int on_asset(void *ctx, const struct asset_rec *a)
+/* Every asset the audit reads: the size of each operator's network. */
+static void on_asset(void *ctx, const struct asset_rec *a, const char *op)
 {
 	struct scen *s = ctx;
 	struct scen_priv *v = s->priv;
-	long si = a->site[0] ? smap_get(&v->site_ix, a->site) : -1;
+	long k = op[0] ? smap_get(&v->str_ix, op) : 0;
 
+	(void)a;
 	s->assets_total++;
-	s->op_assets[si >= 0 ? v->ss[si].op : 0]++;
-	return 0;
+	if (k >= 0 && (size_t)k < v->nop)
+		s->op_assets[k]++;
 }
 
 /* The scenario site of a finding's asset (created on first use). */
@@ -345,26 +348,23 @@ int scen_eval(struct store *st, const struct vreg *vr, const struct policy *p, c
 		rc = TM_ENOMEM;
 		goto out;
 	}
-	if ((rc = store_asset_iter(st, NULL, on_asset, s)))
-		goto out;
-	size_t nop = s->nstrs;
+	size_t nop = s->priv->nop = s->nstrs;
+	/* one pass over the assets: the plan's day and every later day where findings can change */
 	nd = days_of(p, o->day, days);
-	for (int d = 0; d < nd; d++) {
-		struct audit_opt ao = {days[d], o->min_conf, o->base_dir};
-		if ((rc = audit_run(st, vr, p, &ao, &r, eb, el)))
+	struct audit_opt ao = {days[0], o->min_conf, o->base_dir, days + 1, nd - 1, on_asset, s};
+	if ((rc = audit_run(st, vr, p, &ao, &r, eb, el)))
+		goto out;
+	s->n_days = nd;
+	for (size_t i = 0; i < r.n; i++) {
+		const struct audit_finding *f = &r.f[i];
+		if (f->kind == AF_SHARE)
+			s->share_findings++;
+		if (f->kind != AF_RULE || f->rule < 0 || p->rules[f->rule].action != POL_DENY || !f->asset_id)
+			continue;
+		if ((rc = add_finding(s, f, f->day)))
 			goto out;
-		s->n_days++;
-		for (size_t i = 0; i < r.n; i++) {
-			const struct audit_finding *f = &r.f[i];
-			if (d == 0 && f->kind == AF_SHARE)
-				s->share_findings++;
-			if (f->kind != AF_RULE || f->rule < 0 || p->rules[f->rule].action != POL_DENY || !f->asset_id)
-				continue;
-			if ((rc = add_finding(s, f, days[d])))
-				goto out;
-		}
-		audit_result_free(&r);
 	}
+	audit_result_free(&r);
 	/* interned strings added by findings (sites without a store record) need counters too */
 	long *oa = mem_realloc(s->op_assets, (s->nstrs + 1) * sizeof(*oa));
 	if (!oa) {
