@@ -108,11 +108,13 @@ static const struct opt opts[] = {
 };
 
 static volatile int stop_flag;
+static void *volatile live_handle; /* woken by the signal: libpcap may sleep in poll() without a timeout */
 
 static void on_signal(int sig)
 {
 	(void)sig;
 	stop_flag = 1;
+	cap_live_break(live_handle);
 }
 
 /* A set of 64-bit hashes (0 never stored), bounded: cleared when 3/4 full. */
@@ -477,7 +479,8 @@ static double mono(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int run_sniff(struct cfg *cfg, char **files, int nfiles, void *live, int fmt, struct buf *args)
+static int run_sniff(struct cfg *cfg, char **files, int nfiles, void *live, struct kb *kb, int fmt,
+		     struct buf *args)
 {
 	struct sink k = {.jsonl = fmt == REP_JSONL, .dedup = {.cap = DEDUP_SLOTS},
 			 .devs = {.cap = DEV_SLOTS, .no_clear = 1}};
@@ -485,7 +488,6 @@ static int run_sniff(struct cfg *cfg, char **files, int nfiles, void *live, int 
 			     .idle = cfg->idle, .scope = cfg->scope, .on_obs = put_obs, .on_link = put_link,
 			     .arg = &k, .tick = tick};
 	struct build_stats bs;
-	struct kb *kb = NULL;
 	char eb[TM_ERRLEN];
 	int rc = 2, broken = 0, ncap = live ? 1 : nfiles;
 	double t0 = mono();
@@ -496,7 +498,7 @@ static int run_sniff(struct cfg *cfg, char **files, int nfiles, void *live, int 
 	}
 	cc.nudp_as = cfg->nudp_as;
 	buf_init(&k.line, 0);
-	if (!(k.st = cli_store("sniff", &cfg->c)) || !(kb = cli_kb("sniff", &cfg->c)))
+	if (!(k.st = cli_store("sniff", &cfg->c)))
 		goto out;
 	if (!(k.cap = cap_new(&cc))) {
 		fprintf(stderr, "trustmap sniff: out of memory\n");
@@ -511,7 +513,10 @@ static int run_sniff(struct cfg *cfg, char **files, int nfiles, void *live, int 
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	if (live) {
+		live_handle = live;
 		broken = cap_live_run(k.cap, live, cfg->iface, &stop_flag) != 0;
+		live_handle = NULL;
+		cap_live_close(live);
 		live = NULL;
 	}
 	for (int i = 0; i < nfiles && !stop_flag; i++)
@@ -544,7 +549,6 @@ out:
 	if (live)
 		cap_live_close(live);
 	cap_free(k.cap);
-	kb_free(kb);
 	store_close(k.st);
 	mem_free(k.dedup.k);
 	mem_free(k.devs.k);
@@ -558,6 +562,7 @@ int cmd_sniff(int argc, char **argv)
 	struct cfg cfg = {.max_flows = FLOW_DEF_MAX, .flow_bytes = FLOW_DEF_BYTES, .idle = FLOW_DEF_IDLE};
 	struct buf args;
 	char eb[TM_ERRLEN];
+	struct kb *kb = NULL;
 	void *live = NULL;
 	int npos, rc, fmt;
 
@@ -588,24 +593,32 @@ int cmd_sniff(int argc, char **argv)
 		fprintf(stderr, "trustmap sniff: --max-flows and --flow-bytes must be 1 to 16777216, --idle positive\n");
 		goto out;
 	}
+	if (!cfg.iface && (getuid() != geteuid() || getgid() != getegid())) {
+		fprintf(stderr, "trustmap sniff: refusing to read files setuid or setgid\n");
+		goto out;
+	}
+	/*
+	 * Live: the handle is opened and the knowledge base loaded (with its
+	 * cache) while privileged, then privileges go before anything is stored.
+	 */
+	if (cfg.iface && !(live = cap_live_open(cfg.iface, cfg.filter, eb, sizeof(eb)))) {
+		fprintf(stderr, "trustmap sniff: %s\n", eb);
+		goto out;
+	}
+	if (!(kb = cli_kb("sniff", &cfg.c)))
+		goto out;
 	if (cfg.iface) {
-		if (!(live = cap_live_open(cfg.iface, cfg.filter, eb, sizeof(eb)))) {
-			fprintf(stderr, "trustmap sniff: %s\n", eb);
-			goto out;
-		}
 		if (cap_drop_privileges(eb, sizeof(eb))) {
 			fprintf(stderr, "trustmap sniff: %s\n", eb);
 			goto out;
 		}
-	} else if (getuid() != geteuid() || getgid() != getegid()) {
-		fprintf(stderr, "trustmap sniff: refusing to read files setuid or setgid\n");
-		goto out;
 	}
-	rc = run_sniff(&cfg, argv + 1, npos, live, fmt, &args);
+	rc = run_sniff(&cfg, argv + 1, npos, live, kb, fmt, &args);
 	live = NULL;
 out:
 	if (live)
 		cap_live_close(live);
+	kb_free(kb);
 	buf_fini(&args);
 	return rc;
 }

@@ -757,6 +757,12 @@ int cap_drop_privileges(char *eb, size_t el)
 	return 0;
 }
 
+void cap_live_break(void *handle)
+{
+	if (handle)
+		pcap_breakloop(handle);
+}
+
 void cap_live_close(void *handle)
 {
 	if (handle)
@@ -789,6 +795,5 @@ int cap_live_run(struct cap *c, void *handle, const char *iface, volatile int *s
 		ret = file_error(c, c->name, c->pk.no + 1, pcap_geterr(p), TM_EIO);
 		break;
 	}
-	pcap_close(p);
 	return ret;
 }

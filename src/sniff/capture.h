@@ -78,12 +78,15 @@ int cap_stream(struct cap *c, FILE *fp, const char *name, volatile int *stop);
  * cap_live_open() opens iface (promiscuous, BPF filter bpf or NULL) and
  * returns the handle (NULL with the message in eb); cap_drop_privileges()
  * gives up root (to SUDO_UID/SUDO_GID when set, else nobody) and any
- * capabilities; cap_live_run() reads until *stop and closes the handle.
+ * capabilities; cap_live_run() reads until *stop (or cap_live_break()),
+ * and cap_live_close() closes the handle.
  */
 void *cap_live_open(const char *iface, const char *bpf, char *eb, size_t el);
 int cap_drop_privileges(char *eb, size_t el);
 int cap_live_run(struct cap *c, void *handle, const char *iface, volatile int *stop);
-/* Closes a handle cap_live_run() was never given; NULL is a no-op. */
+/* Makes cap_live_run() return soon (safe in a signal handler: libpcap wakes its poll). */
+void cap_live_break(void *handle);
+/* Closes the handle; NULL is a no-op. */
 void cap_live_close(void *handle);
 
 /* One packet of link type dlt (DLT_EN10MB, ...), as if read from a capture called name. */

@@ -172,6 +172,48 @@ ok "help names the options" grep -q -- "--max-flows" "$tmp/help"
 S --db "$tmp/u.db" --max-flows 0 "$tmp/eth.pcap" > /dev/null 2> "$tmp/err"
 eq "bad --max-flows" "$?" 2
 
+# ---- live on lo: BPF filter, privileges dropped (to SUDO_UID), SIGINT stops it with everything stored ----
+if [ "$(id -u)" != 0 ]; then
+	skip "live capture needs root"
+else
+	chmod 711 "$tmp" && mkdir -m 777 "$tmp/live" # the dropped user reaches only this
+	verdict=$(SUDO_UID=65534 SUDO_GID=65534 python3 - "$TM" "$tmp/live/live.db" <<'PY'
+import os, select, signal, socket, subprocess, sys, time
+tm, db = sys.argv[1], sys.argv[2]
+p = subprocess.Popen([tm, "sniff", "--no-nmap", "-i", "lo", "-f", "udp and host 127.0.0.1 and port 1900",
+                      "--db", db, "--format", "jsonl"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+msg = (b"NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNT: upnp:rootdevice\r\nNTS: ssdp:alive\r\n"
+       b"SERVER: Linux/5.4 UPnP/1.0 LiveCam/3.0\r\nUSN: uuid:live-1::upnp:rootdevice\r\n\r\n")
+got = b""
+deadline = time.time() + 60
+while b"\n" not in got and time.time() < deadline and p.poll() is None:
+    s.sendto(msg, ("127.0.0.1", 1900))
+    r, _, _ = select.select([p.stdout], [], [], 0.5)
+    if r:
+        got += os.read(p.stdout.fileno(), 65536)
+p.send_signal(signal.SIGINT)
+try:
+    out, err = p.communicate(timeout=60)
+except subprocess.TimeoutExpired:
+    p.kill()
+    print("did not stop on SIGINT")
+    sys.exit(0)
+print("rc=%d first=%s err=%s" % (p.returncode, b"LiveCam/3.0" in got, err.decode(errors="replace").strip()[:200]))
+PY
+)
+	eq "live: streamed, stopped by SIGINT" "$verdict" "rc=0 first=True err="
+	eq "live: run interrupted, stored" "$(db "$tmp/live/live.db" "select kind||'|'||status from runs")" "sniff|interrupted"
+	eq "live: observation kept" "$(db "$tmp/live/live.db" "select distinct addr||'|'||cast(value as text) from observations where kind = 'ssdp_server'")" \
+		"127.0.0.1|Linux/5.4 UPnP/1.0 LiveCam/3.0"
+	eq "live: privileges dropped before the store was written" "$(stat -c %u "$tmp/live/live.db")" 65534
+	S -i lo -f "no such filter" --db "$tmp/live/bad.db" > /dev/null 2> "$tmp/err"
+	eq "live: bad filter exit status" "$?" 2
+	ok "live: bad filter message" grep -q "^trustmap sniff: filter 'no such filter': " "$tmp/err"
+	S -i no-such-iface0 --db "$tmp/live/bad.db" > /dev/null 2> "$tmp/err"
+	eq "live: no such interface" "$?" 2
+fi
+
 # ---- memory stays flat: 10k tiny flows vs 1M (two packets each, none closed) ----
 if [ "${TM_SNIFF_QUICK:-}" = 1 ]; then
 	skip "1M-flow memory check (TM_SNIFF_QUICK=1)"
