@@ -304,7 +304,8 @@ int rep_model_build(const struct rep_in *in, struct rep_model *m, char *eb, size
 	g.vendors.ar = g.groups.ar = m->ar;
 	if ((rc = store_site_iter(in->st, on_site, &g)) || (rc = g.err))
 		goto out_store;
-	qsort(m->sites, m->nsites, sizeof(*m->sites), site_cmp);
+	if (m->nsites)
+		qsort(m->sites, m->nsites, sizeof(*m->sites), site_cmp);
 	if (!(m->worst = mem_alloc(m->nsites ? m->nsites : 1))) {
 		rc = TM_ENOMEM;
 		goto out_mem;
