@@ -436,12 +436,17 @@ static int print_plan(struct rep_table *tb, const struct scen *s, const struct c
 					: "heuristic");
 	if (r->feasible)
 		n += (size_t)snprintf(note + n, sizeof(note) - n, "; every deadline met");
+	else if (r->short_hi == 0)
+		n += (size_t)snprintf(note + n, sizeof(note) - n,
+				      "; %ld due items miss their deadline, though the due items alone fit the budgets: "
+				      "the heuristic failed here (report it)", r->missed);
 	else if (r->short_exact)
-		n += (size_t)snprintf(note + n, sizeof(note) - n, "; no plan can meet the deadlines: short by %s %s",
-				      money(r->short_lo, sp, sizeof(sp)), cur);
+		n += (size_t)snprintf(note + n, sizeof(note) - n, "; %ld due items miss their deadline (late or left out): no plan can meet the deadlines: short by %s %s",
+				      r->missed, money(r->short_lo, sp, sizeof(sp)), cur);
 	else
 		n += (size_t)snprintf(note + n, sizeof(note) - n,
-				      "; %ld due items cannot be placed: short by at most %s %s (at least %s)", r->missed,
+				      "; %ld due items miss their deadline (late or left out): no plan can meet the deadlines: "
+				      "short by at most %s %s (at least %s)", r->missed,
 				      money(r->short_hi, sp, sizeof(sp)), cur, money(r->short_lo, bu, sizeof(bu)));
 	if (p->overdue && n < sizeof(note))
 		n += (size_t)snprintf(note + n, sizeof(note) - n, "; %ld items already due, in phase 1", p->overdue);

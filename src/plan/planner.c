@@ -35,6 +35,7 @@ struct st {
 	int *log_p;
 	size_t nlog, caplog;
 	int logging, log_err;
+	int late_ok; /* the last pass of an infeasible plan: due items may go after their deadline */
 };
 
 static double val(const struct st *s, size_t i, int p)
@@ -139,7 +140,7 @@ static int fits(const struct st *s, size_t i, int q)
 
 	if (!q)
 		return !it->deadline;
-	if (it->deadline && q > it->deadline)
+	if (it->deadline && q > it->deadline && !s->late_ok)
 		return 0;
 	int64_t need = it->cost;
 	if (!s->cnt[(size_t)it->site * (size_t)s->H + (size_t)q - 1])
@@ -483,7 +484,7 @@ static void greedy(struct st *s, const size_t *order, int core_only)
 		size_t i = order[k];
 		if (s->ph[i] || (core_only && s->pb->items[i].cls != CC_CORE))
 			continue;
-		int lim = s->pb->items[i].deadline ? s->pb->items[i].deadline : s->H;
+		int lim = s->pb->items[i].deadline && !s->late_ok ? s->pb->items[i].deadline : s->H;
 		for (int q = 1; q <= lim; q++)
 			if (try_move(s, i, q))
 				break;
@@ -598,22 +599,59 @@ static int heuristic(const struct plan_problem *pb, struct plan_result *r)
 			have = 1;
 		}
 	}
-	/* iterated local search on small instances: shake the best plan, repair, improve */
+	/*
+	 * Small instances: iterated local search (shake the best plan, repair
+	 * and improve in a randomly perturbed order) alternating with fresh
+	 * starts in random orders; the best plan is kept.
+	 */
 	uint64_t seed = 0x9e3779b97f4a7c15ULL ^ pb->n;
-	for (int it = 0; pairs && it < 400; it++) {
-		st_copy(&s, &best);
-		for (int k = 0; k < 1 + it % 5; k++) {
+	size_t *o2 = pairs ? mem_calloc(pb->n + 1, sizeof(*o2)) : NULL, *d2 = pairs ? mem_calloc(pb->n + 1, sizeof(*d2)) : NULL;
+	double *k2 = pairs ? mem_calloc(pb->n + 1, sizeof(*k2)) : NULL;
+	int iters = pb->n ? (int)(20000 / pb->n) : 0;
+	if (iters > 600)
+		iters = 600;
+	for (int it = 0; o2 && d2 && k2 && it < iters; it++) {
+		for (size_t i = 0; i < pb->n; i++) {
 			seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
-			size_t i = (size_t)(seed % pb->n);
-			int q = (int)((seed >> 32) % (uint64_t)(s.H + 1));
-			if (q == 0 || !try_move(&s, i, q))
-				apply(&s, i, 0);
+			k2[i] = key[i] * (0.25 + (double)(seed % 1000) / 666.0);
+			o2[i] = i, d2[i] = dl[i];
 		}
-		sort_key = key;
-		heur_once(&s, order, dl, it % 3, pairs, &r->nodes);
+		sort_key = k2;
+		qsort(o2, pb->n, sizeof(*o2), by_key_desc);
+		for (size_t i = pb->n; i > 1; i--) { /* due items: a random order */
+			seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+			size_t j = (size_t)(seed % i), t = d2[i - 1];
+			d2[i - 1] = d2[j], d2[j] = t;
+		}
+		if (it & 1) {
+			st_copy(&s, &best);
+			for (int k = 0; k < 1 + it % 5; k++) {
+				seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+				size_t i = (size_t)(seed % pb->n);
+				int q = (int)((seed >> 32) % (uint64_t)(s.H + 1));
+				if (q == 0 || !try_move(&s, i, q))
+					apply(&s, i, 0);
+			}
+		} else {
+			st_fini(&s);
+			if ((rc = st_init(&s, pb)))
+				break;
+		}
+		heur_once(&s, o2, (it & 2) ? d2 : dl, (it >> 2) % 3, pairs, &r->nodes);
 		long m = missed_of(&s), bm = missed_of(&best);
 		if (cf_ok(&s, 0) && (m < bm || (m == bm && s.value > best.value + 1e-9)))
 			st_copy(&best, &s);
+	}
+	mem_free(o2);
+	mem_free(d2);
+	mem_free(k2);
+	if (rc)
+		goto out;
+	/* deadlines that cannot all be met: what is left of the due items goes late rather than never */
+	if (missed_of(&best)) {
+		best.late_ok = 1;
+		sort_key = key;
+		greedy(&best, dl, 0);
 	}
 	memcpy(r->phase, best.ph, pb->n * sizeof(*r->phase));
 	rc = 0;
