@@ -327,7 +327,7 @@ static void zones_svg(struct w *w, const struct rep_in *in, const struct proj *p
 
 static void grid_svg(struct w *w, const struct proj *pj)
 {
-	double W = pj->w + 2 * pj->m, H = pj->h + 2 * pj->m;
+	double H = pj->h + 2 * pj->m;
 	double lon1 = pj->lon0 + pj->w / (pj->k * pj->s), lat0 = pj->lat1 - pj->h / pj->s;
 	double span = fmax(lon1 - pj->lon0, pj->lat1 - lat0), step = nice(span / 6);
 	int dec = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
@@ -349,7 +349,6 @@ static void grid_svg(struct w *w, const struct proj *pj)
 		putf(w, "<text x=\"2\" y=\"%.1f\">%.*f&#176;%s</text>", py(pj, lat) - 2, dec,
 		     fabs(lat) < step / 2 ? 0 : fabs(lat), lat < -step / 2 ? "S" : "N");
 	put(w, "</g>\n");
-	(void)W;
 }
 
 static void scale_svg(struct w *w, const struct proj *pj)
