@@ -203,10 +203,10 @@ int cmd_paths(int argc, char **argv)
 		fprintf(fmt == REP_TABLE ? stdout : stderr,
 			"%s%ld sensitive sites: %ld clean, %ld need replacements (%s in all), %ld cut off, %ld without "
 			"devices; %ld devices (%ld restricted, %ld core), %ld links (%ld self-loops, %ld duplicates, %ld "
-			"to unknown assets left out)\n",
+			"to unknown assets, %ld seen from a capture point left out)\n",
 			fmt == REP_TABLE ? "\n" : "", r.sensitive_sites, n[PS_CLEAN], n[PS_REPLACE], tc, n[PS_CUT_OFF],
 			n[PS_NO_DEVICES], r.assets, r.restricted, r.core, r.gs.links, r.gs.self_loops, r.gs.duplicates,
-			r.unknown_links);
+			r.unknown_links, r.capture_links);
 	}
 	if (cfg.stats)
 		fprintf(stderr,

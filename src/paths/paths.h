@@ -137,6 +137,7 @@ struct paths_result {
 	long assets, restricted, core; /* devices, restricted ones, core ones */
 	long sensitive_sites;
 	long links_read;	/* link records in the store */
+	long capture_links;	/* LLDP/CDP sightings from a capture point ("capture:..."), not device links: left out */
 	long unknown_links;	/* links naming an asset the store does not have */
 	char unknown_first[3][96]; /* the first few unknown endpoints, for messages */
 	long unknown_named;	/* of unknown_first filled */

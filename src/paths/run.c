@@ -372,6 +372,10 @@ static int on_link(void *ctx, const struct link_rec *l)
 	long a = smap_get(&u->keys, l->a_key), b = smap_get(&u->keys, l->b_key);
 
 	u->r->links_read++;
+	if (!strncmp(l->a_key, "capture:", 8) || !strncmp(l->b_key, "capture:", 8)) {
+		u->r->capture_links++; /* where a capture saw a neighbour: no device to route through */
+		return 0;
+	}
 	if (a < 0 || b < 0) {
 		unknown(u, a < 0 ? l->a_key : l->b_key);
 		return 0;

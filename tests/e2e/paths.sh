@@ -40,7 +40,7 @@ S2    military  4            2        clean    0.00
 S3    gov       3            1        replace  8000.00       D1       1          D1
 S5    military  4            1        cut-off                                    
 
-4 sensitive sites: 1 clean, 2 need replacements (48000.00 in all), 1 cut off, 0 without devices; 10 devices (4 restricted, 2 core), 10 links (0 self-loops, 1 duplicates, 2 to unknown assets left out)"
+4 sensitive sites: 1 clean, 2 need replacements (48000.00 in all), 1 cut off, 0 without devices; 10 devices (4 restricted, 2 core), 10 links (0 self-loops, 1 duplicates, 2 to unknown assets, 0 seen from a capture point left out)"
 eq "unknown assets named" "$(cat "$tmp/err")" \
 	"trustmap paths: warning: 2 of 13 links name an asset the store does not have (mac:02:00:00:00:00:99, ref:Z9); they are left out"
 eq "jsonl" "$(paths --to tag:core --format jsonl 2>/dev/null)" \
@@ -96,6 +96,12 @@ eq "bad --cut-by: exit 2" "$?" 2
 # an empty store: no devices, so no core
 "$TM" paths --db "$tmp/empty.db" --policy "$d/policy.yaml" --to tag:core > /dev/null 2> "$tmp/err"
 eq "empty store: nothing sensitive" "$?" 0
+
+# what sniff records as "seen from a capture point" is no device link
+cp "$db" "$tmp/cap.db"
+sqlite3 "$tmp/cap.db" "insert into links (a_key, a_port, b_key, b_port, source, first_seen, last_seen) values ('ref:F1', 'Gi0/1', 'capture:tap.pcap', '', 'lldp', 0, 0)"
+eq "capture point left out" "$("$TM" paths --db "$tmp/cap.db" --policy "$d/policy.yaml" --to tag:core 2>/dev/null | tail -1 | grep -o '[0-9]* seen from a capture point')" \
+	"1 seen from a capture point"
 
 # the graph layer against networkx
 if [ -x "$B/tools/pathq" ] && python3 -c 'import networkx' 2>/dev/null; then
