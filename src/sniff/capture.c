@@ -605,7 +605,7 @@ static void tick(struct cap *c, const char *name, FILE *fp, long long total)
 		return;
 	if (fp && total > 0)
 		done = ftello(fp);
-	c->cfg.tick(c->cfg.arg, name, done, total, c->st.packets);
+	c->cfg.tick(c->cfg.arg, name, done, total, c->pk.no);
 }
 
 int cap_stream(struct cap *c, FILE *fp, const char *name, volatile int *stop)

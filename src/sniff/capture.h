@@ -35,7 +35,7 @@ struct cap_cfg {
 	int (*on_obs)(void *arg, const struct obs *o);
 	int (*on_link)(void *arg, const struct sn_link *l);
 	void *arg;
-	/* progress: called every few thousand packets and at the end of each file */
+	/* progress: called every few thousand packets and at the end of each file (packets: of this file) */
 	void (*tick)(void *arg, const char *what, long long done, long long total, uint64_t packets);
 	int quiet;				   /* no messages at all (fuzzing) */
 	/* more UDP ports for the datagram decoders ("decode as"): either port matching */

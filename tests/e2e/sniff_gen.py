@@ -141,6 +141,20 @@ def flows(path, n):
         fh.write(b"".join(chunk))
 
 
+def v6(d):
+    """IPv6: a TCP flow with an SSH banner (reordered, one retransmission), SSDP
+    behind a hop-by-hop header, a DHCPv6 Solicit with a vendor class, a CDP frame."""
+    fr = g.tcp_flow("2001:db8::1", 50000, "2001:db8::2", 22, b"SSH-2.0-V6Test_2.0\r\n" + b"x" * 3000,
+                    mss=1000, reorder=True, retransmit=True, t0=50.0, cmac=M1, smac=M2)
+    body = (b"NOTIFY * HTTP/1.1\r\nNT: upnp:rootdevice\r\nNTS: ssdp:alive\r\n"
+            b"SERVER: Linux/5 UPnP/1.0 V6Cam/1\r\nUSN: uuid:v6::upnp:rootdevice\r\n\r\n")
+    fr.append((60.0, g.eth("33:33:00:00:00:0c", M3, 0x86DD,
+                           g.ipv6("2001:db8::9", "ff02::c", 0, g.ipv6_ext(17) + g.udp(1900, 1900, body)))))
+    sol = l2.dhcp6(duid_mac="02:00:00:00:00:07", vendor_class=(2011, ["huawei-test"]))
+    fr.append((61.0, l2.dhcp6_frame("02:00:00:00:00:07", sol, "fe80::7")))
+    g.write_pcapng(os.path.join(d, "v6.pcapng"), fr)
+
+
 def many_bad(d):
     """30 frames too short for Ethernet, then one ARP: 20 messages, then only counts."""
     fr = [(float(i), b"\x01\x02\x03") for i in range(30)]
@@ -170,6 +184,7 @@ def main(argv):
     repeats(d)
     many_bad(d)
     stream(d)
+    v6(d)
     return 0
 
 
