@@ -116,6 +116,10 @@ static const char *const store_sqlite_migrations[] = {
 
 	/* 2 -> 3: site tags ("military;border"), for policy zones by tag. */
 	"ALTER TABLE sites ADD COLUMN tags TEXT NOT NULL DEFAULT '';",
+
+	/* 3 -> 4: the knowledge each run used ("rules=...; ieee-data=...; ..."), as
+	 * `trustmap --version` prints it, so a finding can be traced to its sources. */
+	"ALTER TABLE runs ADD COLUMN kb TEXT NOT NULL DEFAULT '';",
 };
 
 #define STORE_SQLITE_VERSION ((int)(sizeof(store_sqlite_migrations) / sizeof(store_sqlite_migrations[0])))

@@ -35,10 +35,10 @@ static const char *const sql[SQ_COUNT] = {
 	[SQ_RELEASE] = "RELEASE tm",
 	[SQ_ROLLBACK_TO] = "ROLLBACK TO tm",
 	[SQ_CHECK] = "PRAGMA integrity_check(1)",
-	[SQ_RUN_START] = "INSERT INTO runs(kind, args, started) VALUES (?1, ?2, ?3)",
+	[SQ_RUN_START] = "INSERT INTO runs(kind, args, started, kb) VALUES (?1, ?2, ?3, ?4)",
 	[SQ_RUN_FINISH] = "UPDATE runs SET finished = ?2, n_obs = ?3, n_skipped = ?4, status = ?5 "
 			  "WHERE id = ?1",
-	[SQ_RUN_ITER] = "SELECT id, kind, args, started, finished, n_obs, n_skipped, status "
+	[SQ_RUN_ITER] = "SELECT id, kind, args, started, finished, n_obs, n_skipped, status, kb "
 			"FROM runs ORDER BY id",
 	[SQ_OBS_ADD] = "INSERT INTO observations(run_id, time, source, addr, scope, mac, ref, site, "
 		       "port, proto, kind, probe, value, flags) "

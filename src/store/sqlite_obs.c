@@ -21,6 +21,7 @@ int sq_run_start(struct store *st, const char *kind, const char *args, int64_t *
 	sq_bind_str(s, 1, kind);
 	sq_bind_str(s, 2, args);
 	sqlite3_bind_int64(s, 3, (int64_t)time(NULL));
+	sq_bind_str(s, 4, st->kb);
 	rc = sq_step_done(q, s, "starting a run");
 	if (!rc && run_id)
 		*run_id = sqlite3_last_insert_rowid(q->db);
@@ -59,6 +60,7 @@ static void run_row(sqlite3_stmt *s, struct run_rec *r)
 	r->n_obs = (long)sqlite3_column_int64(s, 5);
 	r->n_skipped = (long)sqlite3_column_int64(s, 6);
 	SQ_COL_FIELD(s, 7, r->status);
+	SQ_COL_FIELD(s, 8, r->kb);
 }
 
 int sq_run_iter(struct store *st, store_run_fn fn, void *ctx)

@@ -5,6 +5,7 @@
  * forwards each call through the handle's struct store_ops (store_int.h).
  */
 #include "store_int.h"
+#include "core/str.h"
 
 #include <string.h>
 
@@ -81,6 +82,12 @@ int store_set_busy_timeout(struct store *st, int ms)
 	if (ms < 0)
 		return bad_arg(st, "negative busy timeout");
 	return st->ops->set_busy_timeout(st, ms);
+}
+
+void store_set_kb(struct store *st, const char *kb)
+{
+	if (st)
+		str_set(st->kb, sizeof(st->kb), kb ? kb : "");
 }
 
 int store_run_start(struct store *st, const char *kind, const char *args, int64_t *run_id)

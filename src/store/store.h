@@ -56,6 +56,13 @@ int store_run_start(struct store *st, const char *kind, const char *args, int64_
 /* status: "ok", "error: ...", "interrupted".  TM_ENOTFOUND for an unknown run. */
 int store_run_finish(struct store *st, int64_t run_id, long n_obs, long n_skipped, const char *status);
 
+/*
+ * The knowledge in use ("rules=...; ieee-data=...; ...", kbver.h), recorded
+ * with every run this handle starts from now on (cut to STORE_KB_LEN - 1).
+ */
+#define STORE_KB_LEN 512
+void store_set_kb(struct store *st, const char *kb);
+
 struct run_rec {
 	int64_t id;
 	char kind[32];
@@ -63,6 +70,7 @@ struct run_rec {
 	int64_t started, finished; /* seconds since the epoch; finished 0 while running */
 	long n_obs, n_skipped;
 	char status[64];
+	char kb[STORE_KB_LEN];	 /* the knowledge it used ("" before schema 4) */
 };
 typedef int (*store_run_fn)(void *ctx, const struct run_rec *r);
 /* Every run in id order; fn returns nonzero to stop (that value is returned). */

@@ -51,6 +51,7 @@ struct store_ops {
 struct store {
 	const struct store_ops *ops;
 	char err[TM_ERRLEN]; /* message of the last failing call */
+	char kb[STORE_KB_LEN]; /* store_set_kb: recorded with every run started */
 };
 
 extern const struct store_ops store_sqlite_ops;
