@@ -2,12 +2,15 @@
  * demo.c - `trustmap demo`: the built-in demo network.  Starts the device
  * emulator (trustmap-emu, found beside this binary) with a few thousand
  * devices of a fictional operator on loopback, scans them, lists what the
- * FCC Covered List names, and stops the emulator by its pid.  Everything
+ * FCC Covered List names, and stops the emulator by its pid.  Installed, the
+ * mix comes from PREFIX/share/trustmap/emu/; no python and no source tree are
+ * needed (the geo/audit half of `make demo` is scripts/demo's, in the tree).  Everything
  * stays on 127.0.0.0/8; the store is a scratch file unless --db is given.
  */
 #include "cli.h"
 #include "opt.h"
 #include "../core/str.h"
+#include "../kb/kb.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -36,7 +39,7 @@ static const struct opt opts[] = {
 	{"seed", 0, "N", "layout and scan order (default 2026)", OPT_INT, offsetof(struct cfg, seed)},
 	{"db", 'd', "URL", "keep the results in this store (default: a scratch file)", OPT_STR,
 	 offsetof(struct cfg, db)},
-	{"mix", 0, "FILE", "persona weights (default tools/emu/mix-operator.tm)", OPT_STR,
+	{"mix", 0, "FILE", "persona weights (default mix-operator.tm of the build tree or PREFIX/share/trustmap/emu)", OPT_STR,
 	 offsetof(struct cfg, mix)},
 	{"kb-dir", 0, "DIR", "our rules directory", OPT_STR, offsetof(struct cfg, kb_dir)},
 	{"manifest", 0, "FILE", "write the emulator's ground truth (address, persona, vendor) here", OPT_STR,
@@ -61,6 +64,17 @@ static int beside(const char *name, char *out, size_t len)
 			return 0;
 	}
 	return -1;
+}
+
+/* the persona mix: the build tree's, else the install's share dir (moved or at PREFIX) */
+static int find_mix(char *out, size_t len)
+{
+	if (!beside("tools/emu/mix-operator.tm", out, len) ||
+	    !beside("../tools/emu/mix-operator.tm", out, len) ||
+	    !beside("share/trustmap/emu/mix-operator.tm", out, len))
+		return 0;
+	str_set(out, len, TM_SHARE_DIR "/emu/mix-operator.tm");
+	return access(out, R_OK);
 }
 
 /* Starts the emulator; returns its pid and the -p spec it serves, or -1. */
@@ -137,9 +151,7 @@ int cmd_demo(int argc, char **argv)
 		return 2;
 	}
 	if (!c.mix) {
-		if (beside("tools/emu/mix-operator.tm", mix, sizeof(mix)) &&
-		    beside("../tools/emu/mix-operator.tm", mix, sizeof(mix)) &&
-		    beside("share/trustmap/mix-operator.tm", mix, sizeof(mix))) {
+		if (find_mix(mix, sizeof(mix))) {
 			fprintf(stderr, "trustmap demo: no persona mix found; use --mix\n");
 			return 2;
 		}

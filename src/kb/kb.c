@@ -34,10 +34,22 @@ static int has_registry(const char *dir)
 	return stat(p, &st) == 0;
 }
 
+static int found(const char *dir, char *out, size_t outlen)
+{
+	char *r;
+
+	if (!has_registry(dir))
+		return 0;
+	r = realpath(dir, NULL);
+	str_set(out, outlen, r ? r : dir);
+	free(r);
+	return 1;
+}
+
 int kb_find_dir(const char *kb_dir, char *out, size_t outlen)
 {
 	char exe[512], tmp[640];
-	const char *env = getenv("TRUSTMAP_KB_DIR");
+	const char *env = getenv("TRUSTMAP_KB_DIR"), *e;
 	ssize_t n;
 
 	if (kb_dir) {
@@ -48,6 +60,14 @@ int kb_find_dir(const char *kb_dir, char *out, size_t outlen)
 		str_set(out, outlen, env);
 		return has_registry(env) ? 0 : TM_ENOTFOUND;
 	}
+	if ((e = getenv("XDG_CONFIG_HOME")) && *e)
+		snprintf(tmp, sizeof(tmp), "%s/trustmap/rules", e);
+	else if ((e = getenv("HOME")) && *e)
+		snprintf(tmp, sizeof(tmp), "%s/.config/trustmap/rules", e);
+	else
+		tmp[0] = 0;
+	if ((tmp[0] && found(tmp, out, outlen)) || found("/etc/trustmap/rules", out, outlen))
+		return 0;
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = 0;
@@ -56,25 +76,15 @@ int kb_find_dir(const char *kb_dir, char *out, size_t outlen)
 
 		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
 			snprintf(tmp, sizeof(tmp), "%s%s", d, rel[i]);
-			if (has_registry(tmp)) {
-				char *r = realpath(tmp, NULL);
-
-				str_set(out, outlen, r ? r : tmp);
-				free(r);
+			if (found(tmp, out, outlen))
 				return 0;
-			}
 		}
 	}
-	if (has_registry("rules")) {
-		str_set(out, outlen, "rules");
-		return 0;
-	}
-	const char *sys[] = {"/usr/local/share/trustmap/rules", "/usr/share/trustmap/rules"};
-	for (size_t i = 0; i < 2; i++)
-		if (has_registry(sys[i])) {
-			str_set(out, outlen, sys[i]);
+	const char *sys[] = {TM_SHARE_DIR "/rules", "/usr/local/share/trustmap/rules",
+			     "/usr/share/trustmap/rules", "rules"};
+	for (size_t i = 0; i < sizeof(sys) / sizeof(sys[0]); i++)
+		if (found(sys[i], out, outlen))
 			return 0;
-		}
 	return TM_ENOTFOUND;
 }
 
@@ -174,8 +184,8 @@ int kb_load(struct kb **out, const struct kb_opts *o, char *eb, size_t el)
 
 	t = now_ms();
 	if (!(o->skip & KB_SKIP_OUI)) {
-		const char *ieee = pick(o->ieee_dir, "TRUSTMAP_IEEE_DIR", "/usr/share/ieee-data");
-		const char *manuf = pick(o->manuf, "TRUSTMAP_MANUF", "/usr/share/wireshark/manuf");
+		const char *ieee = pick(o->ieee_dir, "TRUSTMAP_IEEE_DIR", KB_DEFAULT_IEEE);
+		const char *manuf = pick(o->manuf, "TRUSTMAP_MANUF", KB_DEFAULT_MANUF);
 
 		if (!exists(ieee) && !exists(manuf))
 			log_warn("no OUI registry (%s, %s): MAC addresses will not be attributed",
@@ -187,7 +197,7 @@ int kb_load(struct kb **out, const struct kb_opts *o, char *eb, size_t el)
 	kb->load_ms[1] = now_ms() - t;
 
 	t = now_ms();
-	p = pick(o->pen, "TRUSTMAP_PEN", "/usr/share/wireshark/enterprises.tsv");
+	p = pick(o->pen, "TRUSTMAP_PEN", KB_DEFAULT_PEN);
 	if (!(o->skip & KB_SKIP_PEN)) {
 		if (!exists(p))
 			log_warn("no enterprise-number registry at %s", p);
@@ -197,7 +207,7 @@ int kb_load(struct kb **out, const struct kb_opts *o, char *eb, size_t el)
 	kb->load_ms[2] = now_ms() - t;
 
 	t = now_ms();
-	p = pick(o->nmap_probes, "TRUSTMAP_NMAP_PROBES", "/usr/share/nmap/nmap-service-probes");
+	p = pick(o->nmap_probes, "TRUSTMAP_NMAP_PROBES", KB_DEFAULT_NMAP_PROBES);
 	if (!(o->skip & KB_SKIP_NMAP)) {
 		if (!exists(p))
 			log_warn("no nmap-service-probes at %s: service banners rely on our rules only", p);

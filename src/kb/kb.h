@@ -16,6 +16,16 @@ struct pen_db;
 struct nmap_db;
 struct rules;
 
+/* System data defaults (each overridden by its option, then its environment variable). */
+#define KB_DEFAULT_IEEE "/usr/share/ieee-data"
+#define KB_DEFAULT_MANUF "/usr/share/wireshark/manuf"
+#define KB_DEFAULT_PEN "/usr/share/wireshark/enterprises.tsv"
+#define KB_DEFAULT_NMAP_PROBES "/usr/share/nmap/nmap-service-probes"
+/* The installed share directory, from PREFIX at build time (Makefile). */
+#ifndef TM_SHARE_DIR
+#define TM_SHARE_DIR "/usr/local/share/trustmap"
+#endif
+
 enum kb_skip {
 	KB_SKIP_NMAP = 1, /* do not load nmap-service-probes (fast start, fewer banners known) */
 	KB_SKIP_OUI = 2,
@@ -58,9 +68,13 @@ void kb_free(struct kb *kb);
  */
 int kb_load_vreg(struct vreg **out, const char *kb_dir, const char *lists, char *eb, size_t el);
 
-/* The directory of our rules on the search path: kb_dir, $TRUSTMAP_KB_DIR,
- * <exe>/../rules, <exe>/../share/trustmap/rules, /usr/local/share/trustmap/rules,
- * /usr/share/trustmap/rules.  Returns 0 and fills out, or TM_ENOTFOUND. */
+/* The directory of our rules on the search path, the first holding vendors.tm:
+ * kb_dir (--kb-dir), $TRUSTMAP_KB_DIR (these two are final: an error when
+ * missing), ${XDG_CONFIG_HOME:-~/.config}/trustmap/rules, /etc/trustmap/rules,
+ * <exe>/../rules and <exe>/../../rules (a build tree), <exe>/../share/trustmap/rules
+ * (an install moved with its prefix), TM_SHARE_DIR/rules (the install's PREFIX),
+ * /usr/local/share/trustmap/rules, /usr/share/trustmap/rules, then ./rules.
+ * Returns 0 and fills out, or TM_ENOTFOUND. */
 int kb_find_dir(const char *kb_dir, char *out, size_t outlen);
 
 #endif

@@ -33,6 +33,10 @@ static void on_signal(int sig)
 	stop_flag = 1;
 }
 
+#ifndef TM_SHARE_DIR
+#define TM_SHARE_DIR "/usr/local/share/trustmap"
+#endif
+
 struct args {
 	const char *personas, *mix, *manifest, *log, *pidfile;
 	uint64_t hosts, seed, offset, idle, max_conns, workers;
@@ -135,16 +139,33 @@ static void print_ports(unsigned offset)
 	printf("\n");
 }
 
-/* personas.tm next to the sources: from the working directory, else beside the binary's build dir.
+/*
+ * personas.tm: beside the binary's build dir (<exe>/../tools/emu/), else an
+ * install's share dir (<exe>/../share/trustmap/emu/, then TM_SHARE_DIR/emu/),
+ * else the working directory's tools/emu/.
  */
 static const char *default_personas(const char *argv0, char *buf, size_t len)
 {
-	const char *slash = strrchr(argv0, '/');
+	const char *rel[] = {"/../tools/emu/personas.tm", "/../share/trustmap/emu/personas.tm"};
+	char exe[512];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
-	if (access("tools/emu/personas.tm", R_OK) == 0 || !slash)
-		return "tools/emu/personas.tm";
-	snprintf(buf, len, "%.*s/../tools/emu/personas.tm", (int)(slash - argv0), argv0);
-	return buf;
+	(void)argv0;
+	if (n > 0) {
+		exe[n] = 0;
+		char *slash = strrchr(exe, '/');
+
+		if (slash)
+			*slash = 0;
+		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			snprintf(buf, len, "%s%s", exe, rel[i]);
+			if (access(buf, R_OK) == 0)
+				return buf;
+		}
+	}
+	if (access(TM_SHARE_DIR "/emu/personas.tm", R_OK) == 0)
+		return TM_SHARE_DIR "/emu/personas.tm";
+	return "tools/emu/personas.tm";
 }
 
 static int write_pid(const char *path)
