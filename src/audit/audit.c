@@ -600,9 +600,13 @@ static int on_asset(void *ctx, const struct asset_rec *as)
 		int suspect = as->conf < a->o->min_conf;
 		if (di && suspect)
 			continue;
-		struct audit_finding *f = push(a, suspect);
-		if (!f)
+		struct audit_finding tmp, *f = &tmp;
+		if (!suspect && a->o->on_finding) {
+			memset(&tmp, 0, sizeof(tmp));
+			tmp.exception = -1, tmp.sensitivity = -1;
+		} else if (!(f = push(a, suspect))) {
 			return a->err;
+		}
 		fill_asset(a, f, as, s, h, best);
 		f->rule = ri;
 		f->day = a->day;
@@ -619,6 +623,8 @@ static int on_asset(void *ctx, const struct asset_rec *as)
 			f->kind = AF_RULE;
 			f->sev = r->action == POL_WARN ? SEV_MEDIUM : f->sensitivity >= 4 ? SEV_CRITICAL : SEV_HIGH;
 		}
+		if (f == &tmp && (a->err = a->o->on_finding(a->o->finding_ctx, f)))
+			return a->err;
 	}
 	}
 	a->day = a->o->day;

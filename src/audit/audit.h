@@ -100,6 +100,13 @@ struct audit_opt {
 	int nlater;
 	void (*each)(void *ctx, const struct asset_rec *a, const char *operator_);
 	void *each_ctx;
+	/*
+	 * Optional: rule findings (AF_RULE, on every day) go to this function
+	 * (f valid during the call; nonzero stops the audit with that code)
+	 * instead of into the result, so that a million need not be held.
+	 */
+	int (*on_finding)(void *ctx, const struct audit_finding *f);
+	void *finding_ctx;
 };
 
 /*
