@@ -296,6 +296,16 @@ static int add_finding(struct scen *s, const struct audit_finding *f, int64_t da
 	return 0;
 }
 
+/* A rule finding of the audit, on any of the days: deny rules' assets are the scenario's. */
+static int on_finding(void *ctx, const struct audit_finding *f)
+{
+	struct scen *s = ctx;
+
+	if (f->kind != AF_RULE || f->rule < 0 || s->p->rules[f->rule].action != POL_DENY || !f->asset_id)
+		return 0;
+	return add_finding(s, f, f->day);
+}
+
 static int cmp_day(const void *x, const void *y)
 {
 	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
@@ -351,19 +361,12 @@ int scen_eval(struct store *st, const struct vreg *vr, const struct policy *p, c
 	size_t nop = s->priv->nop = s->nstrs;
 	/* one pass over the assets: the plan's day and every later day where findings can change */
 	nd = days_of(p, o->day, days);
-	struct audit_opt ao = {days[0], o->min_conf, o->base_dir, days + 1, nd - 1, on_asset, s};
+	struct audit_opt ao = {days[0], o->min_conf, o->base_dir, days + 1, nd - 1, on_asset, s, on_finding, s};
 	if ((rc = audit_run(st, vr, p, &ao, &r, eb, el)))
 		goto out;
 	s->n_days = nd;
-	for (size_t i = 0; i < r.n; i++) {
-		const struct audit_finding *f = &r.f[i];
-		if (f->kind == AF_SHARE)
-			s->share_findings++;
-		if (f->kind != AF_RULE || f->rule < 0 || p->rules[f->rule].action != POL_DENY || !f->asset_id)
-			continue;
-		if ((rc = add_finding(s, f, f->day)))
-			goto out;
-	}
+	for (size_t i = 0; i < r.n; i++)
+		s->share_findings += r.f[i].kind == AF_SHARE;
 	audit_result_free(&r);
 	/* interned strings added by findings (sites without a store record) need counters too */
 	long *oa = mem_realloc(s->op_assets, (s->nstrs + 1) * sizeof(*oa));
