@@ -1,8 +1,10 @@
 /*
  * main.c - command dispatch: a table of {name, function, minimum arguments,
- * summary}; the dispatcher checks arity and prints usage.
+ * summary} (cmdtab.h); the dispatcher checks arity and prints usage.  The
+ * man page and the completion walk the same table (src/cli/man.c).
  */
 #include "cli/cli.h"
+#include "cli/cmdtab.h"
 #include "core/log.h"
 
 #include <stdio.h>
@@ -11,13 +13,6 @@
 #ifndef TM_VERSION
 #define TM_VERSION "0.1.0"
 #endif
-
-struct command {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	int min_args; /* arguments after the command name */
-	const char *summary;
-};
 
 static const struct command commands[] = {
 	{"identify", cmd_identify, 0, "attribute observations given as options or JSON Lines on stdin"},
@@ -36,7 +31,7 @@ static const struct command commands[] = {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: trustmap [-v|-q] COMMAND [options]\n\ncommands:\n");
+	fprintf(f, "usage: trustmap [-v|-q] COMMAND [options]\n       trustmap --version\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'trustmap COMMAND --help' describes a command's options.\n");
@@ -51,10 +46,13 @@ int main(int argc, char **argv)
 			log_set_level(log_get_level() < LOG_DEBUG ? log_get_level() + 1 : LOG_DEBUG);
 		else if (!strcmp(argv[i], "-q"))
 			log_set_level(LOG_ERROR);
-		else if (!strcmp(argv[i], "--version")) {
-			printf("trustmap %s\n", TM_VERSION);
-			return 0;
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+		else if (!strcmp(argv[i], "--verbose"))
+			log_set_level(log_get_level() < LOG_DEBUG ? log_get_level() + 1 : LOG_DEBUG);
+		else if (!strcmp(argv[i], "--quiet"))
+			log_set_level(LOG_ERROR);
+		else if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "-V"))
+			return cli_version(TM_VERSION);
+		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
 			return 0;
 		} else {
@@ -67,6 +65,11 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	/* not in the table, so not in the usage: the generators that walk it */
+	if (!strcmp(argv[i], "help"))
+		return cli_help(argc - i, argv + i, commands, sizeof(commands) / sizeof(commands[0]));
+	if (!strcmp(argv[i], "complete"))
+		return cli_complete(argc - i, argv + i, commands, sizeof(commands) / sizeof(commands[0]));
 	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
 		if (strcmp(argv[i], commands[c].name))
 			continue;

@@ -3,6 +3,7 @@
 #include "../core/err.h"
 #include "../core/str.h"
 #include "../kb/kb.h"
+#include "../kb/kbver.h"
 #include "../kb/vendor.h"
 #include "../report/table.h"
 #include "../store/store.h"
@@ -29,10 +30,17 @@ struct store *cli_store(const char *cmd, const struct common *c)
 	struct store *st;
 	char eb[TM_ERRLEN];
 
+	struct kb_opts o = {.kb_dir = c->kb_dir};
+	struct kb_ver v[KBV_N];
+	char line[STORE_KB_LEN];
+
 	if (store_open(&st, c->db, eb, sizeof(eb))) {
 		fprintf(stderr, "trustmap %s: %s\n", cmd, eb);
 		return NULL;
 	}
+	/* every run this handle starts records the knowledge in use (kbver.h) */
+	kb_versions(&o, v);
+	store_set_kb(st, kb_versions_line(v, line, sizeof(line)));
 	return st;
 }
 

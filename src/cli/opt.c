@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+struct opt_capture *opt_capture;
+
 void opt_usage(FILE *f, const char *cmd, const char *synopsis, const struct opt *t)
 {
 	fprintf(f, "usage: trustmap %s %s\n\noptions:\n", cmd, synopsis);
@@ -69,6 +71,13 @@ int opt_parse(const struct opt *t, void *cfg, int argc, char **argv, int *npos,
 {
 	const char *cmd = argv[0];
 	int pos = 1, only_pos = 0;
+
+	if (opt_capture) {
+		opt_capture->t = t;
+		opt_capture->synopsis = synopsis;
+		opt_capture->hits++;
+		return 1;
+	}
 
 	for (int i = 1; i < argc; i++) {
 		char *a = argv[i];

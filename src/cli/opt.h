@@ -39,4 +39,18 @@ int opt_parse(const struct opt *t, void *cfg, int argc, char **argv, int *npos,
 	      const char *synopsis);
 void opt_usage(FILE *f, const char *cmd, const char *synopsis, const struct opt *t);
 
+/*
+ * When opt_capture is set (`trustmap help --man`, `trustmap complete`),
+ * opt_parse records the table and synopsis it was given there and returns 1
+ * (as after --help) without parsing: running a command with capture set walks
+ * its own option table and does nothing else, so the man page and the
+ * completion come from the very tables that parse and print --help.
+ */
+struct opt_capture {
+	const struct opt *t;
+	const char *synopsis;
+	int hits;
+};
+extern struct opt_capture *opt_capture;
+
 #endif
