@@ -12,7 +12,15 @@ HARDEN  := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 OPT     ?= -O2
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) $(HARDEN) -Isrc $(PKG_CFLAGS) $(CFLAGS)
+# install layout (make install PREFIX=... DESTDIR=...); the share dir is built in as a
+# fallback of the rules' search path (src/kb/kb.h), the version comes from VERSION
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0)
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR  ?= $(DATADIR)/man
+TM_DEFS := -DTM_VERSION='"$(VERSION)"' -DTM_SHARE_DIR='"$(DATADIR)/trustmap"'
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) $(HARDEN) $(TM_DEFS) -Isrc $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lm -lpthread $(LDLIBS)
 
 ifneq ($(SAN),)
@@ -37,9 +45,47 @@ EMU_SRC  := $(sort $(wildcard tools/emu/*.c))
 EMU_OBJ  := $(EMU_SRC:%.c=$(BUILD)/%.o)
 EMU_BIN  := $(if $(EMU_SRC),$(BUILD)/trustmap-emu)
 
-.PHONY: all deps check check-unit check-san check-e2e check-golden check-rules fuzz fuzz-check demo clean bench
+.PHONY: all man install uninstall deps check check-unit check-san check-e2e check-golden check-rules fuzz fuzz-check demo clean bench
 
-all: $(BIN) $(UNIT_BIN) $(TOOL_BIN) $(BENCH_BIN) $(EMU_BIN)
+all: $(BIN) $(UNIT_BIN) $(TOOL_BIN) $(BENCH_BIN) $(EMU_BIN) man
+
+# Man pages, generated at build time: trustmap(1) by the binary from its command and
+# option tables, trustmap-policy(5) from docs/policy.md, trustmap-emu(1) from dist/.
+MAN_DATE = $(shell date -u -d @$${SOURCE_DATE_EPOCH:-$$(date +%s)} +%F)
+MAN := $(BUILD)/man/trustmap.1 $(BUILD)/man/trustmap-emu.1 $(BUILD)/man/trustmap-policy.5
+man: $(MAN)
+
+$(BUILD)/man/trustmap.1: $(BIN)
+	@mkdir -p $(dir $@)
+	$(BIN) help --man > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/man/trustmap-policy.5: docs/policy.md dist/md2man.awk VERSION
+	@mkdir -p $(dir $@)
+	awk -v name=trustmap-policy -v section=5 -v version="$(VERSION)" -v date="$(MAN_DATE)" \
+		-f dist/md2man.awk docs/policy.md > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/man/trustmap-emu.1: dist/trustmap-emu.1 VERSION
+	@mkdir -p $(dir $@)
+	sed -e 's/@VERSION@/$(VERSION)/' -e 's/^\.TH TRUSTMAP-EMU 1 ""/.TH TRUSTMAP-EMU 1 "$(MAN_DATE)"/' dist/trustmap-emu.1 > $@
+
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the file list is tests/e2e/install.manifest
+RULES_FILES := $(sort $(wildcard rules/*))
+EMU_DATA := tools/emu/personas.tm $(sort $(wildcard tools/emu/mix-*.tm))
+install: $(BIN) $(EMU_BIN) $(MAN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/trustmap/rules $(DESTDIR)$(DATADIR)/trustmap/emu \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/bash-completion/completions
+	install -m 755 $(BIN) $(BUILD)/trustmap-emu $(DESTDIR)$(BINDIR)/
+	install -m 644 $(RULES_FILES) $(DESTDIR)$(DATADIR)/trustmap/rules/
+	install -m 644 $(EMU_DATA) $(DESTDIR)$(DATADIR)/trustmap/emu/
+	install -m 644 $(BUILD)/man/trustmap.1 $(BUILD)/man/trustmap-emu.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(BUILD)/man/trustmap-policy.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 dist/trustmap.bash-completion $(DESTDIR)$(DATADIR)/bash-completion/completions/trustmap
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/trustmap $(DESTDIR)$(BINDIR)/trustmap-emu \
+		$(DESTDIR)$(MANDIR)/man1/trustmap.1 $(DESTDIR)$(MANDIR)/man1/trustmap-emu.1 \
+		$(DESTDIR)$(MANDIR)/man5/trustmap-policy.5 $(DESTDIR)$(DATADIR)/bash-completion/completions/trustmap
+	rm -rf $(DESTDIR)$(DATADIR)/trustmap
 
 deps:
 	@scripts/deps
