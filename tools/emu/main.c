@@ -122,6 +122,11 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case 'L':
 			a->list = 1;
 			break;
+		case 'h':
+			fputs(usage, stdout);
+			fputs("a test tool: plays devices on 127.0.0.0/8 for trustmap's tests and demo "
+			      "(man trustmap-emu)\n", stdout);
+			exit(0);
 		default:
 			return -1;
 		}
