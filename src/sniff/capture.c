@@ -114,7 +114,7 @@ const struct flow_stats *cap_flow_stats(const struct cap *c)
 
 /* ---- messages ---- */
 
-static void say(struct cap *c, const char *file, uint64_t no, const char *dec, const char *msg)
+static void say(const char *file, uint64_t no, const char *dec, const char *msg)
 {
 	struct buf a, b;
 
@@ -125,7 +125,6 @@ static void say(struct cap *c, const char *file, uint64_t no, const char *dec, c
 	fprintf(stderr, "%s: packet %llu: %s: %s\n", buf_str(&a), (unsigned long long)no, dec, buf_str(&b));
 	buf_fini(&a);
 	buf_fini(&b);
-	(void)c;
 }
 
 /* Counts pk as malformed for d and reports it (the first CAP_MSG_MAX times). */
@@ -139,7 +138,7 @@ static void bad(struct cap *c, struct sn_pkt *pk, enum sn_dec d)
 		return;
 	}
 	c->st.shown++;
-	say(c, pk->file, pk->no, sn_dec_name(d), pk->err[0] ? pk->err : "malformed");
+	say(pk->file, pk->no, sn_dec_name(d), pk->err[0] ? pk->err : "malformed");
 }
 
 /* A layer of ours found pk malformed. */
@@ -460,9 +459,13 @@ static void l3(struct cap *c, uint16_t et, const uint8_t *p, size_t n)
 /* IEEE 802.2 LLC with SNAP: CDP is OUI 00:00:0c, protocol 0x2000. */
 static void llc(struct cap *c, const uint8_t *p, size_t n)
 {
-	if (n >= 8 && p[0] == 0xaa && p[1] == 0xaa && p[2] == 0x03 && !p[3] && !p[4] && p[5] == 0x0c &&
-	    p[6] == 0x20 && p[7] == 0x00)
-		call(c, SN_DEC_CDP, sn_cdp, p + 8, n - 8);
+	static const uint8_t cdp_snap[8] = {0xaa, 0xaa, 0x03, 0x00, 0x00, 0x0c, 0x20, 0x00};
+	struct rd r;
+	const uint8_t *h;
+
+	rd_init(&r, p, n);
+	if ((h = rd_bytes(&r, sizeof(cdp_snap))) && !memcmp(h, cdp_snap, sizeof(cdp_snap)))
+		call(c, SN_DEC_CDP, sn_cdp, rd_cur(&r), rd_left(&r));
 }
 
 static void eth(struct cap *c, const uint8_t *p, size_t n)
@@ -593,7 +596,7 @@ static int file_error(struct cap *c, const char *name, uint64_t no, const char *
 	c->st.bad[SN_DEC_PCAP]++;
 	c->st.files_bad++;
 	if (!c->cfg.quiet)
-		say(c, name, no, "pcap", msg);
+		say(name, no, "pcap", msg);
 	return rc;
 }
 

@@ -40,11 +40,14 @@ eq "nanosecond pcap" "$(rows 'r["kind"]+"|"+str(r["time"])' 'r.get("addr")' < "$
 eq "run recorded" "$(db "$tmp/ethpcap.db" "select kind||'|'||status||'|'||n_obs||'|'||args from runs")" \
 	"sniff|ok|2|--no-nmap --db $tmp/ethpcap.db --format jsonl $tmp/eth.pcap"
 
-# ---- IPv6: a reordered, retransmitted TCP flow, an extension header, DHCPv6 ----
+# ---- IPv6: a reordered, retransmitted TCP flow, an extension header, DHCPv6; CDP over LLC/SNAP ----
 S --db "$tmp/v6.db" --format jsonl "$tmp/v6.pcapng" > "$tmp/out.jsonl"
 eq "v6 exit status" "$?" 0
 eq "v6 observations" "$(rows 'r["kind"]+"|"+r["addr"]+"|"+str(r.get("port",0))+"|"+r["value"]' '"addr" in r' < "$tmp/out.jsonl")" \
-	"ssh_banner|2001:db8::2|22|SSH-2.0-V6Test_2.0 ssdp_server|2001:db8::9|1900|Linux/5 UPnP/1.0 V6Cam/1 ssdp_usn|2001:db8::9|1900|uuid:v6 mac|fe80::7|0|02:00:00:00:00:07 dhcp_vendor_class|fe80::7|0|huawei-test dhcp_enterprise|fe80::7|0|2011"
+	"ssh_banner|2001:db8::2|22|SSH-2.0-V6Test_2.0 ssdp_server|2001:db8::9|1900|Linux/5 UPnP/1.0 V6Cam/1 ssdp_usn|2001:db8::9|1900|uuid:v6 mac|fe80::7|0|02:00:00:00:00:07 dhcp_vendor_class|fe80::7|0|huawei-test dhcp_enterprise|fe80::7|0|2011 cdp_device_id|10.0.0.8|0|sw-cdp cdp_platform|10.0.0.8|0|cisco WS-C2960X-48FPD-L mac|10.0.0.8|0|02:00:00:00:00:08"
+eq "CDP over SNAP" "$(db "$tmp/v6.db" "select kind||'|'||addr||'|'||cast(value as text) from observations where kind like 'cdp%' order by kind")" \
+	"cdp_device_id|10.0.0.8|sw-cdp
+cdp_platform|10.0.0.8|cisco WS-C2960X-48FPD-L"
 
 # ---- standard input ----
 S --db "$tmp/stdin.db" --format jsonl - < "$tmp/eth.pcapng" > "$tmp/out.jsonl"

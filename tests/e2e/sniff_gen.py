@@ -143,7 +143,7 @@ def flows(path, n):
 
 def v6(d):
     """IPv6: a TCP flow with an SSH banner (reordered, one retransmission), SSDP
-    behind a hop-by-hop header, a DHCPv6 Solicit with a vendor class, a CDP frame."""
+    behind a hop-by-hop header, a DHCPv6 Solicit with a vendor class; then a CDP frame (802.3, SNAP)."""
     fr = g.tcp_flow("2001:db8::1", 50000, "2001:db8::2", 22, b"SSH-2.0-V6Test_2.0\r\n" + b"x" * 3000,
                     mss=1000, reorder=True, retransmit=True, t0=50.0, cmac=M1, smac=M2)
     body = (b"NOTIFY * HTTP/1.1\r\nNT: upnp:rootdevice\r\nNTS: ssdp:alive\r\n"
@@ -152,6 +152,8 @@ def v6(d):
                            g.ipv6("2001:db8::9", "ff02::c", 0, g.ipv6_ext(17) + g.udp(1900, 1900, body)))))
     sol = l2.dhcp6(duid_mac="02:00:00:00:00:07", vendor_class=(2011, ["huawei-test"]))
     fr.append((61.0, l2.dhcp6_frame("02:00:00:00:00:07", sol, "fe80::7")))
+    cdp = l2.cdp(device_id="sw-cdp", platform="cisco WS-C2960X-48FPD-L", port_id="Gi0/5", addrs=("10.0.0.8",))
+    fr.append((62.0, l2.cdp_frame("02:00:00:00:00:08", cdp)))
     g.write_pcapng(os.path.join(d, "v6.pcapng"), fr)
 
 
