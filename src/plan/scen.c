@@ -238,14 +238,17 @@ static int site_of(struct scen *s, const struct audit_finding *f, uint32_t *out)
 struct evtext {
 	char buf[4][160];
 	int n;
+	int rtsp; /* the asset serves RTSP (port 554 and kin): a camera or recorder when nothing else says */
 };
 
 static int on_ev(void *ctx, const struct ev_rec *e)
 {
 	struct evtext *t = ctx;
 
+	if (!strncmp(e->kind, "rtsp", 4))
+		t->rtsp = 1;
 	if (t->n >= 4)
-		return 1;
+		return 0;
 	str_copy(t->buf[t->n], sizeof(t->buf[0]), (const char *)e->value, e->len < 159 ? e->len : 159);
 	for (char *p = t->buf[t->n]; *p; p++)
 		if ((unsigned char)*p < 0x20)
@@ -285,6 +288,8 @@ static int add_finding(struct scen *s, const struct audit_finding *f, int64_t da
 			text[3 + i] = et.buf[i];
 		text[3 + et.n] = NULL;
 		a->role = cost_guess_role(f->role, text, &g);
+		if (a->role == CR_OTHER && et.rtsp)
+			a->role = CR_CAMERA;
 	}
 	a->guessed = g;
 	a->band = f->why & AW_DECLARED_ONLY ? SB_DECLARED : f->conf >= 0.9 ? SB_STRONG : f->conf >= 0.7 ? SB_MEDIUM : SB_WEAK;

@@ -86,6 +86,17 @@ eq "budget zero" "$(plan --policy "$d/country.yaml" --budget-per-year 0 --start-
 # the default model from rules/ (the calibration inventory is priced in tests/e2e/cost_calib.sh)
 eq "default model currency" "$("$TM" plan --db "$db" --policy "$d/sensitive.yaml" --date 2026-11-29 | grep -o 'costs in [A-Z]*')" "costs in USD"
 
+# observed devices (no inventory): confidence bands from attribution, a role
+# guessed from an RTSP service (a Hikvision answering on 554: a camera),
+# devices without a site are a site of their own
+"$TM" import --db "$tmp/o.db" "$d/obs.jsonl" > /dev/null 2>&1
+printf 'version: 1\nname: all\nlists:\n  l:\n    members: [huawei, hikvision]\nrules:\n  - id: all\n    action: deny\n    list: l\n    scope: all\n' > "$tmp/all.yaml"
+eq "observed: role, guessed, band, cost" "$("$TM" plan --db "$tmp/o.db" --policy "$tmp/all.yaml" --cost "$d/cost.yaml" --date 2026-11-29 \
+	--budget-per-year 1e6 --years 2 --items --format jsonl | rows 'r["role"]+":"+str(r["guessed"])+":"+r["confidence"]+":"+str(r["cost"])' '"asset" in r')" \
+	"switch:0:strong:1600.0 camera:1:medium:1300.0 ont:0:medium:1200.0"
+eq "observed: sites" "$("$TM" plan --db "$tmp/o.db" --policy "$tmp/all.yaml" --cost "$d/cost.yaml" --date 2026-11-29 --format jsonl |
+	rows 'str(r["all"])' 'r["section"]=="total" and r["key"]=="" and r["measure"]=="sites"')" "3"
+
 # bad input
 printf 'version: 1\ncurrency: EUR\nlabour_per_device: -1\n' > "$tmp/neg.yaml"
 eq "negative cost" "$(plan --policy "$d/sensitive.yaml" --cost "$tmp/neg.yaml" 2>&1)" \
