@@ -488,6 +488,7 @@ static int run_sniff(struct cfg *cfg, char **files, int nfiles, void *live, stru
 			     .idle = cfg->idle, .scope = cfg->scope, .on_obs = put_obs, .on_link = put_link,
 			     .arg = &k, .tick = tick};
 	struct build_stats bs;
+	struct sigaction sa = {0};
 	char eb[TM_ERRLEN];
 	int rc = 2, broken = 0, ncap = live ? 1 : nfiles;
 	double t0 = mono();
@@ -509,8 +510,11 @@ static int run_sniff(struct cfg *cfg, char **files, int nfiles, void *live, stru
 		fprintf(stderr, "trustmap sniff: %s\n", store_errmsg(k.st));
 		goto out;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	/* no SA_RESTART: a read from a pipe that waits for more capture returns at once */
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (live) {
 		live_handle = live;

@@ -648,8 +648,8 @@ int cap_stream(struct cap *c, FILE *fp, const char *name, volatile int *stop)
 				tick(c, name, fp, total);
 			continue;
 		}
-		if (rc == PCAP_ERROR_BREAK)
-			break; /* end of file */
+		if (rc == PCAP_ERROR_BREAK || (stop && *stop))
+			break; /* end of file, or a signal interrupted a read from a pipe */
 		str_set(eb, sizeof(eb), pcap_geterr(p));
 		ret = file_error(c, name, c->pk.no + 1, eb[0] ? eb : "read error", TM_EPROTO);
 		break;

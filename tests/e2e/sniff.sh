@@ -154,6 +154,30 @@ print("ok" if first and b"10.0.0.2" in rest and p.returncode == 0 else "streamed
 PY
 )
 eq "jsonl streamed before the input ends" "$verdict" ok
+# SIGTERM while a pipe waits for more: what came is stored, the run is "interrupted", exit 0
+verdict=$(python3 - "$TM" "$tmp" <<'PY'
+import os, select, signal, subprocess, sys, time
+tm, d = sys.argv[1], sys.argv[2]
+p = subprocess.Popen([tm, "sniff", "--no-nmap", "--db", d + "/term.db", "--format", "jsonl", "-"],
+                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+p.stdin.write(open(d + "/stream_a.bin", "rb").read())
+p.stdin.flush()
+got = b""
+deadline = time.time() + 20
+while got.count(b"\n") < 2 and time.time() < deadline:
+    r, _, _ = select.select([p.stdout], [], [], 0.5)
+    if r:
+        got += os.read(p.stdout.fileno(), 65536)
+p.send_signal(signal.SIGTERM)
+try:
+    p.wait(timeout=30)
+except subprocess.TimeoutExpired:
+    p.kill()
+print("rc=%s err=%s" % (p.returncode, p.stderr.read().decode(errors="replace").strip()[:200]))
+PY
+)
+eq "SIGTERM on a waiting pipe" "$verdict" "rc=0 err="
+eq "SIGTERM: run interrupted, kept" "$(db "$tmp/term.db" "select status||'|'||n_obs from runs")" "interrupted|2"
 
 # ---- repeats: LLDP every 30 s, ARP 5 times: stored once; one link widened ----
 S --db "$tmp/rep.db" --format csv --stats "$tmp/repeats.pcap" > "$tmp/out.csv"
