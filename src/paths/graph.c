@@ -238,13 +238,14 @@ int paths_graph_new(struct paths_graph **out, uint32_t n, const uint32_t *eu, co
 	int rc;
 
 	*out = NULL;
-	if (n > PATHS_MAX_NODES || ne > (size_t)UINT32_MAX / 4)
+	if (n > PATHS_MAX_NODES || ne > PATHS_MAX_LINKS)
 		return TM_ELIMIT;
 	for (size_t i = 0; i < ne; i++)
 		if (eu[i] >= n || ev[i] >= n)
 			return TM_EINVAL;
+	int64_t most = paths_cost_max(n); /* so that no sum over a path or a cut overflows */
 	for (uint32_t v = 0; v < n; v++)
-		if (restricted[v] && (cost[v] < 0 || cost[v] >= PATHS_INF / 4 || cap[v] < 1 || cap[v] >= PATHS_INF / 4))
+		if (restricted[v] && (cost[v] < 0 || cost[v] > most || cap[v] < 1 || cap[v] > most))
 			return TM_EINVAL;
 	if (!(g = mem_calloc(1, sizeof(*g))))
 		return TM_ENOMEM;
@@ -281,6 +282,11 @@ int paths_graph_new(struct paths_graph **out, uint32_t n, const uint32_t *eu, co
 out_free:
 	paths_graph_free(g);
 	return rc;
+}
+
+int64_t paths_cost_max(uint32_t n)
+{
+	return (PATHS_INF - 1) / ((int64_t)n + 1);
 }
 
 void paths_graph_free(struct paths_graph *g)

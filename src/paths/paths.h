@@ -31,8 +31,9 @@
 
 /* "Cannot be cut": the capacity of clean devices and of links. */
 #define PATHS_INF (INT64_MAX / 4)
-/* Most devices in one graph. */
+/* Most devices and links in one graph (so that every arc index fits 32 bits). */
 #define PATHS_MAX_NODES (1u << 30)
+#define PATHS_MAX_LINKS ((size_t)1 << 28)
 
 struct paths_graph;
 
@@ -51,15 +52,19 @@ struct paths_graph_stats {
  * Builds the graph over n nodes from ne undirected links (eu[i], ev[i]).
  * restricted[v] nonzero marks v restricted; cost[v] (>= 0) is what
  * replacing restricted v costs, cap[v] (>= 1, < PATHS_INF) what cutting it
- * costs in the vertex cut (1 counts devices); both are ignored for clean v.
+ * costs in the vertex cut (1 counts devices); both are ignored for clean v
+ * and may not exceed paths_cost_max(n).
  * The arrays are copied.  Returns 0 and *out (free with paths_graph_free),
- * TM_EINVAL (a link naming a node >= n, a negative cost, a capacity < 1)
- * or TM_ENOMEM; gs (may be NULL) receives the counts.
+ * TM_ELIMIT (more than PATHS_MAX_NODES or PATHS_MAX_LINKS), TM_EINVAL (a
+ * link naming a node >= n, a negative cost, a capacity < 1) or
+ * TM_ENOMEM; gs (may be NULL) receives the counts.
  */
 int paths_graph_new(struct paths_graph **out, uint32_t n, const uint32_t *eu, const uint32_t *ev, size_t ne,
 		    const uint8_t *restricted, const int64_t *cost, const int64_t *cap,
 		    struct paths_graph_stats *gs);
 void paths_graph_free(struct paths_graph *g);
+/* The largest cost or capacity of one device in a graph of n (sums of n of them stay below PATHS_INF). */
+int64_t paths_cost_max(uint32_t n);
 
 enum paths_status {
 	PS_CLEAN = 0,	 /* a path of clean devices reaches the core */

@@ -330,8 +330,7 @@ static int on_asset(void *ctx, const struct asset_rec *a)
 	}
 	u->restr[i] = (uint8_t)restricted(u, a);
 	int64_t c = (u->o->cost ? u->o->cost : paths_default_cost)(u->o->cost_ctx, a);
-	u->cost[i] = c < 0 ? 0 : c >= PATHS_INF / 1024 ? PATHS_INF / 1024 : c;
-	u->ccap[i] = u->o->cut_by == PATHS_CUT_COST ? (u->cost[i] > 0 ? u->cost[i] : 1) : 1;
+	u->cost[i] = c < 0 ? 0 : c; /* clamped once the number of devices is known */
 	u->core[i] = (uint8_t)is_core(u, a);
 	if (smap_put(&u->keys, u->ar, a->key, i) < 0)
 		return u->err = TM_ENOMEM;
@@ -380,6 +379,8 @@ static int on_link(void *ctx, const struct link_rec *l)
 		unknown(u, a < 0 ? l->a_key : l->b_key);
 		return 0;
 	}
+	if (u->ne == PATHS_MAX_LINKS)
+		return u->err = TM_ELIMIT;
 	if (u->ne == u->cape) {
 		size_t cap = u->cape ? u->cape * 2 : 4096;
 		uint32_t *x = mem_realloc(u->eu, cap * sizeof(*x));
@@ -444,7 +445,6 @@ static int to_ids(const struct run *u, const uint32_t *v, size_t n, int64_t **ou
 
 static int query_sites(struct run *u, struct paths_graph *g, struct sens *x)
 {
-	struct paths_result *r = u->r;
 	struct paths_answer a = {0};
 	uint32_t *off = mem_calloc(u->sites.n + 2, sizeof(*off)), *members = mem_alloc((u->n + 1) * sizeof(*members));
 	uint32_t *core = mem_alloc((u->n + 1) * sizeof(*core)), ncore = 0;
@@ -481,7 +481,6 @@ static int query_sites(struct run *u, struct paths_graph *g, struct sens *x)
 		if ((rc = to_ids(u, a.replace, a.nreplace, &s->replace)) || (rc = to_ids(u, a.cut, a.ncut, &s->cut)))
 			goto out;
 	}
-	(void)r;
 	rc = 0;
 out:
 	paths_answer_free(&a);
@@ -496,7 +495,7 @@ int paths_run(struct store *st, const struct vreg *vr, const struct policy *p, c
 {
 	struct run u = {st, vr, p, o, r};
 	struct sens x = {&u};
-	struct audit_opt ao = {o->day, 0, o->base_dir};
+	struct audit_opt ao = {.day = o->day, .base_dir = o->base_dir};
 	struct paths_graph *g = NULL;
 	struct timespec t0;
 	int rc;
@@ -525,7 +524,11 @@ int paths_run(struct store *st, const struct vreg *vr, const struct policy *p, c
 	if (rc)
 		goto out;
 	r->assets = (long)u.n;
+	int64_t most = paths_cost_max((uint32_t)u.n);
 	for (size_t i = 0; i < u.n; i++) {
+		if (u.cost[i] > most)
+			u.cost[i] = most;
+		u.ccap[i] = o->cut_by == PATHS_CUT_COST ? (u.cost[i] > 0 ? u.cost[i] : 1) : 1;
 		r->restricted += u.restr[i];
 		r->core += u.core[i];
 	}
@@ -554,7 +557,7 @@ out:
 	if (rc == TM_ENOMEM)
 		err_set(eb, el, rc, "paths: out of memory");
 	else if (rc == TM_ELIMIT && eb && !*eb)
-		err_set(eb, el, rc, "paths: more than %u devices", PATHS_MAX_NODES);
+		err_set(eb, el, rc, "paths: more than %u devices or %zu links", PATHS_MAX_NODES, PATHS_MAX_LINKS);
 	else if (rc && eb && !*eb)
 		err_set(eb, el, rc, "paths: %s", store_errmsg(st));
 	paths_graph_free(g);

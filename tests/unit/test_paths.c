@@ -176,6 +176,11 @@ static void test_bad_graphs(void)
 	ev[0] = 2;
 	CHECK_INT(paths_graph_new(&g, 3, eu, ev, 1, r, cost, okcap, NULL), TM_EINVAL);
 	CHECK_INT(paths_graph_new(&g, 3, eu, ev, 1, r, okc, cap, NULL), TM_EINVAL);
+	okc[0] = paths_cost_max(3) + 1; /* a sum of three could overflow */
+	CHECK_INT(paths_graph_new(&g, 3, eu, ev, 1, r, okc, okcap, NULL), TM_EINVAL);
+	okc[0] = paths_cost_max(3);
+	CHECK_INT(paths_graph_new(&g, 3, eu, ev, 1, r, okc, okcap, NULL), 0);
+	paths_graph_free(g);
 	CHECK_INT(paths_graph_new(&g, 0, NULL, NULL, 0, NULL, NULL, NULL, NULL), 0);
 	paths_graph_free(g);
 	paths_graph_free(NULL);
