@@ -551,81 +551,86 @@ static int on_asset(void *ctx, const struct asset_rec *as)
 
 	/* o->day, then (for the planner) each of o->later: rule findings only */
 	for (int di = 0; di <= a->o->nlater; di++) {
-	a->day = di ? a->o->later[di - 1] : a->o->day;
-	for (int ri = 0; ri < p->nrules; ri++) {
-		const struct pol_rule *r = &p->rules[ri];
-		int best, m, via_comp = 0;
+		a->day = di ? a->o->later[di - 1] : a->o->day;
+		for (int ri = 0; ri < p->nrules; ri++) {
+			const struct pol_rule *r = &p->rules[ri];
+			int best, m, via_comp = 0;
 
-		if (di ? (r->effective != INT64_MIN && r->effective > a->day) || r->max_share >= 0 : !a->in_force[ri])
-			continue;
-		if (!in_scope(&r->scope, h, nh, as->role, op, region, &best))
-			continue;
-		m = policy_list_match(p, a->vr, r->list, vendor, -1, as->role, declared_only, a->day);
-		if (m < 0 && comp >= 0 &&
-		    (m = policy_list_match(p, a->vr, r->list, -1, comp, as->role, 0, a->day)) >= 0)
-			via_comp = 1;
-		int excepted = m >= 0 && policy_exception_find(p, as->key, as->ref, as->site, r->id, a->day) >= 0;
+			int later_off = r->effective != INT64_MIN && r->effective > a->day;
+			if (di ? later_off || r->max_share >= 0 : !a->in_force[ri])
+				continue;
+			if (!in_scope(&r->scope, h, nh, as->role, op, region, &best))
+				continue;
+			m = policy_list_match(p, a->vr, r->list, vendor, -1, as->role, declared_only, a->day);
+			if (m < 0 && comp >= 0 &&
+			    (m = policy_list_match(p, a->vr, r->list, -1, comp, as->role, 0, a->day)) >= 0)
+				via_comp = 1;
+			int excepted = m >= 0 &&
+				       policy_exception_find(p, as->key, as->ref, as->site, r->id, a->day) >= 0;
 
-		if (r->max_share >= 0) {
-			struct share_acc *acc = share_get(a, ri, s ? s->op : 0);
-			if (!acc)
-				return a->err;
-			int listed = m >= 0 && as->conf >= a->o->min_conf && !excepted;
-			acc->n_scope++;
-			acc->n_listed += listed;
-			if (s && a->share_slot[ri] >= 0) {
-				uint8_t *fl = &a->site_flags[(size_t)a->share_slot[ri] * a->nsites + (size_t)si];
-				*fl |= 1 | (listed ? 2 : 0);
-			}
-			continue;
-		}
-		if (m < 0) {
-			/* weak-only evidence of a listed maker: a suspect */
-			if (!di && hint >= 0 && (as->flags & ATTR_WEAK_ONLY) &&
-			    (m = policy_list_match(p, a->vr, r->list, hint, -1, as->role, 0, a->day)) >= 0) {
-				struct audit_finding *f = push(a, 1);
-				if (!f)
+			if (r->max_share >= 0) {
+				struct share_acc *acc = share_get(a, ri, s ? s->op : 0);
+				if (!acc)
 					return a->err;
-				f->kind = AF_SUSPECT, f->sev = SEV_LOW, f->rule = ri, f->why = AW_HINT_ONLY;
-				fill_asset(a, f, as, s, h, best);
-				str_set(f->vendor, sizeof(f->vendor), as->hint_vendor);
-				str_set(f->listed, sizeof(f->listed), vreg_get(a->vr, m)->id);
+				int listed = m >= 0 && as->conf >= a->o->min_conf && !excepted;
+				acc->n_scope++;
+				acc->n_listed += listed;
+				if (s && a->share_slot[ri] >= 0) {
+					size_t slot = (size_t)a->share_slot[ri];
+					uint8_t *fl = &a->site_flags[slot * a->nsites + (size_t)si];
+					*fl |= 1 | (listed ? 2 : 0);
+				}
+				continue;
 			}
-			continue;
+			if (m < 0) {
+				/* weak-only evidence of a listed maker: a suspect */
+				if (!di && hint >= 0 && (as->flags & ATTR_WEAK_ONLY) &&
+				    (m = policy_list_match(p, a->vr, r->list, hint, -1, as->role, 0, a->day)) >= 0) {
+					struct audit_finding *f = push(a, 1);
+					if (!f)
+						return a->err;
+					f->kind = AF_SUSPECT, f->sev = SEV_LOW, f->rule = ri, f->why = AW_HINT_ONLY;
+					fill_asset(a, f, as, s, h, best);
+					str_set(f->vendor, sizeof(f->vendor), as->hint_vendor);
+					str_set(f->listed, sizeof(f->listed), vreg_get(a->vr, m)->id);
+				}
+				continue;
+			}
+			if (excepted) {
+				a->r->excepted += !di;
+				continue;
+			}
+			int suspect = as->conf < a->o->min_conf;
+			if (di && suspect)
+				continue;
+			struct audit_finding tmp, *f = &tmp;
+			if (!suspect && a->o->on_finding) {
+				memset(&tmp, 0, sizeof(tmp));
+				tmp.exception = -1, tmp.sensitivity = -1;
+			} else if (!(f = push(a, suspect))) {
+				return a->err;
+			}
+			fill_asset(a, f, as, s, h, best);
+			f->rule = ri;
+			f->day = a->day;
+			str_set(f->listed, sizeof(f->listed), vreg_get(a->vr, m)->id);
+			if (via_comp) {
+				f->why |= AW_COMPONENT;
+				str_set(f->vendor, sizeof(f->vendor), as->component_vendor);
+			}
+			if (declared_only)
+				f->why |= AW_DECLARED_ONLY;
+			if (suspect) {
+				f->kind = AF_SUSPECT, f->sev = SEV_LOW, f->why |= AW_LOW_CONF;
+			} else {
+				f->kind = AF_RULE;
+				f->sev = r->action == POL_WARN	? SEV_MEDIUM
+					 : f->sensitivity >= 4	? SEV_CRITICAL
+								: SEV_HIGH;
+			}
+			if (f == &tmp && (a->err = a->o->on_finding(a->o->finding_ctx, f)))
+				return a->err;
 		}
-		if (excepted) {
-			a->r->excepted += !di;
-			continue;
-		}
-		int suspect = as->conf < a->o->min_conf;
-		if (di && suspect)
-			continue;
-		struct audit_finding tmp, *f = &tmp;
-		if (!suspect && a->o->on_finding) {
-			memset(&tmp, 0, sizeof(tmp));
-			tmp.exception = -1, tmp.sensitivity = -1;
-		} else if (!(f = push(a, suspect))) {
-			return a->err;
-		}
-		fill_asset(a, f, as, s, h, best);
-		f->rule = ri;
-		f->day = a->day;
-		str_set(f->listed, sizeof(f->listed), vreg_get(a->vr, m)->id);
-		if (via_comp) {
-			f->why |= AW_COMPONENT;
-			str_set(f->vendor, sizeof(f->vendor), as->component_vendor);
-		}
-		if (declared_only)
-			f->why |= AW_DECLARED_ONLY;
-		if (suspect) {
-			f->kind = AF_SUSPECT, f->sev = SEV_LOW, f->why |= AW_LOW_CONF;
-		} else {
-			f->kind = AF_RULE;
-			f->sev = r->action == POL_WARN ? SEV_MEDIUM : f->sensitivity >= 4 ? SEV_CRITICAL : SEV_HIGH;
-		}
-		if (f == &tmp && (a->err = a->o->on_finding(a->o->finding_ctx, f)))
-			return a->err;
-	}
 	}
 	a->day = a->o->day;
 	return a->err;
