@@ -5,6 +5,12 @@
 #   awk -v name=trustmap-policy -v section=5 -v version=0.1.0 -f dist/md2man.awk docs/policy.md
 function esc(s) {
 	gsub(/\\/, "\\e", s)
+	gsub(/—/, "\\(em", s)
+	gsub(/–/, "\\(en", s)
+	gsub(/≥/, "\\(>=", s)
+	gsub(/≤/, "\\(<=", s)
+	gsub(/×/, "\\(mu", s)
+	gsub(/…/, "...", s)
 	return s
 }
 function inl(s,    out, c) {

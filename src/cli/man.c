@@ -39,14 +39,17 @@ static const struct opt *cmd_opts(const struct command *c, const char **synopsis
 	return cap.hits ? cap.t : NULL;
 }
 
-/* Exit statuses other than the common ones (0 success, 2 usage or runtime error). */
+/* Exit statuses other than the common ones (0 success, 2 usage or runtime error);
+ * read from each command's source: a command that adds one adds its row here. */
 static const struct {
 	const char *cmd, *status1;
 } exit1[] = {
 	{"identify", "nothing could be attributed"},
 	{"audit", "the policy has findings"},
 	{"kb", "a rule's example or negative failed (--selftest)"},
-	{"paths", "a sensitive site has no clean path to the core (see --strict)"},
+	{"paths", "a sensitive site has no clean path to the core"},
+	{"plan", "a scenario's plan is infeasible (work left unplaced)"},
+	{"sniff", "a capture broke off (wrong magic, truncated, a lying length; what came before is kept)"},
 };
 
 /* troff-escaped text: backslashes, a leading dot or quote; hyphens as \- when minus */
