@@ -120,6 +120,21 @@ static const char *const store_sqlite_migrations[] = {
 	/* 3 -> 4: the knowledge each run used ("rules=...; ieee-data=...; ..."), as
 	 * `trustmap --version` prints it, so a finding can be traced to its sources. */
 	"ALTER TABLE runs ADD COLUMN kb TEXT NOT NULL DEFAULT '';",
+
+	/* 4 -> 5: named, sharded scans (issue #7): the runs of one scan share its
+	 * name, each with its shard I of N and its progress in (host, port) pairs,
+	 * committed with its observations; tx_done holds the token of every batch
+	 * a PostgreSQL client committed, so that a batch whose COMMIT was cut off
+	 * by a lost connection is retried only when it did not land. */
+	"ALTER TABLE runs ADD COLUMN scan TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE runs ADD COLUMN shard INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE runs ADD COLUMN nshards INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE runs ADD COLUMN pairs_total INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE runs ADD COLUMN pairs_done INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX runs_scan ON runs(scan, shard);"
+	"CREATE TABLE tx_done ("
+	"  token TEXT PRIMARY KEY,"
+	"  at INTEGER NOT NULL);",
 };
 
 #define STORE_SQLITE_VERSION ((int)(sizeof(store_sqlite_migrations) / sizeof(store_sqlite_migrations[0])))

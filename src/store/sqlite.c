@@ -38,8 +38,10 @@ static const char *const sql[SQ_COUNT] = {
 	[SQ_RUN_START] = "INSERT INTO runs(kind, args, started, kb) VALUES (?1, ?2, ?3, ?4)",
 	[SQ_RUN_FINISH] = "UPDATE runs SET finished = ?2, n_obs = ?3, n_skipped = ?4, status = ?5 "
 			  "WHERE id = ?1",
-	[SQ_RUN_ITER] = "SELECT id, kind, args, started, finished, n_obs, n_skipped, status, kb "
-			"FROM runs ORDER BY id",
+	[SQ_RUN_ITER] = "SELECT id, kind, args, started, finished, n_obs, n_skipped, status, kb, "
+			"scan, shard, nshards, pairs_total, pairs_done FROM runs ORDER BY id",
+	[SQ_RUN_SHARD] = "UPDATE runs SET scan = ?2, shard = ?3, nshards = ?4, pairs_total = ?5 WHERE id = ?1",
+	[SQ_RUN_PROGRESS] = "UPDATE runs SET pairs_done = ?2 WHERE id = ?1",
 	[SQ_OBS_ADD] = "INSERT INTO observations(run_id, time, source, addr, scope, mac, ref, site, "
 		       "port, proto, kind, probe, value, flags) "
 		       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
@@ -507,6 +509,8 @@ const struct store_ops store_sqlite_ops = {
 	.run_start = sq_run_start,
 	.run_finish = sq_run_finish,
 	.run_iter = sq_run_iter,
+	.run_shard = sq_run_shard,
+	.run_progress = sq_run_progress,
 	.obs_add = sq_obs_add,
 	.obs_iter = sq_obs_iter,
 	.obs_count = sq_obs_count,

@@ -26,6 +26,8 @@ enum sq_id {
 	SQ_RUN_START,
 	SQ_RUN_FINISH,
 	SQ_RUN_ITER,
+	SQ_RUN_SHARD,
+	SQ_RUN_PROGRESS,
 	SQ_OBS_ADD,
 	SQ_OBS_ITER,
 	SQ_OBS_COUNT,
@@ -92,6 +94,8 @@ void sq_col_str(sqlite3_stmt *s, int i, char *dst, size_t dstlen);
 int sq_run_start(struct store *st, const char *kind, const char *args, int64_t *run_id);
 int sq_run_finish(struct store *st, int64_t run_id, long n_obs, long n_skipped, const char *status);
 int sq_run_iter(struct store *st, store_run_fn fn, void *ctx);
+int sq_run_shard(struct store *st, int64_t run_id, const char *scan, int shard, int nshards, int64_t total);
+int sq_run_progress(struct store *st, int64_t run_id, int64_t done);
 int sq_obs_add(struct store *st, int64_t run_id, const struct obs *o, int64_t *obs_id);
 int sq_obs_iter(struct store *st, store_obs_fn fn, void *ctx);
 int64_t sq_obs_count(struct store *st);

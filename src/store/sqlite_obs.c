@@ -49,6 +49,43 @@ int sq_run_finish(struct store *st, int64_t run_id, long n_obs, long n_skipped, 
 	return rc;
 }
 
+int sq_run_shard(struct store *st, int64_t run_id, const char *scan, int shard, int nshards, int64_t total)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sq_get(q, SQ_RUN_SHARD, &s)))
+		return rc;
+	sqlite3_bind_int64(s, 1, run_id);
+	sqlite3_bind_text(s, 2, scan, (int)strnlen(scan, 63), SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, shard);
+	sqlite3_bind_int(s, 4, nshards);
+	sqlite3_bind_int64(s, 5, total);
+	rc = sq_step_done(q, s, "naming a scan");
+	if (!rc && sqlite3_changes(q->db) == 0)
+		rc = sq_err(q, TM_ENOTFOUND, "%s: no run %lld", q->path, (long long)run_id);
+	sq_put(q, SQ_RUN_SHARD, s);
+	return rc;
+}
+
+int sq_run_progress(struct store *st, int64_t run_id, int64_t done)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sq_get(q, SQ_RUN_PROGRESS, &s)))
+		return rc;
+	sqlite3_bind_int64(s, 1, run_id);
+	sqlite3_bind_int64(s, 2, done);
+	rc = sq_step_done(q, s, "recording progress");
+	if (!rc && sqlite3_changes(q->db) == 0)
+		rc = sq_err(q, TM_ENOTFOUND, "%s: no run %lld", q->path, (long long)run_id);
+	sq_put(q, SQ_RUN_PROGRESS, s);
+	return rc;
+}
+
 static void run_row(sqlite3_stmt *s, struct run_rec *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -61,6 +98,11 @@ static void run_row(sqlite3_stmt *s, struct run_rec *r)
 	r->n_skipped = (long)sqlite3_column_int64(s, 6);
 	SQ_COL_FIELD(s, 7, r->status);
 	SQ_COL_FIELD(s, 8, r->kb);
+	SQ_COL_FIELD(s, 9, r->scan);
+	r->shard = (int)sqlite3_column_int64(s, 10);
+	r->nshards = (int)sqlite3_column_int64(s, 11);
+	r->pairs_total = sqlite3_column_int64(s, 12);
+	r->pairs_done = sqlite3_column_int64(s, 13);
 }
 
 int sq_run_iter(struct store *st, store_run_fn fn, void *ctx)

@@ -104,6 +104,23 @@ int store_run_finish(struct store *st, int64_t run_id, long n_obs, long n_skippe
 	return st->ops->run_finish(st, run_id, n_obs, n_skipped, status ? status : "ok");
 }
 
+int store_run_shard(struct store *st, int64_t run_id, const char *scan, int shard, int nshards,
+		    int64_t pairs_total)
+{
+	NEED_ST();
+	if (shard < 0 || nshards < 0 || shard > nshards || (nshards && !shard) || pairs_total < 0)
+		return bad_arg(st, "shard I/N wants 1 <= I <= N (or 0 0) and pairs >= 0");
+	return st->ops->run_shard(st, run_id, scan ? scan : "", shard, nshards, pairs_total);
+}
+
+int store_run_progress(struct store *st, int64_t run_id, int64_t pairs_done)
+{
+	NEED_ST();
+	if (pairs_done < 0)
+		return bad_arg(st, "negative progress");
+	return st->ops->run_progress(st, run_id, pairs_done);
+}
+
 int store_run_iter(struct store *st, store_run_fn fn, void *ctx)
 {
 	NEED_ST();

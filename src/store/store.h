@@ -71,7 +71,23 @@ struct run_rec {
 	long n_obs, n_skipped;
 	char status[64];
 	char kb[STORE_KB_LEN];	 /* the knowledge it used ("" before schema 4) */
+	char scan[64];		 /* scan name shared by its shards ("" none; schema 5) */
+	int shard, nshards;	 /* shard I (1-based) of N; 0 0 when not sharded */
+	int64_t pairs_total, pairs_done; /* (host, port) pairs of this run: all, done */
 };
+/*
+ * Names run_id's scan: the scan name (cut to 63 bytes; "" for none), its
+ * shard I of N (1-based; 0 0 when not sharded) and the (host, port) pairs
+ * it has to visit.  TM_ENOTFOUND for an unknown run.
+ */
+int store_run_shard(struct store *st, int64_t run_id, const char *scan, int shard, int nshards,
+		    int64_t pairs_total);
+/*
+ * Records that run_id has visited pairs_done pairs; call it inside the
+ * transaction that writes those pairs' observations, so both commit or
+ * neither.  TM_ENOTFOUND for an unknown run.
+ */
+int store_run_progress(struct store *st, int64_t run_id, int64_t pairs_done);
 typedef int (*store_run_fn)(void *ctx, const struct run_rec *r);
 /* Every run in id order; fn returns nonzero to stop (that value is returned). */
 int store_run_iter(struct store *st, store_run_fn fn, void *ctx);

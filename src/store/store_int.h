@@ -27,6 +27,9 @@ struct store_ops {
 	int (*run_start)(struct store *st, const char *kind, const char *args, int64_t *run_id);
 	int (*run_finish)(struct store *st, int64_t run_id, long n_obs, long n_skipped, const char *status);
 	int (*run_iter)(struct store *st, store_run_fn fn, void *ctx);
+	int (*run_shard)(struct store *st, int64_t run_id, const char *scan, int shard, int nshards,
+			 int64_t pairs_total);
+	int (*run_progress)(struct store *st, int64_t run_id, int64_t pairs_done);
 
 	int (*obs_add)(struct store *st, int64_t run_id, const struct obs *o, int64_t *obs_id);
 	int (*obs_iter)(struct store *st, store_obs_fn fn, void *ctx);
