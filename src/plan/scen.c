@@ -19,8 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_DAYS 64
-
 struct smap {
 	const char **key;
 	uint32_t *val;
@@ -317,34 +315,45 @@ static int cmp_day(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
-/* The days after o->day where the policy's findings can change, sorted, with o->day first. */
-static int days_of(const struct policy *p, int64_t day, int64_t *d)
+/*
+ * The days where the policy's findings can change, o->day first, then the
+ * later ones sorted and unique: each rule's effective date, the day after
+ * each exception expires, each list member's from date.  *out is freed by
+ * the caller; returns the count or TM_ENOMEM.
+ */
+static int days_of(const struct policy *p, int64_t day, int64_t **out)
 {
-	int n = 0;
+	size_t cap = 1 + (size_t)p->nrules + (size_t)p->nexceptions, n = 0;
+	int64_t *d;
 
+	for (int l = 0; l < p->nlists; l++)
+		cap += (size_t)p->lists[l].nmembers;
+	if (!(d = mem_calloc(cap, sizeof(*d))))
+		return TM_ENOMEM;
 	d[n++] = day;
-	for (int i = 0; i < p->nrules && n < MAX_DAYS; i++)
+	for (int i = 0; i < p->nrules; i++)
 		if (p->rules[i].effective != INT64_MIN && p->rules[i].effective > day)
 			d[n++] = p->rules[i].effective;
-	for (int i = 0; i < p->nexceptions && n < MAX_DAYS; i++)
+	for (int i = 0; i < p->nexceptions; i++)
 		if (p->exceptions[i].expires >= day && p->exceptions[i].expires < INT64_MAX)
 			d[n++] = p->exceptions[i].expires + 1;
 	for (int l = 0; l < p->nlists; l++)
-		for (int k = 0; k < p->lists[l].nmembers && n < MAX_DAYS; k++)
+		for (int k = 0; k < p->lists[l].nmembers; k++)
 			if (p->lists[l].members[k].from != INT64_MIN && p->lists[l].members[k].from > day)
 				d[n++] = p->lists[l].members[k].from;
-	qsort(d + 1, (size_t)n - 1, sizeof(*d), cmp_day);
-	int w = 1;
-	for (int i = 1; i < n; i++)
+	qsort(d + 1, n - 1, sizeof(*d), cmp_day);
+	size_t w = 1;
+	for (size_t i = 1; i < n; i++)
 		if (d[i] != d[w - 1])
 			d[w++] = d[i];
-	return w;
+	*out = d;
+	return (int)w;
 }
 
 int scen_eval(struct store *st, const struct vreg *vr, const struct policy *p, const struct cost_model *m,
 	      const struct scen_opt *o, struct scen *s, char *eb, size_t el)
 {
-	int64_t days[MAX_DAYS];
+	int64_t *days = NULL;
 	struct audit_result r;
 	int rc, nd;
 	uint32_t z;
@@ -365,7 +374,10 @@ int scen_eval(struct store *st, const struct vreg *vr, const struct policy *p, c
 	}
 	size_t nop = s->priv->nop = s->nstrs;
 	/* one pass over the assets: the plan's day and every later day where findings can change */
-	nd = days_of(p, o->day, days);
+	if ((nd = days_of(p, o->day, &days)) < 0) {
+		rc = nd;
+		goto out;
+	}
 	struct audit_opt ao = {days[0], o->min_conf, o->base_dir, days + 1, nd - 1, on_asset, s, on_finding, s};
 	if ((rc = audit_run(st, vr, p, &ao, &r, eb, el)))
 		goto out;
@@ -385,6 +397,7 @@ int scen_eval(struct store *st, const struct vreg *vr, const struct policy *p, c
 	rc = 0;
 out:
 	audit_result_free(&r);
+	mem_free(days);
 	if (rc == TM_ENOMEM)
 		err_set(eb, el, rc, "plan: out of memory");
 	else if (rc && !*eb)

@@ -86,6 +86,11 @@ eq "budget zero" "$(plan --policy "$d/country.yaml" --budget-per-year 0 --start-
 # the default model from rules/ (the calibration inventory is priced in tests/e2e/cost_calib.sh)
 eq "default model currency" "$("$TM" plan --db "$db" --policy "$d/sensitive.yaml" --date 2026-11-29 | grep -o 'costs in [A-Z]*')" "costs in USD"
 
+# an exception that expires 2028-06-30: P2 is due the day after, so out by 2027
+eq "exception expiry makes a due day" "$(plan --policy "$d/except.yaml" --budget-per-year 1e6 --start-year 2026 --years 4 --items --format jsonl |
+	rows 'r["asset"]+":"+r["due"]+":"+str(r["deadline_year"])' '"asset" in r and r["asset"] in ("P1","P2")')" \
+	"P1:2026-11-29:2026 P2:2028-07-01:2027"
+
 # observed devices (no inventory): confidence bands from attribution, a role
 # guessed from an RTSP service (a Hikvision answering on 554: a camera),
 # devices without a site are a site of their own
