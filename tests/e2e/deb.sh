@@ -11,6 +11,14 @@ src=$PWD
 for t in dpkg-buildpackage dpkg-deb lintian; do
 	command -v $t >/dev/null || { skip "$t missing"; finish deb; exit; }
 done
+# every pkg-config library the Makefile links is built against a Build-Depends package
+bd=$(sed -n '/^Build-Depends:/,/^[A-Z]/p' debian/control | tr ',' '\n' | sed 's/Build-Depends://; s/^[[:space:]]*//; s/[ (].*//' | grep .)
+missing=""
+for p in $(sed -n 's/^PKGS *:= *//p' Makefile); do
+	o=$(dpkg -S "$(pkg-config --variable=pcfiledir "$p")/$p.pc" 2>/dev/null | cut -d: -f1 | head -n 1)
+	grep -qxF "${o:-?}" <<<"$bd" || missing+=" $p(${o:-no .pc owner})"
+done
+eq "Build-Depends has the -dev package of every library in PKGS" "$missing" ""
 v=$(cat VERSION)
 d=$tmp/b/trustmap-$v
 mkdir -p "$d"
