@@ -5,6 +5,7 @@
  * forwards each call through the handle's struct store_ops (store_int.h).
  */
 #include "store_int.h"
+#include "core/buf.h"
 #include "core/str.h"
 
 #include <string.h>
@@ -16,8 +17,8 @@ struct scheme {
 };
 
 static const struct scheme schemes[] = {
-	{"postgresql://", 0, NULL},
-	{"postgres://", 0, NULL},
+	{"postgresql://", 0, &store_pg_ops},
+	{"postgres://", 0, &store_pg_ops},
 	{"sqlite:", 1, &store_sqlite_ops},
 };
 
@@ -46,6 +47,56 @@ int store_open(struct store **out, const char *url, char *eb, size_t el)
 	if (!*target)
 		target = STORE_DEFAULT_URL;
 	return ops->open(out, target, eb, el);
+}
+
+int store_url_redact(char *out, size_t n, const char *url)
+{
+	const char *p = url, *auth, *end, *at = NULL, *colon = NULL;
+	struct buf b;
+	int cut = 0;
+
+	buf_init(&b, 0);
+	if (strncmp(url, "postgresql://", 13) && strncmp(url, "postgres://", 11)) {
+		str_set(out, n, url);
+		return 0;
+	}
+	auth = strstr(url, "//") + 2;
+	end = auth + strcspn(auth, "/?#");
+	for (p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	for (p = auth; at && p < at; p++)
+		if (*p == ':') {
+			colon = p;
+			break;
+		}
+	if (colon) {
+		buf_add(&b, url, (size_t)(colon - url));
+		p = at;
+		cut = 1;
+	} else {
+		p = url;
+	}
+	buf_add(&b, p, (size_t)(end - p));
+	p = end;
+	while (*p) { /* path, then query parameters one by one */
+		size_t k = strcspn(p + 1, "?&#") + 1;
+
+		if ((*p == '?' || *p == '&') && !strncmp(p + 1, "password=", 9)) {
+			cut = 1;
+			if (*p == '?' && p[k] == '&') { /* keep the '?' for the next one */
+				buf_addc(&b, '?');
+				k++;
+			}
+			p += k;
+			continue;
+		}
+		buf_add(&b, p, k);
+		p += k;
+	}
+	str_set(out, n, b.p ? buf_str(&b) : "");
+	buf_fini(&b);
+	return cut;
 }
 
 void store_close(struct store *st)

@@ -30,6 +30,14 @@ struct store;
  * "schema version N is newer than this trustmap knows (M)", ...
  */
 int store_open(struct store **out, const char *url, char *eb, size_t el);
+/*
+ * Copies url into out[n] (cut to fit) without its password: the ":secret"
+ * of "postgresql://user:secret@host/db" and every "password=..." query
+ * parameter are left out.  Text that is not a postgres(ql):// URL is
+ * copied as is.  For messages, run records and argv.  Returns 1 when
+ * something was left out, else 0.
+ */
+int store_url_redact(char *out, size_t n, const char *url);
 /* Closes the handle (rolling back an open transaction); NULL is a no-op. */
 void store_close(struct store *st);
 /*

@@ -58,6 +58,7 @@ struct store {
 };
 
 extern const struct store_ops store_sqlite_ops;
+extern const struct store_ops store_pg_ops;
 
 /*
  * For backends: whether a's family is in f's NULL-terminated families set

@@ -4,6 +4,11 @@
  * every filter, evidence order, transactions and savepoints, reopening, bad
  * files (not a database, another program's database, a newer schema), bulk
  * speed (printed, not asserted), and two handles on one file.
+ * With TM_TEST_DB_URL=postgresql://... (tests/e2e/store_pg.sh starts a
+ * server) the same tests run on PostgreSQL: each "file" is then a schema of
+ * its own (search_path in the URL's options), dropped and made anew, and
+ * the few things that differ by design are checked for what PostgreSQL does
+ * (no file to corrupt; writers do not lock each other out).
  */
 #include "check.h"
 #include "core/err.h"
@@ -12,6 +17,7 @@
 #include "core/str.h"
 #include "store/store.h"
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -19,16 +25,63 @@
 #include <unistd.h>
 
 static char dir[64];
+static const char *pg_url; /* TM_TEST_DB_URL when it names a PostgreSQL server, else NULL */
 
+/* Runs constant SQL on the server at url; 0 or -1 (printed). */
+static int pg_exec(const char *url, const char *text)
+{
+	PGconn *c = PQconnectdb(url);
+	PGresult *r;
+
+	if (PQstatus(c) == CONNECTION_OK)
+		PQclear(PQexec(c, "SET client_min_messages = warning"));
+	r = PQstatus(c) == CONNECTION_OK ? PQexec(c, text) : NULL;
+	int ok = r && (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK);
+
+	if (!ok)
+		fprintf(stderr, "pg_exec: %s", r ? PQresultErrorMessage(r) : PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+	return ok ? 0 : -1;
+}
+
+/* The schema standing for a file name: "obs.db" -> "t_obs". */
+static void pg_schema(char *out, size_t n, const char *name)
+{
+	snprintf(out, n, "t_%.*s", (int)strcspn(name, "."), name);
+}
+
+/*
+ * A store for name: a file in the temporary directory, or on PostgreSQL the
+ * server's URL with its own schema, new and empty.
+ */
 static void path(char *out, size_t n, const char *name)
 {
-	snprintf(out, n, "%s/%s", dir, name);
+	char sch[64], sql[200];
+
+	if (!pg_url) {
+		snprintf(out, n, "%s/%s", dir, name);
+		return;
+	}
+	pg_schema(sch, sizeof(sch), name);
+	snprintf(out, n, "%s%coptions=-csearch_path%%3D%s", pg_url, strchr(pg_url, '?') ? '&' : '?', sch);
+	snprintf(sql, sizeof(sql), "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", sch, sch);
+	pg_exec(pg_url, sql);
 }
 
 static void unlink_db(const char *p)
 {
 	char b[256];
 
+	if (pg_url) {
+		const char *sch = strstr(p, "search_path%3D");
+
+		if (sch) {
+			snprintf(b, sizeof(b), "DROP SCHEMA IF EXISTS %s CASCADE", sch + 14);
+			pg_exec(pg_url, b);
+		}
+		return;
+	}
 	unlink(p);
 	snprintf(b, sizeof(b), "%s-wal", p);
 	unlink(b);
@@ -44,11 +97,15 @@ static double now_ms(void)
 	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
-/* Runs constant SQL on a file directly, as a user editing it by hand would. */
+/* Runs constant SQL on a file (or schema) directly, as a user editing it by hand would. */
 static int raw_sql(const char *file, const char *text)
 {
 	sqlite3 *db = NULL;
-	int rc = sqlite3_open(file, &db);
+	int rc;
+
+	if (pg_url)
+		return pg_exec(file, text) ? SQLITE_ERROR : SQLITE_OK;
+	rc = sqlite3_open(file, &db);
 
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(db, text, NULL, NULL, NULL);
@@ -81,6 +138,44 @@ static void obs_fill(struct obs *o, enum obs_kind k, const char *addr, const voi
 
 /* ---- opening ---- */
 
+/* What differs on PostgreSQL: another program's tables, a newer schema, allocation failures. */
+static void test_open_errors_pg(void)
+{
+	char eb[TM_ERRLEN], p[512];
+	struct store *st;
+
+	path(p, sizeof(p), "foreign.db");
+	CHECK_INT(raw_sql(p, "CREATE TABLE photos(id INTEGER PRIMARY KEY, name TEXT)"), SQLITE_OK);
+	CHECK_INT(store_open(&st, p, eb, sizeof(eb)), TM_EDB);
+	CHECK(strstr(eb, "not trustmap's") != NULL);
+	unlink_db(p);
+
+	path(p, sizeof(p), "newer.db");
+	st = open_ok(p);
+	store_close(st);
+	CHECK_INT(raw_sql(p, "UPDATE meta SET value = '99' WHERE key = 'schema_version'"), SQLITE_OK);
+	CHECK_INT(store_open(&st, p, eb, sizeof(eb)), TM_EUNSUP);
+	CHECK(st == NULL);
+	CHECK(strstr(eb, "schema version 99 is newer than this trustmap knows (5)") != NULL);
+	CHECK_INT(raw_sql(p, "UPDATE meta SET value = 'x' WHERE key = 'schema_version'"), SQLITE_OK);
+	CHECK_INT(store_open(&st, p, eb, sizeof(eb)), TM_EDB);
+	CHECK(strstr(eb, "schema_version") != NULL);
+	unlink_db(p);
+
+	path(p, sizeof(p), "alloc.db");
+	for (unsigned long n = 1; n <= 2; n++) {
+		mem_fail_at(n);
+		CHECK_INT(store_open(&st, p, eb, sizeof(eb)), TM_ENOMEM);
+		CHECK(st == NULL);
+	}
+	mem_fail_at(0);
+	st = open_ok(p);
+	CHECK(st != NULL);
+	CHECK_INT(store_check(st), 0);
+	store_close(st);
+	unlink_db(p);
+}
+
 static void test_open_errors(void)
 {
 	static const char text[] = "this is a text file, not a database; it is long enough to have a header.\n";
@@ -88,9 +183,24 @@ static void test_open_errors(void)
 	struct store *st = (struct store *)1;
 	FILE *f;
 
-	CHECK_INT(store_open(&st, "postgresql://db.example/trustmap", eb, sizeof(eb)), TM_EUNSUP);
+	/* a server that is not there: a clear error naming the URL, never its password */
+	CHECK_INT(store_open(&st, "postgresql://tm:s3cretpw@/trustmap?host=/nonexistent-dir&password=s3cretpw2",
+			     eb, sizeof(eb)), TM_EIO);
 	CHECK(st == NULL);
-	CHECK(strstr(eb, "postgresql") != NULL);
+	CHECK(strstr(eb, "postgresql://tm@/trustmap?host=/nonexistent-dir: cannot connect") != NULL);
+	CHECK(strstr(eb, "s3cretpw") == NULL);
+	CHECK_INT(store_url_redact(url, sizeof(url), "postgres://a:b@h:5/d?password=x&sslmode=require"), 1);
+	CHECK_STR(url, "postgres://a@h:5/d?sslmode=require");
+	CHECK_INT(store_url_redact(url, sizeof(url), "postgresql:///d?sslmode=disable&password=x"), 1);
+	CHECK_STR(url, "postgresql:///d?sslmode=disable");
+	CHECK_INT(store_url_redact(url, sizeof(url), "postgresql://me@host/db"), 0);
+	CHECK_STR(url, "postgresql://me@host/db");
+	CHECK_INT(store_url_redact(url, sizeof(url), "/tmp/a:b@c.db"), 0);
+	CHECK_STR(url, "/tmp/a:b@c.db");
+	if (pg_url) {
+		test_open_errors_pg();
+		return;
+	}
 
 	path(p, sizeof(p), "text.db");
 	f = fopen(p, "w");
@@ -200,7 +310,7 @@ static void test_obs(void)
 	struct store *st;
 	struct obs o[4];
 	int64_t run, id[4], bad;
-	char p[256];
+	char p[512];
 
 	for (size_t i = 0; i < sizeof(big); i++)
 		big[i] = (uint8_t)(i * 7 % 251); /* NULs included */
@@ -269,9 +379,12 @@ static void test_obs(void)
 	store_close(st);
 
 	/* a row edited by hand with out-of-range numbers, an unknown kind, long text and value */
-	CHECK_INT(raw_sql(p, "INSERT INTO observations(run_id, time, source, addr, scope, mac, ref, site, port, "
-			     "proto, kind, probe, value, flags) VALUES (NULL, 5, 'a-source-name-that-is-long', "
-			     "'', '', '', '', '', 70000, -1, 'future_kind', '', zeroblob(20000), 0)"),
+	CHECK_INT(raw_sql(p, pg_url ? "INSERT INTO observations(run_id, time, source, addr, scope, mac, ref, site, port, "
+				      "proto, kind, probe, value, flags) VALUES (NULL, 5, 'a-source-name-that-is-long', "
+				      "'', '', '', '', '', 70000, -1, 'future_kind', '', decode(repeat('00', 20000), 'hex'), 0)"
+				    : "INSERT INTO observations(run_id, time, source, addr, scope, mac, ref, site, port, "
+				      "proto, kind, probe, value, flags) VALUES (NULL, 5, 'a-source-name-that-is-long', "
+				      "'', '', '', '', '', 70000, -1, 'future_kind', '', zeroblob(20000), 0)"),
 		  SQLITE_OK);
 	st = open_ok(p);
 	memset(&s, 0, sizeof(s));
@@ -312,7 +425,7 @@ static void test_sites(void)
 	struct site_rec r;
 	struct site_list l = {0};
 	struct store *st;
-	char p[256], sql[600], longname[301];
+	char p[512], sql[600], longname[301];
 
 	path(p, sizeof(p), "sites.db");
 	st = open_ok(p);
@@ -487,7 +600,7 @@ static void test_assets(void)
 	struct store *st;
 	struct obs o;
 	int64_t ob, ot;
-	char p[256];
+	char p[512];
 
 	path(p, sizeof(p), "assets.db");
 	st = open_ok(p);
@@ -572,7 +685,7 @@ static void test_tx(void)
 	struct obs o;
 	struct asset_rec a;
 	struct site_rec sr = {.id = "S1", .name = "Depot"};
-	char p[256];
+	char p[512];
 
 	path(p, sizeof(p), "tx.db");
 	st = open_ok(p);
@@ -669,7 +782,7 @@ static void test_bulk(void)
 	uint8_t v[256];
 	int64_t run;
 	double t0, t1, t2;
-	char p[256];
+	char p[512];
 	int bad = 0;
 
 	path(p, sizeof(p), "bulk.db");
@@ -723,11 +836,55 @@ static void writer_child(const char *p, int fd)
 	_exit(ok ? 0 : 1);
 }
 
+/* PostgreSQL: writers do not exclude each other; each sees only what was committed. */
+static void test_two_handles_pg(const char *p, struct store *a, struct store *b, struct obs *o)
+{
+	int fds[2], status = -1;
+	pid_t pid;
+	char c = 0;
+
+	CHECK_INT(store_begin(a), 0);
+	CHECK_INT(store_obs_add(a, 0, o, NULL), 0);
+	CHECK_INT(store_begin(b), 0);
+	CHECK_INT(store_obs_add(b, 0, o, NULL), 0);
+	CHECK_INT(store_obs_count(b), 2); /* its own row, not a's uncommitted one */
+	CHECK_INT(store_commit(b), 0);
+	CHECK_INT(store_commit(a), 0);
+	CHECK_INT(store_obs_count(a), 3);
+	CHECK_INT(store_obs_count(b), 3);
+	store_close(a);
+	store_close(b);
+
+	if (pipe(fds))
+		return;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		writer_child(p, fds[1]);
+	}
+	close(fds[1]);
+	CHECK(read(fds[0], &c, 1) == 1);
+	close(fds[0]);
+	CHECK_INT(c, '1');
+	b = open_ok(p);
+	CHECK_INT(store_begin(b), 0); /* does not wait */
+	CHECK_INT(store_obs_count(b), 3);
+	CHECK_INT(store_obs_add(b, 0, o, NULL), 0);
+	CHECK_INT(store_commit(b), 0);
+	CHECK_INT(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK_INT(store_obs_count(b), 1004);
+	CHECK_INT(store_check(b), 0);
+	store_close(b);
+	unlink_db(p);
+}
+
 static void test_two_handles(void)
 {
 	struct store *a, *b;
 	struct obs o;
-	char p[256], c = 0;
+	char p[512], c = 0;
 	int fds[2], status = -1;
 	pid_t pid;
 
@@ -737,6 +894,10 @@ static void test_two_handles(void)
 	obs_fill(&o, OBS_FTP_BANNER, "10.9.0.2", "220 hello", 9);
 	CHECK_INT(store_obs_add(a, 0, &o, NULL), 0);
 
+	if (pg_url) {
+		test_two_handles_pg(p, a, b, &o);
+		return;
+	}
 	/* a writes; b may read the last committed state, and b's write waits then fails clearly */
 	CHECK_INT(store_begin(a), 0);
 	CHECK_INT(store_obs_add(a, 0, &o, NULL), 0);
@@ -782,6 +943,12 @@ static void test_two_handles(void)
 
 int main(void)
 {
+	const char *u = getenv("TM_TEST_DB_URL");
+
+	if (u && (!strncmp(u, "postgresql://", 13) || !strncmp(u, "postgres://", 11))) {
+		pg_url = u;
+		printf("test_store: on PostgreSQL (TM_TEST_DB_URL)\n");
+	}
 	str_set(dir, sizeof(dir), "/tmp/tm-store-XXXXXX");
 	if (!mkdtemp(dir))
 		return 2;

@@ -3,23 +3,66 @@
  * seen again widens first/last seen and keeps the older run, order of
  * iteration, ends required, early stop, a version-1 database migrated to
  * the links table on open, and values read back cut to their arrays.
+ * With TM_TEST_DB_URL=postgresql://... the same on PostgreSQL, each
+ * database a schema of its own (tests/e2e/store_pg.sh).
  */
 #include "check.h"
 #include "core/err.h"
 #include "core/str.h"
+#include "store/pg_schema.h"
 #include "store/schema.h"
 #include "store/store.h"
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 static char dir[64];
+static const char *pg_url; /* TM_TEST_DB_URL when it names a PostgreSQL server */
+
+static int pg_exec(const char *url, const char *text)
+{
+	PGconn *c = PQconnectdb(url);
+	PGresult *r;
+	int ok;
+
+	if (PQstatus(c) == CONNECTION_OK)
+		PQclear(PQexec(c, "SET client_min_messages = warning"));
+	r = PQstatus(c) == CONNECTION_OK ? PQexec(c, text) : NULL;
+	ok = r && (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK);
+	PQclear(r);
+	PQfinish(c);
+	return ok ? 0 : -1;
+}
+
+/* A new empty store named name: a file, or a schema of its own on the server. */
+static void make_db(char *out, size_t n, const char *name)
+{
+	char sql[160];
+
+	if (!pg_url) {
+		snprintf(out, n, "%s/%s.db", dir, name);
+		return;
+	}
+	snprintf(out, n, "%s%coptions=-csearch_path%%3Dl_%s", pg_url, strchr(pg_url, '?') ? '&' : '?', name);
+	snprintf(sql, sizeof(sql), "DROP SCHEMA IF EXISTS l_%s CASCADE; CREATE SCHEMA l_%s", name, name);
+	pg_exec(pg_url, sql);
+}
 
 static void unlink_db(const char *p)
 {
 	char b[256];
 
+	if (pg_url) {
+		const char *sch = strstr(p, "search_path%3D");
+
+		if (sch) {
+			snprintf(b, sizeof(b), "DROP SCHEMA IF EXISTS %s CASCADE", sch + 14);
+			pg_exec(pg_url, b);
+		}
+		return;
+	}
 	unlink(p);
 	snprintf(b, sizeof(b), "%s-wal", p);
 	unlink(b);
@@ -30,7 +73,11 @@ static void unlink_db(const char *p)
 static int raw_sql(const char *file, const char *text)
 {
 	sqlite3 *db = NULL;
-	int rc = sqlite3_open(file, &db);
+	int rc;
+
+	if (pg_url)
+		return pg_exec(file, text) ? SQLITE_ERROR : SQLITE_OK;
+	rc = sqlite3_open(file, &db);
 
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(db, text, NULL, NULL, NULL);
@@ -184,9 +231,10 @@ static void test_migrate(const char *p)
 	struct got g = {0};
 	char sql[64];
 
-	CHECK_INT(raw_sql(p, store_sqlite_migrations[0]), SQLITE_OK);
+	CHECK_INT(raw_sql(p, pg_url ? store_pg_migrations[0] : store_sqlite_migrations[0]), SQLITE_OK);
 	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", STORE_SQLITE_APP_ID);
-	CHECK_INT(raw_sql(p, sql), SQLITE_OK);
+	if (!pg_url)
+		CHECK_INT(raw_sql(p, sql), SQLITE_OK);
 	CHECK_INT(raw_sql(p, "UPDATE meta SET value = '1' WHERE key = 'schema_version';"
 			     "INSERT INTO runs(kind, started) VALUES ('scan', 1)"),
 		  SQLITE_OK);
@@ -204,18 +252,23 @@ static void test_migrate(const char *p)
 
 int main(void)
 {
-	char p[128];
+	const char *u = getenv("TM_TEST_DB_URL");
+	char p[512];
 
+	if (u && (!strncmp(u, "postgresql://", 13) || !strncmp(u, "postgres://", 11))) {
+		pg_url = u;
+		printf("test_store_links: on PostgreSQL (TM_TEST_DB_URL)\n");
+	}
 	str_set(dir, sizeof(dir), "/tmp/tm-links-XXXXXX");
 	if (!mkdtemp(dir))
 		return 2;
-	snprintf(p, sizeof(p), "%s/a.db", dir);
+	make_db(p, sizeof(p), "a");
 	test_put_iter(p);
 	unlink_db(p);
-	snprintf(p, sizeof(p), "%s/b.db", dir);
+	make_db(p, sizeof(p), "b");
 	test_long_values(p);
 	unlink_db(p);
-	snprintf(p, sizeof(p), "%s/c.db", dir);
+	make_db(p, sizeof(p), "c");
 	test_migrate(p);
 	unlink_db(p);
 	rmdir(dir);
