@@ -44,6 +44,8 @@ struct scen_priv {
 	size_t nss, capss;
 	size_t nop; /* op_assets entries */
 	struct imap ids;
+	uint32_t *reguess; /* assets whose role was guessed: looked at again with their evidence after the pass */
+	size_t nre, capre;
 	const struct cost_model *m;
 	struct store *st;
 	int err;
@@ -273,21 +275,18 @@ static int add_finding(struct scen *s, const struct audit_finding *f, int64_t da
 	a->id = f->asset_id;
 	a->due = day;
 	str_set(a->ref, sizeof(a->ref), f->ref[0] ? f->ref : f->asset_key);
+	str_set(a->role_in, sizeof(a->role_in), f->role);
 	if ((rc = site_of(s, f, &a->site)))
 		return rc;
 	s->sites[a->site].n++;
 	int g = 0;
-	const char *text[8] = {f->product, f->model, f->vendor, NULL};
-	struct evtext et = {.n = 0};
+	const char *text[4] = {f->product, f->model, f->vendor, NULL};
 	a->role = cost_guess_role(f->role, text, &g);
-	if (g && v->st) { /* not the asset's own role: look at its evidence too */
-		store_evidence_iter(v->st, f->asset_id, on_ev, &et);
-		for (int i = 0; i < et.n; i++)
-			text[3 + i] = et.buf[i];
-		text[3 + et.n] = NULL;
-		a->role = cost_guess_role(f->role, text, &g);
-		if (a->role == CR_OTHER && et.rtsp)
-			a->role = CR_CAMERA;
+	if (g) { /* not the asset's own role: its evidence is read after the audit's pass */
+		GROW(v->reguess, v->nre, v->capre, 256);
+		v->reguess[v->nre++] = (uint32_t)s->n;
+		str_set(a->text, sizeof(a->text), f->product);
+		str_set(a->text2, sizeof(a->text2), f->model);
 	}
 	a->guessed = g;
 	a->band = f->why & AW_DECLARED_ONLY ? SB_DECLARED : f->conf >= 0.9 ? SB_STRONG : f->conf >= 0.7 ? SB_MEDIUM : SB_WEAK;
@@ -307,6 +306,36 @@ static int on_finding(void *ctx, const struct audit_finding *f)
 	if (f->kind != AF_RULE || f->rule < 0 || s->p->rules[f->rule].action != POL_DENY || !f->asset_id)
 		return 0;
 	return add_finding(s, f, f->day);
+}
+
+/*
+ * Assets whose role was guessed from product and model: guess again with
+ * their strongest evidence too (sysDescr, titles, banners; RTSP served),
+ * now that the store is not being iterated, and reprice them.
+ */
+static int reguess(struct scen *s)
+{
+	struct scen_priv *v = s->priv;
+
+	for (size_t k = 0; k < v->nre; k++) {
+		struct scen_asset *a = &s->a[v->reguess[k]];
+		struct evtext et = {.n = 0};
+		const char *text[8] = {a->text, a->text2};
+		int g, rc;
+
+		if ((rc = store_evidence_iter(v->st, a->id, on_ev, &et)) < 0)
+			return rc;
+		for (int i = 0; i < et.n; i++)
+			text[2 + i] = et.buf[i];
+		text[2 + et.n] = NULL;
+		a->role = cost_guess_role(a->role_in, text, &g);
+		if (a->role == CR_OTHER && et.rtsp)
+			a->role = CR_CAMERA;
+		a->cost = (v->m->unit[a->role] + v->m->labour) *
+			  cost_region_factor(v->m, s->strs[s->sites[a->site].region]);
+		a->weight = v->m->weight[a->role];
+	}
+	return 0;
 }
 
 static int cmp_day(const void *x, const void *y)
@@ -382,6 +411,8 @@ int scen_eval(struct store *st, const struct vreg *vr, const struct policy *p, c
 	if ((rc = audit_run(st, vr, p, &ao, &r, eb, el)))
 		goto out;
 	s->n_days = nd;
+	if ((rc = reguess(s)))
+		goto out;
 	for (size_t i = 0; i < r.n; i++)
 		s->share_findings += r.f[i].kind == AF_SHARE;
 	audit_result_free(&r);
@@ -414,6 +445,7 @@ void scen_free(struct scen *s)
 		mem_free(s->priv->site_ix.val);
 		mem_free(s->priv->ids.key);
 		mem_free(s->priv->ids.val);
+		mem_free(s->priv->reguess);
 		mem_free(s->priv->ss);
 		arena_free(s->priv->ar);
 		mem_free(s->priv);

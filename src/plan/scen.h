@@ -36,6 +36,8 @@ struct scen_asset {
 	int64_t due;	  /* first day it is a finding (days since 1970-01-01) */
 	double cost;	  /* (unit + labour) x region factor */
 	double weight;	  /* the model's risk weight of its role */
+	char role_in[24]; /* the role attribution or the inventory gave ("" none) */
+	char text[64], text2[48]; /* product and model, for guessing the role */
 };
 
 struct scen_site {
