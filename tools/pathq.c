@@ -9,7 +9,8 @@
  * and prints one line per query:
  *   status cost nreplace ids.. cut_value ncut ids..
  * (status: clean, replace, cut-off, no-devices).  With -t, timings (CPU
- * seconds of this process) and peak memory go to standard error.  Exit status 0, or 2 with a message.
+ * seconds of this process) and peak memory go to standard error.  Exit status 0, or 2 with a
+ * message.
  */
 #include "core/err.h"
 #include "core/mem.h"
@@ -190,11 +191,13 @@ int main(int argc, char **argv)
 		struct rusage ru;
 		getrusage(RUSAGE_SELF, &ru);
 		fprintf(stderr,
-			"pathq: %ld nodes, %ld links (%ld self-loops, %ld duplicates dropped), %ld restricted, "
+			"pathq: %ld nodes, %ld links (%ld self-loops, %ld duplicates dropped), %ld "
+			"restricted, "
 			"%ld clean components, quotient %ld nodes %ld links, %ld flow arcs; "
 			"read %.3f s, build %.3f s, %lld queries %.3f s, peak RSS %ld MiB\n",
-			gs.nodes, gs.links, gs.self_loops, gs.duplicates, gs.restricted, gs.clean_comps, gs.qnodes,
-			gs.qlinks, gs.flow_arcs, tp - t0, t1 - tp, k, t2 - t1, ru.ru_maxrss / 1024);
+			gs.nodes, gs.links, gs.self_loops, gs.duplicates, gs.restricted,
+			gs.clean_comps, gs.qnodes, gs.qlinks, gs.flow_arcs, tp - t0, t1 - tp, k,
+			t2 - t1, ru.ru_maxrss / 1024);
 	}
 	paths_answer_free(&a);
 	paths_graph_free(g);

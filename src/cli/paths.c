@@ -32,28 +32,32 @@ struct cfg {
 };
 
 static const struct opt paths_opts[] = {
-	{"db", 'd', "URL", "store: SQLite file (default trustmap.db)", OPT_STR, offsetof(struct cfg, c.db)},
-	{"policy", 'p', "FILE", "the policy (YAML, docs/policy.md): restricted lists and sensitive zones", OPT_STR,
-	 offsetof(struct cfg, policy)},
-	{"to", 't', "SELECTOR", "the core: role:NAME, site:ID, tag:TAG, asset:ID, comma-separated", OPT_STR,
-	 offsetof(struct cfg, to)},
-	{"date", 0, "YYYY-MM-DD", "as of this day (default today): rules in force, list dates", OPT_STR,
-	 offsetof(struct cfg, date)},
-	{"cut-by", 0, "WHAT", "weigh the shutdown cut by devices (default: fewest devices) or cost", OPT_STR,
-	 offsetof(struct cfg, cut_by)},
-	{"strict", 0, NULL, "links naming unknown assets are an error, not a warning", OPT_FLAG,
-	 offsetof(struct cfg, strict)},
-	{"stats", 0, NULL, "graph sizes and timings on standard error", OPT_FLAG, offsetof(struct cfg, stats)},
-	{"format", 'f', "FMT", "table, jsonl or csv", OPT_STR, offsetof(struct cfg, c.format)},
-	{"kb-dir", 0, "DIR", "our rules directory", OPT_STR, offsetof(struct cfg, c.kb_dir)},
-	{"lists", 0, "FILE", "your own vendor lists (lists.tm format)", OPT_STR, offsetof(struct cfg, c.lists)},
-	{NULL},
+    {"db", 'd', "URL", "store: SQLite file (default trustmap.db)", OPT_STR,
+     offsetof(struct cfg, c.db)},
+    {"policy", 'p', "FILE",
+     "the policy (YAML, docs/policy.md): restricted lists and sensitive zones", OPT_STR,
+     offsetof(struct cfg, policy)},
+    {"to", 't', "SELECTOR", "the core: role:NAME, site:ID, tag:TAG, asset:ID, comma-separated",
+     OPT_STR, offsetof(struct cfg, to)},
+    {"date", 0, "YYYY-MM-DD", "as of this day (default today): rules in force, list dates", OPT_STR,
+     offsetof(struct cfg, date)},
+    {"cut-by", 0, "WHAT", "weigh the shutdown cut by devices (default: fewest devices) or cost",
+     OPT_STR, offsetof(struct cfg, cut_by)},
+    {"strict", 0, NULL, "links naming unknown assets are an error, not a warning", OPT_FLAG,
+     offsetof(struct cfg, strict)},
+    {"stats", 0, NULL, "graph sizes and timings on standard error", OPT_FLAG,
+     offsetof(struct cfg, stats)},
+    {"format", 'f', "FMT", "table, jsonl or csv", OPT_STR, offsetof(struct cfg, c.format)},
+    {"kb-dir", 0, "DIR", "our rules directory", OPT_STR, offsetof(struct cfg, c.kb_dir)},
+    {"lists", 0, "FILE", "your own vendor lists (lists.tm format)", OPT_STR,
+     offsetof(struct cfg, c.lists)},
+    {NULL},
 };
 
 static const struct rep_col cols[] = {
-	{"site", REP_STR, 14},	 {"zone", REP_STR, 20},	    {"sensitivity", REP_NUM, 4}, {"devices", REP_NUM, 5},
-	{"status", REP_STR, 10}, {"replace_cost", REP_NUM, 12}, {"replace", REP_STR, 40}, {"cut_value", REP_NUM, 9},
-	{"cut", REP_STR, 40},
+    {"site", REP_STR, 14},    {"zone", REP_STR, 20},	 {"sensitivity", REP_NUM, 4},
+    {"devices", REP_NUM, 5},  {"status", REP_STR, 10},	 {"replace_cost", REP_NUM, 12},
+    {"replace", REP_STR, 40}, {"cut_value", REP_NUM, 9}, {"cut", REP_STR, 40},
 };
 #define NCOLS ((int)(sizeof(cols) / sizeof(cols[0])))
 
@@ -85,7 +89,8 @@ static void names(struct store *st, const int64_t *ids, size_t n, char *out, siz
 	}
 }
 
-static int print_sites(struct rep_table *t, struct store *st, const struct paths_result *r, int cut_money)
+static int print_sites(struct rep_table *t, struct store *st, const struct paths_result *r,
+		       int cut_money)
 {
 	static char rep[8192], cut[8192];
 	char sens[16], dev[24], cost[32], cv[32];
@@ -106,7 +111,8 @@ static int print_sites(struct rep_table *t, struct store *st, const struct paths
 		}
 		names(st, s->replace, s->nreplace, rep, sizeof(rep));
 		names(st, s->cut, s->ncut, cut, sizeof(cut));
-		const char *cells[NCOLS] = {s->site, s->zone, sens, dev, paths_status_name(s->status), cost, rep, cv, cut};
+		const char *cells[NCOLS] = {
+		    s->site, s->zone, sens, dev, paths_status_name(s->status), cost, rep, cv, cut};
 		int rc = rep_row(t, cells);
 		if (rc)
 			return rc;
@@ -127,7 +133,8 @@ int cmd_paths(int argc, char **argv)
 	int npos, fmt, rc;
 
 	rc = opt_parse(paths_opts, &cfg, argc, argv, &npos,
-		       "--policy FILE --to SELECTOR [--db URL] [--date YYYY-MM-DD] [--cut-by devices|cost] [--strict] "
+		       "--policy FILE --to SELECTOR [--db URL] [--date YYYY-MM-DD] [--cut-by "
+		       "devices|cost] [--strict] "
 		       "[--format FMT]");
 	if (rc)
 		return rc > 0 ? 0 : 2;
@@ -137,7 +144,9 @@ int cmd_paths(int argc, char **argv)
 		goto out;
 	}
 	if (!cfg.policy || !cfg.to) {
-		fprintf(stderr, "trustmap paths: --policy FILE and --to SELECTOR are required (see --help)\n");
+		fprintf(
+		    stderr,
+		    "trustmap paths: --policy FILE and --to SELECTOR are required (see --help)\n");
 		goto out;
 	}
 	po.day = (int64_t)(time(NULL) / 86400);
@@ -146,7 +155,8 @@ int cmd_paths(int argc, char **argv)
 		goto out;
 	}
 	if (cfg.cut_by && strcmp(cfg.cut_by, "devices") && strcmp(cfg.cut_by, "cost")) {
-		fprintf(stderr, "trustmap paths: --cut-by takes devices or cost, not '%s'\n", cfg.cut_by);
+		fprintf(stderr, "trustmap paths: --cut-by takes devices or cost, not '%s'\n",
+			cfg.cut_by);
 		goto out;
 	}
 	po.cut_by = cfg.cut_by && !strcmp(cfg.cut_by, "cost") ? PATHS_CUT_COST : PATHS_CUT_DEVICES;
@@ -170,8 +180,10 @@ int cmd_paths(int argc, char **argv)
 		goto out;
 	}
 	if (r.unknown_links) {
-		fprintf(stderr, "trustmap paths: %s%ld of %ld links name an asset the store does not have (",
-			cfg.strict ? "" : "warning: ", r.unknown_links, r.links_read);
+		fprintf(
+		    stderr,
+		    "trustmap paths: %s%ld of %ld links name an asset the store does not have (",
+		    cfg.strict ? "" : "warning: ", r.unknown_links, r.links_read);
 		for (long i = 0; i < r.unknown_named; i++)
 			fprintf(stderr, "%s%s", i ? ", " : "", r.unknown_first[i]);
 		fprintf(stderr, "%s)%s\n", r.unknown_links > r.unknown_named ? ", ..." : "",
@@ -180,7 +192,9 @@ int cmd_paths(int argc, char **argv)
 			goto out;
 	}
 	if (!r.sensitive_sites) {
-		fprintf(stderr, "trustmap paths: no sensitive sites under policy \"%s\": nothing to do\n", p->name);
+		fprintf(stderr,
+			"trustmap paths: no sensitive sites under policy \"%s\": nothing to do\n",
+			p->name);
 		rc = 0;
 		goto out;
 	}
@@ -201,18 +215,23 @@ int cmd_paths(int argc, char **argv)
 		char tc[32];
 		money(total, tc, sizeof(tc));
 		fprintf(fmt == REP_TABLE ? stdout : stderr,
-			"%s%ld sensitive sites: %ld clean, %ld need replacements (%s in all), %ld cut off, %ld without "
-			"devices; %ld devices (%ld restricted, %ld core), %ld links (%ld self-loops, %ld duplicates, %ld "
+			"%s%ld sensitive sites: %ld clean, %ld need replacements (%s in all), %ld "
+			"cut off, %ld without "
+			"devices; %ld devices (%ld restricted, %ld core), %ld links (%ld "
+			"self-loops, %ld duplicates, %ld "
 			"to unknown assets, %ld seen from a capture point left out)\n",
-			fmt == REP_TABLE ? "\n" : "", r.sensitive_sites, n[PS_CLEAN], n[PS_REPLACE], tc, n[PS_CUT_OFF],
-			n[PS_NO_DEVICES], r.assets, r.restricted, r.core, r.gs.links, r.gs.self_loops, r.gs.duplicates,
-			r.unknown_links, r.capture_links);
+			fmt == REP_TABLE ? "\n" : "", r.sensitive_sites, n[PS_CLEAN], n[PS_REPLACE],
+			tc, n[PS_CUT_OFF], n[PS_NO_DEVICES], r.assets, r.restricted, r.core,
+			r.gs.links, r.gs.self_loops, r.gs.duplicates, r.unknown_links,
+			r.capture_links);
 	}
 	if (cfg.stats)
 		fprintf(stderr,
-			"paths: load %.0f ms, graph %.0f ms (%ld clean components, quotient %ld nodes %ld links, %ld "
+			"paths: load %.0f ms, graph %.0f ms (%ld clean components, quotient %ld "
+			"nodes %ld links, %ld "
 			"flow arcs), queries %.0f ms\n",
-			r.ms_load, r.ms_graph, r.gs.clean_comps, r.gs.qnodes, r.gs.qlinks, r.gs.flow_arcs, r.ms_query);
+			r.ms_load, r.ms_graph, r.gs.clean_comps, r.gs.qnodes, r.gs.qlinks,
+			r.gs.flow_arcs, r.ms_query);
 	rc = n[PS_REPLACE] || n[PS_CUT_OFF] || n[PS_NO_DEVICES] ? 1 : 0;
 out:
 	rep_table_end(t);

@@ -22,7 +22,7 @@ static const struct {
 	enum lcol c;
 	const char *name;
 } lnames[] = {
-    {L_A, "a"},	      {L_A, "from"},	  {L_B, "b"},	       {L_B, "to"},
+    {L_A, "a"},	      {L_A, "from"},	   {L_B, "b"},		{L_B, "to"},
     {L_KIND, "kind"}, {L_APORT, "a_port"}, {L_BPORT, "b_port"},
 };
 
@@ -40,8 +40,8 @@ int imp_emit_link(struct imp_run *r, unsigned long line, const struct imp_link *
 	if (rc == IMP_SKIP)
 		rc = TM_EINVAL;
 	if (rc)
-		return err_set(r->eb, r->el, rc, "%s:%lu: import stopped by its sink (%s)", r->file, line,
-			       tm_strerror(rc));
+		return err_set(r->eb, r->el, rc, "%s:%lu: import stopped by its sink (%s)", r->file,
+			       line, tm_strerror(rc));
 	return 0;
 }
 
@@ -58,7 +58,8 @@ bool imp_link_key(const char *s, size_t n, char out[96])
 	str_trim(&s, &n);
 	if (!n || !printable(s, n))
 		return false;
-	if (str_has_prefix(s, n, "mac:") || str_has_prefix(s, n, "ip:") || str_has_prefix(s, n, "ref:")) {
+	if (str_has_prefix(s, n, "mac:") || str_has_prefix(s, n, "ip:") ||
+	    str_has_prefix(s, n, "ref:")) {
 		if (n >= 96 || n == 4 || (n == 3 && s[0] == 'i'))
 			return false;
 		str_copy(out, 96, s, n);
@@ -97,8 +98,8 @@ static int header(struct lk *v, const struct csv_rec *rec)
 	for (int c = 0; c < L_COUNT; c++)
 		v->idx[c] = -1;
 	if (rec->err)
-		return err_set(r->eb, r->el, TM_EPROTO, "%s:%lu:%lu: header: %s", r->file, rec->err_line,
-			       rec->err_col, rec->err);
+		return err_set(r->eb, r->el, TM_EPROTO, "%s:%lu:%lu: header: %s", r->file,
+			       rec->err_line, rec->err_col, rec->err);
 	for (int i = 0; i < rec->nf; i++) {
 		const char *p = rec->f[i];
 		size_t n = rec->n[i];
@@ -108,29 +109,33 @@ static int header(struct lk *v, const struct csv_rec *rec)
 			if (!str_caseeq(p, n, lnames[k].name))
 				continue;
 			if (v->idx[lnames[k].c] >= 0)
-				return err_set(r->eb, r->el, TM_EPROTO, "%s:%lu:%lu: column \"%s\" given twice",
-					       r->file, rec->line[i], rec->col[i], lnames[k].name);
+				return err_set(r->eb, r->el, TM_EPROTO,
+					       "%s:%lu:%lu: column \"%s\" given twice", r->file,
+					       rec->line[i], rec->col[i], lnames[k].name);
 			v->idx[lnames[k].c] = i;
 		}
 	}
 	if (v->idx[L_A] < 0 || v->idx[L_B] < 0)
-		return err_set(r->eb, r->el, TM_EPROTO, "%s:%lu:1: missing required column \"%s\"", r->file,
-			       rec->lineno, v->idx[L_A] < 0 ? "a" : "b");
+		return err_set(r->eb, r->el, TM_EPROTO, "%s:%lu:1: missing required column \"%s\"",
+			       r->file, rec->lineno, v->idx[L_A] < 0 ? "a" : "b");
 	v->nf = rec->nf;
 	v->header_done = 1;
 	return 0;
 }
 
 /* A bounded text column into dst. */
-static int text(struct lk *v, const struct csv_rec *rec, enum lcol c, const char *what, char *dst, size_t cap)
+static int text(struct lk *v, const struct csv_rec *rec, enum lcol c, const char *what, char *dst,
+		size_t cap)
 {
 	size_t n;
 	const char *p = get(v, rec, c, &n);
 
 	if (n >= cap)
-		return imp_bad(v->r, rec->lineno, colno(v, rec, c), "%s longer than %zu bytes", what, cap - 1);
+		return imp_bad(v->r, rec->lineno, colno(v, rec, c), "%s longer than %zu bytes",
+			       what, cap - 1);
 	if (!printable(p, n))
-		return imp_bad(v->r, rec->lineno, colno(v, rec, c), "control character in %s", what);
+		return imp_bad(v->r, rec->lineno, colno(v, rec, c), "control character in %s",
+			       what);
 	str_copy(dst, cap, p, n);
 	return 0;
 }
@@ -146,21 +151,27 @@ static int row(struct lk *v, const struct csv_rec *rec)
 	if (rec->err)
 		return imp_bad(v->r, rec->err_line, rec->err_col, "%s", rec->err);
 	if (rec->nf != v->nf)
-		return imp_bad(v->r, rec->lineno, 1, "%d fields where the header has %d", rec->nf, v->nf);
+		return imp_bad(v->r, rec->lineno, 1, "%d fields where the header has %d", rec->nf,
+			       v->nf);
 	for (int i = 0; i < rec->nf; i++)
 		if (memchr(rec->f[i], 0, rec->n[i]))
-			return imp_bad(v->r, rec->line[i], rec->col[i], "binary data (NUL byte) in a field");
+			return imp_bad(v->r, rec->line[i], rec->col[i],
+				       "binary data (NUL byte) in a field");
 	memset(&l, 0, sizeof(l));
 	a = get(v, rec, L_A, &na);
 	b = get(v, rec, L_B, &nb);
 	if (!na || !nb)
-		return imp_bad(v->r, rec->lineno, colno(v, rec, na ? L_B : L_A), "empty %s", na ? "b" : "a");
+		return imp_bad(v->r, rec->lineno, colno(v, rec, na ? L_B : L_A), "empty %s",
+			       na ? "b" : "a");
 	if (!imp_link_key(a, na, l.a))
-		return imp_bad(v->r, rec->lineno, colno(v, rec, L_A), "a is not an asset id or key");
+		return imp_bad(v->r, rec->lineno, colno(v, rec, L_A),
+			       "a is not an asset id or key");
 	if (!imp_link_key(b, nb, l.b))
-		return imp_bad(v->r, rec->lineno, colno(v, rec, L_B), "b is not an asset id or key");
+		return imp_bad(v->r, rec->lineno, colno(v, rec, L_B),
+			       "b is not an asset id or key");
 	if (!strcmp(l.a, l.b))
-		return imp_bad(v->r, rec->lineno, colno(v, rec, L_B), "a link from %s to itself", l.a);
+		return imp_bad(v->r, rec->lineno, colno(v, rec, L_B), "a link from %s to itself",
+			       l.a);
 	if ((rc = text(v, rec, L_KIND, "kind", l.kind, sizeof(l.kind))) ||
 	    (rc = text(v, rec, L_APORT, "a_port", l.a_port, sizeof(l.a_port))) ||
 	    (rc = text(v, rec, L_BPORT, "b_port", l.b_port, sizeof(l.b_port))))
@@ -206,14 +217,14 @@ static int run(struct imp_run *r, struct imp_chunks *ch)
 	return rc;
 }
 
-int imp_links_csv(const char *path, const struct imp_sink *k, int skip_bad, struct imp_stats *st, char *eb,
-		  size_t el)
+int imp_links_csv(const char *path, const struct imp_sink *k, int skip_bad, struct imp_stats *st,
+		  char *eb, size_t el)
 {
 	return imp_drive_chunks(path, 0, NULL, 0, run, k, skip_bad, st, eb, el);
 }
 
-int imp_links_csv_mem(const char *file, const char *data, size_t len, const struct imp_sink *k, int skip_bad,
-		      struct imp_stats *st, char *eb, size_t el)
+int imp_links_csv_mem(const char *file, const char *data, size_t len, const struct imp_sink *k,
+		      int skip_bad, struct imp_stats *st, char *eb, size_t el)
 {
 	return imp_drive_chunks(file, 1, data, len, run, k, skip_bad, st, eb, el);
 }

@@ -173,7 +173,8 @@ static int64_t augment(struct paths_graph *g, uint32_t s)
 				if (g->fcap[g->path[i]] < b)
 					b = g->fcap[g->path[i]];
 			if (b >= PATHS_INF)
-				return PATHS_INF; /* a clean path: cannot happen after the existence test */
+				return PATHS_INF; /* a clean path: cannot happen after the existence
+						     test */
 			for (uint32_t i = 0; i < d; i++) {
 				g->fcap[g->path[i]] -= b;
 				g->fcap[g->frev[g->path[i]]] += b;
@@ -223,8 +224,8 @@ static int64_t maxflow(struct paths_graph *g, size_t nsrc)
 	return flow;
 }
 
-static int min_cut(struct paths_graph *g, const uint32_t *src, size_t ns, const uint32_t *snk, size_t nt,
-		   struct paths_answer *a)
+static int min_cut(struct paths_graph *g, const uint32_t *src, size_t ns, const uint32_t *snk,
+		   size_t nt, struct paths_answer *a)
 {
 	size_t nsrc = 0;
 	uint32_t st = next_stamp(&g->qstamp, g->qmark, (size_t)g->nq + 1);
@@ -258,8 +259,8 @@ static int min_cut(struct paths_graph *g, const uint32_t *src, size_t ns, const 
 	return 0;
 }
 
-int paths_query(struct paths_graph *g, const uint32_t *src, size_t ns, const uint32_t *snk, size_t nt,
-		struct paths_answer *a)
+int paths_query(struct paths_graph *g, const uint32_t *src, size_t ns, const uint32_t *snk,
+		size_t nt, struct paths_answer *a)
 {
 	uint32_t st;
 	int rc;

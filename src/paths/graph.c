@@ -223,14 +223,14 @@ static int scratch(struct paths_graph *g)
 	g->fqueue = mem_alloc(nf * sizeof(*g->fqueue));
 	g->path = mem_alloc(nf * sizeof(*g->path));
 	g->fsrc = mem_alloc(nf * sizeof(*g->fsrc));
-	if (!g->dist || !g->par || !g->qmark || !g->heap || !g->level || !g->it || !g->fmark || !g->fqueue ||
-	    !g->path || !g->fsrc)
+	if (!g->dist || !g->par || !g->qmark || !g->heap || !g->level || !g->it || !g->fmark ||
+	    !g->fqueue || !g->path || !g->fsrc)
 		return TM_ENOMEM;
 	return 0;
 }
 
-int paths_graph_new(struct paths_graph **out, uint32_t n, const uint32_t *eu, const uint32_t *ev, size_t ne,
-		    const uint8_t *restricted, const int64_t *cost, const int64_t *cap,
+int paths_graph_new(struct paths_graph **out, uint32_t n, const uint32_t *eu, const uint32_t *ev,
+		    size_t ne, const uint8_t *restricted, const int64_t *cost, const int64_t *cap,
 		    struct paths_graph_stats *gs)
 {
 	struct paths_graph *g;
@@ -262,8 +262,8 @@ int paths_graph_new(struct paths_graph **out, uint32_t n, const uint32_t *eu, co
 		g->cost[v] = g->restr[v] ? cost[v] : 0;
 		g->cap[v] = g->restr[v] ? cap[v] : PATHS_INF;
 	}
-	if ((rc = csr_build(n, eu, ev, ne, &g->off, &g->adj, &loops, &dups)) || (rc = quotient(g)) ||
-	    (rc = flow_network(g)) || (rc = scratch(g)))
+	if ((rc = csr_build(n, eu, ev, ne, &g->off, &g->adj, &loops, &dups)) ||
+	    (rc = quotient(g)) || (rc = flow_network(g)) || (rc = scratch(g)))
 		goto out_free;
 	if (gs) {
 		memset(gs, 0, sizeof(*gs));

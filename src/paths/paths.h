@@ -59,27 +59,27 @@ struct paths_graph_stats {
  * link naming a node >= n, a negative cost, a capacity < 1) or
  * TM_ENOMEM; gs (may be NULL) receives the counts.
  */
-int paths_graph_new(struct paths_graph **out, uint32_t n, const uint32_t *eu, const uint32_t *ev, size_t ne,
-		    const uint8_t *restricted, const int64_t *cost, const int64_t *cap,
+int paths_graph_new(struct paths_graph **out, uint32_t n, const uint32_t *eu, const uint32_t *ev,
+		    size_t ne, const uint8_t *restricted, const int64_t *cost, const int64_t *cap,
 		    struct paths_graph_stats *gs);
 void paths_graph_free(struct paths_graph *g);
-/* The largest cost or capacity of one device in a graph of n (sums of n of them stay below PATHS_INF). */
+/* The largest cost or capacity of one device among n (a sum of n stays below PATHS_INF). */
 int64_t paths_cost_max(uint32_t n);
 
 enum paths_status {
-	PS_CLEAN = 0,	 /* a path of clean devices reaches the core */
-	PS_REPLACE,	 /* every path crosses a restricted device: replace[] makes one clean */
-	PS_CUT_OFF,	 /* no path at all, clean or not */
-	PS_NO_DEVICES,	 /* the site has no device in the graph */
+	PS_CLEAN = 0,  /* a path of clean devices reaches the core */
+	PS_REPLACE,    /* every path crosses a restricted device: replace[] makes one clean */
+	PS_CUT_OFF,    /* no path at all, clean or not */
+	PS_NO_DEVICES, /* the site has no device in the graph */
 };
 
 struct paths_answer {
 	enum paths_status status;
-	int64_t cost;		/* PS_REPLACE: sum of cost[] over replace[]; else 0 */
-	uint32_t *replace;	/* PS_REPLACE: the restricted devices on the cheapest path, ascending */
+	int64_t cost;	   /* PS_REPLACE: sum of cost[] over replace[]; else 0 */
+	uint32_t *replace; /* PS_REPLACE: the restricted devices on the cheapest path, ascending */
 	size_t nreplace;
-	int64_t cut_value;	/* PS_REPLACE: sum of cap[] over cut[]; PS_CLEAN: -1 (no cut exists); else 0 */
-	uint32_t *cut;		/* PS_REPLACE: restricted devices whose failure alone cuts the site off, ascending */
+	int64_t cut_value; /* PS_REPLACE: sum of cap[] over cut[]; PS_CLEAN: -1 (none); else 0 */
+	uint32_t *cut; /* PS_REPLACE: devices whose failure alone cuts the site off, ascending */
 	size_t ncut;
 	size_t cap_replace, cap_cut; /* private */
 };
@@ -90,10 +90,11 @@ struct paths_answer {
  * calls; free with paths_answer_free).  Returns 0, TM_EINVAL (a node >= n,
  * nt == 0) or TM_ENOMEM.  Not reentrant on one graph (scratch lives in g).
  */
-int paths_query(struct paths_graph *g, const uint32_t *src, size_t ns, const uint32_t *snk, size_t nt,
-		struct paths_answer *a);
+int paths_query(struct paths_graph *g, const uint32_t *src, size_t ns, const uint32_t *snk,
+		size_t nt, struct paths_answer *a);
 void paths_answer_free(struct paths_answer *a);
-const char *paths_status_name(enum paths_status s); /* "clean", "replace", "cut-off", "no-devices" */
+/* "clean", "replace", "cut-off", "no-devices" */
+const char *paths_status_name(enum paths_status s);
 
 /* ---- the store layer ---- */
 
@@ -113,39 +114,39 @@ int64_t paths_default_cost(void *ctx, const struct asset_rec *a);
 enum paths_cut_by { PATHS_CUT_DEVICES = 0, PATHS_CUT_COST };
 
 struct paths_opt {
-	int64_t day;		/* days since 1970-01-01: rules in force, lists' dates */
-	const char *base_dir;	/* where the policy's relative GeoJSON paths start */
-	const char *core;	/* selector: "role:core-router,site:DC1,tag:core,asset:R1" */
-	paths_cost_fn cost;	/* NULL: paths_default_cost */
+	int64_t day;	      /* days since 1970-01-01: rules in force, lists' dates */
+	const char *base_dir; /* where the policy's relative GeoJSON paths start */
+	const char *core;     /* selector: "role:core-router,site:DC1,tag:core,asset:R1" */
+	paths_cost_fn cost;   /* NULL: paths_default_cost */
 	void *cost_ctx;
-	enum paths_cut_by cut_by; /* the vertex cut's weight: devices (1 each) or replacement cost */
+	enum paths_cut_by cut_by; /* the cut's weight: devices (1 each) or replacement cost */
 };
 
 /* One site's answer, with store identities: the planner's work package. */
 struct paths_site {
 	char site[64];
-	int sensitivity;	 /* of the most sensitive zone that made it sensitive */
-	char zone[128];		 /* that zone's label */
-	long devices;		 /* its devices in the graph */
+	int sensitivity; /* of the most sensitive zone that made it sensitive */
+	char zone[128];	 /* that zone's label */
+	long devices;	 /* its devices in the graph */
 	enum paths_status status;
-	int64_t cost;		 /* PS_REPLACE: cheapest clean path's replacement cost (cents) */
-	int64_t *replace;	 /* asset ids to replace for it, ascending */
+	int64_t cost;	  /* PS_REPLACE: cheapest clean path's replacement cost (cents) */
+	int64_t *replace; /* asset ids to replace for it, ascending */
 	size_t nreplace;
-	int64_t cut_value;	 /* as in struct paths_answer, weighted by opt.cut_by */
-	int64_t *cut;		 /* asset ids of the minimum restricted vertex cut, ascending */
+	int64_t cut_value; /* as in struct paths_answer, weighted by opt.cut_by */
+	int64_t *cut;	   /* asset ids of the minimum restricted vertex cut, ascending */
 	size_t ncut;
 };
 
 struct paths_result {
-	struct paths_site *s;	/* one per sensitive site, ordered by site id */
+	struct paths_site *s; /* one per sensitive site, ordered by site id */
 	size_t n;
 	long assets, restricted, core; /* devices, restricted ones, core ones */
 	long sensitive_sites;
-	long links_read;	/* link records in the store */
-	long capture_links;	/* LLDP/CDP sightings from a capture point ("capture:..."), not device links: left out */
-	long unknown_links;	/* links naming an asset the store does not have */
+	long links_read;	   /* link records in the store */
+	long capture_links;	   /* sightings from a capture point ("capture:..."): left out */
+	long unknown_links;	   /* links naming an asset the store does not have */
 	char unknown_first[3][96]; /* the first few unknown endpoints, for messages */
-	long unknown_named;	/* of unknown_first filled */
+	long unknown_named;	   /* of unknown_first filled */
 	struct paths_graph_stats gs;
 	double ms_load, ms_graph, ms_query;
 };
@@ -157,8 +158,8 @@ struct paths_result {
  * for a bad selector; or another TM_E* code with a message in eb.  No
  * sensitive site is not an error (r->sensitive_sites == 0).
  */
-int paths_run(struct store *st, const struct vreg *vr, const struct policy *p, const struct paths_opt *o,
-	      struct paths_result *r, char *eb, size_t el);
+int paths_run(struct store *st, const struct vreg *vr, const struct policy *p,
+	      const struct paths_opt *o, struct paths_result *r, char *eb, size_t el);
 void paths_result_free(struct paths_result *r);
 
 #endif

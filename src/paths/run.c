@@ -102,16 +102,16 @@ static void smap_free(struct smap *m)
 
 /* ---- default costs ---- */
 
-/* Replacement cost by role until the cost model lands: placeholders in whole units (docs/paths.md). */
+/* Replacement cost by role until the cost model lands: whole units (docs/paths.md). */
 static const struct {
 	const char *role;
 	int64_t units;
 } role_cost[] = {
-    {"core-router", 250000}, {"core", 250000},	 {"router", 40000},	 {"transport", 60000},
-    {"olt", 30000},	     {"baseband", 30000}, {"firewall", 20000},	 {"loadbalancer", 20000},
-    {"radio", 15000},	     {"switch", 8000},	 {"wlc", 8000},		 {"server", 8000},
-    {"nas", 3000},	     {"nvr", 2000},	 {"bmc", 1000},		 {"ap", 600},
-    {"camera", 500},	     {"phone", 300},	 {"printer", 300},	 {"ont", 300},
+    {"core-router", 250000}, {"core", 250000},	  {"router", 40000},   {"transport", 60000},
+    {"olt", 30000},	     {"baseband", 30000}, {"firewall", 20000}, {"loadbalancer", 20000},
+    {"radio", 15000},	     {"switch", 8000},	  {"wlc", 8000},       {"server", 8000},
+    {"nas", 3000},	     {"nvr", 2000},	  {"bmc", 1000},       {"ap", 600},
+    {"camera", 500},	     {"phone", 300},	  {"printer", 300},    {"ont", 300},
 };
 #define DEFAULT_UNITS 5000
 
@@ -171,10 +171,13 @@ static int parse_sel(struct run *u, const char *s, char *eb, size_t el)
 	static const struct {
 		const char *pfx;
 		enum sel_kind k;
-	} kinds[] = {{"role:", SEL_ROLE}, {"site:", SEL_SITE}, {"tag:", SEL_TAG}, {"asset:", SEL_ASSET}};
+	} kinds[] = {
+	    {"role:", SEL_ROLE}, {"site:", SEL_SITE}, {"tag:", SEL_TAG}, {"asset:", SEL_ASSET}};
 
 	if (!s || !*s)
-		return err_set(eb, el, TM_EINVAL, "no core selector (--to role:core-router, site:ID, tag:T, asset:ID)");
+		return err_set(
+		    eb, el, TM_EINVAL,
+		    "no core selector (--to role:core-router, site:ID, tag:T, asset:ID)");
 	while (*s) {
 		size_t n = strcspn(s, ","), k;
 		const char *w = s;
@@ -186,8 +189,10 @@ static int parse_sel(struct run *u, const char *s, char *eb, size_t el)
 				break;
 		size_t pl = k < 4 ? strlen(kinds[k].pfx) : 0;
 		if (k == 4 || wn == pl || wn - pl >= sizeof(u->sel[0].val))
-			return err_set(eb, el, TM_EINVAL,
-				       "bad core selector \"%.*s\": role:NAME, site:ID, tag:TAG or asset:ID", (int)(wn > 100 ? 100 : wn), w);
+			return err_set(
+			    eb, el, TM_EINVAL,
+			    "bad core selector \"%.*s\": role:NAME, site:ID, tag:TAG or asset:ID",
+			    (int)(wn > 100 ? 100 : wn), w);
 		if (u->nsel == SEL_MAX)
 			return err_set(eb, el, TM_ELIMIT, "more than %d core selectors", SEL_MAX);
 		u->sel[u->nsel].kind = kinds[k].k;
@@ -256,7 +261,8 @@ static int is_core(struct run *u, const struct asset_rec *a)
 				return 1;
 			break;
 		case SEL_ASSET:
-			if ((a->ref[0] && !strcmp(a->ref, v)) || !strcmp(a->key, v) || !strcmp(num, v))
+			if ((a->ref[0] && !strcmp(a->ref, v)) || !strcmp(a->key, v) ||
+			    !strcmp(num, v))
 				return 1;
 			break;
 		}
@@ -268,16 +274,20 @@ static int restricted(struct run *u, const struct asset_rec *a)
 {
 	const struct policy *p = u->p;
 	int vendor = a->vendor[0] ? vreg_find(u->vr, a->vendor, strlen(a->vendor)) : -1;
-	int comp = a->component_vendor[0] ? vreg_find(u->vr, a->component_vendor, strlen(a->component_vendor)) : -1;
+	int comp = a->component_vendor[0]
+		       ? vreg_find(u->vr, a->component_vendor, strlen(a->component_vendor))
+		       : -1;
 	int declared_only = !!(a->flags & ATTR_DECLARED_ONLY);
 
 	for (int ri = 0; ri < p->nrules; ri++) {
 		int l = p->rules[ri].list;
 		if (!u->in_force[ri])
 			continue;
-		if (vendor >= 0 && policy_list_match(p, u->vr, l, vendor, -1, a->role, declared_only, u->o->day) >= 0)
+		if (vendor >= 0 && policy_list_match(p, u->vr, l, vendor, -1, a->role,
+						     declared_only, u->o->day) >= 0)
 			return 1;
-		if (comp >= 0 && policy_list_match(p, u->vr, l, -1, comp, a->role, 0, u->o->day) >= 0)
+		if (comp >= 0 &&
+		    policy_list_match(p, u->vr, l, -1, comp, a->role, 0, u->o->day) >= 0)
 			return 1;
 	}
 	return 0;
@@ -372,7 +382,7 @@ static int on_link(void *ctx, const struct link_rec *l)
 
 	u->r->links_read++;
 	if (!strncmp(l->a_key, "capture:", 8) || !strncmp(l->b_key, "capture:", 8)) {
-		u->r->capture_links++; /* where a capture saw a neighbour: no device to route through */
+		u->r->capture_links++; /* a capture's sighting: no device to route through */
 		return 0;
 	}
 	if (a < 0 || b < 0) {
@@ -446,7 +456,8 @@ static int to_ids(const struct run *u, const uint32_t *v, size_t n, int64_t **ou
 static int query_sites(struct run *u, struct paths_graph *g, struct sens *x)
 {
 	struct paths_answer a = {0};
-	uint32_t *off = mem_calloc(u->sites.n + 2, sizeof(*off)), *members = mem_alloc((u->n + 1) * sizeof(*members));
+	uint32_t *off = mem_calloc(u->sites.n + 2, sizeof(*off)),
+		 *members = mem_alloc((u->n + 1) * sizeof(*members));
 	uint32_t *core = mem_alloc((u->n + 1) * sizeof(*core)), ncore = 0;
 	int rc = TM_ENOMEM;
 
@@ -478,7 +489,8 @@ static int query_sites(struct run *u, struct paths_graph *g, struct sens *x)
 		s->cut_value = a.cut_value;
 		s->nreplace = a.nreplace;
 		s->ncut = a.ncut;
-		if ((rc = to_ids(u, a.replace, a.nreplace, &s->replace)) || (rc = to_ids(u, a.cut, a.ncut, &s->cut)))
+		if ((rc = to_ids(u, a.replace, a.nreplace, &s->replace)) ||
+		    (rc = to_ids(u, a.cut, a.ncut, &s->cut)))
 			goto out;
 	}
 	rc = 0;
@@ -490,8 +502,8 @@ out:
 	return rc;
 }
 
-int paths_run(struct store *st, const struct vreg *vr, const struct policy *p, const struct paths_opt *o,
-	      struct paths_result *r, char *eb, size_t el)
+int paths_run(struct store *st, const struct vreg *vr, const struct policy *p,
+	      const struct paths_opt *o, struct paths_result *r, char *eb, size_t el)
 {
 	struct run u = {st, vr, p, o, r};
 	struct sens x = {&u};
@@ -506,12 +518,14 @@ int paths_run(struct store *st, const struct vreg *vr, const struct policy *p, c
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((rc = parse_sel(&u, o->core, eb, el)))
 		return rc;
-	if (!(u.ar = arena_new(0)) || !(u.in_force = mem_calloc((size_t)p->nrules + 1, sizeof(int)))) {
+	if (!(u.ar = arena_new(0)) ||
+	    !(u.in_force = mem_calloc((size_t)p->nrules + 1, sizeof(int)))) {
 		rc = TM_ENOMEM;
 		goto out;
 	}
 	for (int i = 0; i < p->nrules; i++)
-		u.in_force[i] = p->rules[i].effective == INT64_MIN || p->rules[i].effective <= o->day;
+		u.in_force[i] =
+		    p->rules[i].effective == INT64_MIN || p->rules[i].effective <= o->day;
 	/* the sensitive sites first: nothing else to load when there are none */
 	if ((rc = audit_sensitive_sites(st, vr, p, &ao, on_sensitive, &x, eb, el)))
 		goto out;
@@ -541,11 +555,13 @@ int paths_run(struct store *st, const struct vreg *vr, const struct policy *p, c
 	if (!x.n)
 		goto out;
 	if (!r->core) {
-		rc = err_set(eb, el, TM_ENOTFOUND, "no core matched \"%s\" among %ld devices", o->core, r->assets);
+		rc = err_set(eb, el, TM_ENOTFOUND, "no core matched \"%s\" among %ld devices",
+			     o->core, r->assets);
 		goto out;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if ((rc = paths_graph_new(&g, (uint32_t)u.n, u.eu, u.ev, u.ne, u.restr, u.cost, u.ccap, &r->gs)))
+	if ((rc = paths_graph_new(&g, (uint32_t)u.n, u.eu, u.ev, u.ne, u.restr, u.cost, u.ccap,
+				  &r->gs)))
 		goto out;
 	r->ms_graph = ms_since(&t0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -557,7 +573,8 @@ out:
 	if (rc == TM_ENOMEM)
 		err_set(eb, el, rc, "paths: out of memory");
 	else if (rc == TM_ELIMIT && eb && !*eb)
-		err_set(eb, el, rc, "paths: more than %u devices or %zu links", PATHS_MAX_NODES, PATHS_MAX_LINKS);
+		err_set(eb, el, rc, "paths: more than %u devices or %zu links", PATHS_MAX_NODES,
+			PATHS_MAX_LINKS);
 	else if (rc && eb && !*eb)
 		err_set(eb, el, rc, "paths: %s", store_errmsg(st));
 	paths_graph_free(g);

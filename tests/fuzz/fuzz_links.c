@@ -50,7 +50,8 @@ static int on_link(void *ctx, const struct imp_link *l)
 	struct topo *t = ctx;
 	size_t sa = strnlen(l->a, sizeof(l->a)), sb = strnlen(l->b, sizeof(l->b));
 
-	if (sa >= sizeof(l->a) || sb >= sizeof(l->b) || strnlen(l->kind, sizeof(l->kind)) >= sizeof(l->kind) ||
+	if (sa >= sizeof(l->a) || sb >= sizeof(l->b) ||
+	    strnlen(l->kind, sizeof(l->kind)) >= sizeof(l->kind) ||
 	    strnlen(l->a_port, sizeof(l->a_port)) >= sizeof(l->a_port) ||
 	    strnlen(l->b_port, sizeof(l->b_port)) >= sizeof(l->b_port) || !sa || !sb)
 		abort(); /* the reader promised NUL-terminated, non-empty keys */
@@ -95,8 +96,9 @@ static void check_paths(struct topo *t)
 			abort();
 		sum += cap[a.cut[i]];
 	}
-	if (a.status == PS_REPLACE ? sum != a.cut_value || !a.ncut || !a.nreplace
-				   : a.ncut || a.nreplace || (a.status == PS_CLEAN) != (a.cut_value == -1))
+	if (a.status == PS_REPLACE
+		? sum != a.cut_value || !a.ncut || !a.nreplace
+		: a.ncut || a.nreplace || (a.status == PS_CLEAN) != (a.cut_value == -1))
 		abort();
 	paths_answer_free(&a);
 	paths_graph_free(g);

@@ -55,9 +55,11 @@ static const char *ask(struct paths_graph *g, struct paths_answer *a, const uint
 
 	if (paths_query(g, s, ns, t, nt, a))
 		return "error";
-	w = (size_t)snprintf(out, sizeof(out), "%s %lld [", paths_status_name(a->status), (long long)a->cost);
+	w = (size_t)snprintf(out, sizeof(out), "%s %lld [", paths_status_name(a->status),
+			     (long long)a->cost);
 	for (size_t i = 0; i < a->nreplace; i++)
-		w += (size_t)snprintf(out + w, sizeof(out) - w, "%s%u", i ? " " : "", a->replace[i]);
+		w +=
+		    (size_t)snprintf(out + w, sizeof(out) - w, "%s%u", i ? " " : "", a->replace[i]);
 	w += (size_t)snprintf(out + w, sizeof(out) - w, "] %lld [", (long long)a->cut_value);
 	for (size_t i = 0; i < a->ncut; i++)
 		w += (size_t)snprintf(out + w, sizeof(out) - w, "%s%u", i ? " " : "", a->cut[i]);
@@ -94,8 +96,8 @@ static void test_ladder(void)
 	g = build(&t, NULL);
 	CHECK_STR(ask(g, &a, s, 1, k, 1), "replace 5 [4 6] 2 [5 6]");
 	paths_graph_free(g);
-	/* 1 clean: {0,1,2,3} is one component; 7 is reached through 5 (9) or 4 and 6 (3 + 2); of the two
-	 * cuts of two devices, {4, 5} and {5, 6}, the one nearest the site is named */
+	/* 1 clean: {0,1,2,3} is one component; 7 is reached through 5 (9) or 4 and 6 (3 + 2); of
+	 * the two cuts of two devices, {4, 5} and {5, 6}, the one nearest the site is named */
 	t.restr = "00001110";
 	t.cap = NULL;
 	g = build(&t, NULL);
@@ -107,7 +109,8 @@ static void test_ladder(void)
 /* Clean paths, cut-off, coinciding site and core, restricted endpoints, no devices, repeats. */
 static void test_cases(void)
 {
-	static const uint32_t e[][2] = {{0, 1}, {1, 2}, {2, 0}, {2, 3}, {3, 4}, {5, 6}, {4, 4}, {1, 0}, {0, 1}};
+	static const uint32_t e[][2] = {{0, 1}, {1, 2}, {2, 0}, {2, 3}, {3, 4},
+					{5, 6}, {4, 4}, {1, 0}, {0, 1}};
 	struct topo t = {8, e, 9, "00010010", NULL, NULL};
 	struct paths_graph_stats gs;
 	struct paths_answer a = {0};
@@ -119,7 +122,7 @@ static void test_cases(void)
 	CHECK_INT(gs.duplicates, 2);
 	CHECK_INT(gs.links, 6);
 	CHECK_INT(gs.clean_comps, 4); /* {0,1,2}, {4}, {5}, {7} */
-	CHECK_INT(gs.qnodes, 4 + 2); /* and the restricted 3, 6 */
+	CHECK_INT(gs.qnodes, 4 + 2);  /* and the restricted 3, 6 */
 	CHECK_STR(ask(g, &a, s0, 1, t2, 2), "clean 0 [] -1 []");
 	CHECK_STR(ask(g, &a, s0, 1, t4, 1), "replace 10 [3] 1 [3]");
 	CHECK_STR(ask(g, &a, s1, 3, t4, 1), "replace 10 [3] 1 [3]");
@@ -147,7 +150,8 @@ static void test_cases(void)
 /* Parallel restricted routes: cheapest path one device, cut needs all three. */
 static void test_parallel(void)
 {
-	static const uint32_t e[][2] = {{0, 1}, {0, 2}, {0, 3}, {1, 4}, {2, 4}, {3, 4}, {4, 5}, {5, 6}};
+	static const uint32_t e[][2] = {{0, 1}, {0, 2}, {0, 3}, {1, 4},
+					{2, 4}, {3, 4}, {4, 5}, {5, 6}};
 	static const int64_t cost[] = {0, 7, 3, 5, 0, 0, 0};
 	struct topo t = {7, e, 8, "0111000", cost, NULL};
 	struct paths_answer a = {0};
@@ -227,8 +231,8 @@ static int on_link(void *ctx, const struct imp_link *l)
 {
 	struct got *g = ctx;
 
-	g->n += (size_t)snprintf(g->text + g->n, sizeof(g->text) - g->n, "%s%s|%s|%s|%s|%s", g->n ? " " : "", l->a,
-				 l->a_port, l->b, l->b_port, l->kind);
+	g->n += (size_t)snprintf(g->text + g->n, sizeof(g->text) - g->n, "%s%s|%s|%s|%s|%s",
+				 g->n ? " " : "", l->a, l->a_port, l->b, l->b_port, l->kind);
 	return 0;
 }
 
@@ -250,7 +254,8 @@ static void test_links_csv(void)
 	char eb[TM_ERRLEN];
 
 	CHECK_INT(imp_links_csv_mem("l.csv", ok, sizeof(ok) - 1, &k, 0, &st, eb, sizeof(eb)), 0);
-	CHECK_STR(g.text, "ref:R1|ge-0/0/1|ref:R2||fiber mac:00:11:22:33:44:55||ip:/10.0.0.1|| ref:x,y||ref:Z||radio");
+	CHECK_STR(g.text, "ref:R1|ge-0/0/1|ref:R2||fiber mac:00:11:22:33:44:55||ip:/10.0.0.1|| "
+			  "ref:x,y||ref:Z||radio");
 	CHECK_INT(st.obs, 3);
 	CHECK_INT(st.records, 3);
 	CHECK_STR(imp_detect_mem("x", ok, sizeof(ok) - 1), "links");
@@ -258,14 +263,16 @@ static void test_links_csv(void)
 	CHECK(imp_detect_mem("x", "ab,c\n", 5) == NULL);
 
 	memset(&g, 0, sizeof(g));
-	CHECK_INT(imp_links_csv_mem("l.csv", bad, sizeof(bad) - 1, &k, 0, &st, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_INT(imp_links_csv_mem("l.csv", bad, sizeof(bad) - 1, &k, 0, &st, eb, sizeof(eb)),
+		  TM_EPROTO);
 	CHECK_STR(eb, "l.csv:2:4: a link from ref:R1 to itself");
 	CHECK_INT(imp_links_csv_mem("l.csv", bad, sizeof(bad) - 1, &k, 1, &st, eb, sizeof(eb)), 0);
 	CHECK_INT(st.skipped, 4);
 	CHECK_INT(st.obs, 1);
 	CHECK_STR(st.first_error, "l.csv:2:4: a link from ref:R1 to itself");
 	CHECK_STR(g.text, "ref:R1||ref:R2||");
-	CHECK_INT(imp_links_csv_mem("l.csv", "a,kind\nx,y\n", 11, &k, 0, &st, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_INT(imp_links_csv_mem("l.csv", "a,kind\nx,y\n", 11, &k, 0, &st, eb, sizeof(eb)),
+		  TM_EPROTO);
 	CHECK_STR(eb, "l.csv:1:1: missing required column \"b\"");
 	CHECK_INT(imp_links_csv_mem("l.csv", "", 0, &k, 0, &st, eb, sizeof(eb)), TM_EPROTO);
 	CHECK_STR(eb, "l.csv:1:1: no header row");
@@ -275,19 +282,22 @@ static void test_links_csv(void)
 	memcpy(longrow, "a,b\n", 4);
 	longrow[150] = ',';
 	longrow[sizeof(longrow) - 1] = '\n';
-	CHECK_INT(imp_links_csv_mem("l.csv", longrow, sizeof(longrow), &k, 0, &st, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_INT(imp_links_csv_mem("l.csv", longrow, sizeof(longrow), &k, 0, &st, eb, sizeof(eb)),
+		  TM_EPROTO);
 	CHECK_STR(eb, "l.csv:2:1: a is not an asset id or key");
 }
 
 static void test_uplink(void)
 {
-	static const char inv[] = "asset_id,vendor,uplink\nA1,Huawei,C1\nC1,Cisco,\nA2,ZTE,A2\nA3,ZTE,mac:aa:bb\n";
+	static const char inv[] =
+	    "asset_id,vendor,uplink\nA1,Huawei,C1\nC1,Cisco,\nA2,ZTE,A2\nA3,ZTE,mac:aa:bb\n";
 	struct got g = {0};
 	struct imp_sink k = {.obs = on_obs, .ctx = &g, .link = on_link};
 	struct imp_stats st;
 	char eb[TM_ERRLEN];
 
-	CHECK_INT(imp_inventory_csv_mem("i.csv", inv, sizeof(inv) - 1, &k, 1, &st, eb, sizeof(eb)), 0);
+	CHECK_INT(imp_inventory_csv_mem("i.csv", inv, sizeof(inv) - 1, &k, 1, &st, eb, sizeof(eb)),
+		  0);
 	CHECK_STR(g.text, "ref:A1||ref:C1||uplink ref:A3||mac:aa:bb||uplink");
 	CHECK_INT(st.skipped, 1);
 	CHECK_STR(st.first_error, "i.csv:4:8: uplink names the asset itself");
