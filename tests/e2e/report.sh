@@ -17,6 +17,11 @@ cd "$(dirname "$0")/../.." || exit 2
 . tests/e2e/lib.bash
 d=tests/data/report
 db=$tmp/r.db
+if [ ! -x "$TM" ]; then
+	eq "trustmap built" "$TM missing" "$TM"
+	finish report
+	exit 1
+fi
 "$TM" import --db "$db" tests/data/audit/inv.csv "$d/hostile.csv" "$d/banner.jsonl" > /dev/null 2>&1
 report() { "$TM" report --db "$db" --policy tests/data/audit/policy.yaml --date 2027-01-02 "$@"; }
 html=$tmp/r.html
