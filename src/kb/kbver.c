@@ -48,6 +48,11 @@ static int mtime_date(const char *path, char *out, size_t len)
 	return 0;
 }
 
+struct out {
+	char *s;
+	size_t len;
+};
+
 /* Calls fn on each of the first HEAD_LINES lines; stops when fn returns nonzero. */
 static int each_head(const char *path, int (*fn)(const char *s, size_t n, void *ctx), void *ctx)
 {
@@ -93,7 +98,7 @@ static int manuf_line(const char *s, size_t n, void *ctx)
 /* "# (last updated 2024-08-23)" */
 static int pen_line(const char *s, size_t n, void *ctx)
 {
-	char *out = ctx;
+	struct out *o = ctx;
 	const char *p = str_casefind(s, n, "last updated ");
 	size_t k;
 
@@ -106,14 +111,14 @@ static int pen_line(const char *s, size_t n, void *ctx)
 		;
 	if (k != 10)
 		return 0;
-	str_copy(out, 16, p, k);
+	str_copy(o->s, o->len, p, k);
 	return 1;
 }
 
 /* "# $Id: nmap-service-probes 38429 2022-08-30 22:35:10Z dmiller $" */
 static int nmap_line(const char *s, size_t n, void *ctx)
 {
-	char *out = ctx;
+	struct out *o = ctx;
 	const char *p = str_casefind(s, n, "$Id:");
 	const char *e;
 
@@ -122,15 +127,17 @@ static int nmap_line(const char *s, size_t n, void *ctx)
 	e = memchr(p + 4, '$', n - (size_t)(p + 4 - s));
 	if (!e)
 		return 0;
-	str_copy(out, 160, p, (size_t)(e - p + 1));
+	str_copy(o->s, o->len, p, (size_t)(e - p + 1));
 	return 1;
 }
 
-/* our rules: the first line of rules/VERSION */
+/* the first line, trimmed (rules/VERSION, .lastupdate) */
 static int first_line(const char *s, size_t n, void *ctx)
 {
+	struct out *o = ctx;
+
 	str_trim(&s, &n);
-	str_copy(ctx, 160, s, n);
+	str_copy(o->s, o->len, s, n);
 	return 1;
 }
 
@@ -142,7 +149,8 @@ static void ver_rules(const struct kb_opts *o, struct kb_ver *v)
 		return;
 	v->present = 1;
 	snprintf(p, sizeof(p), "%s/VERSION", v->path);
-	if (each_head(p, first_line, v->version) <= 0 || !v->version[0])
+	if (each_head(p, first_line, &(struct out){v->version, sizeof(v->version)}) <= 0 ||
+	    !v->version[0])
 		str_set(v->version, sizeof(v->version), "unversioned");
 }
 
@@ -156,7 +164,7 @@ static void ver_ieee(const struct kb_opts *o, struct kb_ver *v)
 		return;
 	v->present = 1;
 	snprintf(p, sizeof(p), "%s/.lastupdate", v->path);
-	if (each_head(p, first_line, buf) > 0) {
+	if (each_head(p, first_line, &(struct out){buf, sizeof(buf)}) > 0) {
 		uint64_t t;
 
 		if (str_to_u64(buf, strlen(buf), &t) && t < (1ull << 40)) {
@@ -188,7 +196,7 @@ static void ver_pen(const struct kb_opts *o, struct kb_ver *v)
 	int rc;
 
 	str_set(v->path, sizeof(v->path), pick(o->pen, "TRUSTMAP_PEN", KB_DEFAULT_PEN));
-	if ((rc = each_head(v->path, pen_line, v->version)) < 0)
+	if ((rc = each_head(v->path, pen_line, &(struct out){v->version, sizeof(v->version)})) < 0)
 		return;
 	v->present = 1;
 	if (!v->version[0])
@@ -199,7 +207,7 @@ static void ver_nmap(const struct kb_opts *o, struct kb_ver *v)
 {
 	str_set(v->path, sizeof(v->path),
 		pick(o->nmap_probes, "TRUSTMAP_NMAP_PROBES", KB_DEFAULT_NMAP_PROBES));
-	if (each_head(v->path, nmap_line, v->version) < 0)
+	if (each_head(v->path, nmap_line, &(struct out){v->version, sizeof(v->version)}) < 0)
 		return;
 	v->present = 1;
 	if (!v->version[0])
