@@ -51,6 +51,9 @@ eq "lintian: no errors" "$(grep -c '^E:' "$tmp/lintian.txt")" 0
 echo "lintian: $(grep -c '^W:' "$tmp/lintian.txt") warnings" >&2
 cat "$tmp/lintian.txt" >&2
 
+# one install at a time on this machine (parallel make checks)
+exec 9>/tmp/trustmap-deb-e2e.lock
+flock -w 600 9 || true
 if [ "$(id -u)" != 0 ]; then
 	skip "dpkg -i needs root"
 elif dpkg-query -W -f='${Status}' trustmap 2>/dev/null | grep -q 'install ok installed'; then
