@@ -22,15 +22,18 @@ eq "Build-Depends has the -dev package of every library in PKGS" "$missing" ""
 v=$(cat VERSION)
 d=$tmp/b/trustmap-$v
 mkdir -p "$d"
-# the tracked files (a fresh clone in CI), else everything but build dirs
+# the files make would see: tracked and untracked-but-not-ignored (a fresh
+# clone in CI: the tracked ones), else everything but the build dirs
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-	git ls-files -z | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+	git ls-files -coz --exclude-standard | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
 		tar --null -cf - -T - | tar -xf - -C "$d"
 else
 	tar --exclude='./build*' -cf - . | tar -xf - -C "$d"
 fi
 (cd "$d" && dpkg-buildpackage -us -uc -b) >"$tmp/build.log" 2>&1
-ok "dpkg-buildpackage -us -uc -b" [ $? = 0 ] || tail -n 30 "$tmp/build.log" >&2
+st=$?
+ok "dpkg-buildpackage -us -uc -b" [ $st = 0 ]
+[ $st = 0 ] || tail -n 30 "$tmp/build.log" >&2
 deb=$tmp/b/trustmap_${v}_amd64.deb
 if [ ! -f "$deb" ]; then
 	ok "the .deb exists" false
@@ -61,13 +64,17 @@ elif dpkg-query -W -f='${Status}' trustmap 2>/dev/null | grep -q 'install ok ins
 else
 	cleanup_hooks+=("dpkg -r trustmap >/dev/null 2>&1")
 	dpkg -i "$deb" >"$tmp/dpkg.log" 2>&1
-	ok "dpkg -i" [ $? = 0 ] || cat "$tmp/dpkg.log" >&2
+	st=$?
+	ok "dpkg -i" [ $st = 0 ]
+	[ $st = 0 ] || cat "$tmp/dpkg.log" >&2
 	mkdir -p "$tmp/home" "$tmp/cwd"
 	cd "$tmp/cwd"
 	run() { env -i PATH=/usr/bin:/bin HOME="$tmp/home" "$@"; }
 	eq "rules from /usr/share/trustmap" "$(run /usr/bin/trustmap --version | awk '$1=="rules" {print $3}')" /usr/share/trustmap/rules
 	run /usr/bin/trustmap demo --hosts 300 --db "$tmp/demo.db" --manifest "$tmp/m.jsonl" >"$tmp/demo.out" 2>&1
-	ok "trustmap demo from the package" [ $? = 0 ] || tail -n 20 "$tmp/demo.out" >&2
+	st=$?
+	ok "trustmap demo from the package" [ $st = 0 ]
+	[ $st = 0 ] || tail -n 20 "$tmp/demo.out" >&2
 	want=$(grep -c '"vendor":"huawei"' "$tmp/m.jsonl" 2>/dev/null)
 	ok "the demo plays Huawei devices" [ "${want:-0}" -gt 0 ]
 	eq "every Huawei device attributed" \

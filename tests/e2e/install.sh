@@ -47,7 +47,7 @@ if run "$T" demo --hosts 120 --seed 7 --db "$tmp/demo.db" --manifest "$tmp/demo.
 	got=$(run "$T" assets --db "$tmp/demo.db" --vendor huawei --format csv | tail -n +2 | wc -l)
 	eq "installed demo: Huawei devices attributed = played" "$got" "$want"
 	ok "installed demo lists the FCC Covered List" grep -q '== on the FCC Covered List' "$tmp/demo.out"
-	kb=$(sqlite3 "$tmp/demo.db" 'SELECT kb FROM runs WHERE kind = "scan"')
+	kb=$(sqlite3 "$tmp/demo.db" "SELECT kb FROM runs WHERE kind = 'scan'")
 	eq "the scan's run records the rules it used" "$(grep -o 'rules=[^;]*' <<<"$kb")" "rules=$(cat "$src/rules/VERSION")"
 else
 	cat "$tmp/demo.out" >&2
