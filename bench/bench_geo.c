@@ -69,10 +69,11 @@ static void polygon_zone(FILE *f, int id, int big)
 	int parts = big ? 1 : (id % 4 == 0 ? 2 + (int)(uni() * 3) : 1);
 	double size = big ? 0.1 + 0.15 * uni() : 0.005 + 0.045 * uni();
 
-	fprintf(f, parts > 1 ? "{\"type\":\"MultiPolygon\",\"coordinates\":[" :
-			       "{\"type\":\"Polygon\",\"coordinates\":");
+	fprintf(f, parts > 1 ? "{\"type\":\"MultiPolygon\",\"coordinates\":["
+			     : "{\"type\":\"Polygon\",\"coordinates\":");
 	for (int p = 0; p < parts; p++) {
-		int n = big ? 1000 + (int)(uni() * 4000) : 6 + (int)(uni() * 35), hole = uni() < 0.5;
+		int n = big ? 1000 + (int)(uni() * 4000) : 6 + (int)(uni() * 35),
+		    hole = uni() < 0.5;
 		double px = cx + p * 2.5 * size / cos(cy * M_PI / 180), rmin = size * 0.6;
 
 		if (p)
@@ -166,8 +167,10 @@ int main(int argc, char **argv)
 
 		polygon_zone(m, (int)i + 1, i < 20);
 		fclose(m);
-		fprintf(gj, "%s{\"type\":\"Feature\",\"properties\":{\"name\":\"%zu\"},\"geometry\":%s}\n",
-			i ? "," : "", i + 1, buf);
+		fprintf(
+		    gj,
+		    "%s{\"type\":\"Feature\",\"properties\":{\"name\":\"%zu\"},\"geometry\":%s}\n",
+		    i ? "," : "", i + 1, buf);
 		fprintf(tsv, "%zu\t%s\n", i + 1, buf);
 		free(buf);
 	}

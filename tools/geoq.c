@@ -61,7 +61,8 @@ static int cmd_dist(void)
 		return fprintf(stderr, "geoq: %s\n", eb), 2;
 	while ((rc = lr_next(&l, &line, &len)) == 1) {
 		if (fields(line, len, f, fl, 4) != 4 || !numbers(f, fl, 4, v)) {
-			fprintf(stderr, "geoq: stdin:%lu: expected lat1 lon1 lat2 lon2\n", l.lineno);
+			fprintf(stderr, "geoq: stdin:%lu: expected lat1 lon1 lat2 lon2\n",
+				l.lineno);
 			lr_close(&l);
 			return 2;
 		}
@@ -159,8 +160,9 @@ static int cmd_cover(struct geo_zones *zs, double near)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: geoq dist | geoq check [-n PROP] [-s PROP] FILE |\n"
-			"       geoq cover [-g GEOJSON]... [-c CIRCLES] [-n PROP] [-s PROP] [--near M]\n");
+	fprintf(stderr,
+		"usage: geoq dist | geoq check [-n PROP] [-s PROP] FILE |\n"
+		"       geoq cover [-g GEOJSON]... [-c CIRCLES] [-n PROP] [-s PROP] [--near M]\n");
 	return 2;
 }
 

@@ -354,7 +354,8 @@ static int slab_pairs(const struct geo_ring *r, uint32_t k, struct sweep *sw, ui
 	for (uint32_t a = 0; a < m; a++) {
 		uint32_t e = sl->edge[sl->start[k] + a];
 
-		sw[a] = (struct sweep){lo2(r->v[e].x, r->v[e + 1].x), hi2(r->v[e].x, r->v[e + 1].x), e};
+		sw[a] =
+		    (struct sweep){lo2(r->v[e].x, r->v[e + 1].x), hi2(r->v[e].x, r->v[e + 1].x), e};
 	}
 	qsort(sw, m, sizeof(*sw), cmp_sweep);
 	for (uint32_t a = 0; a < m; a++) {

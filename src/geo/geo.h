@@ -38,10 +38,10 @@ struct geo_pt {
 struct geo_slabs; /* per-ring edge index (geo.c) */
 
 struct geo_ring {
-	struct geo_pt *v;      /* n vertices, closed: v[n-1] == v[0], no repeated neighbours */
-	uint32_t n;	       /* at least 4 */
-	double bb[4];	       /* min lon, min lat, max lon, max lat */
-	struct geo_slabs *sl;  /* NULL for small rings */
+	struct geo_pt *v;     /* n vertices, closed: v[n-1] == v[0], no repeated neighbours */
+	uint32_t n;	      /* at least 4 */
+	double bb[4];	      /* min lon, min lat, max lon, max lat */
+	struct geo_slabs *sl; /* NULL for small rings */
 };
 
 struct geo_poly {
@@ -53,8 +53,8 @@ struct geo_zone {
 	char name[GEO_NAME_MAX];
 	int sensitivity;
 	enum geo_kind kind;
-	double bb[4];	      /* conservative bounding box: min lon, min lat, max lon, max lat */
-	struct geo_poly *p;   /* GEO_POLYGON: np polygons */
+	double bb[4];	    /* conservative bounding box: min lon, min lat, max lon, max lat */
+	struct geo_poly *p; /* GEO_POLYGON: np polygons */
 	uint32_t np;
 	double lat, lon, rad; /* GEO_CIRCLE: centre (degrees) and radius (metres) */
 	uint32_t nvert;	      /* vertices over all rings (statistics, limits) */
@@ -70,7 +70,7 @@ struct geo_zones {
 };
 
 #define GEO_ZONES_MAX 1000000
-#define GEO_VERT_MAX 50000000ULL
+#define GEO_VERT_MAX  50000000ULL
 
 struct geo_zones *geo_zones_new(void);
 /* Frees the zones and everything they own; NULL is a no-op. */
@@ -134,7 +134,8 @@ int geo_zone_covers(const struct geo_zone *z, double lat, double lon);
  * nearly antipodal points.  NaN when a coordinate is not finite.
  */
 double geo_distance(double lat1, double lon1, double lat2, double lon2);
-/* Whether the geodesic distance from the circle's centre is <= its radius; cheap far from the edge. */
+/* Whether the geodesic distance from the circle's centre is <= its radius; cheap far from the edge.
+ */
 int geo_circle_covers(const struct geo_zone *z, double lat, double lon);
 
 /* Spatial index (index.c) */
@@ -169,10 +170,10 @@ int64_t geo_join(const struct geo_index *ix, const double *lat, const double *lo
 
 /* Statistics for logs and benchmarks. */
 struct geo_index_stats {
-	uint32_t gx, gy;     /* grid cells */
-	uint64_t entries;    /* (cell, zone) entries */
-	uint32_t nbig;	     /* zones kept outside the grid */
-	size_t bytes;	     /* memory of the index itself */
+	uint32_t gx, gy;  /* grid cells */
+	uint64_t entries; /* (cell, zone) entries */
+	uint32_t nbig;	  /* zones kept outside the grid */
+	size_t bytes;	  /* memory of the index itself */
 };
 void geo_index_stats(const struct geo_index *ix, struct geo_index_stats *st);
 

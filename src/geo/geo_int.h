@@ -24,7 +24,8 @@ int geo_zone_make_poly(struct geo_zone *z, const struct geo_pt *pts, const uint3
 		       const uint32_t *poly_nrings, uint32_t npoly, struct geo_where *w, char *eb,
 		       size_t el);
 /* Makes z a circle (bounding box included); 0 or TM_EINVAL. */
-int geo_zone_make_circle(struct geo_zone *z, double lat, double lon, double rad, char *eb, size_t el);
+int geo_zone_make_circle(struct geo_zone *z, double lat, double lon, double rad, char *eb,
+			 size_t el);
 /* Frees what z owns. */
 void geo_zone_fini(struct geo_zone *z);
 /* Appends z, taking what it owns (z is zeroed).  TM_ENOMEM / TM_ELIMIT leave z with the caller. */

@@ -27,9 +27,9 @@
 #include <math.h>
 #include <pthread.h>
 
-#define A GEO_WGS84_A
-#define F GEO_WGS84_F
-#define B (GEO_WGS84_A * (1 - GEO_WGS84_F))
+#define A   GEO_WGS84_A
+#define F   GEO_WGS84_F
+#define B   (GEO_WGS84_A * (1 - GEO_WGS84_F))
 #define EP2 (F * (2 - F) / ((1 - F) * (1 - F)))
 
 /* mean radius for the spherical pre-check */
@@ -74,10 +74,22 @@ static void sincosd(double x, double *s, double *c)
 	sn = sin(r);
 	cs = cos(r);
 	switch (((int)q % 4 + 4) % 4) {
-	case 0: *s = sn; *c = cs; break;
-	case 1: *s = cs; *c = -sn; break;
-	case 2: *s = -sn; *c = -cs; break;
-	default: *s = -cs; *c = sn; break;
+	case 0:
+		*s = sn;
+		*c = cs;
+		break;
+	case 1:
+		*s = cs;
+		*c = -sn;
+		break;
+	case 2:
+		*s = -sn;
+		*c = -cs;
+		break;
+	default:
+		*s = -cs;
+		*c = sn;
+		break;
 	}
 	if (*c == 0)
 		*c = 0; /* no -0 */
@@ -88,7 +100,8 @@ struct inv {
 	double lam;			   /* target longitude difference, radians in [0, pi] */
 };
 
-/* Integrals over [s1, s2] of sqrt(1 + k2 sin^2) (into *i1 when not NULL) and of the lambda integrand. */
+/* Integrals over [s1, s2] of sqrt(1 + k2 sin^2) (into *i1 when not NULL) and of the lambda
+ * integrand. */
 static void integrals(double k2, double s1, double s2, double *i1, double *i3)
 {
 	double c = (s1 + s2) / 2, h = (s2 - s1) / 2, a1 = 0, a3 = 0;

@@ -130,7 +130,8 @@ static int bad(struct gj *g, int rc, const char *fmt, ...) __attribute__((format
 static int bad(struct gj *g, int rc, const char *fmt, ...)
 {
 	char m[TM_ERRLEN], where[160] = "";
-	size_t off = locate(g, g->depth < PATH_MAX_DEPTH ? g->depth : PATH_MAX_DEPTH), line = 1, col = 1, w = 0;
+	size_t off = locate(g, g->depth < PATH_MAX_DEPTH ? g->depth : PATH_MAX_DEPTH), line = 1,
+	       col = 1, w = 0;
 	va_list ap;
 
 	for (size_t i = 0; i < off && i < g->len; i++) {
@@ -143,9 +144,11 @@ static int bad(struct gj *g, int rc, const char *fmt, ...)
 	}
 	for (int d = 0; d < g->depth && d < PATH_MAX_DEPTH && w < sizeof(where) - 32; d++) {
 		if (g->path[d].key)
-			w += (size_t)snprintf(where + w, sizeof(where) - w, ".%.20s", g->path[d].key);
+			w += (size_t)snprintf(where + w, sizeof(where) - w, ".%.20s",
+					      g->path[d].key);
 		else
-			w += (size_t)snprintf(where + w, sizeof(where) - w, "[%zu]", g->path[d].idx);
+			w +=
+			    (size_t)snprintf(where + w, sizeof(where) - w, "[%zu]", g->path[d].idx);
 	}
 	va_start(ap, fmt);
 	vsnprintf(m, sizeof(m), fmt, ap);
@@ -306,7 +309,8 @@ static int geometry(struct gj *g, json_t *o, struct geo_zone *z)
 	} else if (!multi) {
 		rc = polygon(g, c);
 	} else if (!json_is_array(c) || !json_array_size(c)) {
-		rc = bad(g, TM_EPROTO, "a MultiPolygon's coordinates are a non-empty array of polygons");
+		rc = bad(g, TM_EPROTO,
+			 "a MultiPolygon's coordinates are a non-empty array of polygons");
 	} else {
 		rc = 0;
 		for (size_t i = 0; !rc && i < json_array_size(c); i++) {
@@ -322,7 +326,8 @@ static int geometry(struct gj *g, json_t *o, struct geo_zone *z)
 	if (g->np > UINT32_MAX / 2)
 		rc = bad(g, TM_ELIMIT, "too many polygons");
 	else
-		rc = geo_zone_make_poly(z, g->pts, g->rlen, g->pnr, (uint32_t)g->np, &w, m, sizeof(m));
+		rc = geo_zone_make_poly(z, g->pts, g->rlen, g->pnr, (uint32_t)g->np, &w, m,
+					sizeof(m));
 	if (rc && rc != TM_ENOMEM && g->np) {
 		int d = 0;
 
@@ -384,7 +389,8 @@ static int props(struct gj *g, json_t *p, struct geo_zone *z)
 		    json_integer_value(sv) > 1000000) {
 			push_key(g, sp);
 			rc = bad(g, TM_EPROTO,
-				 "property \"%.40s\" (the sensitivity) must be an integer in [0, 1000000]",
+				 "property \"%.40s\" (the sensitivity) must be an integer in [0, "
+				 "1000000]",
 				 sp);
 			pop(g, 1);
 		} else {
@@ -440,9 +446,10 @@ static int document(struct gj *g, json_t *root)
 		return zone(g, root, 0);
 	if (!type_is(root, "FeatureCollection")) {
 		push_key(g, "type");
-		rc = bad(g, TM_EUNSUP,
-			 "type \"%.40s\": expected FeatureCollection, Feature, Polygon or MultiPolygon",
-			 json_string_value(t));
+		rc = bad(
+		    g, TM_EUNSUP,
+		    "type \"%.40s\": expected FeatureCollection, Feature, Polygon or MultiPolygon",
+		    json_string_value(t));
 		pop(g, 1);
 		return rc;
 	}
@@ -462,7 +469,8 @@ static int document(struct gj *g, json_t *root)
 int geo_geojson_parse(struct geo_zones *zs, const char *name, const char *data, size_t len,
 		      const struct geo_geojson_opt *opt, char *eb, size_t el)
 {
-	struct gj g = {.zs = zs, .name = name, .text = data, .len = len, .opt = opt, .eb = eb, .el = el};
+	struct gj g = {
+	    .zs = zs, .name = name, .text = data, .len = len, .opt = opt, .eb = eb, .el = el};
 	size_t max = opt && opt->max_bytes ? opt->max_bytes : GEO_GEOJSON_MAX, n0 = zs->n;
 	json_error_t je;
 	json_t *root;
@@ -471,10 +479,12 @@ int geo_geojson_parse(struct geo_zones *zs, const char *name, const char *data, 
 	if (len > max)
 		return err_set(eb, el, TM_ELIMIT,
 			       "%s: %zu bytes, over the %zu-byte ceiling for a GeoJSON file "
-			       "(split the zones over several files)", name, len, max);
+			       "(split the zones over several files)",
+			       name, len, max);
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root)
-		return err_set(eb, el, TM_EPROTO, "%s:%d:%d: %s", name, je.line, je.column, je.text);
+		return err_set(eb, el, TM_EPROTO, "%s:%d:%d: %s", name, je.line, je.column,
+			       je.text);
 	rc = document(&g, root);
 	json_decref(root);
 	mem_free(g.pts);
@@ -495,7 +505,8 @@ int geo_geojson_load(struct geo_zones *zs, const char *path, const struct geo_ge
 	if (rc == TM_ELIMIT)
 		return err_set(eb, el, rc,
 			       "%s: larger than the %zu-byte ceiling for a GeoJSON file (split the "
-			       "zones over several files)", path, max);
+			       "zones over several files)",
+			       path, max);
 	if (rc)
 		return rc;
 	rc = geo_geojson_parse(zs, path, data, len, opt, eb, el);

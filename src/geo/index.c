@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GRID_MAX_SIDE 2048
+#define GRID_MAX_SIDE  2048
 #define GRID_MAX_CELLS (1u << 20)
 
 struct geo_index {

@@ -83,7 +83,8 @@ int geo_zones_push(struct geo_zones *zs, struct geo_zone *z, char *eb, size_t el
 
 /* --- circles ------------------------------------------------------------------- */
 
-int geo_zone_make_circle(struct geo_zone *z, double lat, double lon, double rad, char *eb, size_t el)
+int geo_zone_make_circle(struct geo_zone *z, double lat, double lon, double rad, char *eb,
+			 size_t el)
 {
 	/* a(1 - e^2) is the least meridional radius of curvature, a the least prime-vertical one */
 	const double e2 = GEO_WGS84_F * (2 - GEO_WGS84_F), mmin = GEO_WGS84_A * (1 - e2);
@@ -157,10 +158,12 @@ static int ring_make(struct geo_ring *r, const struct geo_pt *in, uint32_t n, ui
 	for (uint32_t i = 0; i < n; i++) {
 		struct geo_pt p = in[i];
 
-		if (!isfinite(p.x) || !isfinite(p.y) || p.x < -180 || p.x > 180 || p.y < -90 || p.y > 90) {
+		if (!isfinite(p.x) || !isfinite(p.y) || p.x < -180 || p.x > 180 || p.y < -90 ||
+		    p.y > 90) {
 			err_set(eb, el, TM_EPROTO,
 				"position [%.17g, %.17g] out of range (longitude in [-180, 180], "
-				"latitude in [-90, 90])", p.x, p.y);
+				"latitude in [-90, 90])",
+				p.x, p.y);
 			return bad(w, pi, ri, i, 1);
 		}
 	}
@@ -185,7 +188,8 @@ static int ring_make(struct geo_ring *r, const struct geo_pt *in, uint32_t n, ui
 			err_set(eb, el, TM_EPROTO,
 				"edge from longitude %.17g to %.17g spans more than 180 degrees: a "
 				"polygon crossing the antimeridian must be cut in two along it "
-				"(RFC 7946, 3.1.9)", r->v[m - 1].x, p.x);
+				"(RFC 7946, 3.1.9)",
+				r->v[m - 1].x, p.x);
 			return bad(w, pi, ri, i, 1);
 		}
 		orig[m] = i;
@@ -207,17 +211,19 @@ static int ring_make(struct geo_ring *r, const struct geo_pt *in, uint32_t n, ui
 	if (rc == TM_ENOMEM)
 		return err_set(eb, el, rc, "out of memory checking a ring of %u positions", n);
 	if (rc == TM_ELIMIT) {
-		err_set(eb, el, TM_ELIMIT,
-			"ring of %u positions too intricate to check for self-intersection "
-			"(over 64 million edge pairs share a latitude band and overlap in longitude)", n);
+		err_set(
+		    eb, el, TM_ELIMIT,
+		    "ring of %u positions too intricate to check for self-intersection "
+		    "(over 64 million edge pairs share a latitude band and overlap in longitude)",
+		    n);
 		bad(w, pi, ri, 0, 0);
 		return TM_ELIMIT;
 	}
 	if (rc) {
 		err_set(eb, el, TM_EPROTO,
 			"ring intersects itself: edge from position %u [%.17g, %.17g] meets edge "
-			"from position %u [%.17g, %.17g]", orig[e1], r->v[e1].x, r->v[e1].y, orig[e2],
-			r->v[e2].x, r->v[e2].y);
+			"from position %u [%.17g, %.17g]",
+			orig[e1], r->v[e1].x, r->v[e1].y, orig[e2], r->v[e2].x, r->v[e2].y);
 		return bad(w, pi, ri, orig[e2], 1);
 	}
 	return 0;

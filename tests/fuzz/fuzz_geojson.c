@@ -52,8 +52,11 @@ static void zones(const uint8_t *data, size_t size)
 			probe(zs, ix, g->bb[3], g->bb[2]);
 			for (uint32_t p = 0; p < g->np; p++)
 				for (uint32_t r = 0; r < g->p[p].nr; r++)
-					for (uint32_t v = 0; v + 1 < g->p[p].r[r].n && probes < 2000; v++, probes++) {
-						struct geo_pt a = g->p[p].r[r].v[v], b = g->p[p].r[r].v[v + 1];
+					for (uint32_t v = 0;
+					     v + 1 < g->p[p].r[r].n && probes < 2000;
+					     v++, probes++) {
+						struct geo_pt a = g->p[p].r[r].v[v],
+							      b = g->p[p].r[r].v[v + 1];
 
 						probe(zs, ix, a.y, a.x);
 						probe(zs, ix, (a.y + b.y) / 2, (a.x + b.x) / 2);

@@ -21,13 +21,13 @@
 #include <string.h>
 #include <unistd.h>
 
-static struct geo_pt P(double x, double y)
-{
+static struct geo_pt P(double x, double y) {
 	return (struct geo_pt){x, y};
 }
 
 /* Kettner et al.'s classroom example: p near the line y = x through q and r. */
-static void test_orient_exact(void)
+static void
+test_orient_exact(void)
 {
 	const double u = 0x1p-53;
 	int wrong_naive = 0, bad = 0;
@@ -76,10 +76,22 @@ static void test_polygons(void)
 		double lat, lon;
 		int in;
 	} sq[] = {
-		{5, 5, 1}, {0, 5, 1}, {10, 5, 1}, {5, 0, 1}, {5, 10, 1}, /* centre, edges */
-		{0, 0, 1}, {10, 10, 1}, {0, 10, 1}, {10, 0, 1},		 /* vertices */
-		{-1e-300, 5, 1} /* below GEO_TINY: taken as 0 */, {-1e-90, 5, 0}, {5, 10.000000000000002, 0}, {10, 10.000000000000002, 0},
-		{11, 5, 0}, {5, -1, 0}, {0, 11, 0},			 /* on an edge's line, off it */
+	    {5, 5, 1},
+	    {0, 5, 1},
+	    {10, 5, 1},
+	    {5, 0, 1},
+	    {5, 10, 1}, /* centre, edges */
+	    {0, 0, 1},
+	    {10, 10, 1},
+	    {0, 10, 1},
+	    {10, 0, 1}, /* vertices */
+	    {-1e-300, 5, 1} /* below GEO_TINY: taken as 0 */,
+	    {-1e-90, 5, 0},
+	    {5, 10.000000000000002, 0},
+	    {10, 10.000000000000002, 0},
+	    {11, 5, 0},
+	    {5, -1, 0},
+	    {0, 11, 0}, /* on an edge's line, off it */
 	};
 
 	CHECK_INT(add_ring(zs, "ccw", ccw, 5), 0);
@@ -96,7 +108,7 @@ static void test_polygons(void)
 	CHECK_INT(geo_zone_covers(&zs->z[2], 1.9999999999999998, 2), 1);
 	CHECK_INT(geo_zone_covers(&zs->z[2], 1, 1), 1);
 	CHECK_INT(geo_zone_covers(&zs->z[2], 0.5, 1), 1);
-	CHECK_INT(geo_zone_covers(&zs->z[2], 1, 3), 1);	     /* vertex (lon 3, lat 1) */
+	CHECK_INT(geo_zone_covers(&zs->z[2], 1, 3), 1); /* vertex (lon 3, lat 1) */
 	CHECK_INT(geo_zone_covers(&zs->z[2], 3, 0.9), 0);
 	CHECK_STR(zs->z[2].name, "tri");
 	geo_zones_free(zs);
@@ -104,12 +116,12 @@ static void test_polygons(void)
 
 static void test_holes_multi(void)
 {
-	/* polygon 0: square 0..10 with a clockwise hole 2..4; polygon 1: square 20..30 with a ccw hole */
+	/* polygon 0: square 0..10 with a clockwise hole 2..4; polygon 1: square 20..30 with a ccw
+	 * hole */
 	const struct geo_pt pts[] = {
-		P(0, 0), P(10, 0), P(10, 10), P(0, 10), P(0, 0),
-		P(2, 2), P(2, 4), P(4, 4), P(4, 2), P(2, 2),
-		P(20, 20), P(20, 30), P(30, 30), P(30, 20), P(20, 20),
-		P(22, 22), P(24, 22), P(24, 24), P(22, 24), P(22, 22),
+	    P(0, 0),   P(10, 0),  P(10, 10), P(0, 10),	P(0, 0),   P(2, 2),   P(2, 4),
+	    P(4, 4),   P(4, 2),	  P(2, 2),   P(20, 20), P(20, 30), P(30, 30), P(30, 20),
+	    P(20, 20), P(22, 22), P(24, 22), P(24, 24), P(22, 24), P(22, 22),
 	};
 	const uint32_t rl[] = {5, 5, 5, 5}, pr[] = {2, 2};
 	struct geo_zones *zs = geo_zones_new();
@@ -161,10 +173,12 @@ static void test_slabs(void)
 		int a, b;
 
 		if (i < 3 * (N - 1)) { /* vertices, edge midpoints (exact), and just beside them */
-			struct geo_pt s = r->v[i / 3 % (r->n - 1)], t = r->v[i / 3 % (r->n - 1) + 1];
+			struct geo_pt s = r->v[i / 3 % (r->n - 1)],
+				      t = r->v[i / 3 % (r->n - 1) + 1];
 
-			q = i % 3 == 0 ? s : i % 3 == 1 ? P((s.x + t.x) / 2, (s.y + t.y) / 2)
-							  : P((s.x + t.x) / 2 + 1e-12, (s.y + t.y) / 2);
+			q = i % 3 == 0	 ? s
+			    : i % 3 == 1 ? P((s.x + t.x) / 2, (s.y + t.y) / 2)
+					 : P((s.x + t.x) / 2 + 1e-12, (s.y + t.y) / 2);
 		} else {
 			q = P(-1.3 + 2.6 * rand() / RAND_MAX, -1.3 + 2.6 * rand() / RAND_MAX);
 		}
@@ -189,15 +203,29 @@ static void test_bad_rings(void)
 		uint32_t n;
 		const char *msg;
 	} cases[] = {
-		{{0, 0, 2, 2, 2, 0, 0, 2, 0, 0}, 5, "polygon 0, ring 0, position 2: ring intersects itself: edge from position 0 [0, 0] meets edge from position 2 [2, 0]"},
-		{{0, 0, 4, 0, 2, 0, 2, 2, 0, 0}, 5, "polygon 0, ring 0, position 1: ring intersects itself"},
-		{{0, 0, 4, 0, 4, 4, 2, 0, 0, 4, 0, 0}, 6, "polygon 0, ring 0, position 2: ring intersects itself: edge from position 0 [0, 0] meets edge from position 2 [4, 4]"},
-		{{0, 0, 1, 0, 1, 1, 0, 0.5}, 4, "polygon 0, ring 0, position 3: ring is not closed"},
-		{{0, 0, 1, 0, 0, 0}, 3, "polygon 0, ring 0: ring has 3 positions, at least 4"},
-		{{0, 0, 1, 0, 1, 0, 0, 0}, 4, "polygon 0, ring 0: ring has 2 distinct positions"},
-		{{0, 0, 1, 0, 1, 91, 0, 0}, 4, "polygon 0, ring 0, position 2: position [1, 91] out of range"},
-		{{170, 0, -170, 0, -170, 1, 170, 0}, 4, "polygon 0, ring 0, position 1: edge from longitude 170 to -170 spans more than 180"},
-		{{0, 0, NAN, 0, 1, 1, 0, 0}, 4, "polygon 0, ring 0, position 1: position [nan, 0] out of range"},
+	    {{0, 0, 2, 2, 2, 0, 0, 2, 0, 0},
+	     5,
+	     "polygon 0, ring 0, position 2: ring intersects itself: edge from position 0 [0, 0] "
+	     "meets edge from position 2 [2, 0]"},
+	    {{0, 0, 4, 0, 2, 0, 2, 2, 0, 0},
+	     5,
+	     "polygon 0, ring 0, position 1: ring intersects itself"},
+	    {{0, 0, 4, 0, 4, 4, 2, 0, 0, 4, 0, 0},
+	     6,
+	     "polygon 0, ring 0, position 2: ring intersects itself: edge from position 0 [0, 0] "
+	     "meets edge from position 2 [4, 4]"},
+	    {{0, 0, 1, 0, 1, 1, 0, 0.5}, 4, "polygon 0, ring 0, position 3: ring is not closed"},
+	    {{0, 0, 1, 0, 0, 0}, 3, "polygon 0, ring 0: ring has 3 positions, at least 4"},
+	    {{0, 0, 1, 0, 1, 0, 0, 0}, 4, "polygon 0, ring 0: ring has 2 distinct positions"},
+	    {{0, 0, 1, 0, 1, 91, 0, 0},
+	     4,
+	     "polygon 0, ring 0, position 2: position [1, 91] out of range"},
+	    {{170, 0, -170, 0, -170, 1, 170, 0},
+	     4,
+	     "polygon 0, ring 0, position 1: edge from longitude 170 to -170 spans more than 180"},
+	    {{0, 0, NAN, 0, 1, 1, 0, 0},
+	     4,
+	     "polygon 0, ring 0, position 1: position [nan, 0] out of range"},
 	};
 	char eb[TM_ERRLEN];
 
@@ -271,16 +299,19 @@ static void test_long_parallel(void)
 }
 
 static const char GJ[] =
-	"{\"type\": \"FeatureCollection\", \"features\": [\n"
-	"  {\"type\": \"Feature\", \"properties\": {\"name\": \"base\", \"sensitivity\": 3},\n"
-	"   \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[0,0],[10,0],[10,10],[0,10],[0,0]],\n"
-	"     [[2,2],[2,4],[4,4],[4,2],[2,2]]]}},\n"
-	"  {\"type\": \"Feature\", \"properties\": {\"zone\": \"two\", \"level\": 5, \"name\": 7},\n"
-	"   \"geometry\": {\"type\": \"MultiPolygon\", \"coordinates\": [[[[20,20],[30,20],[30,30],[20,20]]],\n"
-	"     [[[40,40],[41,40],[41,41],[40,40]]]]}},\n"
-	"  {\"type\": \"Feature\", \"properties\": null,\n"
-	"   \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[50,50],[51,50],[51,51],[50,50]]]}}\n"
-	"]}\n";
+    "{\"type\": \"FeatureCollection\", \"features\": [\n"
+    "  {\"type\": \"Feature\", \"properties\": {\"name\": \"base\", \"sensitivity\": 3},\n"
+    "   \"geometry\": {\"type\": \"Polygon\", \"coordinates\": "
+    "[[[0,0],[10,0],[10,10],[0,10],[0,0]],\n"
+    "     [[2,2],[2,4],[4,4],[4,2],[2,2]]]}},\n"
+    "  {\"type\": \"Feature\", \"properties\": {\"zone\": \"two\", \"level\": 5, \"name\": 7},\n"
+    "   \"geometry\": {\"type\": \"MultiPolygon\", \"coordinates\": "
+    "[[[[20,20],[30,20],[30,30],[20,20]]],\n"
+    "     [[[40,40],[41,40],[41,41],[40,40]]]]}},\n"
+    "  {\"type\": \"Feature\", \"properties\": null,\n"
+    "   \"geometry\": {\"type\": \"Polygon\", \"coordinates\": "
+    "[[[50,50],[51,50],[51,51],[50,50]]]}}\n"
+    "]}\n";
 
 static void test_geojson(void)
 {
@@ -315,32 +346,45 @@ static void test_geojson_errors(void)
 	static const struct {
 		const char *text, *msg;
 	} cases[] = {
-		{"{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,1]]]}",
-		 "f:1:53: ring is not closed: first position [0, 0], last [0, 1] at .coordinates[0][3]"},
-		{"{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[0,0]]]}",
-		 "f:1:34: ring has 3 positions, at least 4 are needed at .coordinates[0]"},
-		{"{\"type\":\"Polygon\",\n\"coordinates\":[[[0,0],[1,0],\n [1,-90.5],[0,0]]]}",
-		 "f:3:2: position [1, -90.5] out of range (longitude in [-180, 180], latitude in [-90, 90]) at .coordinates[0][2]"},
-		{"{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[2,2],[2,0],[0,2],[0,0]]]}",
-		 "f:1:47: ring intersects itself: edge from position 0 [0, 0] meets edge from position 2 [2, 0] at .coordinates[0][2]"},
-		{"{\"type\":\"MultiPolygon\",\"coordinates\":[[[[0,0],[1,0],[1,1],[0,0]]],[[[179,0],[-179,0],[-179,1],[179,0]]]]}",
-		 "f:1:77: edge from longitude 179 to -179 spans more than 180 degrees: a polygon crossing the antimeridian must be cut in two along it (RFC 7946, 3.1.9) at .coordinates[1][0][1]"},
-		{"{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,\"x\"],[0,0]]]}",
-		 "f:1:50: a coordinate must be a number at .coordinates[0][2][1]"},
-		{"{\"type\":\"Point\",\"coordinates\":[0,0]}",
-		 "f:1:9: type \"Point\": expected FeatureCollection, Feature, Polygon or MultiPolygon at .type"},
-		{"{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"LineString\",\"coordinates\":[]}}",
-		 "f:1:54: geometry type \"LineString\": zones are Polygon or MultiPolygon at .geometry.type"},
-		{"{\"type\":\"Polygon\",\"type\":\"Polygon\"}", "f:1:24: duplicate object key near '\"type\"'"},
-		{"{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1e999],[0,0]]]}",
-		 "f:1:54: real number overflow near '1e999'"},
-		{"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"sensitivity\":\"high\"},\"geometry\":null}]}",
-		 "f:1:87: property \"sensitivity\" (the sensitivity) must be an integer in [0, 1000000] at .features[0].properties.sensitivity"},
-		{"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"n\"},\"geometry\":null}]}",
-		 "f:1:41: feature \"n\" has no geometry at .features[0]"},
-		{"[1,2]", "f:1:1: a GeoJSON text is an object"},
-		{"{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,0,0,0]]]}",
-		 "f:1:53: a position is an array of 2 or 3 numbers at .coordinates[0][3]"},
+	    {"{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,1]]]}",
+	     "f:1:53: ring is not closed: first position [0, 0], last [0, 1] at "
+	     ".coordinates[0][3]"},
+	    {"{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[0,0]]]}",
+	     "f:1:34: ring has 3 positions, at least 4 are needed at .coordinates[0]"},
+	    {"{\"type\":\"Polygon\",\n\"coordinates\":[[[0,0],[1,0],\n [1,-90.5],[0,0]]]}",
+	     "f:3:2: position [1, -90.5] out of range (longitude in [-180, 180], latitude in [-90, "
+	     "90]) at .coordinates[0][2]"},
+	    {"{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[2,2],[2,0],[0,2],[0,0]]]}",
+	     "f:1:47: ring intersects itself: edge from position 0 [0, 0] meets edge from position "
+	     "2 [2, 0] at .coordinates[0][2]"},
+	    {"{\"type\":\"MultiPolygon\",\"coordinates\":[[[[0,0],[1,0],[1,1],[0,0]]],[[[179,0],[-"
+	     "179,0],[-179,1],[179,0]]]]}",
+	     "f:1:77: edge from longitude 179 to -179 spans more than 180 degrees: a polygon "
+	     "crossing the antimeridian must be cut in two along it (RFC 7946, 3.1.9) at "
+	     ".coordinates[1][0][1]"},
+	    {"{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,\"x\"],[0,0]]]}",
+	     "f:1:50: a coordinate must be a number at .coordinates[0][2][1]"},
+	    {"{\"type\":\"Point\",\"coordinates\":[0,0]}",
+	     "f:1:9: type \"Point\": expected FeatureCollection, Feature, Polygon or MultiPolygon "
+	     "at .type"},
+	    {"{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"LineString\","
+	     "\"coordinates\":[]}}",
+	     "f:1:54: geometry type \"LineString\": zones are Polygon or MultiPolygon at "
+	     ".geometry.type"},
+	    {"{\"type\":\"Polygon\",\"type\":\"Polygon\"}",
+	     "f:1:24: duplicate object key near '\"type\"'"},
+	    {"{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1e999],[0,0]]]}",
+	     "f:1:54: real number overflow near '1e999'"},
+	    {"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{"
+	     "\"sensitivity\":\"high\"},\"geometry\":null}]}",
+	     "f:1:87: property \"sensitivity\" (the sensitivity) must be an integer in [0, "
+	     "1000000] at .features[0].properties.sensitivity"},
+	    {"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{"
+	     "\"name\":\"n\"},\"geometry\":null}]}",
+	     "f:1:41: feature \"n\" has no geometry at .features[0]"},
+	    {"[1,2]", "f:1:1: a GeoJSON text is an object"},
+	    {"{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,0,0,0]]]}",
+	     "f:1:53: a position is an array of 2 or 3 numbers at .coordinates[0][3]"},
 	};
 	char eb[TM_ERRLEN];
 
@@ -359,15 +403,19 @@ static void test_geojson_errors(void)
 static void test_all_or_nothing(void)
 {
 	static const char bad2[] =
-		"{\"type\":\"FeatureCollection\",\"features\":[\n"
-		"{\"type\":\"Feature\",\"properties\":{\"name\":\"a\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,0]]]}},\n"
-		"{\"type\":\"Feature\",\"properties\":{\"name\":\"b\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,0.5]]]}}]}\n";
+	    "{\"type\":\"FeatureCollection\",\"features\":[\n"
+	    "{\"type\":\"Feature\",\"properties\":{\"name\":\"a\"},\"geometry\":{\"type\":"
+	    "\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,0]]]}},\n"
+	    "{\"type\":\"Feature\",\"properties\":{\"name\":\"b\"},\"geometry\":{\"type\":"
+	    "\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,0.5]]]}}]}\n";
 	struct geo_zones *zs = geo_zones_new();
 	char eb[TM_ERRLEN];
 
 	CHECK_INT(geo_zones_add_circle(zs, "keep", 1, 10, 10, 100, eb, sizeof(eb)), 0);
-	CHECK_INT(geo_geojson_parse(zs, "f", bad2, sizeof(bad2) - 1, NULL, eb, sizeof(eb)), TM_EPROTO);
-	CHECK_STR(eb, "f:3:108: ring is not closed: first position [0, 0], last [0, 0.5] at .features[1].geometry.coordinates[0][3]");
+	CHECK_INT(geo_geojson_parse(zs, "f", bad2, sizeof(bad2) - 1, NULL, eb, sizeof(eb)),
+		  TM_EPROTO);
+	CHECK_STR(eb, "f:3:108: ring is not closed: first position [0, 0], last [0, 0.5] at "
+		      ".features[1].geometry.coordinates[0][3]");
 	CHECK_INT(zs->n, 1);
 	CHECK_INT(zs->nvert, 0);
 	CHECK_STR(zs->z[0].name, "keep");
@@ -388,12 +436,14 @@ static void test_size_ceiling(void)
 	CHECK_INT(geo_geojson_load(zs, path, NULL, eb, sizeof(eb)), TM_ELIMIT);
 	snprintf(want, sizeof(want),
 		 "%s: larger than the 33554432-byte ceiling for a GeoJSON file (split the zones "
-		 "over several files)", path);
+		 "over several files)",
+		 path);
 	CHECK_STR(eb, want);
 	unlink(path);
 	CHECK_INT(geo_geojson_parse(zs, "g", GJ, sizeof(GJ) - 1, &opt, eb, sizeof(eb)), TM_ELIMIT);
 	CHECK(strstr(eb, "over the 100-byte ceiling") != NULL);
-	CHECK_INT(geo_geojson_load(zs, "/nonexistent/z.geojson", NULL, eb, sizeof(eb)), TM_ENOTFOUND);
+	CHECK_INT(geo_geojson_load(zs, "/nonexistent/z.geojson", NULL, eb, sizeof(eb)),
+		  TM_ENOTFOUND);
 	CHECK_INT(zs->n, 0);
 	geo_zones_free(zs);
 }
@@ -410,19 +460,21 @@ static void test_circles(void)
 		double lat, lon;
 		int in;
 	} pts[] = {
-		{52.609864964580126, 13.404999999999999, 1}, /* az 0, 9999.999 m */
-		{52.609864982552999, 13.404999999999999, 0}, /* 10000.001 m */
-		{52.609820041422566, 13.404999999999999, 1}, /* 9995 m */
-		{52.609909905710197, 13.404999999999999, 0}, /* 10005 m, haversine 9997.539 */
-		{52.519908317726696, 13.552319852523137, 1}, /* az 90, 9999.999 m */
-		{52.519908317690025, 13.55231988198703, 0},  /* 10000.001 m */
-		{52.519908409367609, 13.552246207525751, 1}, /* 9995 m */
-		{52.51990822600326, 13.55239352698411, 0},   /* 10005 m, haversine 9972.730 */
-		{52.435542604548637, 13.354709969870092, 1}, /* az 200, 9999.999 m */
-		{52.435542587654901, 13.354709959831323, 0}, /* 10000.001 m */
-		{52.435584830442103, 13.354735061800115, 1}, /* 9995 m */
-		{52.435500361755778, 13.354684867949276, 0}, /* 10005 m */
-		{52.52, 13.405, 1}, {52.0, 13.405, 0}, {-52.52, -166.595, 0},
+	    {52.609864964580126, 13.404999999999999, 1}, /* az 0, 9999.999 m */
+	    {52.609864982552999, 13.404999999999999, 0}, /* 10000.001 m */
+	    {52.609820041422566, 13.404999999999999, 1}, /* 9995 m */
+	    {52.609909905710197, 13.404999999999999, 0}, /* 10005 m, haversine 9997.539 */
+	    {52.519908317726696, 13.552319852523137, 1}, /* az 90, 9999.999 m */
+	    {52.519908317690025, 13.55231988198703, 0},	 /* 10000.001 m */
+	    {52.519908409367609, 13.552246207525751, 1}, /* 9995 m */
+	    {52.51990822600326, 13.55239352698411, 0},	 /* 10005 m, haversine 9972.730 */
+	    {52.435542604548637, 13.354709969870092, 1}, /* az 200, 9999.999 m */
+	    {52.435542587654901, 13.354709959831323, 0}, /* 10000.001 m */
+	    {52.435584830442103, 13.354735061800115, 1}, /* 9995 m */
+	    {52.435500361755778, 13.354684867949276, 0}, /* 10005 m */
+	    {52.52, 13.405, 1},
+	    {52.0, 13.405, 0},
+	    {-52.52, -166.595, 0},
 	};
 	struct geo_zones *zs = geo_zones_new();
 	char eb[TM_ERRLEN];
@@ -492,7 +544,8 @@ static void test_index(void)
 		if (i % 3 == 0) {
 			geo_zones_add_circle(zs, "c", 1, cy, cx, s * 50000, eb, sizeof(eb));
 		} else {
-			double xy[] = {cx, cy, cx + s, cy, cx + s, cy + s, cx, cy + s * 1.5, cx, cy};
+			double xy[] = {cx,     cy, cx + s,	 cy, cx + s,
+				       cy + s, cx, cy + s * 1.5, cx, cy};
 
 			CHECK_INT(add_ring(zs, "p", xy, 5), 0);
 		}
