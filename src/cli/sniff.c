@@ -588,6 +588,11 @@ int cmd_sniff(int argc, char **argv)
 		fprintf(stderr, "trustmap sniff: capture files or -i IFACE, not both\n");
 		goto out;
 	}
+	for (int i = 1, dash = 0; i <= npos; i++)
+		if (!strcmp(argv[i], "-") && dash++) {
+			fprintf(stderr, "trustmap sniff: standard input (-) can be read once\n");
+			goto out;
+		}
 	if (cfg.filter && !cfg.iface) {
 		fprintf(stderr, "trustmap sniff: -f applies to -i only\n");
 		goto out;

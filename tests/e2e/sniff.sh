@@ -202,6 +202,8 @@ eq "-f without -i" "$?" 2
 "$TM" sniff -h > "$tmp/help" 2>&1
 eq "help exit status" "$?" 0
 ok "help names the options" grep -q -- "--max-flows" "$tmp/help"
+S --db "$tmp/u.db" - - < "$tmp/eth.pcap" > /dev/null 2> "$tmp/err"
+eq "stdin twice" "$?:$(cat "$tmp/err")" "2:trustmap sniff: standard input (-) can be read once"
 S --db "$tmp/u.db" --max-flows 0 "$tmp/eth.pcap" > /dev/null 2> "$tmp/err"
 eq "bad --max-flows" "$?" 2
 
