@@ -135,6 +135,11 @@ static const char *const store_sqlite_migrations[] = {
 	"CREATE TABLE tx_done ("
 	"  token TEXT PRIMARY KEY,"
 	"  at INTEGER NOT NULL);",
+
+	/* 5 -> 6: a scan's resume state (issue #7): its full arguments, seed and
+	 * which (host, port) pairs are finished, written in the transaction of
+	 * those pairs' observations (text opaque to the store; docs/scan.md). */
+	"ALTER TABLE runs ADD COLUMN resume TEXT NOT NULL DEFAULT '';",
 };
 
 #define STORE_SQLITE_VERSION ((int)(sizeof(store_sqlite_migrations) / sizeof(store_sqlite_migrations[0])))

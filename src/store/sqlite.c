@@ -42,6 +42,8 @@ static const char *const sql[SQ_COUNT] = {
 			"scan, shard, nshards, pairs_total, pairs_done FROM runs ORDER BY id",
 	[SQ_RUN_SHARD] = "UPDATE runs SET scan = ?2, shard = ?3, nshards = ?4, pairs_total = ?5 WHERE id = ?1",
 	[SQ_RUN_PROGRESS] = "UPDATE runs SET pairs_done = ?2 WHERE id = ?1",
+	[SQ_RUN_RESUME_PUT] = "UPDATE runs SET resume = ?2 WHERE id = ?1",
+	[SQ_RUN_RESUME_GET] = "SELECT resume FROM runs WHERE id = ?1",
 	[SQ_OBS_ADD] = "INSERT INTO observations(run_id, time, source, addr, scope, mac, ref, site, "
 		       "port, proto, kind, probe, value, flags) "
 		       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
@@ -511,6 +513,8 @@ const struct store_ops store_sqlite_ops = {
 	.run_iter = sq_run_iter,
 	.run_shard = sq_run_shard,
 	.run_progress = sq_run_progress,
+	.run_resume_put = sq_run_resume_put,
+	.run_resume_get = sq_run_resume_get,
 	.obs_add = sq_obs_add,
 	.obs_iter = sq_obs_iter,
 	.obs_count = sq_obs_count,

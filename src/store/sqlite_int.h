@@ -28,6 +28,8 @@ enum sq_id {
 	SQ_RUN_ITER,
 	SQ_RUN_SHARD,
 	SQ_RUN_PROGRESS,
+	SQ_RUN_RESUME_PUT,
+	SQ_RUN_RESUME_GET,
 	SQ_OBS_ADD,
 	SQ_OBS_ITER,
 	SQ_OBS_COUNT,
@@ -96,6 +98,8 @@ int sq_run_finish(struct store *st, int64_t run_id, long n_obs, long n_skipped, 
 int sq_run_iter(struct store *st, store_run_fn fn, void *ctx);
 int sq_run_shard(struct store *st, int64_t run_id, const char *scan, int shard, int nshards, int64_t total);
 int sq_run_progress(struct store *st, int64_t run_id, int64_t done);
+int sq_run_resume_put(struct store *st, int64_t run_id, const char *state);
+int sq_run_resume_get(struct store *st, int64_t run_id, char **state);
 int sq_obs_add(struct store *st, int64_t run_id, const struct obs *o, int64_t *obs_id);
 int sq_obs_iter(struct store *st, store_obs_fn fn, void *ctx);
 int64_t sq_obs_count(struct store *st);

@@ -6,8 +6,10 @@
  */
 #include "sqlite_int.h"
 
+#include <string.h>
 #include <time.h>
 
+#include "core/mem.h"
 #include "core/str.h"
 
 int sq_run_start(struct store *st, const char *kind, const char *args, int64_t *run_id)
@@ -83,6 +85,53 @@ int sq_run_progress(struct store *st, int64_t run_id, int64_t done)
 	if (!rc && sqlite3_changes(q->db) == 0)
 		rc = sq_err(q, TM_ENOTFOUND, "%s: no run %lld", q->path, (long long)run_id);
 	sq_put(q, SQ_RUN_PROGRESS, s);
+	return rc;
+}
+
+int sq_run_resume_put(struct store *st, int64_t run_id, const char *state)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sq_get(q, SQ_RUN_RESUME_PUT, &s)))
+		return rc;
+	sqlite3_bind_int64(s, 1, run_id);
+	sqlite3_bind_text(s, 2, state, -1, SQLITE_STATIC);
+	rc = sq_step_done(q, s, "recording a scan's resume state");
+	if (!rc && sqlite3_changes(q->db) == 0)
+		rc = sq_err(q, TM_ENOTFOUND, "%s: no run %lld", q->path, (long long)run_id);
+	sq_put(q, SQ_RUN_RESUME_PUT, s);
+	return rc;
+}
+
+int sq_run_resume_get(struct store *st, int64_t run_id, char **state)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s;
+	const unsigned char *t;
+	int rc, n;
+
+	if ((rc = sq_get(q, SQ_RUN_RESUME_GET, &s)))
+		return rc;
+	sqlite3_bind_int64(s, 1, run_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		t = sqlite3_column_text(s, 0);
+		n = sqlite3_column_bytes(s, 0);
+		if (!(*state = mem_alloc((size_t)n + 1)))
+			rc = sq_err(q, TM_ENOMEM, "out of memory");
+		else {
+			if (n)
+				memcpy(*state, t, (size_t)n);
+			(*state)[n] = 0;
+			rc = 0;
+		}
+	} else if (rc == SQLITE_DONE)
+		rc = sq_err(q, TM_ENOTFOUND, "%s: no run %lld", q->path, (long long)run_id);
+	else
+		rc = sq_fail(q, rc, "reading a scan's resume state");
+	sq_put(q, SQ_RUN_RESUME_GET, s);
 	return rc;
 }
 

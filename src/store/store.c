@@ -172,6 +172,27 @@ int store_run_progress(struct store *st, int64_t run_id, int64_t pairs_done)
 	return st->ops->run_progress(st, run_id, pairs_done);
 }
 
+int store_run_resume_put(struct store *st, int64_t run_id, const char *state)
+{
+	NEED_ST();
+	if (!state)
+		return bad_arg(st, "no resume state");
+	if (!st->ops->run_resume_put)
+		return err_set(st->err, sizeof(st->err), TM_EUNSUP, "store: this backend cannot resume a scan");
+	return st->ops->run_resume_put(st, run_id, state);
+}
+
+int store_run_resume_get(struct store *st, int64_t run_id, char **state)
+{
+	NEED_ST();
+	if (!state)
+		return bad_arg(st, "no place for the resume state");
+	*state = NULL;
+	if (!st->ops->run_resume_get)
+		return err_set(st->err, sizeof(st->err), TM_EUNSUP, "store: this backend cannot resume a scan");
+	return st->ops->run_resume_get(st, run_id, state);
+}
+
 int store_run_iter(struct store *st, store_run_fn fn, void *ctx)
 {
 	NEED_ST();

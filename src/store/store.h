@@ -96,6 +96,17 @@ int store_run_shard(struct store *st, int64_t run_id, const char *scan, int shar
  * neither.  TM_ENOTFOUND for an unknown run.
  */
 int store_run_progress(struct store *st, int64_t run_id, int64_t pairs_done);
+/*
+ * A scan's resume state (schema 6; text the store keeps verbatim, its format
+ * is the scanner's: docs/scan.md): store_run_resume_put() replaces run_id's,
+ * inside the transaction that writes the observations it accounts for, so
+ * both commit or neither.  store_run_resume_get() sets *state to a copy to
+ * free with mem_free() ("" when none was written).  TM_ENOTFOUND for an
+ * unknown run; TM_EUNSUP from a backend without them (a backend implements
+ * both or neither: two function pointers in store_ops).
+ */
+int store_run_resume_put(struct store *st, int64_t run_id, const char *state);
+int store_run_resume_get(struct store *st, int64_t run_id, char **state);
 typedef int (*store_run_fn)(void *ctx, const struct run_rec *r);
 /* Every run in id order; fn returns nonzero to stop (that value is returned). */
 int store_run_iter(struct store *st, store_run_fn fn, void *ctx);

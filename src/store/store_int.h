@@ -30,6 +30,9 @@ struct store_ops {
 	int (*run_shard)(struct store *st, int64_t run_id, const char *scan, int shard, int nshards,
 			 int64_t pairs_total);
 	int (*run_progress)(struct store *st, int64_t run_id, int64_t pairs_done);
+	/* optional (NULL: TM_EUNSUP): a scan's resume state, store.h */
+	int (*run_resume_put)(struct store *st, int64_t run_id, const char *state);
+	int (*run_resume_get)(struct store *st, int64_t run_id, char **state);
 
 	int (*obs_add)(struct store *st, int64_t run_id, const struct obs *o, int64_t *obs_id);
 	int (*obs_iter)(struct store *st, store_obs_fn fn, void *ctx);
