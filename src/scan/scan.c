@@ -6,6 +6,7 @@
  */
 #include "scan.h"
 
+#include "../core/buf.h"
 #include "../core/err.h"
 #include "../core/mem.h"
 #include "cyclic.h"
@@ -33,6 +34,8 @@ struct conn {
 	socklen_t salen;
 	const struct probe_ops *ops;
 	struct probe_ctx pc;
+	uint64_t pos;	 /* the pair's position in its loop's slice */
+	struct buf pend; /* its observations until it ends (when progress is tracked) */
 };
 
 struct eng {
@@ -48,6 +51,7 @@ struct eng {
 	uint64_t stride, off;	 /* this loop's slice of the permutation */
 	double rate;
 	int max_inflight, ticker;
+	struct scan_slice *sl; /* this loop's progress, NULL when not tracked */
 };
 
 uint64_t scan_shard_size(uint64_t space, uint64_t shard, uint64_t nshards)
@@ -62,21 +66,82 @@ void scan_pair(const struct scan_targets *t, const struct scan_ports *p, uint64_
 	*port = &p->v[index % p->n];
 }
 
+int scan_slice_done(const struct scan_slice *s, uint64_t j)
+{
+	if (j < s->base)
+		return 1;
+	if (j >= s->issued || j - s->base >= SCAN_WINDOW)
+		return 0;
+	return (s->done[(j % SCAN_WINDOW) / 8] >> (j % 8)) & 1;
+}
+
+void scan_slice_mark(struct scan_slice *s, uint64_t j)
+{
+	if (j < s->base || j - s->base >= SCAN_WINDOW)
+		return;
+	s->done[(j % SCAN_WINDOW) / 8] |= (uint8_t)(1u << (j % 8));
+	while ((s->done[(s->base % SCAN_WINDOW) / 8] >> (s->base % 8)) & 1) {
+		s->done[(s->base % SCAN_WINDOW) / 8] &= (uint8_t)~(1u << (s->base % 8));
+		s->base++;
+	}
+}
+
+/* An observation kept for its pair's end: the record, then its value's bytes. */
+static int keep_obs(struct conn *c, const struct obs *o)
+{
+	struct obs k = *o;
+
+	k.value = NULL;
+	if (buf_add(&c->pend, &k, sizeof(k)) || (o->len && buf_add(&c->pend, o->value, o->len)))
+		return TM_ENOMEM;
+	return 0;
+}
+
 static int emit_cb(void *ctx, const struct obs *o)
 {
-	struct eng *e = ctx;
+	struct conn *c = ctx;
+	struct eng *e = c->e;
 
 	int rc;
 
 	e->st->obs++;
 	if (!e->cfg->emit)
 		return 0;
+	if (e->sl)
+		return keep_obs(c, o);
 	if (e->mu)
 		pthread_mutex_lock(e->mu);
 	rc = e->cfg->emit(e->cfg->emit_ctx, o);
 	if (e->mu)
 		pthread_mutex_unlock(e->mu);
 	return rc;
+}
+
+/*
+ * c's pair has ended: its observations go out, its position is marked and
+ * the caller hears of it, all under one lock, so that a commit made from
+ * pair_done never holds half a pair.
+ */
+static void pair_end(struct eng *e, struct conn *c)
+{
+	size_t off = 0;
+	struct obs o;
+
+	if (e->mu)
+		pthread_mutex_lock(e->mu);
+	while (e->cfg->emit && off + sizeof(o) <= c->pend.len) {
+		memcpy(&o, c->pend.p + off, sizeof(o));
+		off += sizeof(o);
+		o.value = (const uint8_t *)c->pend.p + off;
+		off += o.len;
+		e->cfg->emit(e->cfg->emit_ctx, &o);
+	}
+	buf_reset(&c->pend);
+	scan_slice_mark(e->sl, c->pos);
+	if (e->cfg->pair_done)
+		e->cfg->pair_done(e->cfg->pair_ctx);
+	if (e->mu)
+		pthread_mutex_unlock(e->mu);
 }
 
 /* Ends c's exchange: runs finish(why) when why >= 0, closes, returns c to the pool. */
@@ -106,6 +171,8 @@ static void end(struct conn *c, int why)
 	e->inflight--;
 	e->st->done++;
 	(*e->done)++;
+	if (e->sl)
+		pair_end(e, c);
 }
 
 /* Sends what the probe queued; 0, 1 when some is left, or -1 after ending c. */
@@ -218,6 +285,7 @@ static struct conn *conn_get(struct eng *e)
 	}
 	if (!(c = mem_calloc(1, sizeof(*c))))
 		return NULL;
+	buf_init(&c->pend, 0);
 	if (!(all = mem_realloc(e->all, (size_t)(e->nall + 1) * sizeof(*all)))) {
 		mem_free(c);
 		return NULL;
@@ -263,7 +331,7 @@ static int start_conn(struct eng *e, struct conn *c, scan_u128 a, uint16_t port,
 	c->outoff = 0;
 	c->stage = udp ? ST_UDP : ST_CONNECT;
 	c->ops = probe_get(probe);
-	probe_ctx_init(&c->pc, probe, as, port, proto, emit_cb, e);
+	probe_ctx_init(&c->pc, probe, as, port, proto, emit_cb, c);
 	c->pc.comms = cfg->communities;
 	c->pc.ncomms = cfg->ncommunities;
 	if (udp) {
@@ -295,8 +363,8 @@ static int start_conn(struct eng *e, struct conn *c, scan_u128 a, uint16_t port,
 	return 0;
 }
 
-/* Opens the pair at index; 0 or TM_ENOMEM/TM_EIO. */
-static int open_pair(struct eng *e, uint64_t index)
+/* Opens the pair at index (position pos of the slice); 0 or TM_ENOMEM/TM_EIO. */
+static int open_pair(struct eng *e, uint64_t index, uint64_t pos)
 {
 	const struct scan_port *p;
 	struct conn *c;
@@ -305,6 +373,9 @@ static int open_pair(struct eng *e, uint64_t index)
 	if (!(c = conn_get(e)))
 		return TM_ENOMEM;
 	e->inflight++;
+	c->e = e;
+	c->pos = pos;
+	buf_reset(&c->pend);
 	scan_pair(e->cfg->targets, e->cfg->ports, index, &a, &p);
 	return start_conn(e, c, a, p->port, p->proto, p->probe);
 }
@@ -348,12 +419,41 @@ static void tick(struct eng *e, uint64_t total)
 		pthread_mutex_unlock(e->mu);
 }
 
+/* Whether position pos is inside the loop's window (read under the lock its pairs' ends take). */
+static int slice_room(struct eng *e, struct scan_slice *sl, uint64_t pos)
+{
+	int room;
+
+	if (e->mu)
+		pthread_mutex_lock(e->mu);
+	room = pos - sl->base < SCAN_WINDOW || pos < sl->base;
+	if (e->mu)
+		pthread_mutex_unlock(e->mu);
+	return room;
+}
+
+/* Whether position pos finished before (skip it); else records it as started. */
+static int slice_skip(struct eng *e, struct scan_slice *sl, uint64_t pos)
+{
+	int skip;
+
+	if (e->mu)
+		pthread_mutex_lock(e->mu);
+	skip = scan_slice_done(sl, pos);
+	if (!skip && pos >= sl->issued)
+		sl->issued = pos + 1;
+	if (e->mu)
+		pthread_mutex_unlock(e->mu);
+	return skip;
+}
+
 /* One event loop over its slice until the slice is done (or *stop). */
 static int run_loop(struct eng *e, uint64_t total, char *eb, size_t el)
 {
 	const struct scan_cfg *cfg = e->cfg;
 	struct scan_cyc cyc;
-	uint64_t space = cfg->targets->nhosts * cfg->ports->n, issued = 0, idx;
+	uint64_t space = cfg->targets->nhosts * cfg->ports->n, issued = 0, idx, pos = 0;
+	struct scan_slice *sl = e->sl;
 	double start = now_s(), last_tick = 0, t;
 	int exhausted = 0, rc = 0;
 
@@ -366,12 +466,16 @@ static int run_loop(struct eng *e, uint64_t total, char *eb, size_t el)
 		if (cfg->stop && *cfg->stop)
 			exhausted = 1;
 		while (!exhausted && e->inflight < e->max_inflight && issued < (uint64_t)(e->rate * (t - start)) + 1) {
+			if (sl && !slice_room(e, sl, pos))
+				break; /* the window is full: wait for its first pair */
 			if (!scan_cyc_next(&cyc, &idx)) {
 				exhausted = 1;
 				break;
 			}
+			if (sl && slice_skip(e, sl, pos++))
+				continue; /* finished before a resume */
 			issued++;
-			if ((rc = open_pair(e, idx))) {
+			if ((rc = open_pair(e, idx, sl ? pos - 1 : 0))) {
 				err_set(eb, el, rc, "scan: cannot open a socket: %s (lower --max-inflight?)",
 					strerror(errno));
 				exhausted = 1;
@@ -388,8 +492,10 @@ static int run_loop(struct eng *e, uint64_t total, char *eb, size_t el)
 		}
 	}
 	e->st->elapsed = now_s() - start;
-	for (int i = 0; i < e->nall; i++)
+	for (int i = 0; i < e->nall; i++) {
+		buf_fini(&e->all[i]->pend);
 		mem_free(e->all[i]);
+	}
 	mem_free(e->all);
 	loop_free(e->l);
 	return rc;
@@ -435,6 +541,8 @@ int scan_run(const struct scan_cfg *cfg, struct scan_stats *st, char *eb, size_t
 	memset(st, 0, sizeof(*st));
 	if (cfg->nshards < 1 || cfg->shard >= cfg->nshards || cfg->rate <= 0 || cfg->max_inflight < 1 || n > 256)
 		return err_set(eb, el, TM_EINVAL, "scan: bad shard, rate, max-inflight or threads");
+	if (cfg->progress && cfg->progress->n != n)
+		return err_set(eb, el, TM_EINVAL, "scan: progress of %d loops for %d threads", cfg->progress->n, n);
 	st->total = scan_shard_size(space, cfg->shard, cfg->nshards);
 	if (!(w = mem_calloc((size_t)n, sizeof(*w))))
 		return err_set(eb, el, TM_ENOMEM, "scan: out of memory");
@@ -450,6 +558,7 @@ int scan_run(const struct scan_cfg *cfg, struct scan_stats *st, char *eb, size_t
 		e->rate = cfg->rate / n;
 		e->max_inflight = cfg->max_inflight / n > 0 ? cfg->max_inflight / n : 1;
 		e->ticker = i == 0;
+		e->sl = cfg->progress && i < cfg->progress->n ? &cfg->progress->v[i] : NULL;
 		w[i].total = st->total;
 	}
 	if (n == 1)

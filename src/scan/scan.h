@@ -16,6 +16,31 @@
 #include <stdint.h>
 
 typedef int (*scan_emit_fn)(void *ctx, const struct obs *o);
+/*
+ * Called after a pair has ended and all its observations went to emit (under
+ * the same mutex): the moment where every pair marked finished in
+ * scan_progress has emitted everything and no other pair has emitted
+ * anything, so the caller may commit its observations with the progress.
+ */
+typedef void (*scan_pair_fn)(void *ctx);
+
+/*
+ * Where each event loop stands in its slice of the permutation (position j
+ * counts the loop's own pairs from 0): positions below base are finished,
+ * bit j % SCAN_WINDOW of done says whether position j in [base, issued) is.
+ * A loop never starts position base + SCAN_WINDOW before base has finished.
+ * Filled in before scan_run (from a resume state), a loop skips every
+ * position already finished and starts the others again.
+ */
+#define SCAN_WINDOW 16384
+struct scan_slice {
+	uint64_t base, issued;
+	uint8_t done[SCAN_WINDOW / 8];
+};
+struct scan_progress {
+	int n; /* slices: one per loop (cfg->threads) */
+	struct scan_slice *v;
+};
 /* Called about four times a second and at the end (done of total pairs). */
 typedef void (*scan_tick_fn)(void *ctx, uint64_t done, uint64_t total);
 
@@ -37,6 +62,9 @@ struct scan_cfg {
 	scan_tick_fn tick;
 	void *tick_ctx;
 	volatile int *stop; /* set nonzero (signal handler) to stop opening connections */
+	struct scan_progress *progress; /* NULL: not tracked; else n == threads (or 1) */
+	scan_pair_fn pair_done;		/* may be NULL */
+	void *pair_ctx;
 };
 
 struct scan_stats {
@@ -50,6 +78,11 @@ struct scan_stats {
 	uint64_t errors;    /* other failures to connect (no route, no local port left, ...) */
 	double elapsed;	    /* seconds */
 };
+
+/* Whether position j of a slice is finished. */
+int scan_slice_done(const struct scan_slice *s, uint64_t j);
+/* Marks position j (base <= j < base + SCAN_WINDOW) finished and advances base. */
+void scan_slice_mark(struct scan_slice *s, uint64_t j);
 
 /* Pairs in shard i of n of a space of `space` pairs. */
 uint64_t scan_shard_size(uint64_t space, uint64_t shard, uint64_t nshards);
