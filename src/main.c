@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{"report", cmd_report, 0, "one self-contained HTML report (map, shares, findings, history) or a Markdown summary"},
 	{"plan", cmd_plan, 0, "scenarios side by side (cost by operator, region, role) and a phased plan under a yearly budget"},
 	{"paths", cmd_paths, 0, "sensitive sites: clean path to the core, cheapest replacements, exposure to a vendor shutdown"},
+	{"scans", cmd_scans, 0, "named (sharded) scans in the store: per-shard progress and state"},
 	{"kb", cmd_kb, 0, "knowledge base: sources, counts, rule self-test"},
 	{"demo", cmd_demo, 0, "run the built-in demo"},
 };
@@ -41,6 +42,7 @@ int main(int argc, char **argv)
 {
 	int i = 1;
 
+	cli_hide_db_passwords(argc, argv);
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-v"))
 			log_set_level(log_get_level() < LOG_DEBUG ? log_get_level() + 1 : LOG_DEBUG);

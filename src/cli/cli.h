@@ -19,5 +19,12 @@ int cmd_audit(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_paths(int argc, char **argv);
+int cmd_scans(int argc, char **argv);
+/*
+ * Hides the password of every postgres(ql):// URL on the command line from
+ * ps: each such argument is rewritten in place without it, and the real URL
+ * is kept for cli_store() (common.c).  Called by main() first thing.
+ */
+void cli_hide_db_passwords(int argc, char **argv);
 
 #endif

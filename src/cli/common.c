@@ -1,6 +1,8 @@
 /* common.c - helpers shared by the subcommands (common.h). */
 #include "common.h"
+#include "cli.h"
 #include "../core/err.h"
+#include "../core/mem.h"
 #include "../core/str.h"
 #include "../kb/kb.h"
 #include "../kb/kbver.h"
@@ -9,6 +11,7 @@
 #include "../store/store.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct kb *cli_kb(const char *cmd, const struct common *c)
@@ -25,6 +28,39 @@ struct kb *cli_kb(const char *cmd, const struct common *c)
 	return kb;
 }
 
+/* The real URLs behind the arguments cli_hide_db_passwords() rewrote: {shown, real} pairs. */
+static char *db_shown[4], *db_real[4];
+static int ndb;
+
+void cli_hide_db_passwords(int argc, char **argv)
+{
+	for (int i = 1; i < argc && ndb < 4; i++) {
+		char *u = strstr(argv[i], "postgres");
+		char shown[1024];
+		size_t pre;
+
+		if (!u || (strncmp(u, "postgresql://", 13) && strncmp(u, "postgres://", 11)))
+			continue;
+		pre = (size_t)(u - argv[i]);
+		if (!store_url_redact(shown, sizeof(shown), u) || !(db_real[ndb] = mem_strdup(u)))
+			continue;
+		memcpy(u, shown, strlen(shown) + 1); /* never longer than the original */
+		memset(u + strlen(shown), 0, strlen(db_real[ndb]) - strlen(shown));
+		db_shown[ndb++] = argv[i] + pre;
+	}
+}
+
+/* The URL to open: --db, else TRUSTMAP_DB, else the default; a rewritten argument's real text. */
+static const char *db_url(const struct common *c)
+{
+	const char *u = c->db && *c->db ? c->db : getenv("TRUSTMAP_DB");
+
+	for (int i = 0; u && i < ndb; i++)
+		if (!strcmp(u, db_shown[i]))
+			return db_real[i];
+	return u;
+}
+
 struct store *cli_store(const char *cmd, const struct common *c)
 {
 	struct store *st;
@@ -34,7 +70,7 @@ struct store *cli_store(const char *cmd, const struct common *c)
 	struct kb_ver v[KBV_N];
 	char line[STORE_KB_LEN];
 
-	if (store_open(&st, c->db, eb, sizeof(eb))) {
+	if (store_open(&st, db_url(c), eb, sizeof(eb))) {
 		fprintf(stderr, "trustmap %s: %s\n", cmd, eb);
 		return NULL;
 	}

@@ -84,6 +84,10 @@ static const char *const sql[PQ_COUNT] = {
 			 "b_port COLLATE \"C\"",
 	[PQ_TOKEN_PUT] = "INSERT INTO tx_done(token, at) VALUES ($1, $2)",
 	[PQ_TOKEN_GET] = "SELECT count(*) FROM tx_done WHERE token = $1",
+	/* one rebuild of the assets at a time (shards finishing together), however long the other takes */
+	[PQ_RESUME_PUT] = "UPDATE runs SET resume = $2 WHERE id = $1",
+	[PQ_RESUME_GET] = "SELECT resume FROM runs WHERE id = $1::int8",
+	[PQ_ASSET_LOCK] = "SELECT set_config('lock_timeout', '0', true), pg_advisory_xact_lock(1414357361)",
 	[PQ_ASSET_PAGE + 0] = PG_AI(" AND ($2::text IS NULL OR TRUE) AND ($3::text IS NULL OR TRUE) "
 				    "AND ($4::text IS NULL OR TRUE)"),
 	[PQ_ASSET_PAGE + 1] = PG_AI(PG_AI_V " AND ($3::text IS NULL OR TRUE) AND ($4::text IS NULL OR TRUE)"),
@@ -311,9 +315,18 @@ const char *pg_state(const PGresult *r)
 	return s ? s : "";
 }
 
+/*
+ * Whether the connection is gone.  When idle, reads what the server may have
+ * sent meanwhile, so a connection it closed (a restart) is noticed before a
+ * statement is sent on it, not after.
+ */
 static int lost(struct pg_store *q)
 {
-	return !q->c || PQstatus(q->c) != CONNECTION_OK;
+	if (!q->c || PQstatus(q->c) != CONNECTION_OK)
+		return 1;
+	if (PQtransactionStatus(q->c) == PQTRANS_IDLE && !PQisBusy(q->c) && !PQconsumeInput(q->c))
+		return 1;
+	return PQstatus(q->c) != CONNECTION_OK;
 }
 
 int pg_fail(struct pg_store *q, const PGresult *r, const char *what)
@@ -526,6 +539,9 @@ static void kept_drop(struct pg_store *q)
 	buf_reset(&q->copy);
 	q->ncopy = 0;
 	q->nprog = 0;
+	mem_free(q->resume);
+	q->resume = NULL;
+	q->resume_run = 0;
 }
 
 /* Runs a prepared statement once; the raw result (caller checks and clears). */
@@ -565,6 +581,22 @@ static int kept_send(struct pg_store *q)
 		if (rc)
 			return rc;
 	}
+	if (q->resume_run) {
+		struct pg_args a;
+
+		pa_init(&a);
+		pa_i64(&a, q->resume_run);
+		pa_text(&a, q->resume, strlen(q->resume));
+		r = exec_prepared(q, PQ_RESUME_PUT, &a);
+		pa_fini(&a);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			rc = pg_fail(q, r, "recording the resume state");
+		else if (!strcmp(PQcmdTuples(r), "0"))
+			rc = pg_err(q, TM_ENOTFOUND, "%s: no run %lld", q->where, (long long)q->resume_run);
+		PQclear(r);
+		if (rc)
+			return rc;
+	}
 	for (int i = 0; i < q->nprog; i++) {
 		struct pg_args a;
 
@@ -594,15 +626,17 @@ static int pg_materialize(struct pg_store *q)
 
 	if (!q->depth)
 		return 0;
-	if (!q->began) {
+	if (!q->began) { /* nothing of this transaction was sent yet: BEGIN can be tried again */
 		if (lost(q) && (rc = pg_reconnect(q)))
 			return rc;
-		if ((rc = pg_simple(q, "BEGIN", "starting a transaction")))
+		if ((rc = pg_simple(q, "BEGIN", "starting a transaction")) &&
+		    (rc != TM_EIO || !lost(q) || (rc = pg_reconnect(q)) ||
+		     (rc = pg_simple(q, "BEGIN", "starting a transaction"))))
 			return rc;
 		q->began = 1;
 		q->replayable = 0;
 	}
-	if (q->ncopy || q->nprog) {
+	if (q->ncopy || q->nprog || q->resume_run) {
 		rc = kept_send(q);
 		kept_drop(q);
 		return rc;
@@ -738,6 +772,7 @@ static void pg_close(struct store *st)
 		explicit_bzero(q->url, strlen(q->url));
 		mem_free(q->url);
 	}
+	kept_drop(q);
 	buf_fini(&q->copy);
 	mem_free(q);
 }
@@ -818,7 +853,7 @@ static int commit_batch(struct pg_store *q)
 	struct pg_args a;
 	int rc, done;
 
-	if (!q->ncopy && !q->nprog)
+	if (!q->ncopy && !q->nprog && !q->resume_run)
 		return 0;
 	snprintf(token, sizeof(token), "%ld-%llu", (long)getpid(), (unsigned long long)++q->token_seq);
 	for (int attempt = 0;; attempt++) {
@@ -879,7 +914,7 @@ int pg_commit(struct store *st)
 		return pg_err(q, TM_EIO, "%s: committing: connection lost inside a transaction (rolled back by the server)",
 			      q->where);
 	}
-	if ((q->ncopy || q->nprog) && (rc = kept_send(q))) {
+	if ((q->ncopy || q->nprog || q->resume_run) && (rc = kept_send(q))) {
 		kept_drop(q);
 		PQclear(PQexec(q->c, "ROLLBACK"));
 		return rc;
@@ -946,6 +981,8 @@ const struct store_ops store_pg_ops = {
 	.run_iter = pg_run_iter,
 	.run_shard = pg_run_shard,
 	.run_progress = pg_run_progress,
+	.run_resume_put = pg_run_resume_put,
+	.run_resume_get = pg_run_resume_get,
 	.obs_add = pg_obs_add,
 	.obs_iter = pg_obs_iter,
 	.obs_count = pg_obs_count,

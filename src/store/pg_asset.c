@@ -4,7 +4,9 @@
  * vendor, family and site filters pick one of eight prepared queries, read
  * in pages of PG_PAGE assets by id (so a callback may call back into the
  * store); the families set and the limit after it are applied here in C.
- * Text is ordered byte-wise (COLLATE "C"), as SQLite orders it.
+ * Text is ordered byte-wise (COLLATE "C"), as SQLite orders it.  A clear
+ * takes an advisory lock held to the end of the transaction, so two
+ * rebuilds (shards of one scan finishing together) run one after the other.
  */
 #include "pg_int.h"
 
@@ -19,7 +21,8 @@ int pg_assets_clear(struct store *st)
 
 	if ((rc = pg_begin(st)))
 		return rc;
-	if ((rc = pg_run(q, PQ_EV_CLEAR, NULL, NULL, "clearing evidence")) ||
+	if ((rc = pg_run(q, PQ_ASSET_LOCK, NULL, NULL, "waiting for another rebuild of the assets")) ||
+	    (rc = pg_run(q, PQ_EV_CLEAR, NULL, NULL, "clearing evidence")) ||
 	    (rc = pg_run(q, PQ_ASSET_CLEAR, NULL, NULL, "clearing assets"))) {
 		pg_rollback(st);
 		return rc;

@@ -48,6 +48,9 @@ enum pg_id {
 	PQ_LINK_ITER,
 	PQ_TOKEN_PUT,
 	PQ_TOKEN_GET,
+	PQ_ASSET_LOCK,
+	PQ_RESUME_PUT,
+	PQ_RESUME_GET,
 	PQ_ASSET_PAGE, /* 8 variants follow: + (vendor ? 1 : 0) + (family ? 2 : 0) + (site ? 4 : 0) */
 	PQ_COUNT = PQ_ASSET_PAGE + 8
 };
@@ -71,6 +74,8 @@ struct pg_store {
 	long ncopy;
 	int nprog;	      /* kept progress, one per run */
 	int64_t prog_run[PG_MAXRUNS], prog_done[PG_MAXRUNS];
+	int64_t resume_run;   /* kept resume state of this run (0 none) */
+	char *resume;	      /* owned */
 	uint64_t token_seq;   /* batch tokens: pid, start time, this counter */
 };
 
@@ -129,6 +134,8 @@ int pg_run_finish(struct store *st, int64_t run_id, long n_obs, long n_skipped, 
 int pg_run_iter(struct store *st, store_run_fn fn, void *ctx);
 int pg_run_shard(struct store *st, int64_t run_id, const char *scan, int shard, int nshards, int64_t total);
 int pg_run_progress(struct store *st, int64_t run_id, int64_t done);
+int pg_run_resume_put(struct store *st, int64_t run_id, const char *state);
+int pg_run_resume_get(struct store *st, int64_t run_id, char **state);
 int pg_obs_add(struct store *st, int64_t run_id, const struct obs *o, int64_t *obs_id);
 int pg_obs_iter(struct store *st, store_obs_fn fn, void *ctx);
 int64_t pg_obs_count(struct store *st);

@@ -10,6 +10,7 @@
 
 #include <time.h>
 
+#include "core/mem.h"
 #include "core/str.h"
 
 int pg_run_start(struct store *st, const char *kind, const char *args, int64_t *run_id)
@@ -92,6 +93,45 @@ int pg_run_progress(struct store *st, int64_t run_id, int64_t done)
 	pa_i64(&a, run_id);
 	pa_i64(&a, done);
 	return run_update(q, PQ_RUN_PROGRESS, &a, run_id, "recording progress");
+}
+
+int pg_run_resume_put(struct store *st, int64_t run_id, const char *state)
+{
+	struct pg_store *q = pg(st);
+	struct pg_args a;
+	char *copy;
+
+	if (q->depth && q->replayable && !q->began && (!q->resume_run || q->resume_run == run_id)) {
+		if (!(copy = mem_strdup(state)))
+			return pg_err(q, TM_ENOMEM, "%s: out of memory keeping a resume state", q->where);
+		mem_free(q->resume);
+		q->resume = copy; /* kept for the batch, like progress */
+		q->resume_run = run_id;
+		return 0;
+	}
+	pa_init(&a);
+	pa_i64(&a, run_id);
+	pa_text(&a, state, strlen(state));
+	return run_update(q, PQ_RESUME_PUT, &a, run_id, "recording the resume state");
+}
+
+int pg_run_resume_get(struct store *st, int64_t run_id, char **state)
+{
+	struct pg_store *q = pg(st);
+	struct pg_args a;
+	PGresult *r;
+	int rc;
+
+	pa_init(&a);
+	pa_i64(&a, run_id);
+	if ((rc = pg_run(q, PQ_RESUME_GET, &a, &r, "reading the resume state")))
+		return rc;
+	if (PQntuples(r) != 1)
+		rc = pg_err(q, TM_ENOTFOUND, "%s: no run %lld", q->where, (long long)run_id);
+	else if (!(*state = mem_strndup(PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0))))
+		rc = pg_err(q, TM_ENOMEM, "%s: out of memory reading the resume state", q->where);
+	PQclear(r);
+	return rc;
 }
 
 static void run_row(const PGresult *r, int i, struct run_rec *x)

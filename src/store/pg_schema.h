@@ -126,6 +126,9 @@ static const char *const store_pg_migrations[] = {
 	"CREATE TABLE tx_done ("
 	"  token TEXT PRIMARY KEY,"
 	"  at BIGINT NOT NULL);",
+
+	/* 5 -> 6: a scan's resume state (schema.h, docs/scan.md). */
+	"ALTER TABLE runs ADD COLUMN resume TEXT NOT NULL DEFAULT '';",
 };
 
 #define STORE_PG_VERSION ((int)(sizeof(store_pg_migrations) / sizeof(store_pg_migrations[0])))
