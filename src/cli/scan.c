@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "common.h"
 #include "opt.h"
+#include "scan_resume.h"
 #include "../attr/attr.h"
 #include "../attr/build.h"
 #include "../attr/cand.h"
@@ -32,13 +33,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BATCH 1000 /* observations per transaction */
+#define BATCH 1000 /* observations per transaction (default of --batch) */
 
 struct cfg {
 	struct common c;
 	struct scan_targets t;
-	const char *ports, *shard, *seed;
-	long max_inflight, threads, connect_timeout, read_timeout, retries;
+	const char *ports, *shard, *seed, *scan_name, *resume;
+	struct scan_resume *rs; /* --resume: the state read back (the run is resume_run) */
+	int64_t resume_run;
+	char **sargs; /* the scan's own arguments, for its resume state */
+	int nsargs;
+	long max_inflight, threads, connect_timeout, read_timeout, retries, batch;
 	double rate;
 	int dry_run, bad;
 	char *comm[64]; /* SNMP communities: secrets, never printed or stored */
@@ -116,9 +121,15 @@ static const struct opt opts[] = {
 	{"seed", 0, "N", "seed of the visiting order (default: random, printed)", OPT_STR, offsetof(struct cfg, seed)},
 	{"snmp-community", 0, "LIST", "SNMP communities, comma-separated (never stored)", OPT_FN, 0, set_community, 0},
 	{"snmp-community-file", 0, "FILE", "SNMP communities, one a line (never stored)", OPT_FN, 0, set_community, 1},
-	{"db", 'd', "URL", "store: SQLite file (default trustmap.db)", OPT_STR, offsetof(struct cfg, c.db)},
+	{"batch", 0, "N", "observations per transaction (default 1000)", OPT_INT, offsetof(struct cfg, batch)},
+	{"scan-name", 0, "NAME", "name the scan its shards share (listed by trustmap scans)", OPT_STR,
+	 offsetof(struct cfg, scan_name)},
+	{"db", 'd', "URL", "store: SQLite file or postgresql:// URL (default $TRUSTMAP_DB or trustmap.db)", OPT_STR,
+	 offsetof(struct cfg, c.db)},
 	{"format", 0, "FMT", "table (default), jsonl (stream observations) or csv", OPT_STR,
 	 offsetof(struct cfg, c.format)},
+	{"resume", 0, "RUN", "continue scan run RUN (killed or interrupted) in the same store; SNMP communities again",
+	 OPT_STR, offsetof(struct cfg, resume)},
 	{"dry-run", 'n', NULL, "print the (address, port, probe) pairs in order; send nothing", OPT_FLAG,
 	 offsetof(struct cfg, dry_run)},
 	{"kb-dir", 0, "DIR", "our rules directory", OPT_STR, offsetof(struct cfg, c.kb_dir)},
@@ -153,8 +164,17 @@ struct live {
 struct sink {
 	struct store *st;
 	int64_t run;
-	long n, failed;
+	long n, failed, batch;
+	uint64_t done; /* pairs visited so far (tick), for the live line */
 	int jsonl;
+	/* resume: the state committed with each batch (docs/scan.md) */
+	struct scan_progress prog;
+	const struct cfg *cfg;
+	uint64_t seed;
+	struct buf state;
+	long ncommit;
+	double tcommit;
+	int noresume; /* the backend keeps no resume state: progress only */
 	struct buf line;
 	struct live lv;
 };
@@ -272,15 +292,51 @@ static int put_obs(void *vc, const struct obs *o)
 		k->failed++;
 		return 0;
 	}
-	if (++k->n % BATCH == 0 && (store_commit(k->st) || store_begin(k->st)))
-		k->failed++;
+	k->n++; /* committed by pair_done, between pairs */
 	return 0;
+}
+
+/* The run's progress and resume state, into the open transaction. */
+static int put_state(struct sink *k, int complete)
+{
+	int rc;
+
+	if (store_run_progress(k->st, k->run, (int64_t)scan_progress_done(&k->prog)))
+		return -1;
+	if (k->noresume)
+		return 0;
+	buf_reset(&k->state);
+	if (scan_resume_format(&k->state, k->seed, k->cfg->nsargs, k->cfg->sargs, &k->prog, complete))
+		return -1;
+	rc = store_run_resume_put(k->st, k->run, buf_str(&k->state));
+	if (rc == TM_EUNSUP) /* a backend without resume: the scan goes on without */
+		k->noresume = 1;
+	return rc && rc != TM_EUNSUP ? -1 : 0;
+}
+
+/*
+ * A pair ended (scan.h): every finished pair has handed over all its
+ * observations and no other pair any, so a batch committed now with the
+ * progress accounts for exactly what it holds.  Every --batch observations,
+ * or every second.
+ */
+static void pair_done(void *vc)
+{
+	struct sink *k = vc;
+
+	if (k->n - k->ncommit < k->batch && mono() - k->tcommit < 1.0)
+		return;
+	if (put_state(k, 0) || store_commit(k->st) || store_begin(k->st))
+		k->failed++;
+	k->ncommit = k->n;
+	k->tcommit = mono();
 }
 
 static void tick(void *vc, uint64_t done, uint64_t total)
 {
 	struct sink *k = vc;
 
+	k->done = done;
 	live_draw(&k->lv, done, total, k->n, done >= total);
 }
 
@@ -385,10 +441,43 @@ static void summary(struct store *st, const struct cfg *cfg, const struct scan_s
 		       (unsigned long long)ss->errors, f.assets, f.attributed);
 }
 
+struct shard_state {
+	const char *name;
+	int n;
+	char seen[256]; /* per shard (n <= 256 tracked): 1 finished, 2 running */
+	int untracked;
+};
+
+static int shard_run(void *vc, const struct run_rec *r)
+{
+	struct shard_state *s = vc;
+
+	if (strcmp(r->scan, s->name) || r->nshards != s->n || r->shard < 1 || r->shard > s->n)
+		return 0;
+	if (r->shard > 256)
+		s->untracked = 1;
+	else /* the latest run of a shard decides (runs come in id order) */
+		s->seen[r->shard - 1] = strcmp(r->status, "running") ? 1 : 2;
+	return 0;
+}
+
+/* Whether every shard 1..n of the named scan has a finished latest run (more than 256: assume so). */
+static int shards_finished(struct store *st, const char *name, int n)
+{
+	struct shard_state s = {.name = name, .n = n};
+
+	if (store_run_iter(st, shard_run, &s))
+		return 1; /* cannot tell: build, which is always correct */
+	for (int i = 0; i < n && i < 256; i++)
+		if (s.seen[i] != 1)
+			return 0;
+	return 1;
+}
+
 static int run_scan(struct cfg *cfg, const struct scan_ports *p, uint64_t seed, uint64_t shard,
 		    uint64_t nshards, int fmt, struct buf *args)
 {
-	struct sink k = {.jsonl = fmt == REP_JSONL};
+	struct sink k = {.jsonl = fmt == REP_JSONL, .batch = cfg->batch, .cfg = cfg, .seed = seed};
 	struct scan_cfg sc = {
 		.targets = &cfg->t, .ports = p, .seed = seed, .shard = shard, .nshards = nshards,
 		.rate = cfg->rate, .threads = (int)cfg->threads, .max_inflight = (int)cfg->max_inflight,
@@ -396,6 +485,7 @@ static int run_scan(struct cfg *cfg, const struct scan_ports *p, uint64_t seed, 
 		.retries = (int)cfg->retries, .communities = (const char *const *)cfg->comm,
 		.ncommunities = cfg->ncomm, .xp = &xp_real, .emit = put_obs, .emit_ctx = &k,
 		.tick = tick, .tick_ctx = &k, .stop = &stop_flag,
+		.progress = &k.prog, .pair_done = pair_done, .pair_ctx = &k,
 	};
 	struct scan_stats ss;
 	struct build_stats bs;
@@ -404,6 +494,22 @@ static int run_scan(struct cfg *cfg, const struct scan_ports *p, uint64_t seed, 
 	long nmac = 0;
 
 	buf_init(&k.line, 0);
+	buf_init(&k.state, 0);
+	k.tcommit = mono();
+	if (cfg->rs) {
+		k.prog = cfg->rs->prog;
+		if (k.prog.n != (int)cfg->threads) {
+			fprintf(stderr, "trustmap scan: run %lld was scanned with %d threads\n", (long long)cfg->resume_run,
+				k.prog.n);
+			goto out;
+		}
+	} else {
+		k.prog.n = (int)cfg->threads;
+		if (!(k.prog.v = mem_calloc((size_t)k.prog.n, sizeof(*k.prog.v)))) {
+			fprintf(stderr, "trustmap scan: out of memory\n");
+			goto out;
+		}
+	}
 	if (!(k.st = cli_store("scan", &cfg->c)) || !(kb = cli_kb("scan", &cfg->c)))
 		goto out;
 	k.lv.on = isatty(STDERR_FILENO);
@@ -415,24 +521,47 @@ static int run_scan(struct cfg *cfg, const struct scan_ports *p, uint64_t seed, 
 			k.lv.on = 0;
 		k.lv.start = mono();
 	}
-	if (store_begin(k.st) || store_run_start(k.st, "scan", buf_str(args), &k.run) || store_commit(k.st) ||
-	    store_begin(k.st)) {
+	if (cfg->rs) {
+		k.run = cfg->resume_run;
+		if (store_begin(k.st)) {
+			fprintf(stderr, "trustmap scan: %s\n", store_errmsg(k.st));
+			goto out;
+		}
+	} else if (store_begin(k.st) || store_run_start(k.st, "scan", buf_str(args), &k.run) ||
+		   ((cfg->scan_name || nshards > 1) &&
+		    store_run_shard(k.st, k.run, cfg->scan_name, (int)shard + 1, (int)nshards,
+				    (int64_t)scan_shard_size(cfg->t.nhosts * p->n, shard, nshards))) ||
+		   put_state(&k, 0) || store_commit(k.st) || store_begin(k.st)) {
 		fprintf(stderr, "trustmap scan: %s\n", store_errmsg(k.st));
 		goto out;
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	src = scan_run(&sc, &ss, cfg->eb, sizeof(cfg->eb));
-	if (k.lv.on)
-		fputs("\r\033[K", stderr);
-	if (src)
-		fprintf(stderr, "trustmap scan: %s\n", cfg->eb);
-	else if (scan_neigh_emit(&cfg->t, put_obs, &k, &nmac, cfg->eb, sizeof(cfg->eb)))
-		fprintf(stderr, "trustmap scan: %s (MAC addresses not recorded)\n", cfg->eb);
-	if (store_run_finish(k.st, k.run, k.n, k.failed,
-			     src ? "error" : stop_flag ? "interrupted" : "ok") || store_commit(k.st)) {
+	if (cfg->rs && cfg->rs->complete) { /* killed after its last batch: only the run's end is left */
+		memset(&ss, 0, sizeof(ss));
+		src = 0;
+	} else {
+		src = scan_run(&sc, &ss, cfg->eb, sizeof(cfg->eb));
+		if (k.lv.on)
+			fputs("\r\033[K", stderr);
+		if (src)
+			fprintf(stderr, "trustmap scan: %s\n", cfg->eb);
+		else if (!stop_flag && scan_neigh_emit(&cfg->t, put_obs, &k, &nmac, cfg->eb, sizeof(cfg->eb)))
+			fprintf(stderr, "trustmap scan: %s (MAC addresses not recorded)\n", cfg->eb);
+	}
+	/* the last batch with its progress and state, then the run's end on its own (both can be retried) */
+	if (put_state(&k, !src && !stop_flag) || store_commit(k.st) ||
+	    store_run_finish(k.st, k.run, k.n, k.failed, src ? "error" : stop_flag ? "interrupted" : "ok")) {
 		fprintf(stderr, "trustmap scan: %s\n", store_errmsg(k.st));
+		goto out;
+	}
+	if (cfg->scan_name && nshards > 1 && !shards_finished(k.st, cfg->scan_name, (int)nshards)) {
+		if (fmt == REP_TABLE)
+			printf("shard %llu/%llu of scan %s done (run %lld); the last shard to finish rebuilds the assets\n",
+			       (unsigned long long)shard + 1, (unsigned long long)nshards, cfg->scan_name,
+			       (long long)k.run);
+		rc = src || k.failed ? 2 : 0;
 		goto out;
 	}
 	if (attr_build(kb, k.st, &bs, cfg->eb, sizeof(cfg->eb))) {
@@ -450,13 +579,139 @@ out:
 	kb_free(kb);
 	store_close(k.st);
 	buf_fini(&k.line);
+	buf_fini(&k.state);
+	if (!cfg->rs)
+		mem_free(k.prog.v);
+	return rc;
+}
+
+/* The scan's own arguments for its resume state: argv without SNMP communities (pointers into argv). */
+static int scan_args(int argc, char **argv, struct cfg *cfg)
+{
+	if (!(cfg->sargs = mem_calloc((size_t)argc + 1, sizeof(char *))))
+		return TM_ENOMEM;
+	for (int i = 1; i < argc; i++) {
+		if (!strncmp(argv[i], "--snmp-community", 16)) {
+			if (!strchr(argv[i], '='))
+				i++;
+			continue;
+		}
+		cfg->sargs[cfg->nsargs++] = argv[i];
+	}
+	return 0;
+}
+
+static int scan_main(int argc, char **argv, struct scan_resume *rs, int64_t run);
+
+/* Index of "--resume" or "--resume=RUN" in argv, 0 when absent. */
+static int resume_at(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--resume") || !strncmp(argv[i], "--resume=", 9))
+			return i;
+	return 0;
+}
+
+struct run_find {
+	int64_t id;
+	struct run_rec r;
+	int found;
+};
+
+static int find_run(void *vc, const struct run_rec *r)
+{
+	struct run_find *f = vc;
+
+	if (r->id != f->id)
+		return 0;
+	f->r = *r;
+	f->found = 1;
+	return 1;
+}
+
+/*
+ * `trustmap scan --resume RUN [--db URL] [--snmp-community ...]`: reads the
+ * run's resume state and runs the scan again from its own arguments and
+ * seed (options given now come after them, so they win), skipping every
+ * pair the state says is finished.
+ */
+static int resume_scan(int argc, char **argv, int at)
+{
+	const char *v = strchr(argv[at], '=') ? strchr(argv[at], '=') + 1 : at + 1 < argc ? argv[at + 1] : NULL;
+	struct common c = {0};
+	struct run_find f = {0};
+	struct scan_resume rs;
+	struct store *st = NULL;
+	char *text = NULL, **av = NULL, eb[TM_ERRLEN];
+	int rc = 2, ac = 0, skip = strchr(argv[at], '=') ? 1 : 2;
+
+	if (!v || !str_to_i64(v, strlen(v), &f.id) || f.id < 1) {
+		fprintf(stderr, "trustmap scan: --resume wants a run id (trustmap scans, or the 'run N' line)\n");
+		return 2;
+	}
+	for (int i = 1; i + 1 < argc; i++)
+		if (!strcmp(argv[i], "--db") || !strcmp(argv[i], "-d"))
+			c.db = argv[i + 1];
+		else if (!strncmp(argv[i], "--db=", 5))
+			c.db = argv[i] + 5;
+	if (!strncmp(argv[argc - 1], "--db=", 5))
+		c.db = argv[argc - 1] + 5;
+	if (!(st = cli_store("scan", &c)))
+		return 2;
+	if (store_run_iter(st, find_run, &f) < 0 || !f.found || strcmp(f.r.kind, "scan")) {
+		fprintf(stderr, "trustmap scan: run %lld is not a scan in this store\n", (long long)f.id);
+		goto out;
+	}
+	if (f.r.finished && !strcmp(f.r.status, "ok")) {
+		printf("run %lld is finished: nothing to resume\n", (long long)f.id);
+		rc = 0;
+		goto out;
+	}
+	if (store_run_resume_get(st, f.id, &text)) {
+		fprintf(stderr, "trustmap scan: %s\n", store_errmsg(st));
+		goto out;
+	}
+	if (!*text) {
+		fprintf(stderr, "trustmap scan: run %lld has no resume state (scanned by an older trustmap)\n",
+			(long long)f.id);
+		goto out;
+	}
+	if (scan_resume_parse(text, &rs, eb, sizeof(eb))) {
+		fprintf(stderr, "trustmap scan: run %lld: %s\n", (long long)f.id, eb);
+		goto out;
+	}
+	store_close(st);
+	st = NULL;
+	if (!(av = mem_calloc((size_t)(rs.nargs + argc + 1), sizeof(char *)))) {
+		scan_resume_fini(&rs);
+		goto out;
+	}
+	av[ac++] = argv[0];
+	for (int i = 0; i < rs.nargs; i++)
+		av[ac++] = rs.args[i];
+	for (int i = 1; i < argc; i++)
+		if (i < at || i >= at + skip)
+			av[ac++] = argv[i];
+	rc = scan_main(ac, av, &rs, f.id);
+	scan_resume_fini(&rs);
+out:
+	mem_free(av);
+	mem_free(text);
+	store_close(st);
 	return rc;
 }
 
 int cmd_scan(int argc, char **argv)
 {
+	int at = resume_at(argc, argv);
+
+	return at ? resume_scan(argc, argv, at) : scan_main(argc, argv, NULL, 0);
+}
+
+static int scan_main(int argc, char **argv, struct scan_resume *rs, int64_t run)
+{
 	struct cfg cfg = {.rate = 1000, .max_inflight = 1024, .threads = 1, .connect_timeout = 2000,
-			  .read_timeout = 3000, .retries = 1};
+			  .read_timeout = 3000, .retries = 1, .batch = BATCH};
 	struct scan_ports p = {0};
 	struct buf args;
 	uint64_t seed, shard = 0, nshards = 1;
@@ -471,6 +726,16 @@ int cmd_scan(int argc, char **argv)
 			argv[i] = "--iL";
 	buf_init(&args, 0);
 	run_args(argc, argv, &args);
+	cfg.rs = rs;
+	cfg.resume_run = run;
+	if (rs) {
+		cfg.sargs = rs->args;
+		cfg.nsargs = rs->nargs;
+	} else if (scan_args(argc, argv, &cfg)) {
+		fprintf(stderr, "trustmap scan: out of memory\n");
+		buf_fini(&args);
+		return 2;
+	}
 	scan_targets_init(&cfg.t);
 	rc = opt_parse(opts, &cfg, argc, argv, &npos, "[-p SPEC] [options] TARGET...");
 	if (rc) {
@@ -507,9 +772,11 @@ int cmd_scan(int argc, char **argv)
 	}
 	if (!cfg.seed)
 		seed = (uint64_t)time(NULL) * 2654435761u ^ (uint64_t)getpid();
+	if (rs)
+		seed = rs->seed;
 	if (cfg.rate <= 0 || cfg.max_inflight < 1 || cfg.connect_timeout < 1 || cfg.read_timeout < 1 ||
-	    cfg.retries < 0 || cfg.threads < 1 || cfg.threads > 256) {
-		fprintf(stderr, "trustmap scan: --rate, --max-inflight, --threads and timeouts must be positive\n");
+	    cfg.retries < 0 || cfg.threads < 1 || cfg.threads > 256 || cfg.batch < 1) {
+		fprintf(stderr, "trustmap scan: --rate, --max-inflight, --threads, --batch and timeouts must be positive\n");
 		goto out;
 	}
 	if (cfg.dry_run)
@@ -520,6 +787,8 @@ out:
 	scan_ports_fini(&p);
 	scan_targets_fini(&cfg.t);
 	buf_fini(&args);
+	if (!rs)
+		mem_free(cfg.sargs);
 	for (int i = 0; i < cfg.ncomm; i++)
 		mem_free(cfg.comm[i]);
 	return rc;
