@@ -49,6 +49,8 @@ static const char *const sql[SQ_COUNT] = {
 		       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 	[SQ_OBS_ITER] = "SELECT id, time, source, addr, scope, mac, ref, site, port, proto, kind, "
 			"probe, value, flags FROM observations ORDER BY id",
+	[SQ_OBS_ITER_RUN] = "SELECT id, time, source, addr, scope, mac, ref, site, port, proto, kind, "
+			    "probe, value, flags FROM observations WHERE run_id = ?1 ORDER BY id",
 	[SQ_OBS_COUNT] = "SELECT count(*) FROM observations",
 	[SQ_SITE_PUT] = "INSERT INTO sites(id, name, lat, lon, operator, region, tags) "
 			"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET "
@@ -517,6 +519,7 @@ const struct store_ops store_sqlite_ops = {
 	.run_resume_get = sq_run_resume_get,
 	.obs_add = sq_obs_add,
 	.obs_iter = sq_obs_iter,
+	.obs_iter_run = sq_obs_iter_run,
 	.obs_count = sq_obs_count,
 	.site_put = sq_site_put,
 	.site_get = sq_site_get,

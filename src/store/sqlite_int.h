@@ -32,6 +32,7 @@ enum sq_id {
 	SQ_RUN_RESUME_GET,
 	SQ_OBS_ADD,
 	SQ_OBS_ITER,
+	SQ_OBS_ITER_RUN,
 	SQ_OBS_COUNT,
 	SQ_SITE_PUT,
 	SQ_SITE_GET,
@@ -102,6 +103,7 @@ int sq_run_resume_put(struct store *st, int64_t run_id, const char *state);
 int sq_run_resume_get(struct store *st, int64_t run_id, char **state);
 int sq_obs_add(struct store *st, int64_t run_id, const struct obs *o, int64_t *obs_id);
 int sq_obs_iter(struct store *st, store_obs_fn fn, void *ctx);
+int sq_obs_iter_run(struct store *st, int64_t run_id, store_obs_fn fn, void *ctx);
 int64_t sq_obs_count(struct store *st);
 int sq_site_put(struct store *st, const struct site_rec *s);
 int sq_site_get(struct store *st, const char *id, struct site_rec *out);

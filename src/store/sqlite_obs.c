@@ -276,6 +276,25 @@ int sq_obs_iter(struct store *st, store_obs_fn fn, void *ctx)
 	return rc;
 }
 
+int sq_obs_iter_run(struct store *st, int64_t run_id, store_obs_fn fn, void *ctx)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s;
+	struct obs o;
+	int rc = 0, stop = 0;
+
+	if ((rc = sq_get(q, SQ_OBS_ITER_RUN, &s)))
+		return rc;
+	sqlite3_bind_int64(s, 1, run_id);
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		obs_row(s, &o);
+		stop = fn(ctx, sqlite3_column_int64(s, 0), &o);
+	}
+	rc = stop ? stop : rc == SQLITE_DONE ? 0 : sq_fail(q, rc, "reading a run's observations");
+	sq_put(q, SQ_OBS_ITER_RUN, s);
+	return rc;
+}
+
 int64_t sq_obs_count(struct store *st)
 {
 	struct sq_store *q = sq(st);

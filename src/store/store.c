@@ -217,6 +217,16 @@ int store_obs_iter(struct store *st, store_obs_fn fn, void *ctx)
 	return st->ops->obs_iter(st, fn, ctx);
 }
 
+int store_obs_iter_run(struct store *st, int64_t run_id, store_obs_fn fn, void *ctx)
+{
+	NEED_ST();
+	if (!fn)
+		return bad_arg(st, "no callback");
+	if (!st->ops->obs_iter_run)
+		return err_set(st->err, sizeof(st->err), TM_EUNSUP, "store: this backend cannot read one run's observations");
+	return st->ops->obs_iter_run(st, run_id, fn, ctx);
+}
+
 int64_t store_obs_count(struct store *st)
 {
 	NEED_ST();

@@ -126,6 +126,11 @@ int store_obs_add(struct store *st, int64_t run_id, const struct obs *o, int64_t
  */
 typedef int (*store_obs_fn)(void *ctx, int64_t id, const struct obs *o);
 int store_obs_iter(struct store *st, store_obs_fn fn, void *ctx);
+/*
+ * The same for run_id's observations only (trustmap diff).  Optional for a
+ * backend (store_ops.obs_iter_run NULL: TM_EUNSUP).
+ */
+int store_obs_iter_run(struct store *st, int64_t run_id, store_obs_fn fn, void *ctx);
 /* Number of observations, or a negative TM_E* code. */
 int64_t store_obs_count(struct store *st);
 

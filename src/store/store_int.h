@@ -36,6 +36,8 @@ struct store_ops {
 
 	int (*obs_add)(struct store *st, int64_t run_id, const struct obs *o, int64_t *obs_id);
 	int (*obs_iter)(struct store *st, store_obs_fn fn, void *ctx);
+	/* optional (NULL: TM_EUNSUP): one run's observations, store.h */
+	int (*obs_iter_run)(struct store *st, int64_t run_id, store_obs_fn fn, void *ctx);
 	int64_t (*obs_count)(struct store *st);
 
 	int (*site_put)(struct store *st, const struct site_rec *s);
