@@ -26,6 +26,8 @@ static const struct command commands[] = {
 	{"plan", cmd_plan, 0, "scenarios side by side (cost by operator, region, role) and a phased plan under a yearly budget"},
 	{"paths", cmd_paths, 0, "sensitive sites: clean path to the core, cheapest replacements, exposure to a vendor shutdown"},
 	{"scans", cmd_scans, 0, "named (sharded) scans in the store: per-shard progress and state"},
+	{"diff", cmd_diff, 0, "what changed between two scans: devices appeared, disappeared, new maker, firmware or address"},
+	{"watch", cmd_watch, 0, "rescan and audit every interval; exit non-zero or run a hook when a new finding appears"},
 	{"kb", cmd_kb, 0, "knowledge base: sources, counts, rule self-test"},
 	{"demo", cmd_demo, 0, "run the built-in demo"},
 };

@@ -20,6 +20,8 @@ int cmd_report(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_paths(int argc, char **argv);
 int cmd_scans(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 /*
  * Hides the password of every postgres(ql):// URL on the command line from
  * ps: each such argument is rewritten in place without it, and the real URL
