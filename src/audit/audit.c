@@ -1,9 +1,11 @@
 /*
  * audit.c - the audit (audit.h): sites into memory (compactly: a million
  * sites cost tens of megabytes), the policy's polygons and circles into
- * src/geo's index, one batch join of every placed site against it (a
- * compressed per-site list of covering zones), then one pass over the
- * assets in the store, each checked against every rule in force.
+ * src/geo's index, then one pass over the assets in the store, each checked
+ * against every rule in force.  A site is looked up in the index the first
+ * time one of its assets is on a rule's list (or counts for a share cap),
+ * and its zones kept: most assets are on no list, so most sites are never
+ * looked up.
  */
 #include "audit.h"
 
@@ -110,6 +112,7 @@ struct site {
 	uint32_t op, region; /* interned string indexes */
 	uint32_t z0, zn;     /* covering geo zones: zl[z0 .. z0 + zn) */
 	int placed;
+	int joined;	     /* z0/zn are known (looked up when an asset first needs them) */
 };
 
 struct hit {
@@ -148,6 +151,7 @@ struct aud {
 	int *gz_pz;	    /* geo zone -> policy zone */
 	const char **gz_label;
 	uint32_t *zl;	    /* covering geo zones, per site (CSR) */
+	size_t nzl, capzl;
 	uint64_t *pairs;    /* join output: site << 32 | zone */
 	size_t npairs, cappairs;
 
@@ -323,6 +327,9 @@ static int join_sites(struct aud *a)
 		struct site *s = &a->sites[idx[a->pairs[k] >> 32]];
 		a->zl[s->z0 + s->zn++] = (uint32_t)a->pairs[k];
 	}
+	for (size_t i = 0; i < a->nsites; i++)
+		a->sites[i].joined = 1;
+	a->nzl = a->capzl = a->npairs;
 	/* sort each site's zones (the join visits in cell order) */
 	for (size_t i = 0; i < a->nsites; i++) {
 		uint32_t *z = a->zl + a->sites[i].z0;
@@ -397,11 +404,50 @@ static int cidr_has(const struct pol_cidr *c, int n, const char *addr)
 
 #define MAX_HITS 256
 
+static int on_zone(void *ctx, size_t point, size_t zone)
+{
+	struct aud *a = ctx;
+
+	(void)point;
+	if (a->nzl == a->capzl) {
+		size_t cap = a->capzl ? a->capzl * 2 : 4096;
+		uint32_t *n = mem_realloc(a->zl, cap * sizeof(*n));
+		if (!n)
+			return a->err = TM_ENOMEM;
+		a->zl = n, a->capzl = cap;
+	}
+	a->zl[a->nzl++] = (uint32_t)zone;
+	return 0;
+}
+
+/*
+ * The geographic zones of site s, looked up in the index the first time an
+ * asset there needs them (most assets are on no list, so most sites are
+ * never looked up); zones come in zone order.
+ */
+static int site_lookup(struct aud *a, struct site *s)
+{
+	if (s->joined)
+		return 0;
+	s->joined = 1;
+	s->z0 = (uint32_t)a->nzl;
+	s->zn = 0;
+	if (!s->placed || !a->gix)
+		return 0;
+	geo_index_query(a->gix, s->lat, s->lon, 0, on_zone, a);
+	if (a->err)
+		return a->err;
+	s->zn = (uint32_t)(a->nzl - s->z0);
+	return 0;
+}
+
 /* Every zone the asset is in. */
-static int zones_of(struct aud *a, const struct asset_rec *as, const struct site *s, struct hit *h)
+static int zones_of(struct aud *a, const struct asset_rec *as, struct site *s, struct hit *h)
 {
 	int n = 0;
 
+	if (s && site_lookup(a, s))
+		return -1;
 	if (s)
 		for (uint32_t k = 0; k < s->zn && n < MAX_HITS; k++) {
 			uint32_t g = a->zl[s->z0 + k];
@@ -529,9 +575,9 @@ static int on_asset(void *ctx, const struct asset_rec *as)
 	struct aud *a = ctx;
 	const struct policy *p = a->p;
 	struct hit h[MAX_HITS];
-	const struct site *s = NULL;
+	struct site *s = NULL;
 	long si = as->site[0] ? smap_get(&a->site_ix, as->site) : -1;
-	int nh, vendor, comp, hint, declared_only = !!(as->flags & ATTR_DECLARED_ONLY);
+	int nh = -1, vendor, comp, hint, declared_only = !!(as->flags & ATTR_DECLARED_ONLY);
 	const char *op = "", *region = "";
 
 	a->r->assets++;
@@ -542,7 +588,6 @@ static int on_asset(void *ctx, const struct asset_rec *as)
 		if (s->placed)
 			a->r->assets_placed++;
 	}
-	nh = zones_of(a, as, s, h);
 	vendor = as->vendor[0] ? vreg_find(a->vr, as->vendor, strlen(as->vendor)) : -1;
 	comp = as->component_vendor[0] ? vreg_find(a->vr, as->component_vendor, strlen(as->component_vendor)) : -1;
 	hint = as->hint_vendor[0] ? vreg_find(a->vr, as->hint_vendor, strlen(as->hint_vendor)) : -1;
@@ -554,17 +599,24 @@ static int on_asset(void *ctx, const struct asset_rec *as)
 		a->day = di ? a->o->later[di - 1] : a->o->day;
 		for (int ri = 0; ri < p->nrules; ri++) {
 			const struct pol_rule *r = &p->rules[ri];
-			int best, m, via_comp = 0;
+			int best, m, hm = -1, via_comp = 0;
 
 			int later_off = r->effective != INT64_MIN && r->effective > a->day;
 			if (di ? later_off || r->max_share >= 0 : !a->in_force[ri])
-				continue;
-			if (!in_scope(&r->scope, h, nh, as->role, op, region, &best))
 				continue;
 			m = policy_list_match(p, a->vr, r->list, vendor, -1, as->role, declared_only, a->day);
 			if (m < 0 && comp >= 0 &&
 			    (m = policy_list_match(p, a->vr, r->list, -1, comp, as->role, 0, a->day)) >= 0)
 				via_comp = 1;
+			/* weak-only evidence of a listed maker makes a suspect */
+			if (m < 0 && r->max_share < 0 && !di && hint >= 0 && (as->flags & ATTR_WEAK_ONLY))
+				hm = policy_list_match(p, a->vr, r->list, hint, -1, as->role, 0, a->day);
+			if (m < 0 && hm < 0 && r->max_share < 0)
+				continue; /* nothing to find: no zone lookup */
+			if (nh < 0 && (nh = zones_of(a, as, s, h)) < 0)
+				return a->err;
+			if (!in_scope(&r->scope, h, nh, as->role, op, region, &best))
+				continue;
 			int excepted = m >= 0 &&
 				       policy_exception_find(p, as->key, as->ref, as->site, r->id, a->day) >= 0;
 
@@ -583,9 +635,7 @@ static int on_asset(void *ctx, const struct asset_rec *as)
 				continue;
 			}
 			if (m < 0) {
-				/* weak-only evidence of a listed maker: a suspect */
-				if (!di && hint >= 0 && (as->flags & ATTR_WEAK_ONLY) &&
-				    (m = policy_list_match(p, a->vr, r->list, hint, -1, as->role, 0, a->day)) >= 0) {
+				if ((m = hm) >= 0) {
 					struct audit_finding *f = push(a, 1);
 					if (!f)
 						return a->err;
@@ -756,7 +806,8 @@ int audit_run(struct store *st, const struct vreg *vr, const struct policy *p,
 		r->sites_placed += a.sites[i].placed;
 	r->ms_load = ms_since(&t0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if ((rc = join_sites(&a)))
+	/* the index only: sites are looked up when one of their assets needs it (site_lookup) */
+	if (a.gz->n && (rc = geo_index_build(a.gz, &a.gix, eb, el)))
 		goto out;
 	r->ms_join = ms_since(&t0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
