@@ -50,6 +50,7 @@ static const struct {
 	{"paths", "a sensitive site has no clean path to the core"},
 	{"plan", "a scenario's plan is infeasible (work left unplaced)"},
 	{"sniff", "a capture broke off (wrong magic, truncated, a lying length; what came before is kept)"},
+	{"watch", "a finding appeared that the previous round did not have, and no --hook was given"},
 };
 
 /* troff-escaped text: backslashes, a leading dot or quote; hyphens as \- when minus */
