@@ -141,7 +141,9 @@ struct aud {
 
 	struct site *sites;
 	size_t nsites, capsites;
-	struct smap site_ix;
+	struct smap site_ix; /* used only when the store did not give the sites sorted by id */
+	int sites_unsorted;
+	uint32_t last_op, last_region; /* intern() cache: neighbouring sites share them */
 	struct smap str_ix; /* interned operator and region names */
 	const char **strs;
 	size_t nstrs, capstrs;
@@ -186,6 +188,26 @@ static uint32_t intern(struct aud *a, const char *s)
 	return (uint32_t)a->nstrs++;
 }
 
+/* Index of site id, or -1. */
+static long site_find(const struct aud *a, const char *id)
+{
+	size_t lo = 0, hi = a->nsites;
+
+	if (a->sites_unsorted)
+		return smap_get(&a->site_ix, id);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(a->sites[mid].id, id);
+		if (!c)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
 static int on_site(void *ctx, const struct site_rec *s)
 {
 	struct aud *a = ctx;
@@ -203,11 +225,19 @@ static int on_site(void *ctx, const struct site_rec *s)
 	if (!(x->id = arena_strdup(a->ar, s->id)) || (s->tags[0] && !(x->tags = arena_strdup(a->ar, s->tags))))
 		return a->err = TM_ENOMEM;
 	x->lat = s->lat, x->lon = s->lon, x->placed = s->has_coords;
-	x->op = intern(a, s->operator_);
-	x->region = intern(a, s->region);
+	x->op = a->last_op = strcmp(a->strs[a->last_op], s->operator_) ? intern(a, s->operator_) : a->last_op;
+	x->region = a->last_region =
+		strcmp(a->strs[a->last_region], s->region) ? intern(a, s->region) : a->last_region;
 	if (a->err)
 		return a->err;
-	if (smap_put(&a->site_ix, x->id, (uint32_t)a->nsites) < 0)
+	/* the store gives sites ordered by id: binary search then, a hash only if not */
+	if (!a->sites_unsorted && a->nsites && strcmp(a->sites[a->nsites - 1].id, x->id) >= 0) {
+		a->sites_unsorted = 1;
+		for (size_t i = 0; i < a->nsites; i++)
+			if (smap_put(&a->site_ix, a->sites[i].id, (uint32_t)i) < 0)
+				return a->err = TM_ENOMEM;
+	}
+	if (a->sites_unsorted && smap_put(&a->site_ix, x->id, (uint32_t)a->nsites) < 0)
 		return a->err = TM_ENOMEM;
 	a->nsites++;
 	return 0;
@@ -576,7 +606,7 @@ static int on_asset(void *ctx, const struct asset_rec *as)
 	const struct policy *p = a->p;
 	struct hit h[MAX_HITS];
 	struct site *s = NULL;
-	long si = as->site[0] ? smap_get(&a->site_ix, as->site) : -1;
+	long si = as->site[0] ? site_find(a, as->site) : -1;
 	int nh = -1, vendor, comp, hint, declared_only = !!(as->flags & ATTR_DECLARED_ONLY);
 	const char *op = "", *region = "";
 
@@ -754,7 +784,7 @@ static int expired_findings(struct aud *a)
 				f->rule = r;
 		str_set(f->asset_key, sizeof(f->asset_key), x->asset);
 		str_set(f->site, sizeof(f->site), x->site);
-		long si = x->site[0] ? smap_get(&a->site_ix, x->site) : -1;
+		long si = x->site[0] ? site_find(a, x->site) : -1;
 		if (si >= 0) {
 			str_set(f->operator_, sizeof(f->operator_), a->strs[a->sites[si].op]);
 			str_set(f->region, sizeof(f->region), a->strs[a->sites[si].region]);
