@@ -838,10 +838,28 @@ static void writer_child(const char *p, int fd)
 	_exit(ok ? 0 : 1);
 }
 
+/* The child on PostgreSQL: writes 1000 rows in a transaction, says so on out, commits when told on in. */
+static void writer_child_pg(const char *p, int out, int in)
+{
+	char eb[TM_ERRLEN], c = 0;
+	struct store *st = NULL;
+	struct obs o;
+	int ok = store_open(&st, p, eb, sizeof(eb)) == 0 && store_begin(st) == 0;
+
+	obs_fill(&o, OBS_FTP_BANNER, "10.9.0.1", "220 ready", 9);
+	for (int i = 0; ok && i < 1000; i++)
+		ok = store_obs_add(st, 0, &o, NULL) == 0;
+	if (write(out, ok ? "1" : "0", 1) != 1 || read(in, &c, 1) != 1)
+		ok = 0;
+	ok = ok && store_commit(st) == 0;
+	store_close(st);
+	_exit(ok ? 0 : 1);
+}
+
 /* PostgreSQL: writers do not exclude each other; each sees only what was committed. */
 static void test_two_handles_pg(const char *p, struct store *a, struct store *b, struct obs *o)
 {
-	int fds[2], status = -1;
+	int up[2], down[2], status = -1;
 	pid_t pid;
 	char c = 0;
 
@@ -857,23 +875,27 @@ static void test_two_handles_pg(const char *p, struct store *a, struct store *b,
 	store_close(a);
 	store_close(b);
 
-	if (pipe(fds))
+	if (pipe(up) || pipe(down))
 		return;
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		close(fds[0]);
-		writer_child(p, fds[1]);
+		close(up[0]);
+		close(down[1]);
+		writer_child_pg(p, up[1], down[0]);
 	}
-	close(fds[1]);
-	CHECK(read(fds[0], &c, 1) == 1);
-	close(fds[0]);
+	close(up[1]);
+	close(down[0]);
+	CHECK(read(up[0], &c, 1) == 1);
+	close(up[0]);
 	CHECK_INT(c, '1');
 	b = open_ok(p);
-	CHECK_INT(store_begin(b), 0); /* does not wait */
+	CHECK_INT(store_begin(b), 0); /* does not wait for the child's open transaction */
 	CHECK_INT(store_obs_count(b), 3);
 	CHECK_INT(store_obs_add(b, 0, o, NULL), 0);
 	CHECK_INT(store_commit(b), 0);
+	CHECK(write(down[1], "g", 1) == 1);
+	close(down[1]);
 	CHECK_INT(waitpid(pid, &status, 0), pid);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	CHECK_INT(store_obs_count(b), 1004);
