@@ -200,6 +200,23 @@ static void src_mac(struct cap *c, const uint8_t m[6])
 	sn_emit(&c->pk, OBS_MAC, t, NULL, 0, 0, t, 17, 0);
 }
 
+/*
+ * Frames to the IEEE 802.1D link-local control groups (01:80:c2:00:00:00-0f:
+ * STP, LACP, 802.1X, LLDP...) and to Cisco's 01:00:0c:cc:cc:cc/cd (CDP, VTP,
+ * DTP, PVST) leave a switch from each port's own MAC: taken as devices, the
+ * port MACs of one LLDP switch would be up to 49 assets.  The decoders say
+ * what such frames know of the sender; no frame-source mac for them.
+ */
+static int control_group(const uint8_t d[6])
+{
+	static const uint8_t ieee[5] = {0x01, 0x80, 0xc2, 0x00, 0x00};
+	static const uint8_t cisco[5] = {0x01, 0x00, 0x0c, 0xcc, 0xcc};
+
+	if (!memcmp(d, ieee, 5))
+		return (d[5] & 0xf0) == 0;
+	return !memcmp(d, cisco, 5) && (d[5] == 0xcc || d[5] == 0xcd);
+}
+
 /* ---- TCP flows handed over ---- */
 
 static void on_flush(void *arg, const struct flow_ep *s, const struct flow_ep *cl, int v6, const uint8_t *p,
@@ -482,7 +499,8 @@ static void eth(struct cap *c, const uint8_t *p, size_t n)
 	if (!rd_ok(&r))
 		return bad_hdr(c, SN_DEC_ETH, "frame of %zu bytes, shorter than an Ethernet header", n);
 	pk->has_mac = 1;
-	src_mac(c, pk->src_mac);
+	if (!control_group(pk->dst_mac))
+		src_mac(c, pk->src_mac);
 	while (et == 0x8100 || et == 0x88a8 || et == 0x9100) {
 		if (++tags > CAP_VLAN_MAX)
 			return bad_hdr(c, SN_DEC_ETH, "more than %d stacked VLAN tags", CAP_VLAN_MAX);
@@ -526,7 +544,9 @@ static void sll(struct cap *c, const uint8_t *p, size_t n, int v2)
 	if (hatype == 1 && halen == 6) { /* ARPHRD_ETHER */
 		memcpy(pk->src_mac, addr, 6);
 		pk->has_mac = 1;
-		src_mac(c, pk->src_mac);
+		/* no destination in SLL: LLDP, slow protocols (LACP) and LLC (STP, CDP) are control frames */
+		if (proto != 0x88cc && proto != 0x8809 && proto != 0x0004)
+			src_mac(c, pk->src_mac);
 	}
 	if (proto == 0x0004) /* ETH_P_802_2: LLC */
 		return llc(c, rd_cur(&r), rd_left(&r));

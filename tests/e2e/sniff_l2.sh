@@ -122,19 +122,19 @@ mac|08:60:83:00:00:01|192.0.2.90|08:60:83:00:00:01
 EOF
 )
 
-# Assets after the run: key addr vendor product model version role
+# Assets after the run: key addr vendor product model version role.  The
+# port MACs LLDP frames 1, 8 and 9 were sent from (00:e0:fc:11:22:34,
+# 00:e0:fc:99:00:02, 50:98:b8:01:02:04) are no assets of their own: frames to
+# the link-local control groups give no frame-source mac.
 want_assets=$(cat <<'EOF'
 mac:00:19:c6:12:34:56|192.0.2.50|zte||F670L||ont
 mac:00:1b:54:aa:bb:cc|192.0.2.2|cisco|IOS|WS-C2960X-48FPD-L|15.2(7)E4|switch
 mac:00:e0:fc:11:22:33|192.0.2.1|huawei|VRP|S5720-28X-SI-AC|5.170 V200R019C10SPC500|switch
-mac:00:e0:fc:11:22:34||huawei||||
 mac:00:e0:fc:99:00:01||huawei||||
-mac:00:e0:fc:99:00:02||huawei||||
 mac:02:00:00:00:00:fe||||||
 mac:08:60:83:00:00:01|192.0.2.90|zte|ZXR10|5960-52TM-HE|3.02.20.B10P05|switch
 mac:48:7b:6b:01:02:03|fe80::4a7b:6bff:fe01:203|huawei||||
 mac:50:98:b8:01:02:03|192.0.2.80|h3c|Comware|S5130-28S-EI|7.1.064 Release 5208P03|switch
-mac:50:98:b8:01:02:04||h3c||||
 mac:80:5e:c0:aa:bb:cc|192.0.2.70|yealink||SIP-T46S|66.86.0.15|phone
 mac:bc:ad:28:01:02:03|192.0.2.64|hikvision||||
 EOF
@@ -227,5 +227,38 @@ for line in sys.stdin:
 		eq "$f: 4 system descriptions, a platform, a vendor class compared" "$(wc -l <<<"$mine")" 6
 	done
 fi
+
+# ---- one LLDP switch, many port MACs: one asset ----
+# A 4-port Huawei switch announces itself over LLDP from each port's own MAC
+# and sends STP BPDUs (01:80:c2:00:00:00) and a PVST+ BPDU (01:00:0c:cc:cc:cd)
+# from them too; a host's broadcast ARP still makes its MAC an asset.
+cat >"$tmp/ports.py" <<'EOF'
+import sys
+sys.path.insert(0, 'tests')
+import pcapgen as pg
+import pcapgen_l2 as g
+
+bpdu = bytes([0x42, 0x42, 0x03]) + bytes(35)
+frames = []
+for i in range(1, 5):
+    port = '00:e0:fc:55:00:%02x' % i
+    frames.append(g.lldp_frame(port, g.lldp(
+        chassis_mac='00:e0:fc:55:00:00', port_id='GE0/0/%d' % i, sysname='acc-sw5',
+        sysdesc='Huawei Versatile Routing Platform Software\r\nVRP (R) software, Version 5.170 '
+        '(S5735 V200R021C00SPC100)\r\nHUAWEI S5735-L24T4S-A', mgmt=('192.0.2.150',))))
+    frames.append(pg.eth('01:80:c2:00:00:00', port, len(bpdu), bpdu))
+pvst = bytes([0xaa, 0xaa, 0x03, 0x00, 0x00, 0x0c, 0x01, 0x0b]) + bpdu[3:]
+frames.append(pg.eth('01:00:0c:cc:cc:cd', '00:e0:fc:55:00:01', len(pvst), pvst))
+frames.append(g.arp_frame('bc:ad:28:09:09:09', g.arp('bc:ad:28:09:09:09', '192.0.2.160', '192.0.2.254')))
+pg.write_pcap(sys.argv[1], [(1700000100 + i, f) for i, f in enumerate(frames)])
+EOF
+ok "port-MAC capture written" python3 "$tmp/ports.py" "$tmp/ports.pcap"
+"$TM" sniff --db "$tmp/ports.db" --format jsonl "$tmp/ports.pcap" >"$tmp/ports.out" 2>"$tmp/ports.err"
+eq "ports: exit status" "$?" 0
+eq "ports: no frame-source mac from a port MAC" \
+	"$(grep '"kind":"mac"' "$tmp/ports.out" | rows 'r["mac"]' 'r["mac"].startswith("00:e0:fc:55:00:0") and r["mac"] != "00:e0:fc:55:00:00"')" ""
+eq "ports: one switch, one camera" "$("$TM" assets --db "$tmp/ports.db" --format jsonl | asset_rows)" \
+	"$(printf '%s\n' 'mac:00:e0:fc:55:00:00|192.0.2.150|huawei|VRP|S5735-L24T4S-A|5.170 V200R021C00SPC100|switch' \
+		'mac:bc:ad:28:09:09:09|192.0.2.160|hikvision||||')"
 
 finish sniff_l2
