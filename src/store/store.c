@@ -51,7 +51,7 @@ int store_open(struct store **out, const char *url, char *eb, size_t el)
 
 int store_url_redact(char *out, size_t n, const char *url)
 {
-	const char *p = url, *auth, *end, *at = NULL, *colon = NULL;
+	const char *p = url, *q, *auth, *end, *at = NULL, *colon = NULL;
 	struct buf b;
 	int cut = 0;
 
@@ -79,21 +79,23 @@ int store_url_redact(char *out, size_t n, const char *url)
 	}
 	buf_add(&b, p, (size_t)(end - p));
 	p = end;
-	while (*p) { /* path, then query parameters one by one */
-		size_t k = strcspn(p + 1, "?&#") + 1;
+	q = p + strcspn(p, "?#"); /* the path as is, then the query's parameters one by one */
+	buf_add(&b, p, (size_t)(q - p));
+	p = q;
+	for (int first = 1; *p == '?' || *p == '&';) { /* a '?' inside the query separates too, to be safe */
+		char sep = *p++;
+		size_t k = strcspn(p, "?&#");
 
-		if ((*p == '?' || *p == '&') && !strncmp(p + 1, "password=", 9)) {
+		if (!strncmp(p, "password=", 9)) {
 			cut = 1;
-			if (*p == '?' && p[k] == '&') { /* keep the '?' for the next one */
-				buf_addc(&b, '?');
-				k++;
-			}
-			p += k;
-			continue;
+		} else {
+			buf_addc(&b, first ? '?' : sep);
+			buf_add(&b, p, k);
+			first = 0;
 		}
-		buf_add(&b, p, k);
 		p += k;
 	}
+	/* a fragment means nothing to libpq: left out */
 	str_set(out, n, b.p ? buf_str(&b) : "");
 	buf_fini(&b);
 	return cut;
