@@ -36,8 +36,8 @@ start_emu() { # start_emu OFFSET: sets emu_pid and ports
 }
 scan() { # scan DB [extra args]
 	local db=$1; shift
-	"$TM" scan --db "$db" -p "$ports" --max-inflight 500 --connect-timeout 4000 \
-		--read-timeout 4000 --seed 5 "$@" "$base-$last"
+	"$TM" scan --db "$db" -p "$ports" --max-inflight 500 --connect-timeout 15000 \
+		--read-timeout 15000 --seed 5 "$@" "$base-$last"
 }
 ok "emulator started" start_emu 24000
 
@@ -121,6 +121,9 @@ print("\n".join(sorted(rows)))'; }
 ok "trustmap audit: the same findings on both stores ($(wc -l < "$tmp/au.pg"))" cmp -s "$tmp/au.lite" "$tmp/au.pg"
 
 # ---- fault: the server stopped and started again while four shards write ----
+# (a scanner waiting for the server does not read its sockets: a probe whose
+#  deadline passes meanwhile is a timeout, so deadlines here are longer than
+#  the outage, for the full scan too; docs/store.md)
 url=$(pg_schema_url fault)
 pids=()
 for i in 1 2 3 4; do
