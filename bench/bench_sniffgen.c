@@ -22,11 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SNAP 262144
+#define SNAP	   262144
 #define BULK_FLOWS 600
 #define BULK_HOSTS 150 /* clients and as many servers */
-#define SEG 1448
-#define SCAN_LAG 64
+#define SEG	   1448
+#define SCAN_LAG   64
 
 static FILE *out;
 static uint64_t t_us = 1700000000ULL * 1000000; /* capture clock */
@@ -66,9 +66,9 @@ static void be32(uint8_t *p, uint32_t v)
 }
 
 /* Ethernet + IPv4 + TCP (no options) around len bytes of payload; returns the frame length. */
-static size_t tcp_frame(uint8_t *f, const uint8_t smac[6], const uint8_t dmac[6], uint32_t sip, uint32_t dip,
-			unsigned sp, unsigned dp, uint32_t seq, uint32_t ack, uint8_t flags, const uint8_t *pl,
-			size_t len)
+static size_t tcp_frame(uint8_t *f, const uint8_t smac[6], const uint8_t dmac[6], uint32_t sip,
+			uint32_t dip, unsigned sp, unsigned dp, uint32_t seq, uint32_t ack,
+			uint8_t flags, const uint8_t *pl, size_t len)
 {
 	uint8_t *ip = f + 14, *tcp = ip + 20;
 	uint32_t sum = 0;
@@ -176,8 +176,9 @@ static void mix(uint64_t bytes, const char *mgmt_path)
 	if (!every)
 		every = 1;
 	for (int i = 0; i < BULK_FLOWS; i++) {
-		b[i].cip = 0x0a640000u | (uint32_t)(1 + i % BULK_HOSTS);		  /* 10.100.0.x clients */
-		b[i].sip = 0x0a650000u | (uint32_t)(1 + (i * 7 + i / BULK_HOSTS) % BULK_HOSTS); /* 10.101.0.x */
+		b[i].cip = 0x0a640000u | (uint32_t)(1 + i % BULK_HOSTS); /* 10.100.0.x clients */
+		b[i].sip = 0x0a650000u |
+			   (uint32_t)(1 + (i * 7 + i / BULK_HOSTS) % BULK_HOSTS); /* 10.101.0.x */
 		b[i].cport = (uint16_t)(40000 + i);
 		b[i].sport = ports[i % 6];
 		b[i].cseq = 1000u + (uint32_t)i * 7919u;
@@ -189,25 +190,26 @@ static void mix(uint64_t bytes, const char *mgmt_path)
 		struct bulk *x = &b[k % BULK_FLOWS];
 
 		if (x->n == 0) { /* a handshake and a request first */
-			len = tcp_frame(f, x->cmac, x->smac, x->cip, x->sip, x->cport, x->sport, x->cseq, 0, 0x02, NULL, 0);
+			len = tcp_frame(f, x->cmac, x->smac, x->cip, x->sip, x->cport, x->sport,
+					x->cseq, 0, 0x02, NULL, 0);
 			rec(f, len, 3);
-			len = tcp_frame(f, x->smac, x->cmac, x->sip, x->cip, x->sport, x->cport, x->sseq, x->cseq + 1,
-					0x12, NULL, 0);
+			len = tcp_frame(f, x->smac, x->cmac, x->sip, x->cip, x->sport, x->cport,
+					x->sseq, x->cseq + 1, 0x12, NULL, 0);
 			rec(f, len, 3);
 			x->cseq++;
 			x->sseq++;
-			len = tcp_frame(f, x->cmac, x->smac, x->cip, x->sip, x->cport, x->sport, x->cseq, x->sseq, 0x18,
-					junk + 7, 64);
+			len = tcp_frame(f, x->cmac, x->smac, x->cip, x->sip, x->cport, x->sport,
+					x->cseq, x->sseq, 0x18, junk + 7, 64);
 			rec(f, len, 3);
 			x->cseq += 64;
 		}
-		len = tcp_frame(f, x->smac, x->cmac, x->sip, x->cip, x->sport, x->cport, x->sseq, x->cseq, 0x10,
-				junk + (x->sseq & 0xffff), SEG);
+		len = tcp_frame(f, x->smac, x->cmac, x->sip, x->cip, x->sport, x->cport, x->sseq,
+				x->cseq, 0x10, junk + (x->sseq & 0xffff), SEG);
 		rec(f, len, 3);
 		x->sseq += SEG;
 		if (++x->n % 2 == 0) {
-			len = tcp_frame(f, x->cmac, x->smac, x->cip, x->sip, x->cport, x->sport, x->cseq, x->sseq, 0x10,
-					NULL, 0);
+			len = tcp_frame(f, x->cmac, x->smac, x->cip, x->sip, x->cport, x->sport,
+					x->cseq, x->sseq, 0x10, NULL, 0);
 			rec(f, len, 3);
 		}
 		if (mi < nm && (k % every == every - 1 || written >= bytes)) {
@@ -221,7 +223,8 @@ static void mix(uint64_t bytes, const char *mgmt_path)
 
 static void scan(uint64_t flows)
 {
-	static const uint16_t ports[] = {22, 23, 80, 443, 554, 8080, 8443, 161, 21, 25, 3389, 445, 139, 8000, 37777, 5000};
+	static const uint16_t ports[] = {22, 23, 80,   443, 554, 8080, 8443,  161,
+					 21, 25, 3389, 445, 139, 8000, 37777, 5000};
 	const uint32_t me = 0x0a090001; /* 10.9.0.1 */
 	uint8_t f[64], mm[6], tm[6];
 	size_t len;
@@ -230,21 +233,24 @@ static void scan(uint64_t flows)
 	mac_of(tm, 0x0a0900fe); /* the answers come through the router */
 	for (uint64_t i = 0; i < flows + SCAN_LAG; i++) {
 		if (i < flows) {
-			uint32_t dst = 0x0a000000u | (uint32_t)((i / 16) * 2654435761u & 0x00ffffff);
+			uint32_t dst =
+			    0x0a000000u | (uint32_t)((i / 16) * 2654435761u & 0x00ffffff);
 			unsigned dp = ports[i % 16];
 
-			len = tcp_frame(f, mm, tm, me, dst, 33000 + (unsigned)(i % 28000), dp, (uint32_t)(i * 2654435761u),
-					0, 0x02, NULL, 0);
+			len = tcp_frame(f, mm, tm, me, dst, 33000 + (unsigned)(i % 28000), dp,
+					(uint32_t)(i * 2654435761u), 0, 0x02, NULL, 0);
 			rec(f, len, 2);
 		}
 		if (i >= SCAN_LAG && (i - SCAN_LAG) % 3 != 2) {
 			uint64_t j = i - SCAN_LAG;
-			uint32_t dst = 0x0a000000u | (uint32_t)((j / 16) * 2654435761u & 0x00ffffff);
+			uint32_t dst =
+			    0x0a000000u | (uint32_t)((j / 16) * 2654435761u & 0x00ffffff);
 			unsigned dp = ports[j % 16];
 			uint32_t seq = (uint32_t)(j * 2654435761u);
 
-			len = tcp_frame(f, tm, mm, dst, me, dp, 33000 + (unsigned)(j % 28000), j % 3 ? 0 : seq ^ 0x5a5a5a5a,
-					seq + 1, j % 3 ? 0x14 : 0x12, NULL, 0);
+			len = tcp_frame(f, tm, mm, dst, me, dp, 33000 + (unsigned)(j % 28000),
+					j % 3 ? 0 : seq ^ 0x5a5a5a5a, seq + 1, j % 3 ? 0x14 : 0x12,
+					NULL, 0);
 			rec(f, len, 2);
 		}
 	}
@@ -255,7 +261,8 @@ int main(int argc, char **argv)
 	uint8_t gh[24];
 	uint64_t x = 88172645463325252ULL;
 
-	if (argc < 4 || (strcmp(argv[1], "mix") && strcmp(argv[1], "scan")) || (!strcmp(argv[1], "mix") && argc < 5)) {
+	if (argc < 4 || (strcmp(argv[1], "mix") && strcmp(argv[1], "scan")) ||
+	    (!strcmp(argv[1], "mix") && argc < 5)) {
 		fprintf(stderr, "usage: bench_sniffgen mix OUT MB MGMT.pcap | scan OUT FLOWS\n");
 		return 2;
 	}
