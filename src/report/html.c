@@ -694,7 +694,8 @@ static void history_section(struct w *w, const struct rep_model *m)
 		return;
 	}
 	put(w, "<table id=\"runs\"><tr><th class=\"n\">run</th><th>kind</th><th>arguments</th><th>started</th>"
-	       "<th>finished</th><th class=\"n\">observations</th><th class=\"n\">skipped</th><th>status</th></tr>\n");
+	       "<th>finished</th><th class=\"n\">observations</th><th class=\"n\">skipped</th><th>status</th>"
+	       "<th>knowledge used</th></tr>\n");
 	for (size_t i = 0; i < m->nruns; i++) {
 		const struct run_rec *r = &m->runs[i];
 		rep_time(r->started, a);
@@ -709,7 +710,9 @@ static void history_section(struct w *w, const struct rep_model *m)
 		putf(w, "</code></td><td>%s</td><td>%s</td><td class=\"n\">%ld</td><td class=\"n\">%ld</td><td>", a, b,
 		     r->n_obs, r->n_skipped);
 		esc(w, r->status);
-		put(w, "</td></tr>\n");
+		put(w, "</td><td><small>");
+		esc(w, r->kb); /* the versions and dates of the knowledge sources (trustmap --version) */
+		put(w, "</small></td></tr>\n");
 	}
 	put(w, "</table>\n</section>\n");
 }

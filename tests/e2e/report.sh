@@ -67,6 +67,8 @@ eq "evidence of A1" "$(awk '/asset <b class="asset">A1<\/b>/{f=1} f&&/<tr><td>/{
 |inventory_model|declared:rule:huawei-model-router|AR2220|huawei|medium|0.55|'
 eq "history" "$(grep -o '<td>import:[a-z]*</td><td><code>[^<]*</code>' "$html" | sed 's/<[^>]*>/ /g' | tr -s ' ' | tr '\n' ';')" \
 	" import:inventory tests/data/audit/inv.csv ; import:inventory tests/data/report/hostile.csv ; import:jsonl tests/data/report/banner.jsonl ;"
+# each run names the knowledge it used: our rules' version is in every row
+eq "history: knowledge used" "$(grep -o "<td><small>[^<]*rules=$(cat rules/VERSION);[^<]*</small></td>" "$html" | wc -l)" 3
 # the cap: two findings in full, a note for the rest
 report --html "$tmp/cap.html" --max-findings 2 2> /dev/null
 eq "capped" "$(grep -c '<details class="f"' "$tmp/cap.html") $(grep -o 'id="more-findings">[0-9]* more' "$tmp/cap.html")" \
