@@ -297,8 +297,24 @@ int cmd_audit(int argc, char **argv)
 	ao.base_dir = dirname(dir);
 	if (!(st = cli_store("audit", &cfg.c)))
 		goto out;
+	int64_t run = 0;
+	char args[512], status[64], d0[11];
+	day_text(ao.day, d0);
+	snprintf(args, sizeof(args), "--policy %s --date %s --min-confidence %.2f", cfg.policy, d0, ao.min_conf);
+	/* the audit is a run too: when, over what policy, with which knowledge (runs.kb) */
+	if (store_run_start(st, "audit", args, &run)) {
+		fprintf(stderr, "trustmap audit: %s\n", store_errmsg(st));
+		goto out;
+	}
 	if (audit_run(st, vr, p, &ao, &r, eb, sizeof(eb))) {
 		fprintf(stderr, "trustmap audit: %s\n", eb);
+		snprintf(status, sizeof(status), "error");
+		store_run_finish(st, run, 0, 0, status);
+		goto out;
+	}
+	snprintf(status, sizeof(status), "ok: %zu findings, %zu suspects", r.n, r.ns);
+	if (store_run_finish(st, run, 0, 0, status)) {
+		fprintf(stderr, "trustmap audit: %s\n", store_errmsg(st));
 		goto out;
 	}
 	if (cfg.summary)
