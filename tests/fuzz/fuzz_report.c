@@ -46,7 +46,7 @@ static int ours(const char *p)
 	static const char *const tags[] = {
 		"!DOCTYPE", "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "p", "span",
 		"b", "i", "nav", "a", "section", "svg", "g", "line", "text", "path", "circle", "rect", "table", "tr",
-		"th", "td", "details", "summary", "code", "footer"};
+		"th", "td", "details", "summary", "code", "small", "footer"};
 	size_t n = 0;
 
 	if (*p == '/')
