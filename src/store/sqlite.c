@@ -224,10 +224,17 @@ static int sq_identify(struct sq_store *q)
 	int64_t app = 0, tables = 0;
 	int rc;
 
-	if ((rc = sq_scalar(q, "PRAGMA application_id", &app, "reading the header")))
+	/* One read transaction for both: another process may create the schema (and mark the file)
+	 * between two separate reads, and a zero id next to its tables is not a foreign file. */
+	if ((rc = sq_script(q, "BEGIN", "reading the header")))
 		return rc;
-	if ((rc = sq_scalar(q, "SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite^_%' ESCAPE '^'",
-			    &tables, "reading the schema")))
+	if ((rc = sq_scalar(q, "PRAGMA application_id", &app, "reading the header")) ||
+	    (rc = sq_scalar(q, "SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite^_%' ESCAPE '^'",
+			    &tables, "reading the schema"))) {
+		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	if ((rc = sq_script(q, "COMMIT", "reading the header")))
 		return rc;
 	if (app != STORE_SQLITE_APP_ID && (app != 0 || tables > 0))
 		return sq_err(q, TM_EDB, "%s: an SQLite database, but not trustmap's (application id %#llx, %lld tables)",
