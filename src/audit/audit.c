@@ -13,6 +13,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/mem.h"
+#include "core/smap.h"
 #include "core/str.h"
 #include "geo/geo.h"
 #include "kb/vendor.h"
@@ -26,82 +27,6 @@
 #include <strings.h>
 #include <time.h>
 
-/* ---- a string -> index map (open addressing; keys live in the arena) ---- */
-
-struct smap {
-	const char **key;
-	uint32_t *val;
-	size_t cap, n;
-};
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-static int smap_grow(struct smap *m)
-{
-	size_t cap = m->cap ? m->cap * 2 : 1024;
-	const char **k = mem_calloc(cap, sizeof(*k));
-	uint32_t *v = mem_calloc(cap, sizeof(*v));
-
-	if (!k || !v) {
-		mem_free(k);
-		mem_free(v);
-		return TM_ENOMEM;
-	}
-	for (size_t i = 0; i < m->cap; i++) {
-		if (!m->key[i])
-			continue;
-		size_t j = hash_str(m->key[i]) & (cap - 1);
-		while (k[j])
-			j = (j + 1) & (cap - 1);
-		k[j] = m->key[i], v[j] = m->val[i];
-	}
-	mem_free(m->key);
-	mem_free(m->val);
-	m->key = k, m->val = v, m->cap = cap;
-	return 0;
-}
-
-/* Index of key, or -1. */
-static long smap_get(const struct smap *m, const char *key)
-{
-	if (!m->cap)
-		return -1;
-	for (size_t j = hash_str(key) & (m->cap - 1); m->key[j]; j = (j + 1) & (m->cap - 1))
-		if (!strcmp(m->key[j], key))
-			return m->val[j];
-	return -1;
-}
-
-/* Adds key (which must outlive the map) -> val unless present; returns the stored value or -1 on ENOMEM. */
-static long smap_put(struct smap *m, const char *key, uint32_t val)
-{
-	long old = smap_get(m, key);
-
-	if (old >= 0)
-		return old;
-	if ((m->n + 1) * 2 > m->cap && smap_grow(m))
-		return -1;
-	size_t j = hash_str(key) & (m->cap - 1);
-	while (m->key[j])
-		j = (j + 1) & (m->cap - 1);
-	m->key[j] = key, m->val[j] = val;
-	m->n++;
-	return val;
-}
-
-static void smap_free(struct smap *m)
-{
-	mem_free(m->key);
-	mem_free(m->val);
-	memset(m, 0, sizeof(*m));
-}
 
 /* ---- state ---- */
 

@@ -16,6 +16,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/mem.h"
+#include "core/smap.h"
 #include "core/str.h"
 #include "kb/vendor.h"
 #include "policy/policy.h"
@@ -27,78 +28,6 @@
 #include <strings.h>
 #include <time.h>
 
-/* ---- a string -> uint32 map (open addressing; keys in an arena) ---- */
-
-struct smap {
-	const char **key;
-	uint32_t *val;
-	size_t cap, n;
-};
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-static long smap_get(const struct smap *m, const char *key)
-{
-	if (!m->cap)
-		return -1;
-	for (size_t j = hash_str(key) & (m->cap - 1); m->key[j]; j = (j + 1) & (m->cap - 1))
-		if (!strcmp(m->key[j], key))
-			return m->val[j];
-	return -1;
-}
-
-/* Adds key -> val unless present (key copied into ar); the stored value, or -1 on ENOMEM. */
-static long smap_put(struct smap *m, struct arena *ar, const char *key, uint32_t val)
-{
-	long old = smap_get(m, key);
-
-	if (old >= 0)
-		return old;
-	if ((m->n + 1) * 2 > m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 1024;
-		const char **k = mem_calloc(cap, sizeof(*k));
-		uint32_t *v = mem_calloc(cap, sizeof(*v));
-		if (!k || !v) {
-			mem_free(k);
-			mem_free(v);
-			return -1;
-		}
-		for (size_t i = 0; i < m->cap; i++) {
-			if (!m->key[i])
-				continue;
-			size_t j = hash_str(m->key[i]) & (cap - 1);
-			while (k[j])
-				j = (j + 1) & (cap - 1);
-			k[j] = m->key[i], v[j] = m->val[i];
-		}
-		mem_free(m->key);
-		mem_free(m->val);
-		m->key = k, m->val = v, m->cap = cap;
-	}
-	char *c = arena_strdup(ar, key);
-	if (!c)
-		return -1;
-	size_t j = hash_str(key) & (m->cap - 1);
-	while (m->key[j])
-		j = (j + 1) & (m->cap - 1);
-	m->key[j] = c, m->val[j] = val;
-	m->n++;
-	return val;
-}
-
-static void smap_free(struct smap *m)
-{
-	mem_free(m->key);
-	mem_free(m->val);
-	memset(m, 0, sizeof(*m));
-}
 
 /* ---- default costs ---- */
 
@@ -231,7 +160,7 @@ static int on_site(void *ctx, const struct site_rec *s)
 		u->site_tags = n, u->capst = cap;
 	}
 	if (!(u->site_tags[u->nst] = arena_strdup(u->ar, s->tags)) ||
-	    smap_put(&u->site_tags_ix, u->ar, s->id, (uint32_t)u->nst) < 0)
+	    smap_put_copy(&u->site_tags_ix, u->ar, s->id, (uint32_t)u->nst) < 0)
 		return u->err = TM_ENOMEM;
 	u->nst++;
 	return 0;
@@ -333,7 +262,7 @@ static int on_asset(void *ctx, const struct asset_rec *a)
 	u->id[i] = a->id;
 	u->site[i] = 0;
 	if (a->site[0]) {
-		long g = smap_put(&u->sites, u->ar, a->site, (uint32_t)u->sites.n + 1);
+		long g = smap_put_copy(&u->sites, u->ar, a->site, (uint32_t)u->sites.n + 1);
 		if (g < 0)
 			return u->err = TM_ENOMEM;
 		u->site[i] = (uint32_t)g;
@@ -342,21 +271,21 @@ static int on_asset(void *ctx, const struct asset_rec *a)
 	int64_t c = (u->o->cost ? u->o->cost : paths_default_cost)(u->o->cost_ctx, a);
 	u->cost[i] = c < 0 ? 0 : c; /* clamped once the number of devices is known */
 	u->core[i] = (uint8_t)is_core(u, a);
-	if (smap_put(&u->keys, u->ar, a->key, i) < 0)
+	if (smap_put_copy(&u->keys, u->ar, a->key, i) < 0)
 		return u->err = TM_ENOMEM;
 	if (a->ref[0]) {
 		snprintf(k, sizeof(k), "ref:%s", a->ref);
-		if (smap_put(&u->keys, u->ar, k, i) < 0)
+		if (smap_put_copy(&u->keys, u->ar, k, i) < 0)
 			return u->err = TM_ENOMEM;
 	}
 	if (a->mac[0]) {
 		snprintf(k, sizeof(k), "mac:%s", a->mac);
-		if (smap_put(&u->keys, u->ar, k, i) < 0)
+		if (smap_put_copy(&u->keys, u->ar, k, i) < 0)
 			return u->err = TM_ENOMEM;
 	}
 	if (a->addr[0]) {
 		snprintf(k, sizeof(k), "ip:%s/%s", a->scope, a->addr);
-		if (smap_put(&u->keys, u->ar, k, i) < 0)
+		if (smap_put_copy(&u->keys, u->ar, k, i) < 0)
 			return u->err = TM_ENOMEM;
 	}
 	u->n++;

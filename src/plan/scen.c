@@ -11,6 +11,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/mem.h"
+#include "core/smap.h"
 #include "core/str.h"
 #include "policy/policy.h"
 #include "store/store.h"
@@ -19,11 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct smap {
-	const char **key;
-	uint32_t *val;
-	size_t cap, n;
-};
 
 struct imap { /* asset id -> scenario index */
 	int64_t *key;
@@ -50,56 +46,6 @@ struct scen_priv {
 	struct store *st;
 	int err;
 };
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-static long smap_get(const struct smap *m, const char *key)
-{
-	if (!m->cap)
-		return -1;
-	for (size_t j = hash_str(key) & (m->cap - 1); m->key[j]; j = (j + 1) & (m->cap - 1))
-		if (!strcmp(m->key[j], key))
-			return m->val[j];
-	return -1;
-}
-
-static int smap_put(struct smap *m, const char *key, uint32_t val)
-{
-	if ((m->n + 1) * 2 > m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 1024;
-		const char **k = mem_calloc(cap, sizeof(*k));
-		uint32_t *v = mem_calloc(cap, sizeof(*v));
-		if (!k || !v) {
-			mem_free(k);
-			mem_free(v);
-			return TM_ENOMEM;
-		}
-		for (size_t i = 0; i < m->cap; i++) {
-			if (!m->key[i])
-				continue;
-			size_t j = hash_str(m->key[i]) & (cap - 1);
-			while (k[j])
-				j = (j + 1) & (cap - 1);
-			k[j] = m->key[i], v[j] = m->val[i];
-		}
-		mem_free(m->key);
-		mem_free(m->val);
-		m->key = k, m->val = v, m->cap = cap;
-	}
-	size_t j = hash_str(key) & (m->cap - 1);
-	while (m->key[j])
-		j = (j + 1) & (m->cap - 1);
-	m->key[j] = key, m->val[j] = val;
-	m->n++;
-	return 0;
-}
 
 static uint64_t hash_id(int64_t id)
 {
@@ -169,7 +115,7 @@ static int intern(struct scen *s, const char *str, uint32_t *out)
 	if (k >= 0)
 		return *out = (uint32_t)k, 0;
 	GROW(s->strs, s->nstrs, s->capstrs, 64);
-	if (!(c = arena_strdup(v->ar, str)) || smap_put(&v->str_ix, c, (uint32_t)s->nstrs))
+	if (!(c = arena_strdup(v->ar, str)) || smap_put(&v->str_ix, c, (uint32_t)s->nstrs) < 0)
 		return TM_ENOMEM;
 	s->strs[s->nstrs] = c;
 	*out = (uint32_t)s->nstrs++;
@@ -186,7 +132,7 @@ static int on_site(void *ctx, const struct site_rec *r)
 	x = &v->ss[v->nss];
 	x->scen = -1;
 	if (!(x->id = arena_strdup(v->ar, r->id)) || intern(s, r->operator_, &x->op) ||
-	    intern(s, r->region, &x->region) || smap_put(&v->site_ix, x->id, (uint32_t)v->nss))
+	    intern(s, r->region, &x->region) || smap_put(&v->site_ix, x->id, (uint32_t)v->nss) < 0)
 		return v->err = TM_ENOMEM;
 	v->nss++;
 	return 0;
@@ -439,10 +385,8 @@ out:
 void scen_free(struct scen *s)
 {
 	if (s->priv) {
-		mem_free(s->priv->str_ix.key);
-		mem_free(s->priv->str_ix.val);
-		mem_free(s->priv->site_ix.key);
-		mem_free(s->priv->site_ix.val);
+		smap_free(&s->priv->str_ix);
+		smap_free(&s->priv->site_ix);
 		mem_free(s->priv->ids.key);
 		mem_free(s->priv->ids.val);
 		mem_free(s->priv->reguess);
