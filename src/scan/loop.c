@@ -119,6 +119,14 @@ void loop_fd_del(struct loop *l, int fd)
 	l->fds[fd].arg = NULL;
 }
 
+void loop_fd_closing(struct loop *l, int fd)
+{
+	if (fd < 0 || fd >= l->nfds)
+		return;
+	l->fds[fd].fn = NULL;
+	l->fds[fd].arg = NULL;
+}
+
 void loop_timer_cancel(struct loop *l, struct loop_timer *t)
 {
 	if (!t->armed)

@@ -151,7 +151,7 @@ static void end(struct conn *c, int why)
 
 	loop_timer_cancel(e->l, &c->tm);
 	if (c->fd >= 0) {
-		loop_fd_del(e->l, c->fd);
+		loop_fd_closing(e->l, c->fd); /* the close takes it out of the epoll set: no EPOLL_CTL_DEL */
 		e->cfg->xp->close(e->cfg->xp->ctx, c->fd);
 		c->fd = -1;
 	}
