@@ -440,12 +440,14 @@ static double now_s(void)
 static int pg_reconnect(struct pg_store *q)
 {
 	double t0 = now_s(), wait = 0.1;
-	int rc;
+	int rc, attempt = 0;
 
 	for (;;) {
 		if (!(rc = pg_connect(q)) && !(rc = pg_prepare_all(q))) {
 			if (q->warned)
 				fprintf(stderr, "trustmap: store: %s is back after %.1f s\n", q->where, now_s() - t0);
+			if (attempt && q->base.wait)
+				q->base.wait(q->base.wait_ctx, 0);
 			q->warned = 0;
 			return 0;
 		}
@@ -455,6 +457,8 @@ static int pg_reconnect(struct pg_store *q)
 			fprintf(stderr, "trustmap: store: %s; waiting up to %ld s for the server\n", q->base.err,
 				q->retry_ms / 1000);
 		q->warned = 1;
+		if (q->base.wait)
+			q->base.wait(q->base.wait_ctx, ++attempt);
 		usleep((useconds_t)(wait * 1e6));
 		wait = wait * 2 > 2 ? 2 : wait * 2;
 	}

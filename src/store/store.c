@@ -137,6 +137,14 @@ int store_set_busy_timeout(struct store *st, int ms)
 	return st->ops->set_busy_timeout(st, ms);
 }
 
+void store_set_wait_hook(struct store *st, store_wait_fn fn, void *ctx)
+{
+	if (st) {
+		st->wait = fn;
+		st->wait_ctx = ctx;
+	}
+}
+
 void store_set_kb(struct store *st, const char *kb)
 {
 	if (st)

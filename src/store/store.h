@@ -52,6 +52,14 @@ int store_commit(struct store *st);
 int store_rollback(struct store *st);
 /* How long to wait for another writer (milliseconds; default 5000). */
 int store_set_busy_timeout(struct store *st, int ms);
+/*
+ * Called by a backend, on the thread using st, each time it tries again to
+ * reach a server that went away (attempt 1, 2, ...) and once with attempt 0
+ * when the server is back (a progress line can say "store: waiting").  fn
+ * NULL: none (the default).  SQLite never calls it.
+ */
+typedef void (*store_wait_fn)(void *ctx, int attempt);
+void store_set_wait_hook(struct store *st, store_wait_fn fn, void *ctx);
 /* The message of the last failing call on st ("" if none); owned by st. */
 const char *store_errmsg(struct store *st);
 /* Runs the backend's consistency check; TM_EDB with the first problem found. */

@@ -60,6 +60,8 @@ struct store {
 	const struct store_ops *ops;
 	char err[TM_ERRLEN]; /* message of the last failing call */
 	char kb[STORE_KB_LEN]; /* store_set_kb: recorded with every run started */
+	store_wait_fn wait;    /* store_set_wait_hook: NULL none */
+	void *wait_ctx;
 };
 
 extern const struct store_ops store_sqlite_ops;
