@@ -141,6 +141,7 @@ struct paths_result {
 	struct paths_site *s; /* one per sensitive site, ordered by site id */
 	size_t n;
 	long assets, restricted, core; /* devices, restricted ones, core ones */
+	int64_t *core_ids;	       /* the core devices' asset ids, ascending (core of them; for maps) */
 	long sensitive_sites;
 	long links_read;	   /* link records in the store */
 	long capture_links;	   /* sightings from a capture point ("capture:..."): left out */

@@ -475,6 +475,13 @@ int paths_run(struct store *st, const struct vreg *vr, const struct policy *p,
 		r->restricted += u.restr[i];
 		r->core += u.core[i];
 	}
+	if (r->core && !(r->core_ids = mem_alloc((size_t)r->core * sizeof(*r->core_ids)))) {
+		rc = TM_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0, k = 0; i < u.n; i++)
+		if (u.core[i])
+			r->core_ids[k++] = u.id[i]; /* store order: ascending ids */
 	rc = store_link_iter(st, on_link, &u);
 	if (u.err)
 		rc = u.err;
@@ -531,5 +538,6 @@ void paths_result_free(struct paths_result *r)
 		mem_free(r->s[i].cut);
 	}
 	mem_free(r->s);
+	mem_free(r->core_ids);
 	memset(r, 0, sizeof(*r));
 }
