@@ -17,7 +17,9 @@
 #include "../core/str.h"
 #include "../kb/kb.h"
 #include "../kb/vendor.h"
+#include "../paths/paths.h"
 #include "../plan/cost.h"
+#include "../plan/items.h"
 #include "../plan/plan.h"
 #include "../plan/scen.h"
 #include "../policy/policy.h"
@@ -37,7 +39,7 @@ struct cfg {
 	struct common c;
 	const char *pol[MAX_SCEN];
 	int npol;
-	const char *cost, *date, *mode;
+	const char *cost, *date, *mode, *paths_to;
 	double budget, funded, min_conf;
 	int budget_set;
 	long start_year, years;
@@ -94,6 +96,9 @@ static const struct opt plan_opts[] = {
 	{"core-first", 0, NULL, "every core item no later than any access item (docs/plan.md)", OPT_FLAG,
 	 offsetof(struct cfg, core_first)},
 	{"items", 0, NULL, "also list every item with its phase (or unplaced)", OPT_FLAG, offsetof(struct cfg, items)},
+	{"paths-to", 0, "SELECTOR",
+	 "each sensitive site without a clean path to this core (as trustmap paths --to) is one work package",
+	 OPT_STR, offsetof(struct cfg, paths_to)},
 	{"solver", 0, "MODE", "auto (default), exact or heuristic", OPT_STR, offsetof(struct cfg, mode)},
 	{"min-confidence", 0, "X", "attributions below X are suspects, not findings (default 0.5)", OPT_FN, 0,
 	 set_num, 2},
@@ -321,249 +326,196 @@ static int print_scenarios(enum rep_format fmt, struct rows *t, struct scen *s, 
 
 /* ---- the plan ---- */
 
-struct prob {
-	struct plan_item *it;
-	int64_t *visit;
-	int64_t budget[PLAN_MAX_PHASES];
-	struct plan_problem pb;
-	long overdue; /* items already due on the plan's day */
-};
-
-static int build_problem(const struct scen *s, const struct cfg *c, int64_t day, double share, struct prob *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->it = mem_calloc(s->n + 1, sizeof(*p->it));
-	p->visit = mem_calloc(s->nsites + 1, sizeof(*p->visit));
-	int64_t *left = mem_calloc(s->nsites + 1, sizeof(*left)); /* overhead not yet shared out */
-	if (!p->it || !p->visit || !left) {
-		mem_free(left);
-		return TM_ENOMEM;
-	}
-	for (size_t k = 0; k < s->nsites; k++) {
-		p->visit[k] = cents(s->sites[k].visit);
-		left[k] = cents(s->sites[k].overhead);
-	}
-	for (size_t i = 0; i < s->n; i++) {
-		const struct scen_asset *a = &s->a[i];
-		const struct scen_site *x = &s->sites[a->site];
-		struct plan_item *it = &p->it[i];
-		/* the site's overhead shared equally by its items, the remainder on the first */
-		int64_t share_o = cents(x->overhead) / x->n;
-		int64_t o = left[a->site] == cents(x->overhead) ? cents(x->overhead) - share_o * (x->n - 1) : share_o;
-		left[a->site] -= o;
-		it->cost = cents(a->cost) + o;
-		it->weight = a->weight;
-		it->site = a->site;
-		it->cls = cost_role_class(a->role);
-		if (a->due <= day) {
-			it->deadline = 1;
-			p->overdue++;
-		} else {
-			long ph = (long)year_of(a->due) - c->start_year; /* out by the year before the due day's */
-			it->deadline = ph < 1 ? 1 : ph > c->years ? 0 : (int)ph;
-		}
-	}
-	mem_free(left);
-	for (int k = 0; k < c->years; k++)
-		p->budget[k] = cents(c->budget * share);
-	p->pb = (struct plan_problem){p->it, s->n, p->visit, s->nsites, p->budget, (int)c->years, c->core_first};
-	return 0;
-}
-
-static void free_problem(struct prob *p)
-{
-	mem_free(p->it);
-	mem_free(p->visit);
-}
-
 static const struct rep_col plan_cols[] = {
-	{"scenario", REP_STR, 20}, {"phase", REP_STR, 8},   {"year", REP_NUM, 4},	{"items", REP_NUM, 8},
-	{"sites", REP_NUM, 7},	    {"spend", REP_NUM, 16}, {"budget", REP_NUM, 16},	{"risk_removed", REP_NUM, 10},
-	{"value", REP_NUM, 12},    {"due_items", REP_NUM, 8}, {"note", REP_STR, 100},
+	{"scenario", REP_STR, 20}, {"phase", REP_STR, 8},     {"year", REP_NUM, 4},	    {"items", REP_NUM, 8},
+	{"packages", REP_NUM, 8},  {"sites", REP_NUM, 7},     {"spend", REP_NUM, 16},	    {"budget", REP_NUM, 16},
+	{"risk_removed", REP_NUM, 10}, {"value", REP_NUM, 12}, {"due_items", REP_NUM, 8}, {"note", REP_STR, 100},
 };
 
-static int print_plan(struct rep_table *tb, const struct scen *s, const struct cfg *c, const struct prob *p,
-		      const struct plan_result *r, const struct plan_result *full, const char *cur)
+static int phase_row(struct rep_table *tb, const char *scen, const char *phase, const char *year,
+		     const struct plan_phase_sum *x, int unplaced, const char *note)
 {
-	long items[PLAN_MAX_PHASES + 1] = {0}, due[PLAN_MAX_PHASES + 1] = {0}, visits[PLAN_MAX_PHASES + 1] = {0};
-	double risk[PLAN_MAX_PHASES + 1] = {0}, value[PLAN_MAX_PHASES + 1] = {0};
-	int64_t cost_out = 0, tot_spend = 0, tot_budget = 0;
-	char y[24], ni[24], nv[24], sp[32], bu[32], rk[32], vl[32], du[24], note[512];
-	int H = p->pb.H, rc = 0;
-	uint8_t *seen = mem_calloc(s->nsites * (size_t)H + 1, 1);
+	char ni[24], np[24], nv[24], sp[32], bu[32], rk[32], vl[32], du[24];
 
-	if (!seen)
-		return TM_ENOMEM;
-	for (size_t i = 0; i < p->pb.n; i++) {
-		int ph = r->phase[i];
-		const struct plan_item *it = &p->it[i];
-		items[ph]++;
-		risk[ph] += it->weight;
-		due[ph] += it->deadline != 0;
-		if (ph) {
-			value[ph] += it->weight * (H - ph + 1);
-			if (!seen[(size_t)it->site * (size_t)H + (size_t)ph - 1]++)
-				visits[ph]++;
-		} else
-			cost_out += it->cost;
-	}
-	mem_free(seen);
-	for (int ph = 1; ph <= H && !rc; ph++) {
-		snprintf(y, sizeof(y), "%ld", c->start_year + ph - 1);
-		snprintf(ni, sizeof(ni), "%ld", items[ph]);
-		snprintf(nv, sizeof(nv), "%ld", visits[ph]);
-		snprintf(rk, sizeof(rk), "%.2f", risk[ph]);
-		snprintf(vl, sizeof(vl), "%.2f", value[ph]);
-		snprintf(du, sizeof(du), "%ld", due[ph]);
-		char phs[8];
-		snprintf(phs, sizeof(phs), "%d", ph);
-		tot_spend += r->spend[ph - 1], tot_budget += p->budget[ph - 1];
-		const char *cells[] = {s->p->name, phs, y, ni, nv, money(r->spend[ph - 1], sp, sizeof(sp)),
-				       money(p->budget[ph - 1], bu, sizeof(bu)), rk, vl, du, ""};
-		rc = rep_row(tb, cells);
-	}
-	if (rc)
-		return rc;
-	/* totals, with the solver and what the deadlines need */
-	long placed = (long)p->pb.n - items[0];
-	double rt = 0;
-	for (int ph = 1; ph <= H; ph++)
-		rt += risk[ph];
-	size_t n = (size_t)snprintf(note, sizeof(note), "%s",
-				    r->exact ? "exact optimum"
-				    : !r->feasible && plan_exact_ok(&p->pb) && (!c->mode || strcmp(c->mode, "heuristic"))
-					? "best effort (the exact search found no plan meeting every deadline)"
-					: "heuristic");
-	if (r->feasible)
-		n += (size_t)snprintf(note + n, sizeof(note) - n, "; every deadline met");
-	else if (r->short_hi == 0)
-		n += (size_t)snprintf(note + n, sizeof(note) - n,
-				      "; %ld due items miss their deadline, though the due items alone fit the budgets: "
-				      "the heuristic failed here (report it)", r->missed);
-	else if (r->short_exact)
-		n += (size_t)snprintf(note + n, sizeof(note) - n, "; %ld due items miss their deadline (late or left out): no plan can meet the deadlines: short by %s %s",
-				      r->missed, money(r->short_lo, sp, sizeof(sp)), cur);
-	else
-		n += (size_t)snprintf(note + n, sizeof(note) - n,
-				      "; %ld due items miss their deadline (late or left out): no plan can meet the deadlines: "
-				      "short by at most %s %s (at least %s)", r->missed,
-				      money(r->short_hi, sp, sizeof(sp)), cur, money(r->short_lo, bu, sizeof(bu)));
-	if (p->overdue && n < sizeof(note))
-		n += (size_t)snprintf(note + n, sizeof(note) - n, "; %ld items already due, in phase 1", p->overdue);
-	if (full && n < sizeof(note)) {
-		long blocked = 0, bmiss = 0;
-		int64_t bcost = 0;
-		double brisk = 0;
-		for (size_t i = 0; i < p->pb.n; i++)
-			if (full->phase[i] && !r->phase[i]) {
-				blocked++, bcost += p->it[i].cost, brisk += p->it[i].weight;
-				bmiss += p->it[i].deadline != 0;
-			}
-		snprintf(note + n, sizeof(note) - n,
-			 "; funded at %.0f%%: %ld items (%s %s, risk %.2f, %ld of them due) blocked by funding", c->funded * 100,
-			 blocked, money(bcost, sp, sizeof(sp)), cur, brisk, bmiss);
-	}
-	snprintf(ni, sizeof(ni), "%ld", placed);
-	snprintf(rk, sizeof(rk), "%.2f", rt);
-	snprintf(vl, sizeof(vl), "%.2f", r->value);
-	long nvis = 0, ndue = 0;
-	for (int ph = 1; ph <= H; ph++)
-		nvis += visits[ph], ndue += due[ph];
-	snprintf(nv, sizeof(nv), "%ld", nvis);
-	snprintf(du, sizeof(du), "%ld", ndue);
-	{
-		char sp2[32], bu2[32];
-		const char *cells[] = {s->p->name, "total", "", ni, nv, money(tot_spend, sp2, sizeof(sp2)),
-				       money(tot_budget, bu2, sizeof(bu2)), rk, vl, du, note};
-		if ((rc = rep_row(tb, cells)))
-			return rc;
-	}
-	snprintf(ni, sizeof(ni), "%ld", items[0]);
-	snprintf(rk, sizeof(rk), "%.2f", risk[0]);
-	snprintf(du, sizeof(du), "%ld", due[0]);
-	const char *cells[] = {s->p->name, "unplaced", "", ni, "", money(cost_out, sp, sizeof(sp)), "", rk, "", du,
-			       "items cost without site visits"};
+	snprintf(ni, sizeof(ni), "%ld", x->items);
+	snprintf(np, sizeof(np), "%ld", x->packages);
+	snprintf(nv, sizeof(nv), "%ld", x->sites);
+	snprintf(rk, sizeof(rk), "%.2f", x->risk);
+	snprintf(vl, sizeof(vl), "%.2f", x->value);
+	snprintf(du, sizeof(du), "%ld", x->due);
+	plan_money(x->spend, sp, sizeof(sp));
+	plan_money(x->budget, bu, sizeof(bu));
+	const char *cells[] = {scen,	  phase, year, ni, np, unplaced ? "" : nv, sp, unplaced ? "" : bu, rk,
+			       unplaced ? "" : vl, du, note};
 	return rep_row(tb, cells);
 }
 
-static const struct rep_col item_cols[] = {
-	{"scenario", REP_STR, 20}, {"asset", REP_STR, 26}, {"site", REP_STR, 14}, {"role", REP_STR, 18},
-	{"guessed", REP_NUM, 1},   {"confidence", REP_STR, 13}, {"cost", REP_NUM, 14}, {"weight", REP_NUM, 6},
-	{"due", REP_STR, 10},	   {"deadline_year", REP_NUM, 4}, {"phase", REP_NUM, 3}, {"year", REP_NUM, 4},
-};
-
-static int print_items(struct rep_table *tb, const struct scen *s, const struct cfg *c, const struct prob *p,
-		       const struct plan_result *r)
+static int print_plan(struct rep_table *tb, const struct scen *s, const struct plan_items *pi,
+		      const struct plan_outcome *o, const struct plan_paths *pp, const char *cur)
 {
-	char g[4], co[32], w[24], d[11], dy[24], ph[8], y[24];
+	char y[24], phs[16], note[1024];
 	int rc = 0;
 
-	for (size_t i = 0; i < s->n && !rc; i++) {
-		const struct scen_asset *a = &s->a[i];
-		snprintf(g, sizeof(g), "%d", a->guessed);
-		snprintf(w, sizeof(w), "%g", a->weight);
-		day_text(a->due, d);
-		if (p->it[i].deadline)
-			snprintf(dy, sizeof(dy), "%ld", c->start_year + p->it[i].deadline - 1);
-		else
-			dy[0] = 0;
+	for (int ph = 1; ph <= pi->pb.H && !rc; ph++) {
+		snprintf(y, sizeof(y), "%ld", pi->start_year + ph - 1);
+		snprintf(phs, sizeof(phs), "%d", ph);
+		rc = phase_row(tb, s->p->name, phs, y, &o->ph[ph], 0, "");
+	}
+	if (rc)
+		return rc;
+	plan_outcome_note(pi, o, cur, note, sizeof(note));
+	if (pp) {
+		size_t n = strlen(note);
+		long rep = 0;
+		for (size_t i = 0; i < pp->r.n; i++)
+			rep += pp->r.s[i].status == PS_REPLACE;
+		snprintf(note + n, sizeof(note) - n,
+			 "; clean paths: %ld of %ld sensitive sites need replacements: %zu packages (%ld devices not "
+			 "findings), %ld inside earlier packages",
+			 rep, pp->r.sensitive_sites, pi->npkg, pi->extra_devs, pi->pkg_covered);
+	}
+	if ((rc = phase_row(tb, s->p->name, "total", "", &o->total, 0, note)))
+		return rc;
+	return phase_row(tb, s->p->name, "unplaced", "", &o->ph[0], 1, "items cost without site visits");
+}
+
+static const struct rep_col item_cols[] = {
+	{"scenario", REP_STR, 20},	{"asset", REP_STR, 26},	      {"site", REP_STR, 14},
+	{"role", REP_STR, 18},		{"guessed", REP_NUM, 1},      {"confidence", REP_STR, 13},
+	{"cost", REP_NUM, 14},		{"weight", REP_NUM, 6},	      {"due", REP_STR, 10},
+	{"deadline_year", REP_NUM, 4}, {"phase", REP_NUM, 3},	      {"year", REP_NUM, 4},
+	{"package", REP_STR, 10},	{"devices", REP_NUM, 3},      {"not_findings", REP_NUM, 3},
+	{"shared", REP_NUM, 3},
+};
+
+/* A package's devices as "R1;R2;X" (cut with "..." when long). */
+static void dev_list(const struct plan_pkg *k, char *out, size_t len)
+{
+	size_t w = 0;
+
+	out[0] = 0;
+	for (size_t j = 0; j < k->ndev; j++) {
+		int n = snprintf(out + w, len - w, "%s%s", j ? ";" : "", k->ref[j]);
+		if (n < 0 || (size_t)n >= len - w) {
+			snprintf(out + (len > 4 ? len - 4 : 0), 4, "...");
+			return;
+		}
+		w += (size_t)n;
+	}
+}
+
+static int print_items(struct rep_table *tb, const struct scen *s, const struct plan_items *pi,
+		       const struct plan_result *r)
+{
+	char g[24], co[32], w[24], d[11], dy[24], ph[8], y[24], nd[24], nx[24], sh[24];
+	static char devs[8192];
+	int rc = 0;
+
+	for (size_t i = 0; i < pi->n && !rc; i++) {
+		const struct plan_item *it = &pi->it[i];
+		const struct plan_pkg *k = pi->pkg_of[i] >= 0 ? &pi->pkg[pi->pkg_of[i]] : NULL;
+		const struct scen_asset *a = k ? NULL : &s->a[pi->cover[pi->cover_off[i]]];
+		int guessed = 0, band = -1;
+		for (uint32_t c = pi->cover_off[i]; c < pi->cover_off[i + 1]; c++) {
+			guessed += s->a[pi->cover[c]].guessed;
+			if (s->a[pi->cover[c]].band > band)
+				band = s->a[pi->cover[c]].band; /* the weakest band of its findings */
+		}
+		snprintf(g, sizeof(g), "%d", guessed);
+		snprintf(w, sizeof(w), "%g", it->weight);
+		d[0] = 0;
+		if (a)
+			day_text(a->due, d);
+		else if (k->findings)
+			day_text(k->due, d);
+		dy[0] = y[0] = 0;
+		if (it->deadline)
+			snprintf(dy, sizeof(dy), "%ld", pi->start_year + it->deadline - 1);
 		snprintf(ph, sizeof(ph), "%d", r->phase[i]);
 		if (r->phase[i])
-			snprintf(y, sizeof(y), "%ld", c->start_year + r->phase[i] - 1);
-		else
-			y[0] = 0;
-		const char *cells[] = {s->p->name, a->ref, s->sites[a->site].id, cost_role_name(a->role), g,
-				       scen_band_name(a->band), money(p->it[i].cost, co, sizeof(co)), w, d, dy, ph, y};
+			snprintf(y, sizeof(y), "%ld", pi->start_year + r->phase[i] - 1);
+		snprintf(nd, sizeof(nd), "%zu", k ? k->ndev : (size_t)1);
+		snprintf(nx, sizeof(nx), "%ld", k ? k->extra : 0L);
+		snprintf(sh, sizeof(sh), "%ld", k ? k->shared : 0L);
+		if (k)
+			dev_list(k, devs, sizeof(devs));
+		const char *cells[] = {s->p->name,
+				       a ? a->ref : devs,
+				       pi->site_id[it->site],
+				       a ? cost_role_name(a->role) : "package",
+				       g,
+				       band < 0 ? "" : scen_band_name(band),
+				       plan_money(it->cost, co, sizeof(co)),
+				       w,
+				       d,
+				       dy,
+				       ph,
+				       y,
+				       k ? k->site : "",
+				       nd,
+				       nx,
+				       sh};
 		rc = rep_row(tb, cells);
 	}
 	return rc;
 }
 
-static int do_plans(enum rep_format fmt, struct scen *s, int ns, const struct cfg *c, int64_t day,
-		    const struct cost_model *m, int *infeasible)
+/* The clean paths of scenario j's policy (--paths-to): warnings as `trustmap paths` gives them. */
+static int scen_paths(struct store *st, const struct vreg *vr, const struct scen *s, const struct cost_model *m,
+		      const struct cfg *c, const char *base_dir, int64_t day, struct plan_paths *pp)
+{
+	struct paths_opt po = {.day = day, .base_dir = base_dir, .core = c->paths_to};
+	char eb[TM_ERRLEN] = "";
+
+	if (plan_paths_run(st, vr, s, m, &po, pp, eb, sizeof(eb))) {
+		fprintf(stderr, "trustmap plan: %s: %s\n", s->p->name, eb);
+		return -1;
+	}
+	if (pp->r.unknown_links) {
+		fprintf(stderr, "trustmap plan: warning: %ld of %ld links name an asset the store does not have (",
+			pp->r.unknown_links, pp->r.links_read);
+		for (long i = 0; i < pp->r.unknown_named; i++)
+			fprintf(stderr, "%s%s", i ? ", " : "", pp->r.unknown_first[i]);
+		fprintf(stderr, "%s); they are left out\n", pp->r.unknown_links > pp->r.unknown_named ? ", ..." : "");
+	}
+	if (!pp->r.sensitive_sites)
+		fprintf(stderr, "trustmap plan: no sensitive sites under policy \"%s\": no clean-path packages\n",
+			s->p->name);
+	return 0;
+}
+
+static int do_plans(enum rep_format fmt, struct scen *s, int ns, struct plan_paths *pp, const struct cfg *c,
+		    int64_t day, const struct cost_model *m, int *infeasible)
 {
 	enum plan_mode mode = !c->mode || !strcmp(c->mode, "auto") ? PLAN_AUTO
 			      : !strcmp(c->mode, "exact")	     ? PLAN_EXACT
 								     : PLAN_HEURISTIC;
+	struct plan_items_opt io = {day, c->start_year, (int)c->years, c->budget, c->funded, c->core_first};
 	struct rep_table *tb = rep_table_new(fmt, stdout, plan_cols, (int)(sizeof(plan_cols) / sizeof(plan_cols[0])));
-	struct prob *pr = mem_calloc((size_t)ns, sizeof(*pr));
-	struct plan_result *res = mem_calloc((size_t)ns, sizeof(*res));
+	struct plan_items *pi = mem_calloc((size_t)ns, sizeof(*pi));
+	struct plan_outcome *res = mem_calloc((size_t)ns, sizeof(*res));
 	char eb[TM_ERRLEN] = "";
 	int rc = 0;
 
-	if (!tb || !pr || !res) {
+	if (!tb || !pi || !res) {
+		fprintf(stderr, "trustmap plan: out of memory\n");
 		rc = TM_ENOMEM;
 		goto out;
 	}
 	if (fmt == REP_TABLE)
 		printf("\n");
 	for (int j = 0; j < ns && !rc; j++) {
-		struct plan_result full = {0};
-		double t0 = now_ms();
-		if ((rc = build_problem(&s[j], c, day, c->funded, &pr[j])))
-			break;
-		if ((rc = plan_solve(&pr[j].pb, mode, &res[j], eb, sizeof(eb)))) {
+		if ((rc = plan_items_build(&s[j], &io, c->paths_to ? &pp[j] : NULL, &pi[j], eb, sizeof(eb))) ||
+		    (rc = plan_items_solve(&pi[j], mode, &res[j], eb, sizeof(eb)))) {
 			fprintf(stderr, "trustmap plan: %s\n", eb);
 			break;
 		}
-		if (c->funded < 1) {
-			struct prob pf;
-			if ((rc = build_problem(&s[j], c, day, 1, &pf)))
-				break;
-			rc = plan_solve(&pf.pb, mode, &full, eb, sizeof(eb));
-			free_problem(&pf);
-			if (rc) {
-				fprintf(stderr, "trustmap plan: %s\n", eb);
-				plan_result_free(&full);
-				break;
-			}
-		}
 		if (c->stats)
-			fprintf(stderr, "plan: %s: %zu items, %zu sites, %s, %.0f ms\n", s[j].p->name, s[j].n, s[j].nsites,
-				res[j].exact ? "exact" : "heuristic", now_ms() - t0);
-		*infeasible |= !res[j].feasible;
-		rc = print_plan(tb, &s[j], c, &pr[j], &res[j], c->funded < 1 ? &full : NULL, m->currency);
-		plan_result_free(&full);
+			fprintf(stderr, "plan: %s: %zu items (%zu packages), %zu sites, %s, %.0f ms\n", s[j].p->name,
+				pi[j].n, pi[j].npkg, pi[j].nsites, res[j].r.exact ? "exact" : "heuristic", res[j].ms);
+		*infeasible |= !res[j].r.feasible;
+		if ((rc = print_plan(tb, &s[j], &pi[j], &res[j], c->paths_to ? &pp[j] : NULL, m->currency)))
+			fprintf(stderr, "trustmap plan: %s\n", tm_strerror(rc));
 	}
 	rep_table_end(tb);
 	tb = NULL;
@@ -573,15 +525,17 @@ static int do_plans(enum rep_format fmt, struct scen *s, int ns, const struct cf
 		if (!(tb = rep_table_new(fmt, stdout, item_cols, (int)(sizeof(item_cols) / sizeof(item_cols[0])))))
 			rc = TM_ENOMEM;
 		for (int j = 0; j < ns && !rc; j++)
-			rc = print_items(tb, &s[j], c, &pr[j], &res[j]);
+			rc = print_items(tb, &s[j], &pi[j], &res[j].r);
+		if (rc)
+			fprintf(stderr, "trustmap plan: %s\n", tm_strerror(rc));
 	}
 out:
 	rep_table_end(tb);
-	for (int j = 0; pr && res && j < ns; j++) {
-		free_problem(&pr[j]);
-		plan_result_free(&res[j]);
+	for (int j = 0; pi && res && j < ns; j++) {
+		plan_items_free(&pi[j]);
+		plan_outcome_free(&res[j]);
 	}
-	mem_free(pr);
+	mem_free(pi);
 	mem_free(res);
 	return rc;
 }
@@ -609,6 +563,7 @@ int cmd_plan(int argc, char **argv)
 	struct cfg cfg = {.funded = 1, .min_conf = 0.5, .years = 10};
 	struct policy *pol[MAX_SCEN] = {0};
 	struct scen sc[MAX_SCEN];
+	struct plan_paths pp[MAX_SCEN] = {0};
 	struct cost_model *m = NULL;
 	struct store *st = NULL;
 	struct vreg *vr = NULL;
@@ -619,7 +574,8 @@ int cmd_plan(int argc, char **argv)
 
 	rc = opt_parse(plan_opts, &cfg, argc, argv, &npos,
 		       "--policy A.yaml [--policy B.yaml ...] [--db URL] [--cost FILE] [--date YYYY-MM-DD] "
-		       "[--budget-per-year N [--start-year Y] [--years H] [--funded-share F] [--core-first]] "
+		       "[--budget-per-year N [--start-year Y] [--years H] [--funded-share F] [--core-first] "
+		       "[--paths-to SELECTOR] [--items]] "
 		       "[--format FMT]");
 	if (rc)
 		return rc > 0 ? 0 : 2;
@@ -651,8 +607,8 @@ int cmd_plan(int argc, char **argv)
 		fprintf(stderr, "trustmap plan: --solver is auto, exact or heuristic\n");
 		goto out;
 	}
-	if (!cfg.budget_set && (cfg.funded < 1 || cfg.core_first || cfg.items)) {
-		fprintf(stderr, "trustmap plan: --funded-share, --core-first and --items need --budget-per-year\n");
+	if (!cfg.budget_set && (cfg.funded < 1 || cfg.core_first || cfg.items || cfg.paths_to)) {
+		fprintf(stderr, "trustmap plan: --funded-share, --core-first, --items and --paths-to need --budget-per-year\n");
 		goto out;
 	}
 	if ((fmt = cli_format("plan", &cfg.c)) < 0 || load_cost(&cfg, &m))
@@ -686,6 +642,10 @@ int cmd_plan(int argc, char **argv)
 			nsc++;
 			goto out;
 		}
+		if (cfg.paths_to && scen_paths(st, vr, &sc[i], m, &cfg, so.base_dir, day, &pp[i])) {
+			nsc++;
+			goto out;
+		}
 	}
 	if (print_scenarios((enum rep_format)fmt, &rows, sc, nsc))
 		goto out;
@@ -698,15 +658,15 @@ int cmd_plan(int argc, char **argv)
 	if (cfg.budget_set) {
 		if (cfg.budget * cfg.funded == 0)
 			fprintf(stderr, "trustmap plan: a budget of zero: nothing can be placed\n");
-		if (do_plans((enum rep_format)fmt, sc, nsc, &cfg, day, m, &infeasible)) {
-			fprintf(stderr, "trustmap plan: out of memory\n");
+		if (do_plans((enum rep_format)fmt, sc, nsc, pp, &cfg, day, m, &infeasible))
 			goto out;
-		}
 	}
 	rc = infeasible ? 1 : 0;
 out:
-	for (int i = 0; i < nsc; i++)
+	for (int i = 0; i < nsc; i++) {
 		scen_free(&sc[i]);
+		plan_paths_free(&pp[i]);
+	}
 	for (int i = 0; i < cfg.npol; i++)
 		policy_free(pol[i]);
 	mem_free(rows.r);

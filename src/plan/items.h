@@ -82,6 +82,8 @@ struct plan_pkg {
 	long shared;	       /* devices of its path already in an earlier package: not costed here */
 	const char *shared_with; /* the first such earlier package's site, NULL none */
 	int sites;	       /* distinct sites of its devices */
+	const char **ref;      /* per device: inventory id, else asset key (points into the scenario or plan_paths) */
+	int64_t due;	       /* the earliest due day of its findings (when findings > 0) */
 };
 
 struct plan_items {

@@ -121,6 +121,6 @@ eq "funded share above 1" "$(plan --policy "$d/sensitive.yaml" --budget-per-year
 plan --policy "$d/sensitive.yaml" --years 0 --budget-per-year 1 > /dev/null 2>&1
 eq "years 0" "$?" 2
 eq "funded share without a budget" "$(plan --policy "$d/sensitive.yaml" --funded-share 0.5 2>&1 | tail -1)" \
-	"trustmap plan: --funded-share, --core-first and --items need --budget-per-year"
+	"trustmap plan: --funded-share, --core-first, --items and --paths-to need --budget-per-year"
 
 finish plan.sh
