@@ -43,6 +43,14 @@ struct scan_progress {
 };
 /* Called about four times a second and at the end (done of total pairs). */
 typedef void (*scan_tick_fn)(void *ctx, uint64_t done, uint64_t total);
+/*
+ * Asked by every loop, on its own thread and without the emit lock, before
+ * it opens connections (every few milliseconds): 0 go on; > 0 hold back
+ * (back-pressure: no new connection, the rate's clock paused so there is no
+ * burst after, connections already open still read and finish); < 0 stop
+ * opening for good (as *stop).  Must be thread-safe and cheap.
+ */
+typedef int (*scan_hold_fn)(void *ctx);
 
 struct scan_cfg {
 	const struct scan_targets *targets; /* finished */
@@ -65,6 +73,8 @@ struct scan_cfg {
 	struct scan_progress *progress; /* NULL: not tracked; else n == threads (or 1) */
 	scan_pair_fn pair_done;		/* may be NULL */
 	void *pair_ctx;
+	scan_hold_fn hold; /* may be NULL */
+	void *hold_ctx;
 };
 
 struct scan_stats {
