@@ -178,6 +178,7 @@ struct fake {
 		uint64_t last;
 	} f[1024];
 	long connects, bytes_written, open_now, max_open;
+	uint64_t t_first, t_last; /* ms() of the first and last connect */
 };
 
 static uint64_t ms(void)
@@ -220,7 +221,9 @@ static int f_connect(void *ctx, int type, const struct sockaddr *sa, socklen_t l
 	int sv[2];
 
 	(void)len;
-	k->connects++;
+	if (!k->connects++)
+		k->t_first = ms();
+	k->t_last = ms();
 	for (int i = 0; i < k->ns; i++) {
 		if (k->s[i].port != port)
 			continue;
@@ -360,6 +363,78 @@ static void test_engine(void)
 	mem_free(k);
 }
 
+/* ---- back-pressure: the hold callback ---- */
+
+struct holder {
+	int mode; /* -1 stop; else hold until `until` */
+	uint64_t until;
+	long calls;
+};
+
+static int hold_cb(void *ctx)
+{
+	struct holder *h = ctx;
+
+	h->calls++;
+	if (h->mode < 0)
+		return -1;
+	return ms() < h->until;
+}
+
+static int count_emit(void *ctx, const struct obs *o)
+{
+	(void)o;
+	(*(long *)ctx)++;
+	return 0;
+}
+
+static void test_hold(void)
+{
+	static const struct script s[] = {{22, F_CLOSE, "SSH-2.0-X\r\n", 11}};
+	struct fake *k = mem_calloc(1, sizeof(*k));
+	struct xp x = fake_xp_ops;
+	struct scan_targets t;
+	struct scan_ports p = {0};
+	struct scan_stats st;
+	struct holder h = {-1, 0, 0};
+	long nobs = 0;
+	char eb[TM_ERRLEN];
+	uint64_t t0;
+	struct scan_cfg cfg = {
+		.targets = &t, .ports = &p, .seed = 3, .nshards = 1, .rate = 50, .max_inflight = 4,
+		.connect_timeout_ms = 200, .read_timeout_ms = 300, .xp = &x, .emit = count_emit, .emit_ctx = &nobs,
+		.hold = hold_cb, .hold_ctx = &h,
+	};
+
+	k->s = s;
+	k->ns = 1;
+	x.ctx = k;
+	scan_targets_init(&t);
+	scan_targets_add(&t, "127.0.0.1-10", 0, NULL, 0);
+	scan_targets_finish(&t, NULL, 0);
+	CHECK_INT(scan_ports_parse(&p, "22:ssh", eb, sizeof(eb)), 0);
+	/* stop at once: nothing opened, the scan ends cleanly */
+	CHECK_INT(scan_run(&cfg, &st, eb, sizeof(eb)), 0);
+	CHECK_INT(st.total, 10);
+	CHECK_INT(st.done, 0);
+	CHECK_INT(k->connects, 0);
+	CHECK(h.calls >= 1);
+	/* held for 300 ms: nothing opened meanwhile, then at the rate (50/s), not in a burst */
+	h.mode = 0;
+	t0 = ms();
+	h.until = t0 + 300;
+	CHECK_INT(scan_run(&cfg, &st, eb, sizeof(eb)), 0);
+	CHECK_INT(st.done, 10);
+	CHECK_INT(k->connects, 10);
+	CHECK_INT(nobs, 10);
+	CHECK(k->t_first >= t0 + 300);
+	CHECK(k->t_last - k->t_first >= 140); /* 9 more at 50/s: 180 ms (a burst would be ~0) */
+	CHECK(h.calls > 10);
+	scan_ports_fini(&p);
+	scan_targets_fini(&t);
+	mem_free(k);
+}
+
 /* ---- the neighbour table ---- */
 
 static size_t put_attr(uint8_t *p, uint16_t type, const void *v, uint16_t n)
@@ -443,5 +518,6 @@ int main(void)
 	test_probes();
 	test_loop();
 	test_engine();
+	test_hold();
 	return check_done("test_scan_engine");
 }
