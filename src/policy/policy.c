@@ -1,11 +1,11 @@
 /*
- * policy.c - loads a policy file (docs/policy.md) with libyaml's document
- * API: the whole file becomes a node tree first (libyaml bounds nothing, so
- * the file is capped at 16 MiB and aliases are refused: a "billion laughs"
- * document cannot expand), then every node is checked against the schema
- * here.  Each error names file:line:column (1-based, from libyaml's marks)
- * and the field's path, and the first error aborts the load: a policy is
- * applied whole or not at all.
+ * policy.c - loads a policy file (docs/policy.md) through core/yamlrd.h,
+ * libyaml's document API: the whole file becomes a node tree first
+ * (libyaml bounds nothing, so the file is capped at 16 MiB and aliases are
+ * refused: a "billion laughs" document cannot expand), then every node is
+ * checked against the schema here.  Each error names file:line:column
+ * (1-based, from libyaml's marks) and the field's path, and the first error
+ * aborts the load: a policy is applied whole or not at all.
  */
 #include "policy.h"
 
@@ -13,281 +13,72 @@
 #include "core/err.h"
 #include "core/file.h"
 #include "core/mem.h"
-#include "core/str.h"
+#include "core/yamlrd.h"
 #include "kb/vendor.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 #define POLICY_MAX_BYTES (16u << 20)
 #define MAX_ITEMS 100000 /* per sequence: zones, rules, exceptions, members */
 
 struct ctx {
-	yaml_document_t *doc;
+	struct yr y;
 	const struct vreg *vr;
 	struct policy *p;
-	const char *file;
-	char *eb;
-	size_t el;
 };
-
-static int fail(struct ctx *c, const yaml_node_t *n, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(struct ctx *c, const yaml_node_t *n, const char *path, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return err_set(c->eb, c->el, TM_EPROTO, "%s:%lu:%lu: %s%s%s", c->file,
-		       n ? (unsigned long)n->start_mark.line + 1 : 0UL,
-		       n ? (unsigned long)n->start_mark.column + 1 : 0UL, path, *path ? ": " : "", msg);
-}
-
-static yaml_node_t *node(struct ctx *c, int id)
-{
-	return yaml_document_get_node(c->doc, id);
-}
-
-static int is_scalar(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE;
-}
-
-static const char *sval(const yaml_node_t *n)
-{
-	return (const char *)n->data.scalar.value;
-}
-
-static size_t slen(const yaml_node_t *n)
-{
-	return n->data.scalar.length;
-}
-
-static void mark(const yaml_node_t *n, unsigned *line, unsigned *col)
-{
-	*line = (unsigned)n->start_mark.line + 1;
-	*col = (unsigned)n->start_mark.column + 1;
-}
-
-/* A scalar of text with no NUL and at most max - 1 bytes, copied into dst. */
-static int get_name(struct ctx *c, const yaml_node_t *n, const char *path, char *dst, size_t max)
-{
-	if (!is_scalar(n))
-		return fail(c, n, path, "expected text");
-	if (!slen(n) || slen(n) >= max || memchr(sval(n), 0, slen(n)))
-		return fail(c, n, path, "expected a name of 1 to %zu characters", max - 1);
-	memcpy(dst, sval(n), slen(n));
-	dst[slen(n)] = 0;
-	return 0;
-}
-
-static int get_text(struct ctx *c, const yaml_node_t *n, const char *path, char **out)
-{
-	if (!is_scalar(n))
-		return fail(c, n, path, "expected text");
-	if (memchr(sval(n), 0, slen(n)))
-		return fail(c, n, path, "text holds a NUL byte");
-	if (!(*out = arena_strndup(c->p->arena, sval(n), slen(n))))
-		return TM_ENOMEM;
-	return 0;
-}
-
-static int get_double(struct ctx *c, const yaml_node_t *n, const char *path, double lo, double hi,
-		      double *out)
-{
-	char tmp[64], *end;
-
-	if (!is_scalar(n) || !slen(n) || slen(n) >= sizeof(tmp))
-		return fail(c, n, path, "expected a number");
-	memcpy(tmp, sval(n), slen(n));
-	tmp[slen(n)] = 0;
-	errno = 0;
-	*out = strtod(tmp, &end);
-	if (*end || errno || !isfinite(*out))
-		return fail(c, n, path, "expected a number, not \"%s\"", tmp);
-	if (*out < lo || *out > hi)
-		return fail(c, n, path, "%s is outside %g..%g", tmp, lo, hi);
-	return 0;
-}
-
-static int get_int(struct ctx *c, const yaml_node_t *n, const char *path, int lo, int hi, int *out)
-{
-	double d;
-	int rc = get_double(c, n, path, lo, hi, &d);
-
-	if (rc)
-		return rc;
-	if (d != floor(d))
-		return fail(c, n, path, "expected a whole number");
-	*out = (int)d;
-	return 0;
-}
-
-static int get_bool(struct ctx *c, const yaml_node_t *n, const char *path, int *out)
-{
-	static const char *const yes[] = {"true", "yes", "on"}, *const no[] = {"false", "no", "off"};
-
-	if (is_scalar(n))
-		for (int i = 0; i < 3; i++) {
-			if (slen(n) == strlen(yes[i]) && !strncasecmp(sval(n), yes[i], slen(n)))
-				return *out = 1, 0;
-			if (slen(n) == strlen(no[i]) && !strncasecmp(sval(n), no[i], slen(n)))
-				return *out = 0, 0;
-		}
-	return fail(c, n, path, "expected true or false");
-}
-
-static int get_date(struct ctx *c, const yaml_node_t *n, const char *path, int64_t *out)
-{
-	if (!is_scalar(n) || !str_to_date(sval(n), slen(n), out))
-		return fail(c, n, path, "date is YYYY-MM-DD");
-	return 0;
-}
-
-/* A sequence of names, or one name, as a NULL-terminated array. */
-static int get_words(struct ctx *c, const yaml_node_t *n, const char *path, const char ***out)
-{
-	yaml_node_item_t *it;
-	size_t k = 0, cnt;
-	const char **w;
-	char sub[160];
-	int rc;
-
-	if (is_scalar(n)) {
-		if (!(w = arena_alloc(c->p->arena, 2 * sizeof(*w))))
-			return TM_ENOMEM;
-		char *s;
-		if ((rc = get_text(c, n, path, &s)))
-			return rc;
-		if (!*s)
-			return fail(c, n, path, "empty name");
-		w[0] = s, w[1] = NULL;
-		*out = w;
-		return 0;
-	}
-	if (!n || n->type != YAML_SEQUENCE_NODE)
-		return fail(c, n, path, "expected a name or a list of names");
-	cnt = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-	if (cnt > MAX_ITEMS)
-		return fail(c, n, path, "more than %d items", MAX_ITEMS);
-	if (!(w = arena_alloc(c->p->arena, (cnt + 1) * sizeof(*w))))
-		return TM_ENOMEM;
-	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++, k++) {
-		char *s;
-		snprintf(sub, sizeof(sub), "%s[%zu]", path, k);
-		if ((rc = get_text(c, node(c, *it), sub, &s)))
-			return rc;
-		if (!*s)
-			return fail(c, node(c, *it), sub, "empty name");
-		w[k] = s;
-	}
-	w[k] = NULL;
-	*out = w;
-	return 0;
-}
-
-/*
- * Walks a mapping: for each key, calls fn with the key's text and value
- * node.  Unknown keys (fn returning 1) and repeated keys are errors.
- */
-typedef int (*field_fn)(struct ctx *c, void *obj, const char *key, yaml_node_t *v, const char *path);
-
-static int walk_map(struct ctx *c, yaml_node_t *n, const char *path, void *obj, field_fn fn)
-{
-	yaml_node_pair_t *pr, *q;
-	char sub[160];
-	int rc;
-
-	if (!n || n->type != YAML_MAPPING_NODE)
-		return fail(c, n, path, "expected a mapping (key: value lines)");
-	for (pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = node(c, pr->key), *v = node(c, pr->value);
-		char key[64];
-
-		if (!is_scalar(k) || !slen(k) || slen(k) >= sizeof(key))
-			return fail(c, k, path, "expected a short key");
-		memcpy(key, sval(k), slen(k));
-		key[slen(k)] = 0;
-		for (q = n->data.mapping.pairs.start; q < pr; q++) {
-			yaml_node_t *k2 = node(c, q->key);
-			if (is_scalar(k2) && slen(k2) == slen(k) && !memcmp(sval(k2), key, slen(k)))
-				return fail(c, k, path, "key \"%s\" given twice", key);
-		}
-		snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", key);
-		rc = fn(c, obj, key, v, sub);
-		if (rc == 1)
-			return fail(c, k, path, "unknown key \"%s\"", key);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-static int has_key(struct ctx *c, yaml_node_t *n, const char *key)
-{
-	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = node(c, pr->key);
-		if (is_scalar(k) && slen(k) == strlen(key) && !memcmp(sval(k), key, slen(k)))
-			return 1;
-	}
-	return 0;
-}
-
-static size_t seq_len(const yaml_node_t *n)
-{
-	return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-}
 
 /* ---- lists ---- */
 
 static int vendor_ref(struct ctx *c, yaml_node_t *n, const char *path, int *idx)
 {
-	if (!is_scalar(n) || !slen(n))
-		return fail(c, n, path, "expected a vendor id");
-	if ((*idx = vreg_find(c->vr, sval(n), slen(n))) < 0)
-		return fail(c, n, path, "unknown vendor \"%.*s\" (trustmap vendors lists the ids)",
-			    (int)(slen(n) > 64 ? 64 : slen(n)), sval(n));
+	if (!yr_is_scalar(n) || !yr_slen(n))
+		return yr_fail(&c->y, n, path, "expected a vendor id");
+	if ((*idx = vreg_find(c->vr, yr_sval(n), yr_slen(n))) < 0)
+		return yr_fail(&c->y, n, path,
+			       "unknown vendor \"%.*s\" (trustmap vendors lists the ids)",
+			       (int)(yr_slen(n) > 64 ? 64 : yr_slen(n)), yr_sval(n));
 	return 0;
 }
 
-static int member_field(struct ctx *c, void *obj, const char *key, yaml_node_t *v, const char *path)
+static int member_field(struct yr *y, void *obj, const char *key, yaml_node_t *k, yaml_node_t *v,
+			const char *path)
 {
+	struct ctx *c = y->user;
 	struct pol_member *m = obj;
 
+	(void)k;
 	if (!strcmp(key, "vendor"))
 		return vendor_ref(c, v, path, &m->vendor);
 	if (!strcmp(key, "roles"))
-		return get_words(c, v, path, &m->roles);
+		return yr_words(y, v, path, MAX_ITEMS, &m->roles);
 	if (!strcmp(key, "from"))
-		return get_date(c, v, path, &m->from);
+		return yr_date(y, v, path, &m->from);
 	if (!strcmp(key, "until"))
-		return get_date(c, v, path, &m->until);
+		return yr_date(y, v, path, &m->until);
 	return 1;
 }
 
-static int list_field(struct ctx *c, void *obj, const char *key, yaml_node_t *v, const char *path)
+static int list_field(struct yr *y, void *obj, const char *key, yaml_node_t *k, yaml_node_t *v,
+		      const char *path)
 {
+	struct ctx *c = y->user;
 	struct pol_list *l = obj;
 	char sub[160];
 	int rc;
 
+	(void)k;
 	if (!strcmp(key, "components"))
-		return get_bool(c, v, path, &l->components);
+		return yr_bool(y, v, path, &l->components);
 	if (!strcmp(key, "declared"))
-		return get_bool(c, v, path, &l->declared);
+		return yr_bool(y, v, path, &l->declared);
 	if (!strcmp(key, "include")) {
 		const char **w;
-		if ((rc = get_words(c, v, path, &w)))
+		if ((rc = yr_words(y, v, path, MAX_ITEMS, &w)))
 			return rc;
 		size_t n = 0;
 		while (w[n])
@@ -296,38 +87,37 @@ static int list_field(struct ctx *c, void *obj, const char *key, yaml_node_t *v,
 			return TM_ENOMEM;
 		for (size_t i = 0; i < n; i++) {
 			if ((l->builtin[i] = vreg_list_find(c->vr, w[i])) < 0)
-				return fail(c, v->type == YAML_SEQUENCE_NODE
-						       ? node(c, v->data.sequence.items.start[i])
-						       : v,
-					    path, "unknown list \"%s\" (built-in: fcc-covered, ndaa-889, or --lists)",
-					    w[i]);
+				return yr_fail(
+				    y, v->type == YAML_SEQUENCE_NODE ? yr_item(y, v, i) : v, path,
+				    "unknown list \"%s\" (built-in: fcc-covered, ndaa-889, or --lists)",
+				    w[i]);
 		}
 		l->nbuiltin = (int)n;
 		return 0;
 	}
 	if (!strcmp(key, "members")) {
 		if (v->type != YAML_SEQUENCE_NODE)
-			return fail(c, v, path, "expected a list of vendors");
-		size_t n = seq_len(v);
+			return yr_fail(y, v, path, "expected a list of vendors");
+		size_t n = yr_seq_len(v);
 		if (n > MAX_ITEMS)
-			return fail(c, v, path, "more than %d members", MAX_ITEMS);
+			return yr_fail(y, v, path, "more than %d members", MAX_ITEMS);
 		if (!(l->members = arena_alloc(c->p->arena, (n ? n : 1) * sizeof(*l->members))))
 			return TM_ENOMEM;
 		for (size_t i = 0; i < n; i++) {
-			yaml_node_t *e = node(c, v->data.sequence.items.start[i]);
+			yaml_node_t *e = yr_item(y, v, i);
 			struct pol_member *m = &l->members[i];
 
 			memset(m, 0, sizeof(*m));
 			m->vendor = -1, m->from = INT64_MIN, m->until = INT64_MAX;
 			snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
-			if (is_scalar(e))
+			if (yr_is_scalar(e))
 				rc = vendor_ref(c, e, sub, &m->vendor);
-			else if ((rc = walk_map(c, e, sub, m, member_field)) == 0 && m->vendor < 0)
-				rc = fail(c, e, sub, "a member needs vendor:");
+			else if ((rc = yr_walk(y, e, sub, m, member_field)) == 0 && m->vendor < 0)
+				rc = yr_fail(y, e, sub, "a member needs vendor:");
 			if (rc)
 				return rc;
 			if (m->from != INT64_MIN && m->until != INT64_MAX && m->until <= m->from)
-				return fail(c, e, sub, "until is not after from");
+				return yr_fail(y, e, sub, "until is not after from");
 		}
 		l->nmembers = (int)n;
 		return 0;
@@ -342,30 +132,31 @@ static int load_lists(struct ctx *c, yaml_node_t *n)
 	int i = 0, rc;
 
 	if (n->type != YAML_MAPPING_NODE)
-		return fail(c, n, "lists", "expected a mapping of list names to lists");
+		return yr_fail(&c->y, n, "lists", "expected a mapping of list names to lists");
 	c->p->nlists = (int)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
 	if (c->p->nlists > MAX_ITEMS)
-		return fail(c, n, "lists", "more than %d lists", MAX_ITEMS);
+		return yr_fail(&c->y, n, "lists", "more than %d lists", MAX_ITEMS);
 	if (!(c->p->lists = arena_alloc(c->p->arena, (size_t)(c->p->nlists ? c->p->nlists : 1) *
 							     sizeof(*c->p->lists))))
 		return TM_ENOMEM;
 	for (pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++, i++) {
 		struct pol_list *l = &c->p->lists[i];
-		yaml_node_t *k = node(c, pr->key), *v = node(c, pr->value);
+		yaml_node_t *k = yr_node(&c->y, pr->key), *v = yr_node(&c->y, pr->value);
 
 		memset(l, 0, sizeof(*l));
 		l->declared = 1;
-		if ((rc = get_name(c, k, "lists", l->name, sizeof(l->name))))
+		if ((rc = yr_name(&c->y, k, "lists", l->name, sizeof(l->name))))
 			return rc;
 		for (int j = 0; j < i; j++)
 			if (!strcmp(c->p->lists[j].name, l->name))
-				return fail(c, k, "lists", "list \"%s\" defined twice", l->name);
-		mark(k, &l->line, &l->col);
+				return yr_fail(&c->y, k, "lists", "list \"%s\" defined twice",
+					       l->name);
+		yr_mark(k, &l->line, &l->col);
 		snprintf(path, sizeof(path), "lists.%s", l->name);
-		if ((rc = walk_map(c, v, path, l, list_field)))
+		if ((rc = yr_walk(&c->y, v, path, l, list_field)))
 			return rc;
 		if (!l->nbuiltin && !l->nmembers)
-			return fail(c, v, path, "a list needs include: or members:");
+			return yr_fail(&c->y, v, path, "a list needs include: or members:");
 	}
 	return 0;
 }
@@ -413,55 +204,60 @@ struct zone_ld {
 	int has_sens;
 };
 
-static int circle_field(struct ctx *c, void *obj, const char *key, yaml_node_t *v, const char *path)
+static int circle_field(struct yr *y, void *obj, const char *key, yaml_node_t *k, yaml_node_t *v,
+			const char *path)
 {
 	struct pol_zone *z = obj;
 
+	(void)k;
 	if (!strcmp(key, "lat"))
-		return get_double(c, v, path, -90, 90, &z->lat);
+		return yr_double(y, v, path, -90, 90, &z->lat);
 	if (!strcmp(key, "lon"))
-		return get_double(c, v, path, -180, 180, &z->lon);
+		return yr_double(y, v, path, -180, 180, &z->lon);
 	if (!strcmp(key, "radius_m"))
-		return get_double(c, v, path, 0, 20000000, &z->radius_m);
+		return yr_double(y, v, path, 0, 20000000, &z->radius_m);
 	return 1;
 }
 
-static int zone_field(struct ctx *c, void *obj, const char *key, yaml_node_t *v, const char *path)
+static int zone_field(struct yr *y, void *obj, const char *key, yaml_node_t *k, yaml_node_t *v,
+		      const char *path)
 {
+	struct ctx *c = y->user;
 	struct zone_ld *zl = obj;
 	struct pol_zone *z = zl->z;
 	char sub[160];
 	int rc;
 
+	(void)k;
 	if (!strcmp(key, "name"))
-		return get_name(c, v, path, z->name, sizeof(z->name));
+		return yr_name(y, v, path, z->name, sizeof(z->name));
 	if (!strcmp(key, "sensitivity")) {
 		zl->has_sens = 1;
-		return get_int(c, v, path, 0, 1000, &z->sensitivity);
+		return yr_int(y, v, path, 0, 1000, &z->sensitivity);
 	}
 	if (!strcmp(key, "name_property"))
-		return get_name(c, v, path, z->name_prop, sizeof(z->name_prop));
+		return yr_name(y, v, path, z->name_prop, sizeof(z->name_prop));
 	if (!strcmp(key, "sensitivity_property"))
-		return get_name(c, v, path, z->sens_prop, sizeof(z->sens_prop));
+		return yr_name(y, v, path, z->sens_prop, sizeof(z->sens_prop));
 	if (!strcmp(key, "geojson")) {
 		zl->kinds++, z->kind = PZ_GEOJSON;
-		if ((rc = get_text(c, v, path, &z->path)))
+		if ((rc = yr_text(y, v, path, &z->path)))
 			return rc;
-		return *z->path ? 0 : fail(c, v, path, "empty file name");
+		return *z->path ? 0 : yr_fail(y, v, path, "empty file name");
 	}
 	if (!strcmp(key, "circle")) {
 		zl->kinds++, z->kind = PZ_CIRCLE;
 		z->lat = z->lon = NAN, z->radius_m = -1;
-		if ((rc = walk_map(c, v, path, z, circle_field)))
+		if ((rc = yr_walk(y, v, path, z, circle_field)))
 			return rc;
 		if (isnan(z->lat) || isnan(z->lon) || z->radius_m < 0)
-			return fail(c, v, path, "a circle needs lat:, lon: and radius_m:");
+			return yr_fail(y, v, path, "a circle needs lat:, lon: and radius_m:");
 		return 0;
 	}
 	if (!strcmp(key, "cidr")) {
 		const char **w;
 		zl->kinds++, z->kind = PZ_CIDR;
-		if ((rc = get_words(c, v, path, &w)))
+		if ((rc = yr_words(y, v, path, MAX_ITEMS, &w)))
 			return rc;
 		size_t n = 0;
 		while (w[n])
@@ -469,13 +265,15 @@ static int zone_field(struct ctx *c, void *obj, const char *key, yaml_node_t *v,
 		if (!(z->cidrs = arena_alloc(c->p->arena, (n ? n : 1) * sizeof(*z->cidrs))))
 			return TM_ENOMEM;
 		for (size_t i = 0; i < n; i++) {
-			yaml_node_t *e = v->type == YAML_SEQUENCE_NODE ? node(c, v->data.sequence.items.start[i]) : v;
+			yaml_node_t *e = v->type == YAML_SEQUENCE_NODE ? yr_item(y, v, i) : v;
 			snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
 			int r = parse_cidr(w[i], &z->cidrs[i]);
 			if (r == -2)
-				return fail(c, e, sub, "\"%s\" has host bits set below its prefix", w[i]);
+				return yr_fail(y, e, sub,
+					       "\"%s\" has host bits set below its prefix", w[i]);
 			if (r)
-				return fail(c, e, sub, "expected ADDRESS/PREFIX, not \"%s\"", w[i]);
+				return yr_fail(y, e, sub, "expected ADDRESS/PREFIX, not \"%s\"",
+					       w[i]);
 		}
 		z->ncidrs = (int)n;
 		return 0;
@@ -483,7 +281,7 @@ static int zone_field(struct ctx *c, void *obj, const char *key, yaml_node_t *v,
 	if (!strcmp(key, "tags") || !strcmp(key, "roles") || !strcmp(key, "sites")) {
 		zl->kinds++;
 		z->kind = key[0] == 't' ? PZ_TAG : key[0] == 'r' ? PZ_ROLE : PZ_SITE;
-		return get_words(c, v, path, &z->words);
+		return yr_words(y, v, path, MAX_ITEMS, &z->words);
 	}
 	return 1;
 }
@@ -494,31 +292,34 @@ static int load_zones(struct ctx *c, yaml_node_t *n)
 	int rc;
 
 	if (n->type != YAML_SEQUENCE_NODE)
-		return fail(c, n, "zones", "expected a list of zones");
-	size_t cnt = seq_len(n);
+		return yr_fail(&c->y, n, "zones", "expected a list of zones");
+	size_t cnt = yr_seq_len(n);
 	if (cnt > MAX_ITEMS)
-		return fail(c, n, "zones", "more than %d zones", MAX_ITEMS);
+		return yr_fail(&c->y, n, "zones", "more than %d zones", MAX_ITEMS);
 	if (!(c->p->zones = arena_alloc(c->p->arena, (cnt ? cnt : 1) * sizeof(*c->p->zones))))
 		return TM_ENOMEM;
 	for (size_t i = 0; i < cnt; i++) {
-		yaml_node_t *e = node(c, n->data.sequence.items.start[i]);
+		yaml_node_t *e = yr_item(&c->y, n, i);
 		struct pol_zone *z = &c->p->zones[i];
 		struct zone_ld zl = {z, 0, 0};
 
 		memset(z, 0, sizeof(*z));
 		z->sensitivity = 1;
 		snprintf(path, sizeof(path), "zones[%zu]", i);
-		mark(e, &z->line, &z->col);
-		if ((rc = walk_map(c, e, path, &zl, zone_field)))
+		yr_mark(e, &z->line, &z->col);
+		if ((rc = yr_walk(&c->y, e, path, &zl, zone_field)))
 			return rc;
 		if (!z->name[0])
-			return fail(c, e, path, "a zone needs name:");
+			return yr_fail(&c->y, e, path, "a zone needs name:");
 		if (zl.kinds != 1)
-			return fail(c, e, path,
-				    "zone \"%s\" needs exactly one of geojson:, circle:, cidr:, tags:, roles:, sites:",
-				    z->name);
+			return yr_fail(
+			    &c->y, e, path,
+			    "zone \"%s\" needs exactly one of geojson:, circle:, cidr:, tags:, roles:, sites:",
+			    z->name);
 		if ((z->name_prop[0] || z->sens_prop[0]) && z->kind != PZ_GEOJSON)
-			return fail(c, e, path, "name_property and sensitivity_property are for geojson: zones");
+			return yr_fail(
+			    &c->y, e, path,
+			    "name_property and sensitivity_property are for geojson: zones");
 		if (z->kind == PZ_GEOJSON) {
 			if (!z->name_prop[0])
 				strcpy(z->name_prop, "name");
@@ -527,7 +328,8 @@ static int load_zones(struct ctx *c, yaml_node_t *n)
 		}
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(c->p->zones[j].name, z->name))
-				return fail(c, e, path, "zone \"%s\" defined twice", z->name);
+				return yr_fail(&c->y, e, path, "zone \"%s\" defined twice",
+					       z->name);
 		c->p->nzones = (int)i + 1;
 	}
 	c->p->nzones = (int)cnt;
@@ -536,14 +338,17 @@ static int load_zones(struct ctx *c, yaml_node_t *n)
 
 /* ---- rules ---- */
 
-static int scope_field(struct ctx *c, void *obj, const char *key, yaml_node_t *v, const char *path)
+static int scope_field(struct yr *y, void *obj, const char *key, yaml_node_t *k, yaml_node_t *v,
+		       const char *path)
 {
+	struct ctx *c = y->user;
 	struct pol_scope *s = obj;
 	const char **w;
 	int rc;
 
+	(void)k;
 	if (!strcmp(key, "zones")) {
-		if ((rc = get_words(c, v, path, &w)))
+		if ((rc = yr_words(y, v, path, MAX_ITEMS, &w)))
 			return rc;
 		size_t n = 0;
 		while (w[n])
@@ -552,88 +357,94 @@ static int scope_field(struct ctx *c, void *obj, const char *key, yaml_node_t *v
 			return TM_ENOMEM;
 		for (size_t i = 0; i < n; i++)
 			if ((s->zones[i] = policy_zone_find(c->p, w[i])) < 0)
-				return fail(c, v->type == YAML_SEQUENCE_NODE ? node(c, v->data.sequence.items.start[i]) : v,
-					    path, "unknown zone \"%s\"", w[i]);
+				return yr_fail(y,
+					       v->type == YAML_SEQUENCE_NODE ? yr_item(y, v, i) : v,
+					       path, "unknown zone \"%s\"", w[i]);
 		s->nzones = (int)n;
 		return 0;
 	}
 	if (!strcmp(key, "min_sensitivity"))
-		return get_int(c, v, path, 0, 1000, &s->min_sensitivity);
+		return yr_int(y, v, path, 0, 1000, &s->min_sensitivity);
 	if (!strcmp(key, "roles"))
-		return get_words(c, v, path, &s->roles);
+		return yr_words(y, v, path, MAX_ITEMS, &s->roles);
 	if (!strcmp(key, "operators"))
-		return get_words(c, v, path, &s->operators);
+		return yr_words(y, v, path, MAX_ITEMS, &s->operators);
 	if (!strcmp(key, "regions"))
-		return get_words(c, v, path, &s->regions);
+		return yr_words(y, v, path, MAX_ITEMS, &s->regions);
 	return 1;
 }
 
-static int get_share(struct ctx *c, yaml_node_t *v, const char *path, double *out)
+static int get_share(struct yr *y, yaml_node_t *v, const char *path, double *out)
 {
 	char tmp[32], *end;
 
-	if (!is_scalar(v) || !slen(v) || slen(v) >= sizeof(tmp))
-		return fail(c, v, path, "expected a share: \"35%%\" or 0.35");
-	memcpy(tmp, sval(v), slen(v));
-	tmp[slen(v)] = 0;
+	if (!yr_is_scalar(v) || !yr_slen(v) || yr_slen(v) >= sizeof(tmp))
+		return yr_fail(y, v, path, "expected a share: \"35%%\" or 0.35");
+	memcpy(tmp, yr_sval(v), yr_slen(v));
+	tmp[yr_slen(v)] = 0;
 	errno = 0;
 	double d = strtod(tmp, &end);
 	if (errno || end == tmp || !isfinite(d))
-		return fail(c, v, path, "expected a share: \"35%%\" or 0.35, not \"%s\"", tmp);
+		return yr_fail(y, v, path, "expected a share: \"35%%\" or 0.35, not \"%s\"", tmp);
 	if (*end == '%' && !end[1])
 		d /= 100;
 	else if (*end)
-		return fail(c, v, path, "expected a share: \"35%%\" or 0.35, not \"%s\"", tmp);
+		return yr_fail(y, v, path, "expected a share: \"35%%\" or 0.35, not \"%s\"", tmp);
 	if (d < 0 || d > 1)
-		return fail(c, v, path, "a share is between 0 and 100%%");
+		return yr_fail(y, v, path, "a share is between 0 and 100%%");
 	*out = d;
 	return 0;
 }
 
-static int rule_field(struct ctx *c, void *obj, const char *key, yaml_node_t *v, const char *path)
+static int rule_field(struct yr *y, void *obj, const char *key, yaml_node_t *k, yaml_node_t *v,
+		      const char *path)
 {
+	struct ctx *c = y->user;
 	struct pol_rule *r = obj;
 	char name[POL_NAME];
 	int rc;
 
+	(void)k;
 	if (!strcmp(key, "id"))
-		return get_name(c, v, path, r->id, sizeof(r->id));
+		return yr_name(y, v, path, r->id, sizeof(r->id));
 	if (!strcmp(key, "action")) {
-		if (is_scalar(v) && !strcmp(sval(v), "deny"))
+		if (yr_is_scalar(v) && !strcmp(yr_sval(v), "deny"))
 			return r->action = POL_DENY, 0;
-		if (is_scalar(v) && !strcmp(sval(v), "warn"))
+		if (yr_is_scalar(v) && !strcmp(yr_sval(v), "warn"))
 			return r->action = POL_WARN, 0;
-		return fail(c, v, path, "action is deny or warn");
+		return yr_fail(y, v, path, "action is deny or warn");
 	}
 	if (!strcmp(key, "list")) {
-		if ((rc = get_name(c, v, path, name, sizeof(name))))
+		if ((rc = yr_name(y, v, path, name, sizeof(name))))
 			return rc;
 		if ((r->list = policy_list_find(c->p, name)) < 0)
-			return fail(c, v, path, "unknown list \"%s\" (define it under lists:)", name);
+			return yr_fail(y, v, path, "unknown list \"%s\" (define it under lists:)",
+				       name);
 		return 0;
 	}
 	if (!strcmp(key, "scope")) {
-		if (is_scalar(v) && (!strcmp(sval(v), "all") || !strcmp(sval(v), "everywhere")))
+		if (yr_is_scalar(v) &&
+		    (!strcmp(yr_sval(v), "all") || !strcmp(yr_sval(v), "everywhere")))
 			return r->scope.everywhere = 1, 0;
-		if ((rc = walk_map(c, v, path, &r->scope, scope_field)))
+		if ((rc = yr_walk(y, v, path, &r->scope, scope_field)))
 			return rc;
 		if (v->data.mapping.pairs.top == v->data.mapping.pairs.start)
-			return fail(c, v, path, "an empty scope: write scope: all");
+			return yr_fail(y, v, path, "an empty scope: write scope: all");
 		return 0;
 	}
 	if (!strcmp(key, "effective"))
-		return get_date(c, v, path, &r->effective);
+		return yr_date(y, v, path, &r->effective);
 	if (!strcmp(key, "max_share"))
-		return get_share(c, v, path, &r->max_share);
+		return get_share(y, v, path, &r->max_share);
 	if (!strcmp(key, "share_of")) {
-		if (is_scalar(v) && !strcmp(sval(v), "devices"))
+		if (yr_is_scalar(v) && !strcmp(yr_sval(v), "devices"))
 			return r->share_of = POL_SHARE_DEVICES, 0;
-		if (is_scalar(v) && !strcmp(sval(v), "sites"))
+		if (yr_is_scalar(v) && !strcmp(yr_sval(v), "sites"))
 			return r->share_of = POL_SHARE_SITES, 0;
-		return fail(c, v, path, "share_of is devices or sites");
+		return yr_fail(y, v, path, "share_of is devices or sites");
 	}
 	if (!strcmp(key, "note"))
-		return get_text(c, v, path, &r->note);
+		return yr_text(y, v, path, &r->note);
 	return 1;
 }
 
@@ -643,35 +454,38 @@ static int load_rules(struct ctx *c, yaml_node_t *n)
 	int rc;
 
 	if (n->type != YAML_SEQUENCE_NODE)
-		return fail(c, n, "rules", "expected a list of rules");
-	size_t cnt = seq_len(n);
+		return yr_fail(&c->y, n, "rules", "expected a list of rules");
+	size_t cnt = yr_seq_len(n);
 	if (cnt > MAX_ITEMS)
-		return fail(c, n, "rules", "more than %d rules", MAX_ITEMS);
+		return yr_fail(&c->y, n, "rules", "more than %d rules", MAX_ITEMS);
 	if (!(c->p->rules = arena_alloc(c->p->arena, (cnt ? cnt : 1) * sizeof(*c->p->rules))))
 		return TM_ENOMEM;
 	for (size_t i = 0; i < cnt; i++) {
-		yaml_node_t *e = node(c, n->data.sequence.items.start[i]);
+		yaml_node_t *e = yr_item(&c->y, n, i);
 		struct pol_rule *r = &c->p->rules[i];
 
 		memset(r, 0, sizeof(*r));
 		r->list = -1, r->effective = INT64_MIN, r->max_share = -1, r->scope.min_sensitivity = -1;
 		snprintf(path, sizeof(path), "rules[%zu]", i);
-		mark(e, &r->line, &r->col);
-		if ((rc = walk_map(c, e, path, r, rule_field)))
+		yr_mark(e, &r->line, &r->col);
+		if ((rc = yr_walk(&c->y, e, path, r, rule_field)))
 			return rc;
 		if (!r->id[0])
-			return fail(c, e, path, "a rule needs id:");
+			return yr_fail(&c->y, e, path, "a rule needs id:");
 		if (r->list < 0)
-			return fail(c, e, path, "rule \"%s\" needs list:", r->id);
-		if (!has_key(c, e, "scope"))
-			return fail(c, e, path, "rule \"%s\" needs scope: (zones, roles, ... or all)", r->id);
-		if (!has_key(c, e, "action"))
-			return fail(c, e, path, "rule \"%s\" needs action: deny or warn", r->id);
-		if (has_key(c, e, "share_of") && r->max_share < 0)
-			return fail(c, e, path, "share_of without max_share");
+			return yr_fail(&c->y, e, path, "rule \"%s\" needs list:", r->id);
+		if (!yr_get(&c->y, e, "scope"))
+			return yr_fail(&c->y, e, path,
+				       "rule \"%s\" needs scope: (zones, roles, ... or all)",
+				       r->id);
+		if (!yr_get(&c->y, e, "action"))
+			return yr_fail(&c->y, e, path, "rule \"%s\" needs action: deny or warn",
+				       r->id);
+		if (yr_get(&c->y, e, "share_of") && r->max_share < 0)
+			return yr_fail(&c->y, e, path, "share_of without max_share");
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(c->p->rules[j].id, r->id))
-				return fail(c, e, path, "rule \"%s\" defined twice", r->id);
+				return yr_fail(&c->y, e, path, "rule \"%s\" defined twice", r->id);
 	}
 	c->p->nrules = (int)cnt;
 	return 0;
@@ -679,27 +493,30 @@ static int load_rules(struct ctx *c, yaml_node_t *n)
 
 /* ---- exceptions ---- */
 
-static int exc_field(struct ctx *c, void *obj, const char *key, yaml_node_t *v, const char *path)
+static int exc_field(struct yr *y, void *obj, const char *key, yaml_node_t *k, yaml_node_t *v,
+		     const char *path)
 {
+	struct ctx *c = y->user;
 	struct pol_exception *x = obj;
 
+	(void)k;
 	if (!strcmp(key, "asset"))
-		return get_name(c, v, path, x->asset, sizeof(x->asset));
+		return yr_name(y, v, path, x->asset, sizeof(x->asset));
 	if (!strcmp(key, "site"))
-		return get_name(c, v, path, x->site, sizeof(x->site));
+		return yr_name(y, v, path, x->site, sizeof(x->site));
 	if (!strcmp(key, "rule")) {
-		int rc = get_name(c, v, path, x->rule, sizeof(x->rule));
+		int rc = yr_name(y, v, path, x->rule, sizeof(x->rule));
 		if (rc)
 			return rc;
 		for (int i = 0; i < c->p->nrules; i++)
 			if (!strcmp(c->p->rules[i].id, x->rule))
 				return 0;
-		return fail(c, v, path, "unknown rule \"%s\"", x->rule);
+		return yr_fail(y, v, path, "unknown rule \"%s\"", x->rule);
 	}
 	if (!strcmp(key, "reason"))
-		return get_text(c, v, path, &x->reason);
+		return yr_text(y, v, path, &x->reason);
 	if (!strcmp(key, "expires"))
-		return get_date(c, v, path, &x->expires);
+		return yr_date(y, v, path, &x->expires);
 	return 1;
 }
 
@@ -709,28 +526,29 @@ static int load_exceptions(struct ctx *c, yaml_node_t *n)
 	int rc;
 
 	if (n->type != YAML_SEQUENCE_NODE)
-		return fail(c, n, "exceptions", "expected a list of exceptions");
-	size_t cnt = seq_len(n);
+		return yr_fail(&c->y, n, "exceptions", "expected a list of exceptions");
+	size_t cnt = yr_seq_len(n);
 	if (cnt > MAX_ITEMS)
-		return fail(c, n, "exceptions", "more than %d exceptions", MAX_ITEMS);
+		return yr_fail(&c->y, n, "exceptions", "more than %d exceptions", MAX_ITEMS);
 	if (!(c->p->exceptions = arena_alloc(c->p->arena, (cnt ? cnt : 1) * sizeof(*c->p->exceptions))))
 		return TM_ENOMEM;
 	for (size_t i = 0; i < cnt; i++) {
-		yaml_node_t *e = node(c, n->data.sequence.items.start[i]);
+		yaml_node_t *e = yr_item(&c->y, n, i);
 		struct pol_exception *x = &c->p->exceptions[i];
 
 		memset(x, 0, sizeof(*x));
 		x->expires = INT64_MIN;
 		snprintf(path, sizeof(path), "exceptions[%zu]", i);
-		mark(e, &x->line, &x->col);
-		if ((rc = walk_map(c, e, path, x, exc_field)))
+		yr_mark(e, &x->line, &x->col);
+		if ((rc = yr_walk(&c->y, e, path, x, exc_field)))
 			return rc;
 		if (!x->asset[0] == !x->site[0])
-			return fail(c, e, path, "an exception names exactly one of asset: or site:");
+			return yr_fail(&c->y, e, path,
+				       "an exception names exactly one of asset: or site:");
 		if (!x->reason || !*x->reason)
-			return fail(c, e, path, "an exception needs reason:");
+			return yr_fail(&c->y, e, path, "an exception needs reason:");
 		if (x->expires == INT64_MIN)
-			return fail(c, e, path, "an exception needs expires: YYYY-MM-DD");
+			return yr_fail(&c->y, e, path, "an exception needs expires: YYYY-MM-DD");
 	}
 	c->p->nexceptions = (int)cnt;
 	return 0;
@@ -738,51 +556,21 @@ static int load_exceptions(struct ctx *c, yaml_node_t *n)
 
 /* ---- the document ---- */
 
-static int no_aliases(struct ctx *c)
+static int top_field(struct yr *y, void *obj, const char *key, yaml_node_t *k, yaml_node_t *v,
+		     const char *path)
 {
-	/* libyaml resolves an alias to the anchored node's id: a node reached twice is an alias */
-	yaml_node_t *start = c->doc->nodes.start, *top = c->doc->nodes.top;
-	size_t n = (size_t)(top - start);
-	unsigned char *seen = mem_calloc(n + 1, 1);
-	int rc = 0;
+	struct ctx *c = y->user;
 
-	if (!seen)
-		return TM_ENOMEM;
-	for (yaml_node_t *x = start; x < top && !rc; x++) {
-		yaml_node_item_t *it;
-		yaml_node_pair_t *pr;
-		int ids[2];
-
-		if (x->type == YAML_SEQUENCE_NODE) {
-			for (it = x->data.sequence.items.start; it < x->data.sequence.items.top && !rc; it++)
-				if (*it >= 1 && (size_t)*it <= n && seen[*it]++)
-					rc = fail(c, node(c, *it), "", "aliases (*name) are not allowed in a policy");
-		} else if (x->type == YAML_MAPPING_NODE) {
-			for (pr = x->data.mapping.pairs.start; pr < x->data.mapping.pairs.top && !rc; pr++) {
-				ids[0] = pr->key, ids[1] = pr->value;
-				for (int k = 0; k < 2 && !rc; k++)
-					if (ids[k] >= 1 && (size_t)ids[k] <= n && seen[ids[k]]++)
-						rc = fail(c, node(c, ids[k]), "",
-							  "aliases (*name) are not allowed in a policy");
-			}
-		}
-	}
-	mem_free(seen);
-	return rc;
-}
-
-static int top_field(struct ctx *c, void *obj, const char *key, yaml_node_t *v, const char *path)
-{
-	(void)obj;
+	(void)obj, (void)k;
 	if (!strcmp(key, "version")) {
 		int ver;
-		int rc = get_int(c, v, path, 0, 1000, &ver);
+		int rc = yr_int(y, v, path, 0, 1000, &ver);
 		if (!rc && ver != 1)
-			return fail(c, v, path, "this trustmap reads policy version 1");
+			return yr_fail(y, v, path, "this trustmap reads policy version 1");
 		return rc;
 	}
 	if (!strcmp(key, "name"))
-		return get_text(c, v, path, &c->p->name);
+		return yr_text(y, v, path, &c->p->name);
 	/* lists, zones, rules and exceptions are loaded in that order by policy_parse */
 	if (!strcmp(key, "lists") || !strcmp(key, "zones") || !strcmp(key, "rules") ||
 	    !strcmp(key, "exceptions"))
@@ -790,23 +578,11 @@ static int top_field(struct ctx *c, void *obj, const char *key, yaml_node_t *v, 
 	return 1;
 }
 
-static yaml_node_t *top_get(struct ctx *c, yaml_node_t *root, const char *key)
-{
-	for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = node(c, pr->key);
-		if (is_scalar(k) && slen(k) == strlen(key) && !memcmp(sval(k), key, slen(k)))
-			return node(c, pr->value);
-	}
-	return NULL;
-}
-
 int policy_parse(const char *file, const char *data, size_t len, const struct vreg *vr,
 		 struct policy **out, char *eb, size_t el)
 {
-	yaml_parser_t parser;
-	yaml_document_t doc;
 	struct policy *p;
-	struct ctx c = {&doc, vr, NULL, file, eb, el};
+	struct ctx c = {.vr = vr};
 	yaml_node_t *root, *n;
 	int rc = 0;
 
@@ -818,43 +594,32 @@ int policy_parse(const char *file, const char *data, size_t len, const struct vr
 		return err_set(eb, el, TM_ENOMEM, "%s: out of memory", file);
 	}
 	c.p = p;
-	if (!yaml_parser_initialize(&parser)) {
-		policy_free(p);
-		return err_set(eb, el, TM_ENOMEM, "%s: out of memory", file);
-	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		rc = err_set(eb, el, TM_EPROTO, "%s:%lu:%lu: %s%s%s", file,
-			     (unsigned long)parser.problem_mark.line + 1,
-			     (unsigned long)parser.problem_mark.column + 1,
-			     parser.problem ? parser.problem : "not YAML",
-			     parser.context ? " " : "", parser.context ? parser.context : "");
-		yaml_parser_delete(&parser);
-		policy_free(p);
-		return rc;
-	}
-	root = yaml_document_get_root_node(&doc);
-	if (!root) {
-		rc = err_set(eb, el, TM_EPROTO, "%s: empty policy", file);
+	c.y = (struct yr){.file = file,
+			  .noun = "policy",
+			  .arena = p->arena,
+			  .nul_keys = 1,
+			  .user = &c,
+			  .eb = eb,
+			  .el = el};
+	if ((rc = yr_load(&c.y, data, len, &root)))
 		goto out;
-	}
 	if (!(p->file = arena_strdup(p->arena, file))) {
-		rc = err_set(eb, el, TM_ENOMEM, "%s: out of memory", file);
+		rc = TM_ENOMEM;
 		goto out;
 	}
-	if ((rc = no_aliases(&c)) || (rc = walk_map(&c, root, "", NULL, top_field)))
+	if ((rc = yr_walk(&c.y, root, "", NULL, top_field)))
 		goto out;
-	if ((n = top_get(&c, root, "lists")) && (rc = load_lists(&c, n)))
+	if ((n = yr_get(&c.y, root, "lists")) && (rc = load_lists(&c, n)))
 		goto out;
-	if ((n = top_get(&c, root, "zones")) && (rc = load_zones(&c, n)))
+	if ((n = yr_get(&c.y, root, "zones")) && (rc = load_zones(&c, n)))
 		goto out;
-	if (!(n = top_get(&c, root, "rules"))) {
-		rc = fail(&c, root, "", "a policy needs rules:");
+	if (!(n = yr_get(&c.y, root, "rules"))) {
+		rc = yr_fail(&c.y, root, "", "a policy needs rules:");
 		goto out;
 	}
 	if ((rc = load_rules(&c, n)))
 		goto out;
-	if ((n = top_get(&c, root, "exceptions")) && (rc = load_exceptions(&c, n)))
+	if ((n = yr_get(&c.y, root, "exceptions")) && (rc = load_exceptions(&c, n)))
 		goto out;
 	if (!p->name) {
 		const char *b = strrchr(file, '/');
@@ -863,8 +628,7 @@ int policy_parse(const char *file, const char *data, size_t len, const struct vr
 out:
 	if (rc == TM_ENOMEM)
 		err_set(eb, el, rc, "%s: out of memory", file);
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
+	yr_fini(&c.y);
 	if (rc) {
 		policy_free(p);
 		return rc;
