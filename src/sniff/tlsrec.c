@@ -10,6 +10,11 @@
  * scanner's TLS probe records them.  A record or message that lies about
  * its length is malformed when the server closed the stream; when the flow
  * was only cut (its buffer full, the capture over) we keep what decoded.
+ *
+ * A server sends the same certificate in every handshake, and OpenSSL's
+ * parse (with the signature check of X509_self_signed) costs hundreds of
+ * microseconds: the facts of the last few certificates are kept, keyed by
+ * their whole DER (compared byte for byte, so a collision cannot lie).
  */
 #include "app.h"
 
@@ -29,6 +34,8 @@
 #define HS_SERVER_HELLO 2
 #define HS_CERTIFICATE	11
 #define EXT_SUPPORTED_VERSIONS 43
+#define CERT_CACHE 16		/* certificates remembered (direct-mapped by a hash of the DER) */
+#define CERT_CACHE_DER 4096	/* larger certificates are parsed every time */
 
 enum { T_MORE, T_DONE };
 
@@ -79,6 +86,38 @@ static int server_hello(struct sn_pkt *pk, const uint8_t *p, size_t n, int *tls1
 	return 0;
 }
 
+/* The facts of recent certificates: one process decodes one capture at a time (no locking). */
+static struct {
+	uint32_t len; /* 0: empty */
+	uint8_t der[CERT_CACHE_DER];
+	struct tls_cert c;
+} cert_cache[CERT_CACHE];
+
+/* tls_cert_from_der() through the cache. */
+static int cert_facts(const uint8_t *der, uint32_t len, struct tls_cert *c)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t slot;
+	int rc;
+
+	if (len > CERT_CACHE_DER)
+		return tls_cert_from_der(der, len, c);
+	for (uint32_t i = 0; i < len; i += 61) /* sampled: the full compare below decides */
+		h = (h ^ der[i]) * 1099511628211ULL;
+	h = (h ^ len ^ der[len - 1]) * 1099511628211ULL;
+	slot = (size_t)(h >> 32) % CERT_CACHE;
+	if (cert_cache[slot].len == len && !memcmp(cert_cache[slot].der, der, len)) {
+		*c = cert_cache[slot].c;
+		return 0;
+	}
+	if ((rc = tls_cert_from_der(der, len, c)))
+		return rc;
+	memcpy(cert_cache[slot].der, der, len);
+	cert_cache[slot].c = *c;
+	cert_cache[slot].len = len;
+	return 0;
+}
+
 /* Certificate (RFC 5246 section 7.4.2): the leaf, first in certificate_list. */
 static int certificate(struct sn_pkt *pk, const uint8_t *p, size_t n)
 {
@@ -100,7 +139,7 @@ static int certificate(struct sn_pkt *pk, const uint8_t *p, size_t n)
 	if (!der || !len)
 		return sn_malformed(pk, "TLS Certificate: first certificate claims %u bytes, %u in the list",
 				    len, list);
-	if (tls_cert_from_der(der, len, &c))
+	if (cert_facts(der, len, &c))
 		return sn_malformed(pk, "TLS Certificate: the leaf certificate (%u bytes) does not parse", len);
 	rc = 0;
 	if (c.subject[0])

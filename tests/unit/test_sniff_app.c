@@ -11,6 +11,7 @@
 #include "check.h"
 
 #include "core/err.h"
+#include "core/str.h"
 #include "proto/ber.h"
 #include "proto/snmp.h"
 #include "scan/ports.h"
@@ -624,6 +625,48 @@ static void test_tls(void)
 	EVP_PKEY_free(key);
 }
 
+/*
+ * Certificates are remembered by their whole DER: one that differs from a
+ * remembered one in a single byte (same length, the subject's CN "HG8245"
+ * -> "HG8246", the second of the two: the issuer comes first) is parsed again, and taking turns each keeps its own facts.
+ */
+static void test_tls_cache(void)
+{
+	static struct buf hs, fl, fl2;
+	EVP_PKEY *key;
+	X509 *x = make_cert(&key);
+	unsigned char *der = NULL, *der2;
+	int dlen = i2d_X509(x, &der);
+	uint8_t *cn = memmem(der, (size_t)dlen, "HG8245", 6);
+	char a[128], b[128];
+	enum sn_dec dec;
+
+	if (cn)
+		cn = memmem(cn + 6, (size_t)(der + dlen - cn - 6), "HG8245", 6);
+	CHECK(cn != NULL);
+	if (!cn)
+		return;
+	der2 = OPENSSL_memdup(der, (size_t)dlen);
+	der2[cn - der + 5] = '6';
+	handshake(&hs, der, (size_t)dlen, 0);
+	records(&fl, &hs, 16384);
+	handshake(&hs, der2, (size_t)dlen, 0);
+	records(&fl2, &hs, 16384);
+	for (int i = 0; i < 3; i++) {
+		CHECK_INT(app("192.0.2.1", 443, fl.b, fl.n, 1, &dec), 0);
+		str_copy(a, sizeof(a), got, strcspn(got, "|"));
+		CHECK_STR(a, "tls_subject@192.0.2.1:443/6=/C=CN/O=Huawei/CN=HG8245/0");
+		CHECK_INT(app("192.0.2.1", 443, fl2.b, fl2.n, 1, &dec), 0);
+		str_copy(b, sizeof(b), got, strcspn(got, "|"));
+		CHECK_STR(b, "tls_subject@192.0.2.1:443/6=/C=CN/O=Huawei/CN=HG8246/0");
+		CHECK(strstr(got, "|tls_sha256@192.0.2.1:443/6=") != NULL);
+	}
+	OPENSSL_free(der2);
+	OPENSSL_free(der);
+	X509_free(x);
+	EVP_PKEY_free(key);
+}
+
 /* A real OpenSSL server's TLS 1.2 flight, captured as it leaves: sniff must read what the scanner's probe read. */
 static void test_tls_probe(void)
 {
@@ -679,6 +722,7 @@ int main(void)
 	test_http();
 	test_banners();
 	test_tls();
+	test_tls_cache();
 	test_tls_probe();
 	return check_done("test_sniff_app");
 }
