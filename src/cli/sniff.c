@@ -9,10 +9,16 @@
  * and malformed packets per decoder and the flow table's figures.
  * Exit status: 0, 1 when a capture was broken (wrong magic, truncated, a
  * lying length: everything before it is kept), 2 on usage or store errors.
+ *
+ * A run over capture files commits between packets, with each batch its
+ * resume state (sniff_resume.h): `--resume RUN` continues a run that was
+ * killed or interrupted so that the store ends as after an uninterrupted
+ * run (docs/sniff.md, "Resume").
  */
 #include "cli.h"
 #include "common.h"
 #include "opt.h"
+#include "sniff_resume.h"
 #include "../attr/build.h"
 #include "../core/buf.h"
 #include "../core/err.h"
@@ -39,8 +45,8 @@
 
 struct cfg {
 	struct common c;
-	const char *iface, *filter, *scope;
-	long max_flows, flow_bytes, idle;
+	const char *iface, *filter, *scope, *resume;
+	long max_flows, flow_bytes, idle, batch;
 	int stats;
 	struct {
 		uint16_t port;
@@ -52,14 +58,11 @@ struct cfg {
 /* --decode-as PORT/udp=DECODER: a datagram decoder on a port of its own (an emulator, a lab). */
 static int set_decode_as(void *vc, const char *val, int tag)
 {
-	static const struct {
-		const char *name;
-		enum sn_dec dec;
-	} decs[] = {{"dhcp4", SN_DEC_DHCP4}, {"dhcp6", SN_DEC_DHCP6}, {"snmp", SN_DEC_SNMP}, {"ssdp", SN_DEC_SSDP}};
 	struct cfg *c = vc;
 	const char *eq = strchr(val, '='), *sl = strchr(val, '/');
 	uint64_t port;
 	size_t plen;
+	enum sn_dec d;
 
 	(void)tag;
 	plen = (size_t)((sl && eq && sl < eq ? sl : eq ? eq : val) - val);
@@ -72,11 +75,9 @@ static int set_decode_as(void *vc, const char *val, int tag)
 		fprintf(stderr, "trustmap sniff: at most %d --decode-as\n", CAP_UDP_AS_MAX);
 		return -1;
 	}
-	for (size_t i = 0; i < sizeof(decs) / sizeof(decs[0]); i++) {
-		if (strcmp(eq + 1, decs[i].name))
-			continue;
+	if ((d = sniff_dec_by_name(eq + 1)) != SN_DEC_COUNT) {
 		c->udp_as[c->nudp_as].port = (uint16_t)port;
-		c->udp_as[c->nudp_as++].dec = decs[i].dec;
+		c->udp_as[c->nudp_as++].dec = d;
 		return 0;
 	}
 	fprintf(stderr, "trustmap sniff: --decode-as: decoders are dhcp4, dhcp6, snmp and ssdp, not '%s'\n", eq + 1);
@@ -99,6 +100,10 @@ static const struct opt opts[] = {
 	 OPT_FN, 0, set_decode_as, 0},
 	{"stats", 0, NULL, "print packets and malformed packets per decoder, flows, evictions", OPT_FLAG,
 	 offsetof(struct cfg, stats)},
+	{"batch", 0, "N", "observations per transaction (default 1000; each commit is a resume point)", OPT_INT,
+	 offsetof(struct cfg, batch)},
+	{"resume", 0, "RUN", "continue capture run RUN (killed or interrupted) where it stopped; files as before",
+	 OPT_STR, offsetof(struct cfg, resume)},
 	{"db", 'd', "URL", "store: SQLite file (default trustmap.db)", OPT_STR, offsetof(struct cfg, c.db)},
 	{"format", 0, "FMT", "table (default), jsonl (stream observations) or csv", OPT_STR,
 	 offsetof(struct cfg, c.format)},
@@ -185,6 +190,7 @@ static uint64_t finish(uint64_t h)
 
 struct link_slot {
 	uint64_t h; /* 0 empty */
+	int dirty;  /* seen since the last commit */
 	struct link_rec l;
 };
 
@@ -192,7 +198,7 @@ struct sink {
 	struct store *st;
 	struct cap *cap;
 	int64_t run;
-	long n, failed, dups, nlinks, link_failed;
+	long n, failed, dups, nlinks, link_failed, batch;
 	int jsonl;
 	struct buf line;
 	struct hset dedup, devs;
@@ -201,6 +207,15 @@ struct sink {
 	struct progress pr;
 	const char *pr_what;
 	double t_store; /* seconds in store writes (observations, links, commits), for --stats */
+	/* commits between packets (between()); with files, the resume state each time (NULL: none kept) */
+	struct sniff_resume *rs;
+	struct buf state;
+	long ncommit;
+	unsigned npk;
+	double tcommit;
+	uint64_t *tags; /* the flows' first packets, gathered for the state */
+	size_t ntags, captags;
+	int tags_bad;
 };
 
 static double mono(void);
@@ -286,8 +301,8 @@ static int put_obs(void *vc, const struct obs *o)
 	t = mono();
 	if (store_obs_add(k->st, k->run, o, NULL))
 		k->failed++;
-	else if (++k->n % BATCH == 0 && (store_commit(k->st) || store_begin(k->st)))
-		k->failed++;
+	else
+		k->n++; /* committed between packets (between()) */
 	k->t_store += mono() - t;
 	return 0;
 }
@@ -331,14 +346,19 @@ static int put_link(void *vc, const struct sn_link *l)
 	for (i = h & (LINK_SLOTS - 1); k->links[i].h; i = (i + 1) & (LINK_SLOTS - 1)) {
 		if (k->links[i].h != h)
 			continue;
-		if (t < k->links[i].l.first_seen)
+		if (t < k->links[i].l.first_seen) {
 			k->links[i].l.first_seen = t;
-		if (t > k->links[i].l.last_seen)
+			k->links[i].dirty = 1;
+		}
+		if (t > k->links[i].l.last_seen) {
 			k->links[i].l.last_seen = t;
+			k->links[i].dirty = 1;
+		}
 		return 0;
 	}
 	if (k->nlinkslots < LINK_SLOTS / 2) {
 		k->links[i].h = h;
+		k->links[i].dirty = 1;
 		link_rec_from(&k->links[i].l, l, k->run, t);
 		k->nlinkslots++;
 		k->nlinks++;
@@ -352,13 +372,106 @@ static int put_link(void *vc, const struct sn_link *l)
 	return 0;
 }
 
+/* The links seen since the last commit, into the open transaction (the store widens first/last seen). */
 static void flush_links(struct sink *k)
 {
 	if (!k->links)
 		return;
-	for (size_t i = 0; i < LINK_SLOTS; i++)
-		if (k->links[i].h && store_link_put(k->st, &k->links[i].l))
+	for (size_t i = 0; i < LINK_SLOTS; i++) {
+		if (!k->links[i].h || !k->links[i].dirty)
+			continue;
+		k->links[i].dirty = 0;
+		if (store_link_put(k->st, &k->links[i].l))
 			k->link_failed++;
+	}
+}
+
+static void add_tag(void *vc, uint64_t tag, int64_t off)
+{
+	struct sink *k = vc;
+	uint64_t *v;
+
+	(void)off;
+	if (k->ntags == k->captags) {
+		size_t n = k->captags ? k->captags * 2 : 1024;
+
+		if (!(v = mem_realloc(k->tags, n * sizeof(*v)))) {
+			k->tags_bad = 1;
+			return;
+		}
+		k->tags = v;
+		k->captags = n;
+	}
+	k->tags[k->ntags++] = tag;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Commits what came since the last commit: the links seen, and with files
+ * the resume state (where the next packet is, where to re-read from, the
+ * flows' first packets; complete: every file read and every flow handed
+ * over).  Opens the next transaction when again.
+ */
+static void checkpoint(struct sink *k, int complete, int again)
+{
+	double t = mono();
+	int rc;
+
+	flush_links(k);
+	if (k->rs) {
+		k->rs->nborn = 0;
+		if (!complete) {
+			cap_checkpoint(k->cap, &k->rs->next, &k->rs->from);
+			k->ntags = 0;
+			k->tags_bad = 0;
+			cap_born_each(k->cap, add_tag, k);
+			qsort(k->tags, k->ntags, sizeof(*k->tags), cmp_u64);
+			k->rs->born = k->tags;
+			k->rs->nborn = k->ntags;
+		}
+		k->rs->failed = k->failed;
+		k->rs->complete = complete;
+		buf_reset(&k->state);
+		if (k->tags_bad || sniff_resume_format(&k->state, k->rs)) {
+			k->failed++; /* out of memory: this batch without a new state, the last one stays */
+		} else if ((rc = store_run_resume_put(k->st, k->run, buf_str(&k->state)))) {
+			if (rc != TM_EUNSUP)
+				k->failed++;
+			k->rs->born = NULL;
+			k->rs = NULL; /* a backend without resume states: commits only */
+		}
+		if (k->rs)
+			k->rs->born = NULL; /* k->tags stays ours */
+	}
+	if (store_commit(k->st) || (again && store_begin(k->st)))
+		k->failed++;
+	k->ncommit = k->n;
+	k->tcommit = mono();
+	k->t_store += k->tcommit - t;
+}
+
+/*
+ * Between two packets (capture.h): a commit every --batch observations, and
+ * with files about once a second even without any (so that a resume has
+ * little to re-read).  A stop (SIGINT, SIGTERM) commits here and ends the
+ * reading at this packet.
+ */
+static int between(void *vc)
+{
+	struct sink *k = vc;
+	int stop = stop_flag;
+
+	if (!stop && k->n - k->ncommit < k->batch &&
+	    ((++k->npk & 4095) || (!k->rs && k->n == k->ncommit) || mono() - k->tcommit < 1.0))
+		return 0;
+	checkpoint(k, 0, 1);
+	return stop;
 }
 
 static void tick(void *vc, const char *what, long long done, long long total, uint64_t packets)
@@ -483,37 +596,226 @@ static double mono(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+struct run_find {
+	int64_t id;
+	struct run_rec r;
+	int found;
+};
+
+static int find_run(void *vc, const struct run_rec *r)
+{
+	struct run_find *f = vc;
+
+	if (r->id != f->id)
+		return 0;
+	f->r = *r;
+	f->found = 1;
+	return 1;
+}
+
+/* The run's observations so far, in the order they were stored: the dedup set as it was, and the count. */
+static int rebuild_obs(void *vc, int64_t id, const struct obs *o)
+{
+	struct sink *k = vc;
+
+	(void)id;
+	hset_add(&k->dedup, obs_hash(o));
+	if (o->mac[0])
+		hset_add(&k->devs, dev_hash('m', "", o->mac, sizeof(o->mac)));
+	if (o->addr[0])
+		hset_add(&k->devs, dev_hash('a', o->scope, o->addr, sizeof(o->addr)));
+	k->n++;
+	return 0;
+}
+
+/*
+ * --resume RUN: reads the run's state into rs, checks the capture files
+ * (the ones given, else the paths it recorded) against it and takes its
+ * capture options into cfg.  0: go on; 1: nothing to do (said); 2: refused (said).
+ */
+static int load_resume(struct sink *k, struct cfg *cfg, int64_t run, struct sniff_resume *rs, char **files,
+		       int nfiles)
+{
+	struct run_find f = {.id = run};
+	struct sniff_file now;
+	char *text = NULL, eb[TM_ERRLEN];
+	int rc = 2;
+
+	if (store_run_iter(k->st, find_run, &f) < 0 || !f.found || strcmp(f.r.kind, "sniff")) {
+		fprintf(stderr, "trustmap sniff: run %lld is not a capture run in this store\n", (long long)run);
+		return 2;
+	}
+	if (f.r.finished && strcmp(f.r.status, "interrupted")) {
+		if (!strcmp(f.r.status, "ok")) {
+			printf("run %lld is finished: nothing to resume\n", (long long)run);
+			return 1;
+		}
+		fprintf(stderr, "trustmap sniff: run %lld ended with '%s': nothing to resume\n", (long long)run,
+			f.r.status);
+		return 2;
+	}
+	if (store_run_resume_get(k->st, run, &text)) {
+		fprintf(stderr, "trustmap sniff: %s\n", store_errmsg(k->st));
+		return 2;
+	}
+	if (!*text) {
+		fprintf(stderr, "trustmap sniff: run %lld has no resume state (standard input, a live interface, "
+				"or an older trustmap)\n", (long long)run);
+		goto out;
+	}
+	if (sniff_resume_parse(text, rs, eb, sizeof(eb))) {
+		fprintf(stderr, "trustmap sniff: run %lld: %s\n", (long long)run, eb);
+		goto out;
+	}
+	if (nfiles && nfiles != rs->nfiles) {
+		fprintf(stderr, "trustmap sniff: run %lld read %d capture file%s; give the same (or none: the paths it "
+				"recorded)\n", (long long)run, rs->nfiles, rs->nfiles == 1 ? "" : "s");
+		goto out;
+	}
+	for (int i = 0; i < rs->nfiles; i++) {
+		struct sniff_file *was = &rs->files[i];
+		const char *path = nfiles ? files[i] : was->path;
+
+		sniff_file_sig(path, &now);
+		if (!sniff_file_same(was, &now)) {
+			if (now.size != was->size)
+				fprintf(stderr, "trustmap sniff: %s has changed since run %lld read it as file %d (%s): "
+						"%lld bytes, then %lld\n", path, (long long)run, i + 1, was->path,
+					(long long)now.size, (long long)was->size);
+			else
+				fprintf(stderr, "trustmap sniff: %s has changed since run %lld read it as file %d (%s): "
+						"same size, other bytes\n", path, (long long)run, i + 1, was->path);
+			goto out;
+		}
+		if (nfiles) {
+			char *p = mem_strdup(path);
+
+			if (!p)
+				goto out;
+			mem_free(was->path);
+			was->path = p;
+		}
+	}
+	cfg->max_flows = rs->max_flows;
+	cfg->flow_bytes = rs->flow_bytes;
+	cfg->idle = rs->idle;
+	cfg->scope = rs->scope;
+	cfg->nudp_as = rs->nudp_as;
+	for (int i = 0; i < rs->nudp_as; i++) {
+		cfg->udp_as[i].port = rs->udp_as[i].port;
+		cfg->udp_as[i].dec = rs->udp_as[i].dec;
+	}
+	rc = 0;
+out:
+	mem_free(text);
+	return rc;
+}
+
+/* A new run over files: its state from the options and each file as it is now; NULL for standard input. */
+static int new_resume(struct sniff_resume *rs, const struct cfg *cfg, char **files, int nfiles)
+{
+	memset(rs, 0, sizeof(*rs));
+	for (int i = 0; i < nfiles; i++)
+		if (!strcmp(files[i], "-"))
+			return 1;
+	rs->max_flows = cfg->max_flows;
+	rs->flow_bytes = cfg->flow_bytes;
+	rs->idle = cfg->idle;
+	if ((cfg->scope && !(rs->scope = mem_strdup(cfg->scope))) ||
+	    !(rs->files = mem_calloc((size_t)nfiles, sizeof(*rs->files))))
+		return TM_ENOMEM;
+	rs->nudp_as = cfg->nudp_as;
+	for (int i = 0; i < cfg->nudp_as; i++) {
+		rs->udp_as[i].port = cfg->udp_as[i].port;
+		rs->udp_as[i].dec = cfg->udp_as[i].dec;
+	}
+	for (int i = 0; i < nfiles; i++) {
+		if (!(rs->files[i].path = mem_strdup(files[i])))
+			return TM_ENOMEM;
+		rs->nfiles++;
+		sniff_file_sig(files[i], &rs->files[i]);
+	}
+	rs->next.no = rs->from.no = 1;
+	rs->next.off = rs->from.off = -1;
+	return 0;
+}
+
 static int run_sniff(struct cfg *cfg, char **files, int nfiles, void *live, struct kb *kb, int fmt,
-		     struct buf *args)
+		     struct buf *args, int64_t resume)
 {
 	struct sink k = {.jsonl = fmt == REP_JSONL, .dedup = {.cap = DEDUP_SLOTS},
-			 .devs = {.cap = DEV_SLOTS, .no_clear = 1}};
-	struct cap_cfg cc = {.max_flows = (size_t)cfg->max_flows, .flow_bytes = (size_t)cfg->flow_bytes,
-			     .idle = cfg->idle, .scope = cfg->scope, .on_obs = put_obs, .on_link = put_link,
-			     .arg = &k, .tick = tick};
+			 .devs = {.cap = DEV_SLOTS, .no_clear = 1}, .batch = cfg->batch};
+	struct cap_cfg cc = {.on_obs = put_obs, .on_link = put_link, .arg = &k, .tick = tick, .between = between};
+	struct sniff_resume rs = {0};
 	struct build_stats bs;
 	struct sigaction sa = {0};
 	char eb[TM_ERRLEN];
-	int rc = 2, broken = 0, ncap = live ? 1 : nfiles;
+	int rc = 2, broken = 0, ncap = live ? 1 : nfiles, first = 0, built;
 	double t0 = mono(), t1;
 
+	buf_init(&k.line, 0);
+	buf_init(&k.state, 0);
+	if (!(k.st = cli_store("sniff", &cfg->c)))
+		goto out;
+	if (resume) {
+		if ((rc = load_resume(&k, cfg, resume, &rs, files, nfiles)))
+			goto out_rc;
+		rc = 2;
+		k.rs = &rs;
+		k.run = resume;
+		k.failed = rs.failed;
+		files = NULL;
+		nfiles = ncap = rs.nfiles;
+		if (store_obs_iter_run(k.st, resume, rebuild_obs, &k)) {
+			fprintf(stderr, "trustmap sniff: %s\n", store_errmsg(k.st));
+			goto out;
+		}
+	} else if (!live) {
+		if ((rc = new_resume(&rs, cfg, files, nfiles)) < 0) {
+			fprintf(stderr, "trustmap sniff: out of memory\n");
+			rc = 2;
+			goto out;
+		}
+		k.rs = rc ? NULL : &rs;
+		rc = 2;
+	}
+	cc.max_flows = (size_t)cfg->max_flows;
+	cc.flow_bytes = (size_t)cfg->flow_bytes;
+	cc.idle = cfg->idle;
+	cc.scope = cfg->scope;
 	for (int i = 0; i < cfg->nudp_as; i++) {
 		cc.udp_as[i].port = cfg->udp_as[i].port;
 		cc.udp_as[i].dec = cfg->udp_as[i].dec;
 	}
 	cc.nudp_as = cfg->nudp_as;
-	buf_init(&k.line, 0);
-	if (!(k.st = cli_store("sniff", &cfg->c)))
-		goto out;
 	if (!(k.cap = cap_new(&cc))) {
 		fprintf(stderr, "trustmap sniff: out of memory\n");
 		goto out;
 	}
-	if (store_begin(k.st) || store_run_start(k.st, "sniff", buf_str(args), &k.run) || store_commit(k.st) ||
-	    store_begin(k.st)) {
+	if (resume) {
+		if (store_begin(k.st)) {
+			fprintf(stderr, "trustmap sniff: %s\n", store_errmsg(k.st));
+			goto out;
+		}
+		if (!rs.complete && cap_replay(k.cap, &rs.from, &rs.next, rs.born, rs.nborn)) {
+			fprintf(stderr, "trustmap sniff: out of memory\n");
+			goto out;
+		}
+		first = (int)rs.from.file;
+		mem_free(rs.born); /* copied: from now on the state's flows are the table's */
+		rs.born = NULL;
+		rs.nborn = 0;
+	} else if (store_begin(k.st) || store_run_start(k.st, "sniff", buf_str(args), &k.run)) {
 		fprintf(stderr, "trustmap sniff: %s\n", store_errmsg(k.st));
 		goto out;
+	} else {
+		checkpoint(&k, 0, 1); /* the run and its first state: a kill from now on can be resumed */
+		if (k.failed) {
+			fprintf(stderr, "trustmap sniff: %s\n", store_errmsg(k.st));
+			goto out;
+		}
 	}
+	k.tcommit = mono();
 	/* no SA_RESTART: a read from a pipe that waits for more capture returns at once */
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = on_signal;
@@ -527,29 +829,38 @@ static int run_sniff(struct cfg *cfg, char **files, int nfiles, void *live, stru
 		cap_live_close(live);
 		live = NULL;
 	}
-	for (int i = 0; i < nfiles && !stop_flag; i++)
-		if (cap_file(k.cap, files[i], &stop_flag))
+	for (int i = first; i < nfiles && !stop_flag && !(resume && rs.complete); i++)
+		if (cap_file(k.cap, files ? files[i] : rs.files[i].path, &stop_flag))
 			broken = 1;
-	cap_end(k.cap);
+	/*
+	 * Stopped while reading files: the flows in progress stay unsaid, the
+	 * state says where to go on (--resume rebuilds them).  Otherwise every
+	 * flow is handed over now and the state says so.
+	 */
+	if (!(stop_flag && k.rs))
+		cap_end(k.cap);
 	progress_end(&k.pr);
 	if (k.cap && cap_stats(k.cap)->hidden)
 		fprintf(stderr, "trustmap sniff: %llu more malformed packets not shown (see --stats)\n",
 			(unsigned long long)cap_stats(k.cap)->hidden);
 	t1 = mono();
-	flush_links(&k);
-	if (store_run_finish(k.st, k.run, k.n, k.failed,
+	checkpoint(&k, !(stop_flag && k.rs), 0);
+	k.t_store += mono() - t1;
+	/* the assets, then the run's end: a kill in between leaves a run that --resume finishes */
+	t1 = mono();
+	built = !attr_build(kb, k.st, &bs, eb, sizeof(eb));
+	if (!built)
+		fprintf(stderr, "trustmap sniff: %s\n", eb);
+	t1 = mono() - t1;
+	if (store_begin(k.st) ||
+	    store_run_finish(k.st, k.run, k.n, k.failed,
 			     stop_flag ? "interrupted" : broken ? "error: a capture broke off" : "ok") ||
 	    store_commit(k.st)) {
 		fprintf(stderr, "trustmap sniff: %s\n", store_errmsg(k.st));
 		goto out;
 	}
-	k.t_store += mono() - t1;
-	t1 = mono();
-	if (attr_build(kb, k.st, &bs, eb, sizeof(eb))) {
-		fprintf(stderr, "trustmap sniff: %s\n", eb);
+	if (!built)
 		goto out;
-	}
-	t1 = mono() - t1;
 	if (fmt != REP_JSONL)
 		summary(&k, fmt, mono() - t0, ncap);
 	if (cfg->stats)
@@ -561,30 +872,37 @@ static int run_sniff(struct cfg *cfg, char **files, int nfiles, void *live, stru
 	if (fmt == REP_TABLE)
 		printf("run %lld\n", (long long)k.run);
 	rc = k.failed || k.link_failed ? 2 : broken ? 1 : 0;
+	goto out;
+out_rc:
+	rc = rc == 1 ? 0 : 2;
 out:
 	if (live)
 		cap_live_close(live);
 	cap_free(k.cap);
 	store_close(k.st);
+	sniff_resume_fini(&rs);
+	mem_free(k.tags);
 	mem_free(k.dedup.k);
 	mem_free(k.devs.k);
 	mem_free(k.links);
 	buf_fini(&k.line);
+	buf_fini(&k.state);
 	return rc;
 }
 
 int cmd_sniff(int argc, char **argv)
 {
-	struct cfg cfg = {.max_flows = FLOW_DEF_MAX, .flow_bytes = FLOW_DEF_BYTES, .idle = FLOW_DEF_IDLE};
+	struct cfg cfg = {0};
 	struct buf args;
 	char eb[TM_ERRLEN];
 	struct kb *kb = NULL;
 	void *live = NULL;
+	int64_t resume = 0;
 	int npos, rc, fmt;
 
 	buf_init(&args, 0);
 	run_args(argc, argv, &args);
-	rc = opt_parse(opts, &cfg, argc, argv, &npos, "[options] FILE... | -i IFACE [-f BPF]");
+	rc = opt_parse(opts, &cfg, argc, argv, &npos, "[options] FILE... | -i IFACE [-f BPF] | --resume RUN [FILE...]");
 	if (rc) {
 		rc = rc > 0 ? 0 : 2;
 		goto out;
@@ -592,17 +910,41 @@ int cmd_sniff(int argc, char **argv)
 	rc = 2;
 	if ((fmt = cli_format("sniff", &cfg.c)) < 0)
 		goto out;
-	if (!npos && !cfg.iface) {
+	if (cfg.resume) {
+		if (!str_to_i64(cfg.resume, strlen(cfg.resume), &resume) || resume < 1) {
+			fprintf(stderr, "trustmap sniff: --resume wants a run id (trustmap scans, or the 'run N' line)\n");
+			goto out;
+		}
+		if (cfg.iface || cfg.filter) {
+			fprintf(stderr, "trustmap sniff: --resume continues a run over capture files; a live capture "
+					"(-i) cannot be resumed\n");
+			goto out;
+		}
+		if (cfg.max_flows || cfg.flow_bytes || cfg.idle || cfg.scope || cfg.nudp_as) {
+			fprintf(stderr, "trustmap sniff: --resume keeps the run's own --max-flows, --flow-bytes, --idle, "
+					"--scope and --decode-as\n");
+			goto out;
+		}
+	} else if (!npos && !cfg.iface) {
 		fprintf(stderr, "trustmap sniff: give capture files (- for standard input) or -i IFACE\n");
 		goto out;
 	}
+	if (!cfg.max_flows)
+		cfg.max_flows = FLOW_DEF_MAX;
+	if (!cfg.flow_bytes)
+		cfg.flow_bytes = FLOW_DEF_BYTES;
+	if (!cfg.idle)
+		cfg.idle = FLOW_DEF_IDLE;
+	if (!cfg.batch)
+		cfg.batch = BATCH;
 	if (npos && cfg.iface) {
 		fprintf(stderr, "trustmap sniff: capture files or -i IFACE, not both\n");
 		goto out;
 	}
 	for (int i = 1, dash = 0; i <= npos; i++)
-		if (!strcmp(argv[i], "-") && dash++) {
-			fprintf(stderr, "trustmap sniff: standard input (-) can be read once\n");
+		if (!strcmp(argv[i], "-") && (dash++ || resume)) {
+			fprintf(stderr, resume ? "trustmap sniff: standard input (-) cannot be resumed\n"
+					       : "trustmap sniff: standard input (-) can be read once\n");
 			goto out;
 		}
 	if (cfg.filter && !cfg.iface) {
@@ -610,8 +952,9 @@ int cmd_sniff(int argc, char **argv)
 		goto out;
 	}
 	if (cfg.max_flows < 1 || cfg.max_flows > (1L << 24) || cfg.flow_bytes < 1 || cfg.flow_bytes > (1L << 24) ||
-	    cfg.idle < 1) {
-		fprintf(stderr, "trustmap sniff: --max-flows and --flow-bytes must be 1 to 16777216, --idle positive\n");
+	    cfg.idle < 1 || cfg.batch < 1) {
+		fprintf(stderr, "trustmap sniff: --max-flows and --flow-bytes must be 1 to 16777216, --idle and --batch "
+				"positive\n");
 		goto out;
 	}
 	if (!cfg.iface && (getuid() != geteuid() || getgid() != getegid())) {
@@ -634,7 +977,7 @@ int cmd_sniff(int argc, char **argv)
 			goto out;
 		}
 	}
-	rc = run_sniff(&cfg, argv + 1, npos, live, kb, fmt, &args);
+	rc = run_sniff(&cfg, argv + 1, npos, live, kb, fmt, &args, resume);
 	live = NULL;
 out:
 	if (live)

@@ -62,6 +62,16 @@ struct cap {
 	/* the IP layer of the current packet, binary until someone needs text */
 	uint8_t src[16], dst[16];
 	int v6;
+	/* files and resume points (cap_pos) */
+	uint32_t fidx;	   /* index of the next file */
+	struct cap_pos at; /* between packets: the packet about to be read */
+	uint64_t tag;	   /* the packet being decoded: its tag and offset */
+	int64_t off;
+	/* cap_replay(): re-reading up to rto quietly, flows made only at born[] */
+	int replay;
+	struct cap_pos rfrom, rto;
+	uint64_t *born;
+	size_t nborn;
 };
 
 struct cap *cap_new(const struct cap_cfg *cfg)
@@ -82,6 +92,8 @@ struct cap *cap_new(const struct cap_cfg *cfg)
 	c->pk.arg = cfg->arg;
 	c->pk.file = "";
 	c->fpk = c->pk;
+	c->at.no = 1; /* before the first file: its first packet */
+	c->at.off = -1;
 	return c;
 }
 
@@ -90,6 +102,7 @@ void cap_free(struct cap *c)
 	if (!c)
 		return;
 	flow_free(c->ft);
+	mem_free(c->born);
 	mem_free(c->iobuf);
 	mem_free(c->macs);
 	mem_free(c);
@@ -131,7 +144,7 @@ static void say(const char *file, uint64_t no, const char *dec, const char *msg)
 static void bad(struct cap *c, struct sn_pkt *pk, enum sn_dec d)
 {
 	c->st.bad[d]++;
-	if (c->cfg.quiet)
+	if (c->cfg.quiet || c->replay) /* re-read before a resume point: said the first time */
 		return;
 	if (c->st.shown >= CAP_MSG_MAX) {
 		c->st.hidden++;
@@ -265,6 +278,97 @@ void cap_end(struct cap *c)
 		flow_end(c->ft);
 }
 
+/* ---- resume points ---- */
+
+static int born_has(const struct cap *c, uint64_t tag)
+{
+	size_t lo = 0, hi = c->nborn;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->born[mid] == tag)
+			return 1;
+		if (c->born[mid] < tag)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+struct oldest {
+	uint64_t tag;
+	int64_t off;
+	int any;
+};
+
+static void oldest_flow(void *arg, uint64_t tag, int64_t off)
+{
+	struct oldest *o = arg;
+
+	if (!o->any || tag < o->tag) {
+		o->tag = tag;
+		o->off = off;
+		o->any = 1;
+	}
+}
+
+void cap_checkpoint(const struct cap *c, struct cap_pos *next, struct cap_pos *from)
+{
+	struct oldest o = {0};
+
+	*next = c->at;
+	*from = c->at;
+	if (c->ft)
+		flow_each(c->ft, oldest_flow, &o);
+	if (o.any && o.tag < CAP_TAG(c->at.file, c->at.no)) {
+		from->file = (uint32_t)(o.tag >> 40);
+		from->no = o.tag & ((1ULL << 40) - 1);
+		from->off = o.off;
+	}
+}
+
+void cap_born_each(const struct cap *c, void (*fn)(void *arg, uint64_t tag, int64_t off), void *arg)
+{
+	if (c->ft)
+		flow_each(c->ft, fn, arg);
+}
+
+int cap_replay(struct cap *c, const struct cap_pos *from, const struct cap_pos *to, const uint64_t *born,
+	       size_t nborn)
+{
+	mem_free(c->born);
+	c->born = NULL;
+	c->nborn = 0;
+	if (nborn) {
+		if (!(c->born = mem_alloc(nborn * sizeof(*born))))
+			return TM_ENOMEM;
+		memcpy(c->born, born, nborn * sizeof(*born));
+		c->nborn = nborn;
+	}
+	c->rfrom = *from;
+	c->rto = *to;
+	c->fidx = from->file;
+	c->replay = 1;
+	c->pk.on_obs = c->fpk.on_obs = NULL; /* handed to nobody: stored before */
+	c->pk.on_link = c->fpk.on_link = NULL;
+	return 0;
+}
+
+/* The resume point is reached: from here on, everything as usual. */
+static void replay_off(struct cap *c)
+{
+	if (!c->replay)
+		return;
+	c->replay = 0;
+	c->pk.on_obs = c->fpk.on_obs = c->cfg.on_obs;
+	c->pk.on_link = c->fpk.on_link = c->cfg.on_link;
+	mem_free(c->born);
+	c->born = NULL;
+	c->nborn = 0;
+}
+
 /* ---- transport ---- */
 
 static void tcp(struct cap *c, const uint8_t *p, size_t n)
@@ -293,6 +397,9 @@ static void tcp(struct cap *c, const uint8_t *p, size_t n)
 	s.data = p + doff;
 	s.len = n - doff;
 	s.time = c->pk.time;
+	s.tag = c->tag;
+	s.off = c->off;
+	s.no_new = (uint8_t)(c->replay && !born_has(c, c->tag));
 	flow_seg(c->ft, &s);
 }
 
@@ -631,6 +738,49 @@ static void tick(struct cap *c, const char *name, FILE *fp, long long total)
 	c->cfg.tick(c->cfg.arg, name, done, total, c->pk.no);
 }
 
+/* A pcapng file (Section Header Block magic), peeked at and put back; only for regular files. */
+static int is_pcapng(FILE *fp)
+{
+	uint8_t m[4];
+	int ng = fread(m, 1, 4, fp) == 4 && m[0] == 0x0a && m[1] == 0x0d && m[2] == 0x0d && m[3] == 0x0a;
+
+	return fseeko(fp, 0, SEEK_SET) ? -1 : ng;
+}
+
+/*
+ * A replay starts inside this file: at packet rfrom.no.  pcap: a seek to
+ * its record (libpcap reads the file through fp, record by record);
+ * pcapng: the packets before are read and skipped, since libpcap learns
+ * the interfaces from blocks on the way (TRUSTMAP_SNIFF_NOSEEK skips in
+ * pcap too, to measure one against the other: docs/sniff.md).
+ */
+static int go_to(struct cap *c, pcap_t *p, FILE *fp, int ng, const char *name)
+{
+	uint64_t want = c->rfrom.no - 1;
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	char eb[160];
+
+	if (!ng && c->rfrom.off > 0 && !getenv("TRUSTMAP_SNIFF_NOSEEK")) {
+		if (fseeko(fp, c->rfrom.off, SEEK_SET)) {
+			snprintf(eb, sizeof(eb), "cannot seek to offset %lld: %s", (long long)c->rfrom.off,
+				 strerror(errno));
+			return file_error(c, name, c->rfrom.no, eb, TM_EIO);
+		}
+		c->pk.no = want;
+		return 0;
+	}
+	while (c->pk.no < want) {
+		if (pcap_next_ex(p, &h, &data) != 1) {
+			snprintf(eb, sizeof(eb), "ends before packet %llu, where the run stopped",
+				 (unsigned long long)c->rfrom.no);
+			return file_error(c, name, c->pk.no + 1, eb, TM_EPROTO);
+		}
+		c->pk.no++;
+	}
+	return 0;
+}
+
 int cap_stream(struct cap *c, FILE *fp, const char *name, volatile int *stop)
 {
 	char eb[PCAP_ERRBUF_SIZE] = "";
@@ -638,16 +788,25 @@ int cap_stream(struct cap *c, FILE *fp, const char *name, volatile int *stop)
 	const u_char *data;
 	struct stat sb;
 	long long total = 0;
+	uint32_t idx = c->fidx++;
 	pcap_t *p;
-	int dlt, rc, ret = 0;
+	int dlt, rc, ret = 0, seekable = 0, ng = 0;
 
 	c->pk.no = 0;
 	c->pk.file = name;
-	if (!fstat(fileno(fp), &sb) && S_ISREG(sb.st_mode))
+	if (c->replay && idx > c->rto.file)
+		replay_off(c);
+	if (!fstat(fileno(fp), &sb) && S_ISREG(sb.st_mode)) {
 		total = sb.st_size;
+		seekable = 1;
+	}
 	/* big reads: stdio's default makes one syscall per 4 KiB (glibc ignores a size without a buffer) */
 	if (c->iobuf || (c->iobuf = mem_alloc(CAP_IOBUF)))
 		setvbuf(fp, c->iobuf, _IOFBF, CAP_IOBUF);
+	if (c->replay && idx == c->rfrom.file && c->rfrom.no > 1 && (!seekable || (ng = is_pcapng(fp)) < 0)) {
+		fclose(fp);
+		return file_error(c, name, c->rfrom.no, "cannot go back to where the run stopped", TM_EIO);
+	}
 	if (!(p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, eb))) {
 		fclose(fp);
 		return file_error(c, name, 1, eb[0] ? eb : "not a capture file", TM_EPROTO);
@@ -659,10 +818,25 @@ int cap_stream(struct cap *c, FILE *fp, const char *name, volatile int *stop)
 		pcap_close(p);
 		return file_error(c, name, 1, eb, TM_EUNSUP);
 	}
-	while (!(stop && *stop)) {
+	if (c->replay && idx == c->rfrom.file && c->rfrom.no > 1 && (ret = go_to(c, p, fp, ng, name))) {
+		pcap_close(p);
+		return ret;
+	}
+	for (;;) {
+		c->at.file = idx;
+		c->at.no = c->pk.no + 1;
+		c->at.off = seekable ? (int64_t)ftello(fp) : -1;
+		if (c->replay && CAP_TAG(idx, c->at.no) >= CAP_TAG(c->rto.file, c->rto.no))
+			replay_off(c);
+		if (!c->replay && c->cfg.between && c->cfg.between(c->cfg.arg))
+			break;
+		if (stop && *stop)
+			break;
 		rc = pcap_next_ex(p, &h, &data);
 		if (rc == 1) {
 			c->st.pkts[SN_DEC_PCAP]++;
+			c->tag = CAP_TAG(idx, c->at.no);
+			c->off = c->at.off;
 			cap_packet(c, name, dlt, data, h->caplen, (int64_t)h->ts.tv_sec);
 			if (!(c->st.packets % TICK_EVERY))
 				tick(c, name, fp, total);
@@ -674,6 +848,8 @@ int cap_stream(struct cap *c, FILE *fp, const char *name, volatile int *stop)
 		ret = file_error(c, name, c->pk.no + 1, eb[0] ? eb : "read error", TM_EPROTO);
 		break;
 	}
+	if (c->replay && idx >= c->rto.file)
+		replay_off(c); /* the resume point was this file's end */
 	tick(c, name, fp, total);
 	pcap_close(p); /* closes fp */
 	return ret;
@@ -688,6 +864,7 @@ int cap_file(struct cap *c, const char *path, volatile int *stop)
 		return cap_stream(c, stdin, "-", stop);
 	if (!(fp = fopen(path, "rb"))) {
 		snprintf(eb, sizeof(eb), "cannot open: %s", strerror(errno));
+		c->fidx++;
 		return file_error(c, path, 1, eb, TM_EIO);
 	}
 	return cap_stream(c, fp, path, stop);
@@ -801,7 +978,11 @@ int cap_live_run(struct cap *c, void *handle, const char *iface, volatile int *s
 
 	snprintf(c->name, sizeof(c->name), "iface:%s", iface);
 	c->pk.no = 0;
+	c->at.off = -1;
 	while (!(stop && *stop)) {
+		c->at.no = c->pk.no + 1;
+		if (c->cfg.between && c->cfg.between(c->cfg.arg))
+			break;
 		rc = pcap_next_ex(p, &h, &data);
 		if (rc == 1) {
 			cap_packet(c, c->name, dlt, data, h->caplen, (int64_t)h->ts.tv_sec);

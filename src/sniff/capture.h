@@ -37,6 +37,14 @@ struct cap_cfg {
 	void *arg;
 	/* progress: called every few thousand packets and at the end of each file (packets: of this file) */
 	void (*tick)(void *arg, const char *what, long long done, long long total, uint64_t packets);
+	/*
+	 * Called between two packets of a capture (before each read): every
+	 * observation and link of the packets before has been handed over,
+	 * none of the next one.  The place to commit, and to ask
+	 * cap_checkpoint() where a resume would start.  Nonzero: stop reading
+	 * here (as *stop does).  Not called while cap_replay() re-reads.
+	 */
+	int (*between)(void *arg);
 	int quiet;				   /* no messages at all (fuzzing) */
 	/* more UDP ports for the datagram decoders ("decode as"): either port matching */
 	struct {
@@ -57,6 +65,19 @@ struct cap_stats {
 };
 
 struct cap;
+
+/*
+ * A place in the run's list of capture files, for `sniff --resume`: file
+ * index (from 0, in the order cap_file() was called), packet number in
+ * that file (from 1) and the byte offset of that packet's record (pcap) or
+ * of the block before it (pcapng).  A tag is (file << 40 | packet).
+ */
+struct cap_pos {
+	uint32_t file;
+	uint64_t no;
+	int64_t off;
+};
+#define CAP_TAG(file, no) ((uint64_t)(file) << 40 | (uint64_t)(no))
 
 /* NULL on allocation failure. */
 struct cap *cap_new(const struct cap_cfg *c);
@@ -93,6 +114,27 @@ void cap_live_close(void *handle);
 void cap_packet(struct cap *c, const char *name, int dlt, const uint8_t *p, size_t caplen, int64_t time);
 /* Hands over every open flow (end of capture). */
 void cap_end(struct cap *c);
+
+/*
+ * Inside cfg.between: *next is the packet about to be read, *from the
+ * packet that made the oldest TCP flow still in the table (*next when there
+ * is none).  Re-reading from *from up to *next with cap_replay() rebuilds
+ * the flow table as it is now.
+ */
+void cap_checkpoint(const struct cap *c, struct cap_pos *next, struct cap_pos *from);
+/* Calls fn with the tag of the packet that made each flow in the table (for cap_replay's born). */
+void cap_born_each(const struct cap *c, void (*fn)(void *arg, uint64_t tag, int64_t off), void *arg);
+/*
+ * Before continuing a run at a checkpoint (cap_checkpoint() then): the
+ * next cap_file() is file from->file, read from packet from->no (a seek to
+ * from->off in pcap files, packets skipped in pcapng); packets before
+ * to hand nothing over (observations and links were stored before) and
+ * make TCP flows only at the tags in born[0..nborn) (sorted: the flows
+ * the table held); from packet to on, everything as usual.  Returns 0 or
+ * TM_ENOMEM (born is copied).
+ */
+int cap_replay(struct cap *c, const struct cap_pos *from, const struct cap_pos *to, const uint64_t *born,
+	       size_t nborn);
 
 const struct cap_stats *cap_stats(const struct cap *c);
 /* Capture time of the packet being decoded (for links: first and last seen). */

@@ -28,6 +28,8 @@ struct flow {
 	uint32_t prev, next;   /* all flows, most recent at head; next is the free list too */
 	uint32_t bprev, bnext; /* flows holding a buffer */
 	int64_t last;	       /* capture time of the last segment */
+	uint64_t born;	       /* tag of the segment that made it (flow_seg.tag) */
+	int64_t born_off;      /* and its offset */
 	uint8_t *buf;
 	uint32_t base;	       /* server sequence number of stream byte 0 */
 	uint32_t have;	       /* contiguous bytes from 0 */
@@ -456,10 +458,12 @@ void flow_seg(struct flow_table *t, const struct flow_seg *s)
 	h = key_hash(t, a, b);
 	x = find(t, h, a, b);
 	if (x == NIL) {
-		if ((s->flags & FLOW_RST) || (!s->len && !(syn && (s->flags & FLOW_ACK))))
+		if ((s->flags & FLOW_RST) || (!s->len && !(syn && (s->flags & FLOW_ACK))) || s->no_new)
 			return; /* nothing to learn from: no entry */
 		x = make(t, h, a, b, s->v6);
 		f = &t->e[x];
+		f->born = s->tag;
+		f->born_off = s->off;
 		if (syn)
 			f->srv = (uint8_t)((s->flags & FLOW_ACK) ? from_b : !from_b);
 		else
@@ -504,6 +508,12 @@ void flow_seg(struct flow_table *t, const struct flow_seg *s)
 		drop(t, x, FLOW_WHY_FIN);
 	else if ((f->fins & 3) == 3 && (!(f->fins & 4) || f->have >= f->fin_off))
 		drop(t, x, FLOW_WHY_FIN);
+}
+
+void flow_each(const struct flow_table *t, void (*fn)(void *arg, uint64_t tag, int64_t off), void *arg)
+{
+	for (uint32_t x = t->head; x != NIL; x = t->e[x].next)
+		fn(arg, t->e[x].born, t->e[x].born_off);
 }
 
 void flow_end(struct flow_table *t)

@@ -58,6 +58,10 @@ struct flow_seg {
 	const uint8_t *data; /* payload, not kept */
 	size_t len;
 	int64_t time;	     /* capture time, seconds */
+	/* for sniff --resume: kept in the flow this segment makes, given back by flow_each() */
+	uint64_t tag;	     /* where the segment came from (the capture layer's packet tag) */
+	int64_t off;	     /* its byte offset in the file */
+	uint8_t no_new;	     /* update a flow that exists, never make one (re-reading before a resume point) */
 };
 
 /*
@@ -99,6 +103,13 @@ void flow_seg(struct flow_table *t, const struct flow_seg *s);
 /* Hands over and drops every flow (end of capture). */
 void flow_end(struct flow_table *t);
 const struct flow_stats *flow_stats(const struct flow_table *t);
+/*
+ * Calls fn for every flow in the table (open or done), most recently used
+ * first, with the tag and offset of the segment that made it.  The capture
+ * layer's resume point: re-reading from the oldest of them rebuilds the
+ * table (docs/sniff.md, "Resume").
+ */
+void flow_each(const struct flow_table *t, void (*fn)(void *arg, uint64_t tag, int64_t off), void *arg);
 /* "fin", "rst", "full", "idle", "evict", "end". */
 const char *flow_why_name(enum flow_why w);
 
