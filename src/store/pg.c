@@ -87,6 +87,10 @@ static const char *const sql[PQ_COUNT] = {
 	/* one rebuild of the assets at a time (shards finishing together), however long the other takes */
 	[PQ_RESUME_PUT] = "UPDATE runs SET resume = $2 WHERE id = $1",
 	[PQ_RESUME_GET] = "SELECT resume FROM runs WHERE id = $1::int8",
+	/* the lean scans: no sort for sites, only the columns they return */
+	[PQ_SITE_SCAN] = "SELECT id, lat, lon, operator, region, tags FROM sites",
+	[PQ_ASSET_SCAN_PAGE] = "SELECT id, key, addr, ref, site, vendor, product, model, role, component_vendor, "
+			       "hint_vendor, conf, flags FROM assets WHERE id > $1::int8 ORDER BY id LIMIT $2::int8",
 	[PQ_ASSET_LOCK] = "SELECT set_config('lock_timeout', '0', true), pg_advisory_xact_lock(1414357361)",
 	[PQ_ASSET_PAGE + 0] = PG_AI(" AND ($2::text IS NULL OR TRUE) AND ($3::text IS NULL OR TRUE) "
 				    "AND ($4::text IS NULL OR TRUE)"),
@@ -993,10 +997,12 @@ const struct store_ops store_pg_ops = {
 	.site_put = pg_site_put,
 	.site_get = pg_site_get,
 	.site_iter = pg_site_iter,
+	.site_scan = pg_site_scan,
 	.assets_clear = pg_assets_clear,
 	.asset_put = pg_asset_put,
 	.evidence_put = pg_evidence_put,
 	.asset_iter = pg_asset_iter,
+	.asset_scan = pg_asset_scan,
 	.asset_get = pg_asset_get,
 	.evidence_iter = pg_evidence_iter,
 	.link_put = pg_link_put,

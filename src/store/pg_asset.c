@@ -297,3 +297,49 @@ int pg_link_iter(struct store *st, store_link_fn fn, void *ctx)
 	PQclear(r);
 	return stop;
 }
+
+/* Text column c of row i ("" for NULL: libpq ends every value with a NUL, binary ones too). */
+static const char *col_text(const PGresult *r, int i, int c)
+{
+	return PQgetisnull(r, i, c) ? "" : PQgetvalue(r, i, c);
+}
+
+int pg_asset_scan(struct store *st, store_asset_view_fn fn, void *ctx)
+{
+	struct pg_store *q = pg(st);
+	struct asset_view v;
+	int64_t last = 0;
+	int rc, stop = 0, n;
+
+	do {
+		struct pg_args a;
+		PGresult *r;
+
+		pa_init(&a);
+		pa_i64(&a, last);
+		pa_i64(&a, PG_PAGE);
+		rc = pg_run(q, PQ_ASSET_SCAN_PAGE, &a, &r, "reading assets");
+		pa_fini(&a);
+		if (rc)
+			return rc;
+		n = PQntuples(r);
+		for (int i = 0; !stop && i < n; i++) {
+			v.id = last = pg_i64(r, i, 0);
+			v.key = col_text(r, i, 1);
+			v.addr = col_text(r, i, 2);
+			v.ref = col_text(r, i, 3);
+			v.site = col_text(r, i, 4);
+			v.vendor = col_text(r, i, 5);
+			v.product = col_text(r, i, 6);
+			v.model = col_text(r, i, 7);
+			v.role = col_text(r, i, 8);
+			v.component_vendor = col_text(r, i, 9);
+			v.hint_vendor = col_text(r, i, 10);
+			v.conf = pg_f64(r, i, 11);
+			v.flags = (unsigned)pg_i64(r, i, 12);
+			stop = fn(ctx, &v);
+		}
+		PQclear(r);
+	} while (!stop && n == PG_PAGE);
+	return stop;
+}

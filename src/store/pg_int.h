@@ -51,6 +51,8 @@ enum pg_id {
 	PQ_ASSET_LOCK,
 	PQ_RESUME_PUT,
 	PQ_RESUME_GET,
+	PQ_SITE_SCAN,
+	PQ_ASSET_SCAN_PAGE,
 	PQ_ASSET_PAGE, /* 8 variants follow: + (vendor ? 1 : 0) + (family ? 2 : 0) + (site ? 4 : 0) */
 	PQ_COUNT = PQ_ASSET_PAGE + 8
 };
@@ -142,12 +144,14 @@ int64_t pg_obs_count(struct store *st);
 int pg_site_put(struct store *st, const struct site_rec *s);
 int pg_site_get(struct store *st, const char *id, struct site_rec *out);
 int pg_site_iter(struct store *st, store_site_fn fn, void *ctx);
+int pg_site_scan(struct store *st, store_site_view_fn fn, void *ctx);
 
 /* pg_asset.c */
 int pg_assets_clear(struct store *st);
 int pg_asset_put(struct store *st, struct asset_rec *a);
 int pg_evidence_put(struct store *st, const struct ev_rec *e);
 int pg_asset_iter(struct store *st, const struct asset_filter *f, store_asset_fn fn, void *ctx);
+int pg_asset_scan(struct store *st, store_asset_view_fn fn, void *ctx);
 int pg_asset_get(struct store *st, const char *id_or_key, struct asset_rec *out);
 int pg_evidence_iter(struct store *st, int64_t asset_id, store_ev_fn fn, void *ctx);
 int pg_link_put(struct store *st, const struct link_rec *l);

@@ -363,3 +363,31 @@ int pg_site_iter(struct store *st, store_site_fn fn, void *ctx)
 	PQclear(r);
 	return stop;
 }
+
+/* Text column c of row i ("" for NULL: libpq ends every value with a NUL, binary ones too). */
+static const char *col_text(const PGresult *r, int i, int c)
+{
+	return PQgetisnull(r, i, c) ? "" : PQgetvalue(r, i, c);
+}
+
+int pg_site_scan(struct store *st, store_site_view_fn fn, void *ctx)
+{
+	struct site_view v;
+	PGresult *r;
+	int rc, stop = 0;
+
+	if ((rc = pg_run(pg(st), PQ_SITE_SCAN, NULL, &r, "reading sites")))
+		return rc;
+	for (int i = 0; !stop && i < PQntuples(r); i++) {
+		v.id = col_text(r, i, 0);
+		v.has_coords = !pg_isnull(r, i, 1) && !pg_isnull(r, i, 2);
+		v.lat = v.has_coords ? pg_f64(r, i, 1) : 0;
+		v.lon = v.has_coords ? pg_f64(r, i, 2) : 0;
+		v.operator_ = col_text(r, i, 3);
+		v.region = col_text(r, i, 4);
+		v.tags = col_text(r, i, 5);
+		stop = fn(ctx, &v);
+	}
+	PQclear(r);
+	return stop;
+}

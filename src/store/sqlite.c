@@ -83,6 +83,10 @@ static const char *const sql[SQ_COUNT] = {
 			"last_seen = max(last_seen, excluded.last_seen)",
 	[SQ_LINK_ITER] = "SELECT id, run_id, a_key, a_port, b_key, b_port, source, first_seen, last_seen "
 			 "FROM links ORDER BY a_key, a_port, b_key, b_port",
+	/* the lean scans: rowid order for sites (no index walk), only the columns they return */
+	[SQ_SITE_SCAN] = "SELECT id, lat, lon, operator, region, tags FROM sites",
+	[SQ_ASSET_SCAN] = "SELECT id, key, addr, ref, site, vendor, product, model, role, component_vendor, "
+			  "hint_vendor, conf, flags FROM assets ORDER BY id",
 	[SQ_ASSET_ITER + 0] = SQ_AI(""),
 	[SQ_ASSET_ITER + 1] = SQ_AI(SQ_AI_V),
 	[SQ_ASSET_ITER + 2] = SQ_AI(SQ_AI_F),
@@ -531,10 +535,12 @@ const struct store_ops store_sqlite_ops = {
 	.site_put = sq_site_put,
 	.site_get = sq_site_get,
 	.site_iter = sq_site_iter,
+	.site_scan = sq_site_scan,
 	.assets_clear = sq_assets_clear,
 	.asset_put = sq_asset_put,
 	.evidence_put = sq_evidence_put,
 	.asset_iter = sq_asset_iter,
+	.asset_scan = sq_asset_scan,
 	.asset_get = sq_asset_get,
 	.evidence_iter = sq_evidence_iter,
 	.link_put = sq_link_put,

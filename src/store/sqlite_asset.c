@@ -254,3 +254,41 @@ int sq_evidence_iter(struct store *st, int64_t asset_id, store_ev_fn fn, void *c
 	sq_put(q, SQ_EV_ITER, s);
 	return rc;
 }
+
+/* Text column i of the current row, "" for NULL (the views' strings are never NULL). */
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(s, i);
+
+	return t ? t : "";
+}
+
+int sq_asset_scan(struct store *st, store_asset_view_fn fn, void *ctx)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s;
+	struct asset_view v;
+	int rc = 0, stop = 0;
+
+	if ((rc = sq_get(q, SQ_ASSET_SCAN, &s)))
+		return rc;
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v.id = sqlite3_column_int64(s, 0);
+		v.key = col_text(s, 1);
+		v.addr = col_text(s, 2);
+		v.ref = col_text(s, 3);
+		v.site = col_text(s, 4);
+		v.vendor = col_text(s, 5);
+		v.product = col_text(s, 6);
+		v.model = col_text(s, 7);
+		v.role = col_text(s, 8);
+		v.component_vendor = col_text(s, 9);
+		v.hint_vendor = col_text(s, 10);
+		v.conf = sqlite3_column_double(s, 11);
+		v.flags = (unsigned)sqlite3_column_int64(s, 12);
+		stop = fn(ctx, &v);
+	}
+	rc = stop ? stop : rc == SQLITE_DONE ? 0 : sq_fail(q, rc, "reading assets");
+	sq_put(q, SQ_ASSET_SCAN, s);
+	return rc;
+}

@@ -46,6 +46,8 @@ enum sq_id {
 	SQ_EV_ITER,
 	SQ_LINK_PUT,
 	SQ_LINK_ITER,
+	SQ_SITE_SCAN,
+	SQ_ASSET_SCAN,
 	SQ_ASSET_ITER, /* 8 variants follow: + (vendor ? 1 : 0) + (family ? 2 : 0) + (site ? 4 : 0) */
 	SQ_COUNT = SQ_ASSET_ITER + 8
 };
@@ -108,12 +110,14 @@ int64_t sq_obs_count(struct store *st);
 int sq_site_put(struct store *st, const struct site_rec *s);
 int sq_site_get(struct store *st, const char *id, struct site_rec *out);
 int sq_site_iter(struct store *st, store_site_fn fn, void *ctx);
+int sq_site_scan(struct store *st, store_site_view_fn fn, void *ctx);
 
 /* sqlite_asset.c */
 int sq_assets_clear(struct store *st);
 int sq_asset_put(struct store *st, struct asset_rec *a);
 int sq_evidence_put(struct store *st, const struct ev_rec *e);
 int sq_asset_iter(struct store *st, const struct asset_filter *f, store_asset_fn fn, void *ctx);
+int sq_asset_scan(struct store *st, store_asset_view_fn fn, void *ctx);
 int sq_asset_get(struct store *st, const char *id_or_key, struct asset_rec *out);
 int sq_evidence_iter(struct store *st, int64_t asset_id, store_ev_fn fn, void *ctx);
 

@@ -389,3 +389,35 @@ int sq_site_iter(struct store *st, store_site_fn fn, void *ctx)
 	sq_put(q, SQ_SITE_ITER, s);
 	return rc;
 }
+
+/* Text column i of the current row, "" for NULL (the views' strings are never NULL). */
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(s, i);
+
+	return t ? t : "";
+}
+
+int sq_site_scan(struct store *st, store_site_view_fn fn, void *ctx)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s;
+	struct site_view v;
+	int rc = 0, stop = 0;
+
+	if ((rc = sq_get(q, SQ_SITE_SCAN, &s)))
+		return rc;
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v.id = col_text(s, 0);
+		v.has_coords = sqlite3_column_type(s, 1) != SQLITE_NULL && sqlite3_column_type(s, 2) != SQLITE_NULL;
+		v.lat = v.has_coords ? sqlite3_column_double(s, 1) : 0;
+		v.lon = v.has_coords ? sqlite3_column_double(s, 2) : 0;
+		v.operator_ = col_text(s, 3);
+		v.region = col_text(s, 4);
+		v.tags = col_text(s, 5);
+		stop = fn(ctx, &v);
+	}
+	rc = stop ? stop : rc == SQLITE_DONE ? 0 : sq_fail(q, rc, "reading sites");
+	sq_put(q, SQ_SITE_SCAN, s);
+	return rc;
+}

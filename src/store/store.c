@@ -267,6 +267,14 @@ int store_site_iter(struct store *st, store_site_fn fn, void *ctx)
 	return st->ops->site_iter(st, fn, ctx);
 }
 
+int store_site_scan(struct store *st, store_site_view_fn fn, void *ctx)
+{
+	NEED_ST();
+	if (!fn)
+		return bad_arg(st, "no callback");
+	return st->ops->site_scan(st, fn, ctx);
+}
+
 int store_assets_clear(struct store *st)
 {
 	NEED_ST();
@@ -297,6 +305,14 @@ int store_asset_iter(struct store *st, const struct asset_filter *f, store_asset
 	if (!fn)
 		return bad_arg(st, "no callback");
 	return st->ops->asset_iter(st, f ? f : &all, fn, ctx);
+}
+
+int store_asset_scan(struct store *st, store_asset_view_fn fn, void *ctx)
+{
+	NEED_ST();
+	if (!fn)
+		return bad_arg(st, "no callback");
+	return st->ops->asset_scan(st, fn, ctx);
 }
 
 int store_asset_get(struct store *st, const char *id_or_key, struct asset_rec *out)

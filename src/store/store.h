@@ -160,6 +160,21 @@ int store_site_get(struct store *st, const char *id, struct site_rec *out);
 typedef int (*store_site_fn)(void *ctx, const struct site_rec *s);
 /* Every site ordered by id; fn returns nonzero to stop (that value is returned). */
 int store_site_iter(struct store *st, store_site_fn fn, void *ctx);
+/*
+ * Every site as a column-lean, zero-copy view, in no particular order (no
+ * sort: the cheapest read of a million), for one-pass readers such as the
+ * audit.  The strings point into the backend's row, valid during the
+ * callback only, never NULL ("" for none), and are as stored: not cut to
+ * the sizes of site_rec (cut them where they are kept).  fn returns
+ * nonzero to stop (that value is returned).
+ */
+struct site_view {
+	const char *id, *operator_, *region, *tags;
+	double lat, lon;
+	int has_coords;
+};
+typedef int (*store_site_view_fn)(void *ctx, const struct site_view *s);
+int store_site_scan(struct store *st, store_site_view_fn fn, void *ctx);
 
 /* ---- assets and evidence (written by attribution) ---- */
 
@@ -206,6 +221,21 @@ struct asset_filter {
 typedef int (*store_asset_fn)(void *ctx, const struct asset_rec *a);
 /* Assets matching f (NULL: all) in id order; fn returns nonzero to stop (that value is returned). */
 int store_asset_iter(struct store *st, const struct asset_filter *f, store_asset_fn fn, void *ctx);
+/*
+ * Every asset in id order as a column-lean, zero-copy view (the columns the
+ * audit reads; not mac, scope, family, version, declared vendor, times and
+ * counts).  Strings as in struct site_view: valid during the callback only,
+ * never NULL, not cut to the sizes of asset_rec.  fn returns nonzero to stop.
+ */
+struct asset_view {
+	int64_t id;
+	const char *key, *addr, *ref, *site;
+	const char *vendor, *product, *model, *role, *component_vendor, *hint_vendor;
+	double conf;
+	unsigned flags;
+};
+typedef int (*store_asset_view_fn)(void *ctx, const struct asset_view *a);
+int store_asset_scan(struct store *st, store_asset_view_fn fn, void *ctx);
 /* By numeric id ("42") or key ("mac:..."); TM_ENOTFOUND when absent (out untouched). */
 int store_asset_get(struct store *st, const char *id_or_key, struct asset_rec *out);
 typedef int (*store_ev_fn)(void *ctx, const struct ev_rec *e);

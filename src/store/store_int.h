@@ -43,11 +43,13 @@ struct store_ops {
 	int (*site_put)(struct store *st, const struct site_rec *s);
 	int (*site_get)(struct store *st, const char *id, struct site_rec *out);
 	int (*site_iter)(struct store *st, store_site_fn fn, void *ctx);
+	int (*site_scan)(struct store *st, store_site_view_fn fn, void *ctx);
 
 	int (*assets_clear)(struct store *st);
 	int (*asset_put)(struct store *st, struct asset_rec *a);
 	int (*evidence_put)(struct store *st, const struct ev_rec *e);
 	int (*asset_iter)(struct store *st, const struct asset_filter *f, store_asset_fn fn, void *ctx);
+	int (*asset_scan)(struct store *st, store_asset_view_fn fn, void *ctx);
 	int (*asset_get)(struct store *st, const char *id_or_key, struct asset_rec *out);
 	int (*evidence_iter)(struct store *st, int64_t asset_id, store_ev_fn fn, void *ctx);
 

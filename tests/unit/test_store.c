@@ -681,6 +681,140 @@ static void test_assets(void)
 
 /* ---- transactions, reopening ---- */
 
+/* ---- the lean views (store_site_scan, store_asset_scan) ---- */
+
+struct view_list {
+	int n;
+	char ids[4][64], ops[4][64], tags[4][64];
+	double lat[4];
+	int coords[4];
+	size_t idlen[4];
+	int64_t aid[8];
+	char txt[8][160];
+	double conf[8];
+	unsigned flags[8];
+	int stop_at;
+	struct store *st;
+	int nested_ok;
+};
+
+static int collect_site_view(void *ctx, const struct site_view *v)
+{
+	struct view_list *l = ctx;
+
+	if (l->n < 4) {
+		str_set(l->ids[l->n], sizeof(l->ids[0]), v->id);
+		str_set(l->ops[l->n], sizeof(l->ops[0]), v->operator_);
+		str_set(l->tags[l->n], sizeof(l->tags[0]), v->tags);
+		l->lat[l->n] = v->lat;
+		l->coords[l->n] = v->has_coords;
+		l->idlen[l->n] = strlen(v->id);
+	}
+	return ++l->n == l->stop_at ? 42 : 0;
+}
+
+static int collect_asset_view(void *ctx, const struct asset_view *v)
+{
+	struct view_list *l = ctx;
+	struct asset_rec r;
+	char num[24];
+
+	if (l->n < 8) {
+		l->aid[l->n] = v->id;
+		snprintf(l->txt[l->n], sizeof(l->txt[0]), "%s|%s|%s|%s|%s|%s|%s|%s|%s|%s", v->key, v->addr, v->ref,
+			 v->site, v->vendor, v->product, v->model, v->role, v->component_vendor, v->hint_vendor);
+		l->conf[l->n] = v->conf;
+		l->flags[l->n] = v->flags;
+	}
+	/* the store can be called from inside the scan */
+	snprintf(num, sizeof(num), "%lld", (long long)v->id);
+	if (l->st && store_asset_get(l->st, num, &r) == 0 && !strcmp(r.key, v->key))
+		l->nested_ok++;
+	return ++l->n == l->stop_at ? 43 : 0;
+}
+
+static void test_views(void)
+{
+	struct site_rec s1 = {.id = "S1", .name = "Depot", .operator_ = "op2", .region = "south"};
+	struct site_rec s2 = {.id = "S2", .name = "Harbour", .lat = 59.9, .lon = 10.7, .has_coords = 1,
+			      .operator_ = "op1", .region = "north", .tags = "port;military"};
+	struct asset_rec a[3];
+	struct view_list l = {0};
+	struct store *st;
+	char p[512], sql[600], longid[201];
+	int k1, k2;
+
+	path(p, sizeof(p), "views.db");
+	st = open_ok(p);
+	CHECK_INT(store_site_put(st, &s2), 0);
+	CHECK_INT(store_site_put(st, &s1), 0);
+	CHECK_INT(store_site_scan(st, collect_site_view, &l), 0);
+	CHECK_INT(l.n, 2);
+	/* in no particular order: find each */
+	k1 = !strcmp(l.ids[0], "S1") ? 0 : 1, k2 = 1 - k1;
+	CHECK_STR(l.ids[k1], "S1");
+	CHECK_STR(l.ids[k2], "S2");
+	CHECK_INT(l.coords[k1], 0);
+	CHECK_INT(l.coords[k2], 1);
+	CHECK_NEAR(l.lat[k2], 59.9, 1e-12);
+	CHECK_STR(l.ops[k1], "op2");
+	CHECK_STR(l.tags[k1], "");
+	CHECK_STR(l.tags[k2], "port;military");
+	memset(&l, 0, sizeof(l));
+	l.stop_at = 1;
+	CHECK_INT(store_site_scan(st, collect_site_view, &l), 42); /* the callback's value stops it */
+	CHECK_INT(l.n, 1);
+
+	asset_fill(&a[0], "mac:00:e0:fc:12:34:56", "huawei", "huawei", "S1", 0.9);
+	asset_fill(&a[1], "ref:INV-2", "", "", "", 0.0);
+	asset_fill(&a[2], "ip:/10.0.0.3", "hikvision", "hikvision", "S2", 0.6);
+	str_set(a[0].addr, sizeof(a[0].addr), "10.0.0.1");
+	str_set(a[0].product, sizeof(a[0].product), "VRP");
+	str_set(a[0].model, sizeof(a[0].model), "NE40E");
+	str_set(a[0].role, sizeof(a[0].role), "router");
+	str_set(a[0].component_vendor, sizeof(a[0].component_vendor), "hisilicon");
+	str_set(a[0].hint_vendor, sizeof(a[0].hint_vendor), "zte");
+	str_set(a[1].ref, sizeof(a[1].ref), "INV-2");
+	a[0].flags = 0x5;
+	for (int i = 0; i < 3; i++)
+		CHECK_INT(store_asset_put(st, &a[i]), 0);
+	memset(&l, 0, sizeof(l));
+	l.st = st;
+	CHECK_INT(store_asset_scan(st, collect_asset_view, &l), 0);
+	CHECK_INT(l.n, 3);
+	CHECK_INT(l.nested_ok, 3);
+	CHECK_INT(l.aid[0], a[0].id);
+	CHECK_INT(l.aid[1], a[1].id);
+	CHECK_INT(l.aid[2], a[2].id);
+	CHECK_STR(l.txt[0], "mac:00:e0:fc:12:34:56|10.0.0.1||S1|huawei|VRP|NE40E|router|hisilicon|zte");
+	CHECK_STR(l.txt[1], "ref:INV-2||INV-2|||||||");
+	CHECK_STR(l.txt[2], "ip:/10.0.0.3|||S2|hikvision|||||");
+	CHECK_NEAR(l.conf[0], 0.9, 1e-12);
+	CHECK_NEAR(l.conf[2], 0.6, 1e-12);
+	CHECK_INT(l.flags[0], 0x5);
+	CHECK_INT(l.flags[1], 0);
+	memset(&l, 0, sizeof(l));
+	l.stop_at = 2;
+	CHECK_INT(store_asset_scan(st, collect_asset_view, &l), 43);
+	CHECK_INT(l.n, 2);
+	CHECK_INT(store_site_scan(NULL, collect_site_view, &l), TM_EINVAL);
+	CHECK_INT(store_asset_scan(st, NULL, NULL), TM_EINVAL);
+	store_close(st);
+
+	/* views are not cut: text longer than site_rec's id comes back whole */
+	memset(longid, 'y', 200);
+	longid[200] = 0;
+	snprintf(sql, sizeof(sql), "UPDATE sites SET id = '%s' WHERE id = 'S1'", longid);
+	CHECK_INT(raw_sql(p, sql), SQLITE_OK);
+	st = open_ok(p);
+	memset(&l, 0, sizeof(l));
+	CHECK_INT(store_site_scan(st, collect_site_view, &l), 0);
+	CHECK_INT(l.n, 2);
+	CHECK(l.idlen[0] == 200 || l.idlen[1] == 200);
+	store_close(st);
+	unlink_db(p);
+}
+
 static void test_tx(void)
 {
 	struct store *st;
@@ -980,6 +1114,7 @@ int main(void)
 	test_obs();
 	test_sites();
 	test_assets();
+	test_views();
 	test_tx();
 	test_bulk();
 	test_two_handles();
