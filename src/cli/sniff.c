@@ -426,7 +426,9 @@ static void checkpoint(struct sink *k, int complete, int again)
 	flush_links(k);
 	if (k->rs) {
 		k->rs->nborn = 0;
-		if (!complete) {
+		if (complete)
+			k->rs->from = k->rs->next; /* nothing left to re-read */
+		else {
 			cap_checkpoint(k->cap, &k->rs->next, &k->rs->from);
 			k->ntags = 0;
 			k->tags_bad = 0;

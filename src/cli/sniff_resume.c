@@ -300,7 +300,7 @@ static int consistent(const struct sniff_resume *r)
 	for (size_t i = 0; i < r->nborn; i++)
 		if (r->born[i] < from || r->born[i] >= next)
 			return 0;
-	return !r->nborn || r->born[0] == from;
+	return r->nborn ? r->born[0] == from : from == next;
 }
 
 int sniff_resume_parse(const char *text, struct sniff_resume *r, char *eb, size_t el)
