@@ -3,9 +3,15 @@
  * FILE) and the short Markdown summary (--format md on standard output, or
  * --md FILE) of what the store holds: sites and zones on a map, vendor
  * shares, and with --policy the audit's findings and their evidence
- * (src/report/report.h).  The store, registry and policy are loaded as
- * `trustmap audit` loads them.  Files are written beside their target and
- * renamed into place, so a failed run leaves no half report.  Exit status 0
+ * (src/report/report.h).  With two or more --policy (or --cost, or a
+ * budget) each policy is also a scenario (src/plan/scen.c), compared side
+ * by side as `trustmap plan` compares them; with --budget-per-year each
+ * gets its phased plan (src/plan/items.h: the same items, solver and sums
+ * as `trustmap plan`), and with --paths-to the first policy's clean paths
+ * (src/paths, as `trustmap paths` answers them) are a section and are drawn
+ * on the map.  The store, registry and policies are loaded as `trustmap
+ * audit` loads them.  Files are written beside their target and renamed
+ * into place, so a failed run leaves no half report.  Exit status 0
  * (findings are not an error here: `trustmap audit` is the gate), 2 on error.
  */
 #include "cli.h"
@@ -19,11 +25,16 @@
 #include "../geo/geo.h"
 #include "../kb/kb.h"
 #include "../kb/vendor.h"
+#include "../paths/paths.h"
+#include "../plan/cost.h"
+#include "../plan/items.h"
+#include "../plan/scen.h"
 #include "../policy/policy.h"
 #include "../report/report.h"
 #include "../store/store.h"
 
 #include <libgen.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,11 +43,48 @@
 
 struct cfg {
 	struct common c;
-	const char *html, *md, *policy, *date, *title;
-	double min_conf;
+	const char *html, *md, *date, *title;
+	const char *pol[REP_MAX_SCEN]; /* the first is the audit's */
+	int npol;
+	const char *cost, *paths_to;
+	double min_conf, budget, funded;
+	int budget_set;
+	long start_year, years;
+	int core_first;
 	long max_findings, evidence;
 	int evidence_set;
 };
+
+static int set_policy(void *vc, const char *v, int tag)
+{
+	struct cfg *c = vc;
+
+	(void)tag;
+	if (c->npol == REP_MAX_SCEN) {
+		fprintf(stderr, "trustmap report: at most %d policies\n", REP_MAX_SCEN);
+		return -1;
+	}
+	c->pol[c->npol++] = v;
+	return 0;
+}
+
+static int set_num(void *vc, const char *v, int tag)
+{
+	struct cfg *c = vc;
+	char *end;
+	double d = strtod(v, &end);
+
+	if (*end || end == v || !isfinite(d) || d < 0 || d > 1e15 || (tag == 1 && d > 1)) {
+		fprintf(stderr, "trustmap report: --%s takes a number %s, not '%s'\n",
+			tag == 0 ? "budget-per-year" : "funded-share", tag == 0 ? "of 0 or more" : "from 0 to 1", v);
+		return -1;
+	}
+	if (tag == 0)
+		c->budget = d, c->budget_set = 1;
+	else
+		c->funded = d;
+	return 0;
+}
 
 static int set_min_conf(void *vc, const char *v, int tag)
 {
@@ -71,8 +119,22 @@ static const struct opt report_opts[] = {
 	{"html", 'o', "FILE", "write the HTML report to FILE", OPT_STR, offsetof(struct cfg, html)},
 	{"md", 0, "FILE", "write the Markdown summary to FILE", OPT_STR, offsetof(struct cfg, md)},
 	{"format", 'f', "md", "md: the Markdown summary on standard output", OPT_STR, offsetof(struct cfg, c.format)},
-	{"policy", 'p', "FILE", "audit against this policy (docs/policy.md): findings, zones on the map", OPT_STR,
-	 offsetof(struct cfg, policy)},
+	{"policy", 'p', "FILE",
+	 "audit against this policy (docs/policy.md): findings, zones on the map; repeat to compare scenarios",
+	 OPT_FN, 0, set_policy, 0},
+	{"cost", 0, "FILE", "cost model for the scenarios (docs/cost.md; default rules/cost-default.yaml)", OPT_STR,
+	 offsetof(struct cfg, cost)},
+	{"budget-per-year", 0, "N", "a phased plan per scenario with this budget each year (model currency)", OPT_FN,
+	 0, set_num, 0},
+	{"start-year", 0, "Y", "the plan's first year (default the year of --date)", OPT_INT,
+	 offsetof(struct cfg, start_year)},
+	{"years", 0, "H", "the plan's yearly phases (default 10, at most 64)", OPT_INT, offsetof(struct cfg, years)},
+	{"funded-share", 0, "F", "budgets times F (0..1); say what funding then blocks", OPT_FN, 0, set_num, 1},
+	{"core-first", 0, NULL, "in the plan, every core item no later than any access item", OPT_FLAG,
+	 offsetof(struct cfg, core_first)},
+	{"paths-to", 0, "SELECTOR",
+	 "clean paths from each sensitive site to this core (as trustmap paths --to): a section and lines on the map",
+	 OPT_STR, offsetof(struct cfg, paths_to)},
 	{"date", 0, "YYYY-MM-DD", "audit as of this day (default today)", OPT_STR, offsetof(struct cfg, date)},
 	{"min-confidence", 0, "X", "attributions below X are suspects, not findings (default 0.5)", OPT_FN, 0,
 	 set_min_conf, 0},
@@ -120,24 +182,199 @@ static int write_file(const char *path, writer_fn fn, const struct rep_in *in)
 	return 0;
 }
 
+static int year_of(int64_t day)
+{
+	time_t t = (time_t)(day * 86400);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	return tm.tm_year + 1900;
+}
+
+/* The cost model: --cost, else the rules directory's default (as `trustmap plan`). */
+static int load_cost(const struct cfg *c, struct cost_model **m)
+{
+	char dir[512], path[640], eb[TM_ERRLEN];
+
+	if (c->cost) {
+		if (!cost_load(c->cost, m, eb, sizeof(eb)))
+			return 0;
+	} else if (kb_find_dir(c->c.kb_dir, dir, sizeof(dir))) {
+		snprintf(eb, sizeof(eb), "no rules directory for the default cost model (--cost FILE or --kb-dir DIR)");
+	} else {
+		snprintf(path, sizeof(path), "%s/cost-default.yaml", dir);
+		if (!cost_load(path, m, eb, sizeof(eb)))
+			return 0;
+	}
+	fprintf(stderr, "trustmap report: %s\n", eb);
+	return -1;
+}
+
+/* What the report computes beyond the audit, all freed by work_free. */
+struct work {
+	struct cost_model *m;
+	struct scen sc[REP_MAX_SCEN];
+	int nsc;
+	struct plan_paths pp[REP_MAX_SCEN];
+	struct plan_items pi[REP_MAX_SCEN];
+	struct plan_outcome po[REP_MAX_SCEN];
+	int nplan;
+	struct rep_scentab tab;
+	struct rep_plan plan[REP_MAX_SCEN];
+	struct paths_result pr;
+	struct rep_paths paths;
+};
+
+static void work_free(struct work *k)
+{
+	for (int i = 0; i < k->nsc; i++) {
+		scen_free(&k->sc[i]);
+		plan_paths_free(&k->pp[i]);
+	}
+	for (int i = 0; i < k->nplan; i++) {
+		plan_items_free(&k->pi[i]);
+		plan_outcome_free(&k->po[i]);
+	}
+	rep_scentab_free(&k->tab);
+	paths_result_free(&k->pr);
+	cost_free(k->m);
+}
+
+static void phase_of(struct rep_phase *d, const struct plan_phase_sum *x, int year)
+{
+	d->year = year;
+	d->items = x->items, d->packages = x->packages, d->sites = x->sites, d->due = x->due;
+	d->spend = x->spend, d->budget = x->budget, d->risk = x->risk, d->value = x->value;
+}
+
+/* Scenario j's phased plan as `trustmap plan` makes it; 0 or -1 after a message. */
+static int plan_one(struct work *k, int j, const struct cfg *c, int64_t day, const char *base_dir,
+		    struct store *st, const struct vreg *vr, struct arena *ar)
+{
+	struct plan_items_opt io = {day, c->start_year, (int)c->years, c->budget, c->funded, c->core_first};
+	struct plan_paths *pp = NULL;
+	struct rep_plan *rp = &k->plan[j];
+	char eb[TM_ERRLEN] = "", note[1024];
+	int rc;
+
+	if (c->paths_to) {
+		struct paths_opt po = {.day = day, .base_dir = base_dir, .core = c->paths_to};
+		if (plan_paths_run(st, vr, &k->sc[j], k->m, &po, &k->pp[j], eb, sizeof(eb))) {
+			fprintf(stderr, "trustmap report: %s: %s\n", k->sc[j].p->name, eb);
+			return -1;
+		}
+		pp = &k->pp[j];
+	}
+	k->nplan = j + 1;
+	if ((rc = plan_items_build(&k->sc[j], &io, pp, &k->pi[j], eb, sizeof(eb))) ||
+	    (rc = plan_items_solve(&k->pi[j], PLAN_AUTO, &k->po[j], eb, sizeof(eb)))) {
+		fprintf(stderr, "trustmap report: %s\n", eb);
+		return -1;
+	}
+	const struct plan_items *pi = &k->pi[j];
+	const struct plan_outcome *o = &k->po[j];
+	rp->scenario = k->sc[j].p->name;
+	rp->nph = pi->pb.H;
+	if (!(rp->ph = arena_alloc(ar, (size_t)rp->nph * sizeof(*rp->ph)))) {
+		fprintf(stderr, "trustmap report: out of memory\n");
+		return -1;
+	}
+	for (int ph = 1; ph <= rp->nph; ph++)
+		phase_of(&rp->ph[ph - 1], &o->ph[ph], (int)(pi->start_year + ph - 1));
+	phase_of(&rp->total, &o->total, 0);
+	rp->unplaced = o->ph[0].items, rp->unplaced_due = o->ph[0].due;
+	rp->unplaced_cost = o->ph[0].spend, rp->unplaced_risk = o->ph[0].risk;
+	rp->feasible = o->r.feasible, rp->missed = o->r.missed;
+	rp->short_lo = o->r.short_lo, rp->short_hi = o->r.short_hi, rp->short_exact = o->r.short_exact;
+	plan_outcome_note(pi, o, k->m->currency, note, sizeof(note));
+	if (pp) {
+		size_t n = strlen(note);
+		long rep = 0;
+		for (size_t i = 0; i < pp->r.n; i++)
+			rep += pp->r.s[i].status == PS_REPLACE;
+		snprintf(note + n, sizeof(note) - n,
+			 "; clean paths: %ld of %ld sensitive sites need replacements: %zu packages (%ld devices not "
+			 "findings), %ld inside earlier packages",
+			 rep, pp->r.sensitive_sites, pi->npkg, pi->extra_devs, pi->pkg_covered);
+	}
+	if (!(rp->note = arena_strdup(ar, note))) {
+		fprintf(stderr, "trustmap report: out of memory\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* The scenarios, their plans and the clean paths; 0 or -1 after a message. */
+static int compute(struct work *k, const struct cfg *c, struct policy **pol, int64_t day, struct store *st,
+		   const struct vreg *vr, struct arena *ar)
+{
+	char eb[TM_ERRLEN] = "", dir[1024];
+	int scenarios = c->npol >= 2 || c->cost || c->budget_set;
+
+	if (scenarios && load_cost(c, &k->m))
+		return -1;
+	for (int i = 0; scenarios && i < c->npol; i++) {
+		struct scen_opt so = {day, c->min_conf, NULL};
+		str_set(dir, sizeof(dir), c->pol[i]);
+		so.base_dir = dirname(dir);
+		k->nsc = i + 1;
+		if (scen_eval(st, vr, pol[i], k->m, &so, &k->sc[i], eb, sizeof(eb))) {
+			fprintf(stderr, "trustmap report: %s\n", eb);
+			return -1;
+		}
+		if (rep_scentab_add(&k->tab, &k->sc[i], day)) {
+			fprintf(stderr, "trustmap report: out of memory\n");
+			return -1;
+		}
+		if (c->budget_set && plan_one(k, i, c, day, so.base_dir, st, vr, ar))
+			return -1;
+	}
+	if (scenarios) {
+		rep_scentab_sort(&k->tab);
+		k->tab.currency = k->m->currency;
+		if (c->budget_set && c->budget * c->funded == 0)
+			fprintf(stderr, "trustmap report: a budget of zero: nothing can be placed\n");
+	}
+	if (c->paths_to) { /* the first policy's paths, as `trustmap paths --to` answers them */
+		struct paths_opt po = {.day = day, .core = c->paths_to};
+		str_set(dir, sizeof(dir), c->pol[0]);
+		po.base_dir = dirname(dir);
+		if (paths_run(st, vr, pol[0], &po, &k->pr, eb, sizeof(eb))) {
+			fprintf(stderr, "trustmap report: %s\n", eb);
+			return -1;
+		}
+		if (k->pr.unknown_links)
+			fprintf(stderr, "trustmap report: warning: %ld of %ld links name an asset the store does not "
+					"have; they are left out\n",
+				k->pr.unknown_links, k->pr.links_read);
+		if (rep_paths_build(st, &k->pr, c->paths_to, 0, ar, &k->paths)) {
+			fprintf(stderr, "trustmap report: out of memory\n");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int cmd_report(int argc, char **argv)
 {
-	struct cfg cfg = {.min_conf = 0.5};
+	struct cfg cfg = {.min_conf = 0.5, .funded = 1, .years = 10};
 	struct audit_result r = {0};
 	struct audit_opt ao = {0};
 	struct rep_in in = {0};
-	struct policy *p = NULL;
+	struct policy *pol[REP_MAX_SCEN] = {0}, *p = NULL;
 	struct store *st = NULL;
 	struct vreg *vr = NULL;
 	struct geo_zones *zs = NULL;
 	const char **labels = NULL;
 	struct arena *ar = NULL;
+	struct work *k = NULL;
 	char eb[TM_ERRLEN] = "", dir[1024];
 	int npos, rc, md_stdout = 0;
 
 	rc = opt_parse(report_opts, &cfg, argc, argv, &npos,
-		       "--html FILE | --md FILE | --format md  [--db URL] [--policy FILE [--date YYYY-MM-DD] "
-		       "[--min-confidence X]] [--title TEXT]");
+		       "--html FILE | --md FILE | --format md  [--db URL] [--policy FILE [--policy FILE ...] "
+		       "[--date YYYY-MM-DD] [--min-confidence X] [--cost FILE] [--budget-per-year N [--start-year Y] "
+		       "[--years H] [--funded-share F] [--core-first]] [--paths-to SELECTOR]] [--title TEXT]");
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	rc = 2;
@@ -160,8 +397,17 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "trustmap report: --max-findings takes a positive number\n");
 		goto out;
 	}
-	if ((cfg.date || cfg.min_conf != 0.5) && !cfg.policy) {
+	if ((cfg.date || cfg.min_conf != 0.5) && !cfg.npol) {
 		fprintf(stderr, "trustmap report: --date and --min-confidence need --policy\n");
+		goto out;
+	}
+	if ((cfg.cost || cfg.budget_set || cfg.paths_to) && !cfg.npol) {
+		fprintf(stderr, "trustmap report: --cost, --budget-per-year and --paths-to need --policy\n");
+		goto out;
+	}
+	if (!cfg.budget_set && (cfg.funded < 1 || cfg.core_first || cfg.start_year || cfg.years != 10)) {
+		fprintf(stderr, "trustmap report: --start-year, --years, --funded-share and --core-first need "
+				"--budget-per-year\n");
 		goto out;
 	}
 	ao.day = (int64_t)(time(NULL) / 86400);
@@ -169,21 +415,33 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "trustmap report: --date wants YYYY-MM-DD, not '%s'\n", cfg.date);
 		goto out;
 	}
+	if (!cfg.start_year)
+		cfg.start_year = year_of(ao.day);
+	if (cfg.years < 1 || cfg.years > PLAN_MAX_PHASES) {
+		fprintf(stderr, "trustmap report: --years takes 1 to %d\n", PLAN_MAX_PHASES);
+		goto out;
+	}
+	if (cfg.start_year < 1970 || cfg.start_year > 9999) {
+		fprintf(stderr, "trustmap report: --start-year takes a year from 1970 to 9999\n");
+		goto out;
+	}
 	ao.min_conf = cfg.min_conf;
-	if (!(ar = arena_new(4096))) {
+	if (!(ar = arena_new(4096)) || !(k = mem_calloc(1, sizeof(*k)))) {
 		fprintf(stderr, "trustmap report: out of memory\n");
 		goto out;
 	}
-	if (cfg.policy) {
+	if (cfg.npol) {
 		if (kb_load_vreg(&vr, cfg.c.kb_dir, cfg.c.lists, eb, sizeof(eb))) {
 			fprintf(stderr, "trustmap report: %s\n", eb);
 			goto out;
 		}
-		if (policy_load(cfg.policy, vr, &p, eb, sizeof(eb))) {
-			fprintf(stderr, "trustmap report: %s\n", eb);
-			goto out;
-		}
-		str_set(dir, sizeof(dir), cfg.policy);
+		for (int i = 0; i < cfg.npol; i++)
+			if (policy_load(cfg.pol[i], vr, &pol[i], eb, sizeof(eb))) {
+				fprintf(stderr, "trustmap report: %s\n", eb);
+				goto out;
+			}
+		p = pol[0];
+		str_set(dir, sizeof(dir), cfg.pol[0]);
 		ao.base_dir = dirname(dir);
 		if (rep_zones_load(p, ao.base_dir, ar, &zs, &labels, eb, sizeof(eb))) {
 			fprintf(stderr, "trustmap report: %s\n", eb);
@@ -196,6 +454,8 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "trustmap report: %s\n", eb);
 		goto out;
 	}
+	if (p && compute(k, &cfg, pol, ao.day, st, vr, ar))
+		goto out;
 	in.title = cfg.title;
 	in.generated = (int64_t)time(NULL);
 	in.st = st;
@@ -207,6 +467,11 @@ int cmd_report(int argc, char **argv)
 	in.zone_label = labels;
 	in.max_findings = cfg.max_findings;
 	in.evidence = cfg.evidence;
+	in.scen = k->nsc ? &k->tab : NULL;
+	in.plan = k->nplan ? k->plan : NULL;
+	in.nplan = k->nplan;
+	in.currency = k->m ? k->m->currency : "";
+	in.paths = cfg.paths_to ? &k->paths : NULL;
 	if (cfg.html && write_file(cfg.html, rep_html, &in))
 		goto out;
 	if (cfg.md && write_file(cfg.md, rep_md, &in))
@@ -220,12 +485,16 @@ int cmd_report(int argc, char **argv)
 			r.assets, r.sites);
 	rc = 0;
 out:
+	if (k)
+		work_free(k);
+	mem_free(k);
 	audit_result_free(&r);
 	store_close(st);
 	geo_zones_free(zs);
 	mem_free(labels);
 	arena_free(ar);
-	policy_free(p);
+	for (int i = 0; i < cfg.npol; i++)
+		policy_free(pol[i]);
 	vreg_free(vr);
 	return rc;
 }

@@ -24,6 +24,7 @@
 #include "core/mem.h"
 #include "core/str.h"
 #include "geo/geo.h"
+#include "paths/paths.h"
 #include "policy/policy.h"
 
 #include <math.h>
@@ -64,7 +65,13 @@ static const char css[] =
 	"span.z3{background:#8c46a2}span.z4{background:#782290}span.z5{background:#64007e}"
 	"details.f{border:1px solid #ddd;margin:4px 0;padding:2px 8px}details.f summary{cursor:pointer}"
 	".sev{font-weight:bold;display:inline-block;min-width:5em}"
-	"details.f .ev td{font-size:12px}.note{color:#666;font-style:italic}";
+	"details.f .ev td{font-size:12px}.note{color:#666;font-style:italic}"
+	".ps{fill:none;stroke-width:2.2}.ps-clean{stroke:#1a9850;color:#1a9850}.ps-replace{stroke:#d7301f;color:#d7301f}"
+	".ps-cut-off{stroke:#111;color:#111;stroke-dasharray:2 2}.ps-no-devices{stroke:#999;color:#999}"
+	".route{fill:none;stroke:#d7301f;stroke-width:1.6;stroke-dasharray:5 3;stroke-opacity:.85}"
+	".core{fill:#111;stroke:#fff;stroke-width:.8}.bar{fill:#4e79a7}.bar.over{fill:#e15759}"
+	".budget{stroke:#222;stroke-width:1.5;stroke-dasharray:4 2}.axis{stroke:#888;stroke-width:1}"
+	".short{color:#b30000;font-weight:bold}tr.sum td{font-weight:bold}";
 
 static const char *const sev_class[] = {"w-critical", "w-high", "w-medium", "w-low"};
 
@@ -174,8 +181,15 @@ static void head(struct w *w, const struct rep_in *in, const struct rep_model *m
 		putf(w, "<span>suppressed by exceptions %ld</span>", in->ar->excepted);
 		putf(w, "<span>rules in force %ld of %d</span>", in->ar->rules_in_force, in->p ? in->p->nrules : 0);
 	}
-	put(w, "</p>\n<nav><a href=\"#map\">map</a> &middot; <a href=\"#share\">vendor share</a> &middot; "
-	       "<a href=\"#findings\">findings</a> &middot; <a href=\"#history\">history</a></nav>\n</header>\n");
+	put(w, "</p>\n<nav><a href=\"#map\">map</a> &middot; ");
+	if (in->scen)
+		put(w, "<a href=\"#scenarios\">scenarios</a> &middot; ");
+	if (in->plan && in->nplan)
+		put(w, "<a href=\"#plan\">plan</a> &middot; ");
+	if (in->paths)
+		put(w, "<a href=\"#paths\">clean paths</a> &middot; ");
+	put(w, "<a href=\"#share\">vendor share</a> &middot; <a href=\"#findings\">findings</a> &middot; "
+	       "<a href=\"#history\">history</a></nav>\n</header>\n");
 }
 
 /* ---- the map ---- */
@@ -396,6 +410,136 @@ static void sites_svg(struct w *w, const struct rep_in *in, const struct rep_mod
 	put(w, "</g>\n");
 }
 
+/* ---- clean paths on the map ---- */
+
+static const char *const ps_class[] = {"ps-clean", "ps-replace", "ps-cut-off", "ps-no-devices"};
+
+static const struct rep_site *placed(const struct rep_model *m, const char *id)
+{
+	const struct rep_site *s = id && *id ? rep_site(m, id) : NULL;
+
+	return s && s->has_coords && isfinite(s->lat) && isfinite(s->lon) ? s : NULL;
+}
+
+static double dist2(const struct rep_site *a, const struct rep_site *b)
+{
+	double dy = a->lat - b->lat, dx = (a->lon - b->lon) * cos(a->lat * M_PI / 180);
+
+	return dx * dx + dy * dy;
+}
+
+/*
+ * A replace site's line: the site, then the distinct placed sites of its
+ * devices to replace, each time the nearest one not yet visited, then the
+ * core site nearest to the last point.  A drawing of which sites the work
+ * touches, not the cable route.  Returns the number of points in pt.
+ */
+static size_t route(const struct rep_paths *P, const struct rep_psite *x, const struct rep_model *m,
+		    const struct rep_site **pt, size_t max)
+{
+	size_t n = 0, first;
+	const struct rep_site *best = NULL;
+
+	if (!(pt[n] = placed(m, x->site)))
+		return 0;
+	first = ++n;
+	for (size_t i = 0; i < x->nreplace && n < max - 1; i++) {
+		const struct rep_site *s = placed(m, x->replace[i].site);
+		size_t k;
+		if (!s)
+			continue;
+		for (k = 0; k < n && pt[k] != s; k++)
+			;
+		if (k == n)
+			pt[n++] = s;
+	}
+	for (size_t i = first; i < n; i++) { /* nearest first from the previous point */
+		size_t b = i;
+		for (size_t k = i + 1; k < n; k++)
+			if (dist2(pt[i - 1], pt[k]) < dist2(pt[i - 1], pt[b]))
+				b = k;
+		const struct rep_site *t = pt[i];
+		pt[i] = pt[b], pt[b] = t;
+	}
+	for (size_t c = 0; c < P->ncore_sites; c++) {
+		const struct rep_site *s = placed(m, P->core_sites[c]);
+		if (s && (!best || dist2(pt[n - 1], s) < dist2(pt[n - 1], best)))
+			best = s;
+	}
+	if (best && best != pt[n - 1])
+		pt[n++] = best;
+	return n;
+}
+
+#define ROUTE_MAX 66 /* points of one line: the site, 64 device sites, a core site */
+
+static void dev_names(struct w *w, const struct rep_pdev *d, size_t n, size_t max)
+{
+	for (size_t i = 0; i < n && i < max; i++) {
+		if (i)
+			put(w, ", ");
+		esc(w, d[i].name);
+	}
+	if (n > max)
+		putf(w, " and %zu more", n - max);
+}
+
+static void routes_svg(struct w *w, const struct rep_paths *P, const struct rep_model *m, const struct proj *pj)
+{
+	const struct rep_site *pt[ROUTE_MAX];
+	char c[32];
+
+	put(w, "<g id=\"routes\">\n");
+	for (size_t i = 0; i < P->n; i++) {
+		const struct rep_psite *x = &P->s[i];
+		size_t n;
+		if (x->status != PS_REPLACE || (n = route(P, x, m, pt, ROUTE_MAX)) < 2)
+			continue;
+		put(w, "<polyline class=\"route\" data-path-site=\"");
+		esc(w, x->site);
+		put(w, "\" points=\"");
+		for (size_t k = 0; k < n; k++)
+			putf(w, "%s%.1f,%.1f", k ? " " : "", px(pj, pt[k]->lon), py(pj, pt[k]->lat));
+		put(w, "\"><title>");
+		esc(w, x->site);
+		put(w, ": replace ");
+		dev_names(w, x->replace, x->nreplace, 20);
+		putf(w, " (%s)</title></polyline>\n", rep_money(x->cost, c, sizeof(c)));
+	}
+	put(w, "</g>\n");
+}
+
+static void path_sites_svg(struct w *w, const struct rep_paths *P, const struct rep_model *m,
+			   const struct proj *pj)
+{
+	put(w, "<g id=\"path-sites\">\n");
+	for (size_t c = 0; c < P->ncore_sites; c++) {
+		const struct rep_site *s = placed(m, P->core_sites[c]);
+		if (!s)
+			continue;
+		put(w, "<rect class=\"core\" data-core-site=\"");
+		esc(w, s->id);
+		putf(w, "\" x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\"><title>core: ", px(pj, s->lon) - 4,
+		     py(pj, s->lat) - 4);
+		esc(w, s->name[0] ? s->name : s->id);
+		put(w, " (");
+		esc(w, s->id);
+		put(w, ")</title></rect>\n");
+	}
+	for (size_t i = 0; i < P->n; i++) {
+		const struct rep_psite *x = &P->s[i];
+		const struct rep_site *s = placed(m, x->site);
+		if (!s)
+			continue;
+		putf(w, "<circle class=\"ps %s\" data-path-site=\"", ps_class[x->status & 3]);
+		esc(w, x->site);
+		putf(w, "\" cx=\"%.1f\" cy=\"%.1f\" r=\"7\"><title>", px(pj, s->lon), py(pj, s->lat));
+		esc(w, x->site);
+		putf(w, ": %s</title></circle>\n", paths_status_name((enum paths_status)x->status));
+	}
+	put(w, "</g>\n");
+}
+
 static void map_section(struct w *w, const struct rep_in *in, const struct rep_model *m)
 {
 	struct proj pj;
@@ -413,7 +557,11 @@ static void map_section(struct w *w, const struct rep_in *in, const struct rep_m
 	put(w, "<g id=\"zones\">\n");
 	zones_svg(w, in, &pj);
 	put(w, "</g>\n");
+	if (in->paths)
+		routes_svg(w, in->paths, m, &pj);
 	sites_svg(w, in, m, &pj);
+	if (in->paths)
+		path_sites_svg(w, in->paths, m, &pj);
 	scale_svg(w, &pj);
 	put(w, "</svg>\n<p class=\"legend\">Sites by worst finding:");
 	if (in->ar) {
@@ -428,10 +576,245 @@ static void map_section(struct w *w, const struct rep_in *in, const struct rep_m
 		for (int s = 0; s <= 5; s++)
 			putf(w, "<span class=\"sw z%d\"></span>%d%s", s, s, s == 5 ? "+" : "");
 	}
+	if (in->paths) {
+		put(w, " &middot; sensitive sites by clean path:");
+		for (int k = 0; k < 4; k++)
+			putf(w, "<span class=\"sw %s\"></span>%s", ps_class[k], paths_status_name((enum paths_status)k));
+		put(w, "; dashed lines: through the sites of the devices to replace to a core site (black squares)");
+	}
 	putf(w, ". Plate carr&#233;e at the map's middle latitude; %zu of %zu sites placed", m->nplaced, m->nsites);
 	if (m->nsites > m->nplaced)
 		putf(w, " (%zu without coordinates are not drawn)", m->nsites - m->nplaced);
 	put(w, ".</p>\n</section>\n");
+}
+
+/* ---- scenarios ---- */
+
+static void cur(struct w *w, const struct rep_in *in)
+{
+	if (in->currency && *in->currency) {
+		put(w, " ");
+		esc(w, in->currency);
+	}
+}
+
+static void scen_section(struct w *w, const struct rep_in *in)
+{
+	const struct rep_scentab *t = in->scen;
+	char v[48];
+
+	put(w, "<section id=\"scenarios\">\n<h2>Scenarios</h2>\n<p class=\"meta\">Each policy is a scenario: the "
+	       "assets its deny rules make findings now or at a later effective date, priced by the cost model (the "
+	       "numbers of <code>trustmap plan</code>; docs/plan.md). Money in");
+	cur(w, in);
+	put(w, ".</p>\n");
+	put(w, "<table id=\"scenario-table\"><tr><th>section</th><th>key</th><th>measure</th>");
+	for (int j = 0; j < t->ns; j++) {
+		putf(w, "<th class=\"n\" data-scenario=\"%d\">", j);
+		esc(w, t->name[j]);
+		put(w, "</th>");
+	}
+	put(w, "</tr>\n");
+	for (size_t i = 0; i < t->n; i++) {
+		const struct rep_srow *r = &t->r[i];
+		putf(w, "<tr data-sec=\"%s\" data-key=\"", r->sec);
+		esc(w, r->key);
+		putf(w, "\" data-measure=\"%s\"><td>%s</td><td>", r->measure, r->sec);
+		esc(w, r->key);
+		putf(w, "</td><td>%s</td>", r->measure);
+		for (int j = 0; j < t->ns; j++)
+			putf(w, "<td class=\"n\">%s</td>", rep_scentab_cell(r, j, v, sizeof(v)));
+		put(w, "</tr>\n");
+	}
+	put(w, "</table>\n</section>\n");
+}
+
+/* ---- the phased plan ---- */
+
+#define CH_W 880.0
+#define CH_H 240.0
+#define CH_L 90.0 /* left margin for the money axis */
+#define CH_B 28.0 /* bottom margin for the years */
+
+static void plan_chart(struct w *w, const struct rep_in *in, const struct rep_plan *pl, int j)
+{
+	double top = 1, pw = CH_W - CH_L - 10, ph = CH_H - CH_B - 10, slot, bw;
+	char a[32], b[32];
+
+	for (int k = 0; k < pl->nph; k++) {
+		if ((double)pl->ph[k].spend > top)
+			top = (double)pl->ph[k].spend;
+		if ((double)pl->ph[k].budget > top)
+			top = (double)pl->ph[k].budget;
+	}
+	top *= 1.08;
+	slot = pw / (pl->nph > 0 ? pl->nph : 1), bw = slot * 0.62;
+	putf(w,
+	     "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart plan-chart\" id=\"plan-chart-%d\" width=\"%.0f\" "
+	     "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"spend and budget per year\">\n",
+	     j, CH_W, CH_H, CH_W, CH_H);
+	putf(w, "<line class=\"axis\" x1=\"%.1f\" y1=\"10\" x2=\"%.1f\" y2=\"%.1f\"/>", CH_L, CH_L, 10 + ph);
+	putf(w, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", CH_L, 10 + ph, CH_L + pw,
+	     10 + ph);
+	for (int g = 0; g <= 4; g++) { /* money labels at 0, 1/4 ... of the top (in whole units) */
+		double v = top * g / 4, y = 10 + ph - ph * g / 4;
+		putf(w, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>", CH_L - 4, y + 4,
+		     rep_money((int64_t)(v / 100) * 100, a, sizeof(a)));
+	}
+	put(w, "\n");
+	for (int k = 0; k < pl->nph; k++) {
+		const struct rep_phase *p = &pl->ph[k];
+		double x = CH_L + slot * k + (slot - bw) / 2, h = ph * (double)p->spend / top;
+		double yb = 10 + ph - ph * (double)p->budget / top;
+		putf(w, "<rect class=\"bar%s\" data-year=\"%d\" data-spend=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+			"height=\"%.1f\"><title>%d: spend %s of %s",
+		     p->spend > p->budget ? " over" : "", p->year, rep_money(p->spend, a, sizeof(a)), x, 10 + ph - h, bw,
+		     h, p->year, a, rep_money(p->budget, b, sizeof(b)));
+		cur(w, in);
+		putf(w, "; %ld items, %ld sites, risk removed %.2f</title></rect>", p->items, p->sites, p->risk);
+		putf(w, "<line class=\"budget\" data-year=\"%d\" data-budget=\"%s\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+			"y2=\"%.1f\"/>",
+		     p->year, b, x - slot * 0.12, yb, x + bw + slot * 0.12, yb);
+		putf(w, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d</text>\n", x + bw / 2, CH_H - 8, p->year);
+	}
+	put(w, "</svg>\n");
+}
+
+static void plan_row(struct w *w, const char *cls, const char *phase, const struct rep_phase *p, int year)
+{
+	char a[32], b[32];
+
+	putf(w, "<tr%s><td>%s</td><td>", cls, phase);
+	if (year)
+		putf(w, "%d", year);
+	putf(w, "</td><td class=\"n\">%ld</td><td class=\"n\">%ld</td><td class=\"n\">%ld</td><td class=\"n\">%s</td>"
+		"<td class=\"n\">%s</td><td class=\"n\">%.2f</td><td class=\"n\">%.2f</td><td class=\"n\">%ld</td></tr>\n",
+	     p->items, p->packages, p->sites, rep_money(p->spend, a, sizeof(a)), rep_money(p->budget, b, sizeof(b)),
+	     p->risk, p->value, p->due);
+}
+
+static void plan_section(struct w *w, const struct rep_in *in)
+{
+	char a[32], b[32], ph[16];
+
+	put(w, "<section id=\"plan\">\n<h2>Phased plan</h2>\n<p class=\"meta\">Replacements in yearly phases: the risk "
+	       "removed earlier counts for more years, each year's spend (items and one visit per site and year) "
+	       "within its budget, which does not carry over, and every deadline met when it can be (docs/plan.md). "
+	       "Bars: spend per year; dashes: the budget. Money in");
+	cur(w, in);
+	put(w, ".</p>\n");
+	for (int j = 0; j < in->nplan; j++) {
+		const struct rep_plan *pl = &in->plan[j];
+		putf(w, "<h3 id=\"plan-%d\">", j);
+		esc(w, pl->scenario ? pl->scenario : "?");
+		put(w, "</h3>\n");
+		if (pl->feasible)
+			putf(w, "<p class=\"deadlines\" id=\"plan-status-%d\">Every deadline met.</p>\n", j);
+		else if (pl->short_exact)
+			putf(w, "<p class=\"short\" id=\"plan-status-%d\">No plan can meet the deadlines: short by %s", j,
+			     rep_money(pl->short_lo, a, sizeof(a)));
+		else
+			putf(w, "<p class=\"short\" id=\"plan-status-%d\">No plan can meet the deadlines: short by at most "
+				"%s (at least %s)",
+			     j, rep_money(pl->short_hi, a, sizeof(a)), rep_money(pl->short_lo, b, sizeof(b)));
+		if (!pl->feasible) {
+			cur(w, in);
+			putf(w, "; %ld due items miss their deadline (late or left out).</p>\n", pl->missed);
+		}
+		if (pl->note && *pl->note) {
+			put(w, "<p class=\"meta\">");
+			esc(w, pl->note);
+			put(w, "</p>\n");
+		}
+		plan_chart(w, in, pl, j);
+		putf(w, "<table class=\"plan\" id=\"plan-table-%d\"><tr><th>phase</th><th>year</th><th class=\"n\">items</th>"
+			"<th class=\"n\">of them packages</th><th class=\"n\">sites visited</th><th class=\"n\">spend</th>"
+			"<th class=\"n\">budget</th><th class=\"n\">risk removed</th><th class=\"n\">value</th>"
+			"<th class=\"n\">items with deadlines</th></tr>\n",
+		     j);
+		for (int k = 0; k < pl->nph; k++) {
+			snprintf(ph, sizeof(ph), "%d", k + 1);
+			plan_row(w, "", ph, &pl->ph[k], pl->ph[k].year);
+		}
+		plan_row(w, " class=\"sum\"", "total", &pl->total, 0);
+		putf(w, "<tr class=\"unplaced\"><td>unplaced</td><td></td><td class=\"n\">%ld</td><td></td><td></td>"
+			"<td class=\"n\">%s</td><td></td><td class=\"n\">%.2f</td><td></td><td class=\"n\">%ld</td></tr>\n"
+			"</table>\n",
+		     pl->unplaced, rep_money(pl->unplaced_cost, a, sizeof(a)), pl->unplaced_risk, pl->unplaced_due);
+	}
+	put(w, "</section>\n");
+}
+
+/* ---- clean paths ---- */
+
+static void paths_section(struct w *w, const struct rep_in *in)
+{
+	const struct rep_paths *P = in->paths;
+	long n[4] = {0};
+	int64_t total = 0;
+	char a[32];
+
+	for (size_t i = 0; i < P->n; i++) {
+		n[P->s[i].status & 3]++;
+		if (P->s[i].status == PS_REPLACE)
+			total += P->s[i].cost;
+	}
+	put(w, "<section id=\"paths\">\n<h2>Clean paths to the core</h2>\n<p class=\"meta\">For each sensitive site: "
+	       "does a path to the core (<code>");
+	esc(w, P->sel ? P->sel : "");
+	put(w, "</code>) avoid every restricted device; if not, the cheapest devices to replace to make one, and the "
+	       "restricted devices whose failure alone would cut the site off (a vendor shutdown); docs/paths.md. "
+	       "Replacement costs are <code>trustmap paths</code>'s.</p>\n");
+	putf(w, "<p class=\"counts\" id=\"paths-counts\"><span>sensitive sites <b id=\"n-paths\">%zu</b></span>"
+		"<span class=\"ps-clean\">clean <b id=\"n-ps-clean\">%ld</b></span>"
+		"<span class=\"ps-replace\">replace <b id=\"n-ps-replace\">%ld</b> (%s",
+	     P->n, n[PS_CLEAN], n[PS_REPLACE], rep_money(total, a, sizeof(a)));
+	cur(w, in);
+	putf(w, ")</span><span class=\"ps-cut-off\">cut off <b id=\"n-ps-cut-off\">%ld</b></span>"
+		"<span class=\"ps-no-devices\">no devices <b id=\"n-ps-no-devices\">%ld</b></span>"
+		"<span>%ld devices, %ld restricted, %ld core, %ld links</span></p>\n",
+	     n[PS_CUT_OFF], n[PS_NO_DEVICES], P->assets, P->restricted, P->core, P->links);
+	if (!P->n) {
+		put(w, "<p class=\"note\">No sensitive site under the policy.</p>\n</section>\n");
+		return;
+	}
+	put(w, "<table id=\"paths-table\"><tr><th>site</th><th>zone</th><th class=\"n\">sensitivity</th>"
+	       "<th class=\"n\">devices</th><th>status</th><th class=\"n\">replacement</th><th>devices to replace</th>"
+	       "<th class=\"n\">cut</th><th>shutdown cut</th></tr>\n");
+	for (size_t i = 0; i < P->n; i++) {
+		const struct rep_psite *x = &P->s[i];
+		put(w, "<tr data-path-site=\"");
+		esc(w, x->site);
+		putf(w, "\" data-status=\"%s\"><td>", paths_status_name((enum paths_status)x->status));
+		esc(w, x->site);
+		put(w, "</td><td>");
+		esc(w, x->zone);
+		putf(w, "</td><td class=\"n\">%d</td><td class=\"n\">%ld</td><td class=\"%s\">%s</td><td class=\"n\">",
+		     x->sensitivity, x->devices, ps_class[x->status & 3], paths_status_name((enum paths_status)x->status));
+		if (x->status == PS_REPLACE || x->status == PS_CLEAN)
+			put(w, rep_money(x->status == PS_REPLACE ? x->cost : 0, a, sizeof(a)));
+		put(w, "</td><td class=\"replace\">");
+		for (size_t k = 0; k < x->nreplace; k++) {
+			put(w, k ? ", <span class=\"dev\">" : "<span class=\"dev\">");
+			esc(w, x->replace[k].name);
+			put(w, "</span>");
+		}
+		put(w, "</td><td class=\"n\">");
+		if (x->status == PS_REPLACE) {
+			if (P->cut_money)
+				put(w, rep_money(x->cut_value, a, sizeof(a)));
+			else
+				putf(w, "%lld", (long long)x->cut_value);
+		}
+		put(w, "</td><td class=\"cut\">");
+		for (size_t k = 0; k < x->ncut; k++) {
+			put(w, k ? ", <span class=\"dev\">" : "<span class=\"dev\">");
+			esc(w, x->cut[k].name);
+			put(w, "</span>");
+		}
+		put(w, "</td></tr>\n");
+	}
+	put(w, "</table>\n</section>\n");
 }
 
 /* ---- vendor shares ---- */
@@ -730,6 +1113,12 @@ int rep_html(FILE *out, const struct rep_in *in, char *eb, size_t el)
 	buf_init(&w.b, 0);
 	head(&w, in, &m);
 	map_section(&w, in, &m);
+	if (in->scen)
+		scen_section(&w, in);
+	if (in->plan && in->nplan)
+		plan_section(&w, in);
+	if (in->paths)
+		paths_section(&w, in);
 	share_section(&w, &m);
 	findings_section(&w, in, &m);
 	history_section(&w, &m);

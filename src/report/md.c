@@ -16,6 +16,7 @@
 #include "core/err.h"
 #include "core/mem.h"
 #include "core/str.h"
+#include "paths/paths.h"
 #include "policy/policy.h"
 
 #include <stdlib.h>
@@ -162,6 +163,127 @@ static void shares(FILE *f, const struct rep_share *sh)
 	}
 }
 
+static void currency(FILE *f, const struct rep_in *in)
+{
+	if (in->currency && *in->currency) {
+		fputs(" (", f);
+		md(f, in->currency);
+		fputc(')', f);
+	}
+}
+
+static void scenarios(FILE *f, const struct rep_in *in)
+{
+	const struct rep_scentab *t = in->scen;
+	char v[48];
+
+	fputs("\n## Scenarios", f);
+	currency(f, in);
+	fputs("\n\n| section | key | measure |", f);
+	for (int j = 0; j < t->ns; j++) {
+		fputc(' ', f);
+		md(f, t->name[j]);
+		fputs(" |", f);
+	}
+	fputs("\n|---|---|---|", f);
+	for (int j = 0; j < t->ns; j++)
+		fputs("---:|", f);
+	fputc('\n', f);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct rep_srow *r = &t->r[i];
+		fprintf(f, "| %s | ", r->sec);
+		md(f, r->key);
+		fprintf(f, " | %s |", r->measure);
+		for (int j = 0; j < t->ns; j++)
+			fprintf(f, " %s |", rep_scentab_cell(r, j, v, sizeof(v)));
+		fputc('\n', f);
+	}
+}
+
+static void plan_line(FILE *f, const char *phase, int year, const struct rep_phase *p)
+{
+	char a[32], b[32];
+
+	fprintf(f, "| %s | ", phase);
+	if (year)
+		fprintf(f, "%d", year);
+	fprintf(f, " | %ld | %ld | %ld | %s | %s | %.2f | %.2f | %ld |\n", p->items, p->packages, p->sites,
+		rep_money(p->spend, a, sizeof(a)), rep_money(p->budget, b, sizeof(b)), p->risk, p->value, p->due);
+}
+
+static void plans(FILE *f, const struct rep_in *in)
+{
+	char a[32], ph[16];
+
+	for (int j = 0; j < in->nplan; j++) {
+		const struct rep_plan *pl = &in->plan[j];
+		fputs("\n## Phased plan: ", f);
+		md(f, pl->scenario ? pl->scenario : "?");
+		currency(f, in);
+		fputs("\n\n", f);
+		if (pl->note && *pl->note) {
+			md(f, pl->note);
+			fputs(".\n\n", f);
+		}
+		fputs("| phase | year | items | packages | sites | spend | budget | risk removed | value | due items |\n"
+		      "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n", f);
+		for (int k = 0; k < pl->nph; k++) {
+			snprintf(ph, sizeof(ph), "%d", k + 1);
+			plan_line(f, ph, pl->ph[k].year, &pl->ph[k]);
+		}
+		plan_line(f, "total", 0, &pl->total);
+		fprintf(f, "| unplaced |  | %ld |  |  | %s |  | %.2f |  | %ld |\n", pl->unplaced,
+			rep_money(pl->unplaced_cost, a, sizeof(a)), pl->unplaced_risk, pl->unplaced_due);
+	}
+}
+
+static void devlist(FILE *f, const struct rep_pdev *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputs(", ", f);
+		md(f, d[i].name);
+	}
+}
+
+static void paths(FILE *f, const struct rep_in *in)
+{
+	const struct rep_paths *P = in->paths;
+	char a[32];
+
+	fputs("\n## Clean paths to the core (", f);
+	md(f, P->sel ? P->sel : "");
+	fprintf(f, ")\n\n%zu sensitive sites; %ld devices, %ld restricted, %ld core, %ld links.\n", P->n, P->assets,
+		P->restricted, P->core, P->links);
+	if (!P->n)
+		return;
+	fputs("\n| site | zone | sensitivity | devices | status | replacement | replace | cut | shutdown cut |\n"
+	      "|---|---|---:|---:|---|---:|---|---:|---|\n", f);
+	for (size_t i = 0; i < P->n; i++) {
+		const struct rep_psite *x = &P->s[i];
+		fputs("| ", f);
+		md(f, x->site);
+		fputs(" | ", f);
+		md(f, x->zone);
+		fprintf(f, " | %d | %ld | %s | ", x->sensitivity, x->devices,
+			paths_status_name((enum paths_status)x->status));
+		if (x->status == PS_REPLACE || x->status == PS_CLEAN)
+			fputs(rep_money(x->status == PS_REPLACE ? x->cost : 0, a, sizeof(a)), f);
+		fputs(" | ", f);
+		devlist(f, x->replace, x->nreplace);
+		fputs(" | ", f);
+		if (x->status == PS_REPLACE) {
+			if (P->cut_money)
+				fputs(rep_money(x->cut_value, a, sizeof(a)), f);
+			else
+				fprintf(f, "%lld", (long long)x->cut_value);
+		}
+		fputs(" | ", f);
+		devlist(f, x->cut, x->ncut);
+		fputs(" |\n", f);
+	}
+}
+
 int rep_md(FILE *f, const struct rep_in *in, char *eb, size_t el)
 {
 	struct rep_model m;
@@ -195,6 +317,12 @@ int rep_md(FILE *f, const struct rep_in *in, char *eb, size_t el)
 		}
 		top(f, in, &m);
 	}
+	if (in->scen)
+		scenarios(f, in);
+	if (in->plan && in->nplan)
+		plans(f, in);
+	if (in->paths)
+		paths(f, in);
 	if (m.assets)
 		shares(f, &m.by_operator);
 	if (fflush(f) || ferror(f))

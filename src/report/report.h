@@ -29,6 +29,86 @@ struct arena;
 #define REP_TOP_VENDORS 8     /* vendors named in share charts; the rest is "other" */
 #define REP_TOP_GROUPS 25     /* operators / regions charted; the rest is "(other)" */
 
+#define REP_MAX_SCEN 16 /* scenarios (policies) compared */
+
+/*
+ * The scenario comparison (scentab.c): rows of (section, key, measure) with
+ * one value per scenario, exactly the table `trustmap plan` prints (the
+ * sections total, operator, region, role, confidence; docs/plan.md).
+ */
+enum rep_val { REP_V_COUNT = 0, REP_V_MONEY, REP_V_SHARE }; /* a count, minor units, a fraction */
+
+struct rep_srow {
+	char sec[16], key[96], measure[16];
+	int kind;		/* enum rep_val */
+	double v[REP_MAX_SCEN]; /* per scenario */
+};
+
+struct rep_scentab {
+	const char *name[REP_MAX_SCEN]; /* the scenarios' (policies') names; not owned */
+	int ns;
+	const char *currency; /* the cost model's; not owned */
+	struct rep_srow *r;
+	size_t n, cap;
+};
+
+/* One scenario's phased plan, as `trustmap plan --budget-per-year` prints it. */
+struct rep_phase {
+	int year;
+	long items;	 /* plan items placed (an asset, or a clean-path package) */
+	long packages;	 /* of them clean-path packages */
+	long sites;	 /* sites visited */
+	long due;	 /* items with a deadline */
+	int64_t spend;	 /* minor units, visits included */
+	int64_t budget;	 /* minor units */
+	double risk;	 /* risk weight removed */
+	double value;	 /* weight x (H - phase + 1) */
+};
+
+struct rep_plan {
+	const char *scenario; /* the policy's name; not owned */
+	struct rep_phase *ph; /* nph phases, the first year first */
+	int nph;
+	struct rep_phase total; /* the sums over the phases (year 0) */
+	long unplaced, unplaced_due;
+	int64_t unplaced_cost; /* without visits */
+	double unplaced_risk;
+	int feasible;	       /* every deadline met */
+	long missed;	       /* items missing their deadline */
+	int64_t short_lo, short_hi; /* !feasible: the least extra money lies in [lo, hi] */
+	int short_exact;
+	const char *note; /* the solver, overdue items, what funding blocks: plain text, may be NULL */
+};
+
+/* `trustmap paths` for the report (paths.c): devices named as trustmap paths names them. */
+struct rep_pdev {
+	const char *name; /* inventory id, else asset key */
+	const char *site; /* its site id, "" none */
+};
+
+struct rep_psite {
+	const char *site, *zone;
+	int sensitivity;
+	long devices;
+	int status;		   /* enum paths_status */
+	int64_t cost;		   /* replacement, minor units */
+	int64_t cut_value;	   /* devices or minor units (cut_money) */
+	struct rep_pdev *replace; /* the cheapest clean path's devices to replace */
+	size_t nreplace;
+	struct rep_pdev *cut; /* the vendor-shutdown cut */
+	size_t ncut;
+};
+
+struct rep_paths {
+	const char *sel;	 /* the core selector */
+	int cut_money;		 /* cut_value is money (--cut-by cost) */
+	struct rep_psite *s;	 /* sensitive sites, by id */
+	size_t n;
+	const char **core_sites; /* distinct sites of the core devices */
+	size_t ncore_sites;
+	long assets, restricted, core, links;
+};
+
 /* What a report is about.  Only st is required. */
 struct rep_in {
 	const char *title;		   /* NULL or "": "trustmap report" */
@@ -42,6 +122,11 @@ struct rep_in {
 	const char *const *zone_label;	   /* one label per zone ("policy-zone/feature"); may be NULL */
 	long max_findings;		   /* 0: REP_MAX_FINDINGS */
 	long evidence;			   /* 0: REP_EVIDENCE; < 0 none */
+	const struct rep_scentab *scen;	   /* the scenario comparison; NULL none */
+	const struct rep_plan *plan;	   /* nplan phased plans (one per scenario); NULL none */
+	int nplan;
+	const char *currency;		   /* of the money above ("" none) */
+	const struct rep_paths *paths;	   /* clean paths to the core; NULL none */
 };
 
 /* Vendor share over one dimension (operator or region). */
@@ -97,6 +182,33 @@ const char *rep_rule(const struct policy *p, const struct audit_finding *f);
 /* "YYYY-MM-DD" of a day number; "YYYY-MM-DD HH:MM:SS UTC" of a time. */
 void rep_day(int64_t day, char out[11]);
 void rep_time(int64_t t, char out[32]);
+
+/* ---- scentab.c: the scenario table, shared with `trustmap plan` ---- */
+
+struct scen;
+struct paths_result;
+
+/*
+ * Adds scenario s (its policy's name is the column's) as the next column of
+ * t; day is the plan's day (what is due now).  Returns 0, TM_ELIMIT (more
+ * than REP_MAX_SCEN) or TM_ENOMEM (t is then still freeable).
+ */
+int rep_scentab_add(struct rep_scentab *t, const struct scen *s, int64_t day);
+/* The totals first in the order added, then the other sections by key and measure. */
+void rep_scentab_sort(struct rep_scentab *t);
+void rep_scentab_free(struct rep_scentab *t);
+/* Row r's value for scenario j as `trustmap plan` prints it ("1234.50", "0.2500", "12"). */
+const char *rep_scentab_cell(const struct rep_srow *r, int j, char *out, size_t len);
+/* Minor units as "1234.50" (or "-0.05"). */
+const char *rep_money(int64_t minor, char *out, size_t len);
+
+/*
+ * The report's view of a paths result: each device by name and site (read
+ * from st), the core's distinct sites.  Strings and arrays in ar (freed with
+ * it).  Returns 0 or TM_ENOMEM.
+ */
+int rep_paths_build(struct store *st, const struct paths_result *r, const char *core, int cut_money,
+		    struct arena *ar, struct rep_paths *out);
 
 /* The HTML report to out.  Returns 0 or a TM_E* code with eb (TM_EIO when out fails). */
 int rep_html(FILE *out, const struct rep_in *in, char *eb, size_t el);
