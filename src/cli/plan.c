@@ -23,6 +23,7 @@
 #include "../plan/plan.h"
 #include "../plan/scen.h"
 #include "../policy/policy.h"
+#include "../report/report.h"
 #include "../report/table.h"
 #include "../store/store.h"
 
@@ -135,189 +136,29 @@ static void day_text(int64_t day, char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-/* Money in minor units as text with two decimals. */
-static const char *money(int64_t c, char *out, size_t len)
+/* ---- the scenario table: src/report/scentab.c, shared with the report ---- */
+
+static int print_scenarios(enum rep_format fmt, struct rep_scentab *t)
 {
-	snprintf(out, len, "%s%lld.%02lld", c < 0 ? "-" : "", (long long)(llabs(c) / 100), (long long)(llabs(c) % 100));
-	return out;
-}
-
-static int64_t cents(double x)
-{
-	return (int64_t)llround(x * 100);
-}
-
-/* ---- the scenario table: one row per (section, key, measure), one column per scenario ---- */
-
-struct row {
-	char sec[16], key[96], measure[16];
-	int is_money;		 /* values in minor units */
-	int is_share;		 /* values as fractions */
-	double v[MAX_SCEN];
-};
-
-struct rows {
-	struct row *r;
-	size_t n, cap;
-};
-
-static struct row *row_get(struct rows *t, const char *sec, const char *key, const char *measure, int kind)
-{
-	for (size_t i = t->n; i-- > 0;) /* recent rows first: sections are filled together */
-		if (!strcmp(t->r[i].key, key) && !strcmp(t->r[i].sec, sec) && !strcmp(t->r[i].measure, measure))
-			return &t->r[i];
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		struct row *x = mem_realloc(t->r, cap * sizeof(*x));
-		if (!x)
-			return NULL;
-		t->r = x, t->cap = cap;
-	}
-	struct row *r = &t->r[t->n++];
-	memset(r, 0, sizeof(*r));
-	str_set(r->sec, sizeof(r->sec), sec);
-	str_set(r->key, sizeof(r->key), key);
-	str_set(r->measure, sizeof(r->measure), measure);
-	r->is_money = kind == 1, r->is_share = kind == 2;
-	return r;
-}
-
-#define ADD(t, sec, key, measure, kind, j, val)                                  \
-	do {                                                                     \
-		struct row *r_ = row_get((t), (sec), (key), (measure), (kind)); \
-		if (!r_)                                                         \
-			return TM_ENOMEM;                                        \
-		r_->v[(j)] += (val);                                             \
-	} while (0)
-
-static int scen_rows(struct rows *t, const struct scen *s, int j, int64_t day)
-{
-	int64_t eq = 0, site = 0, total;
-	long due_now = 0, guessed = 0;
-	double *op_cost = mem_calloc(s->nstrs + 1, sizeof(double));
-	long *op_n = mem_calloc(s->nstrs + 1, sizeof(long));
-	int rc = 0;
-
-	if (!op_cost || !op_n) {
-		rc = TM_ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < s->n; i++)
-		eq += cents(s->a[i].cost), due_now += s->a[i].due <= day, guessed += s->a[i].guessed;
-	for (size_t k = 0; k < s->nsites; k++)
-		site += cents(s->sites[k].visit) + cents(s->sites[k].overhead);
-	total = eq + site;
-	struct row *r;
-#define PUT(sec, key, measure, kind, val)                                  \
-	do {                                                               \
-		if (!(r = row_get(t, (sec), (key), (measure), (kind)))) { \
-			rc = TM_ENOMEM;                                    \
-			goto out;                                          \
-		}                                                          \
-		r->v[j] += (val);                                          \
-	} while (0)
-	PUT("total", "", "assets", 0, (double)s->n);
-	PUT("total", "", "sites", 0, (double)s->nsites);
-	PUT("total", "", "cost", 1, (double)total);
-	PUT("total", "equipment+labour", "cost", 1, (double)eq);
-	PUT("total", "visits+overhead", "cost", 1, (double)site);
-	PUT("total", "due now", "assets", 0, (double)due_now);
-	PUT("total", "due later", "assets", 0, (double)(s->n - (size_t)due_now));
-	PUT("total", "roles guessed", "assets", 0, (double)guessed);
-	PUT("total", "share caps broken", "findings", 0, (double)s->share_findings);
-	/* by operator and region: assets and their sites */
-	for (size_t i = 0; i < s->n; i++) {
-		const struct scen_site *x = &s->sites[s->a[i].site];
-		op_cost[x->op] += (double)cents(s->a[i].cost);
-		op_n[x->op]++;
-		PUT("region", s->strs[x->region][0] ? s->strs[x->region] : "-", "cost", 1, (double)cents(s->a[i].cost));
-		PUT("region", s->strs[x->region][0] ? s->strs[x->region] : "-", "assets", 0, 1);
-	}
-	for (size_t k = 0; k < s->nsites; k++) {
-		const struct scen_site *x = &s->sites[k];
-		double c = (double)(cents(x->visit) + cents(x->overhead));
-		op_cost[x->op] += c;
-		PUT("region", s->strs[x->region][0] ? s->strs[x->region] : "-", "cost", 1, c);
-	}
-	for (size_t o = 0; o < s->nstrs; o++) {
-		if (!op_n[o] && !s->op_assets[o])
-			continue;
-		const char *name = s->strs[o][0] ? s->strs[o] : "-";
-		PUT("operator", name, "cost", 1, op_cost[o]);
-		PUT("operator", name, "assets", 0, (double)op_n[o]);
-		PUT("operator", name, "network", 0, (double)s->op_assets[o]);
-		PUT("operator", name, "share", 2, s->op_assets[o] ? (double)op_n[o] / (double)s->op_assets[o] : 0);
-	}
-	for (size_t i = 0; i < s->n; i++) {
-		PUT("role", cost_role_name(s->a[i].role), "cost", 1, (double)cents(s->a[i].cost));
-		PUT("role", cost_role_name(s->a[i].role), "assets", 0, 1);
-	}
-	for (size_t i = 0; i < s->n; i++) {
-		PUT("confidence", scen_band_name(s->a[i].band), "cost", 1, (double)cents(s->a[i].cost));
-		PUT("confidence", scen_band_name(s->a[i].band), "assets", 0, 1);
-	}
-#undef PUT
-out:
-	mem_free(op_cost);
-	mem_free(op_n);
-	return rc;
-}
-
-static int sec_rank(const char *s)
-{
-	static const char *const order[] = {"total", "operator", "region", "role", "confidence"};
-	for (int i = 0; i < 5; i++)
-		if (!strcmp(s, order[i]))
-			return i;
-	return 5;
-}
-
-static int row_cmp(const void *x, const void *y)
-{
-	const struct row *a = x, *b = y;
-	int c = sec_rank(a->sec) - sec_rank(b->sec);
-
-	if (c)
-		return c;
-	if (!strcmp(a->sec, "total"))
-		return 0; /* qsort is not stable, so totals keep their order via the key below */
-	if ((c = strcmp(a->key, b->key)))
-		return c;
-	return strcmp(a->measure, b->measure);
-}
-
-static int print_scenarios(enum rep_format fmt, struct rows *t, struct scen *s, int ns)
-{
-	struct rep_col cols[3 + MAX_SCEN];
-	const char *cells[3 + MAX_SCEN];
-	char val[MAX_SCEN][48];
+	struct rep_col cols[3 + REP_MAX_SCEN];
+	const char *cells[3 + REP_MAX_SCEN];
+	char val[REP_MAX_SCEN][48];
 	struct rep_table *tb;
 	int rc = 0;
 
 	cols[0] = (struct rep_col){"section", REP_STR, 10};
 	cols[1] = (struct rep_col){"key", REP_STR, 24};
 	cols[2] = (struct rep_col){"measure", REP_STR, 9};
-	for (int j = 0; j < ns; j++)
-		cols[3 + j] = (struct rep_col){s[j].p->name, REP_NUM, 20};
-	/* totals first in the order written, then the other sections sorted */
-	size_t nt = 0;
-	while (nt < t->n && !strcmp(t->r[nt].sec, "total"))
-		nt++;
-	qsort(t->r + nt, t->n - nt, sizeof(*t->r), row_cmp);
-	if (!(tb = rep_table_new(fmt, stdout, cols, 3 + ns)))
+	for (int j = 0; j < t->ns; j++)
+		cols[3 + j] = (struct rep_col){t->name[j], REP_NUM, 20};
+	rep_scentab_sort(t); /* totals first in the order written, then the other sections sorted */
+	if (!(tb = rep_table_new(fmt, stdout, cols, 3 + t->ns)))
 		return TM_ENOMEM;
 	for (size_t i = 0; i < t->n && !rc; i++) {
-		const struct row *r = &t->r[i];
+		const struct rep_srow *r = &t->r[i];
 		cells[0] = r->sec, cells[1] = r->key, cells[2] = r->measure;
-		for (int j = 0; j < ns; j++) {
-			if (r->is_money)
-				money((int64_t)llround(r->v[j]), val[j], sizeof(val[j]));
-			else if (r->is_share)
-				snprintf(val[j], sizeof(val[j]), "%.4f", r->v[j]);
-			else
-				snprintf(val[j], sizeof(val[j]), "%.0f", r->v[j]);
-			cells[3 + j] = val[j];
-		}
+		for (int j = 0; j < t->ns; j++)
+			cells[3 + j] = rep_scentab_cell(r, j, val[j], sizeof(val[j]));
 		rc = rep_row(tb, cells);
 	}
 	rep_table_end(tb);
@@ -567,7 +408,7 @@ int cmd_plan(int argc, char **argv)
 	struct cost_model *m = NULL;
 	struct store *st = NULL;
 	struct vreg *vr = NULL;
-	struct rows rows = {0};
+	struct rep_scentab rows = {0};
 	char eb[TM_ERRLEN] = "", dir[1024];
 	int npos, fmt, rc, infeasible = 0, nsc = 0;
 	int64_t day;
@@ -637,7 +478,7 @@ int cmd_plan(int argc, char **argv)
 		if (cfg.stats)
 			fprintf(stderr, "plan: scenario %s: %zu assets at %zu sites, %ld audit days, %.0f ms\n", pol[i]->name,
 				sc[i].n, sc[i].nsites, sc[i].n_days, now_ms() - t0);
-		if (scen_rows(&rows, &sc[i], i, day)) {
+		if (rep_scentab_add(&rows, &sc[i], day)) {
 			fprintf(stderr, "trustmap plan: out of memory\n");
 			nsc++;
 			goto out;
@@ -647,7 +488,7 @@ int cmd_plan(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (print_scenarios((enum rep_format)fmt, &rows, sc, nsc))
+	if (print_scenarios((enum rep_format)fmt, &rows))
 		goto out;
 	if (fmt == REP_TABLE) {
 		char d[11];
@@ -669,7 +510,7 @@ out:
 	}
 	for (int i = 0; i < cfg.npol; i++)
 		policy_free(pol[i]);
-	mem_free(rows.r);
+	rep_scentab_free(&rows);
 	store_close(st);
 	cost_free(m);
 	vreg_free(vr);
