@@ -1,54 +1,18 @@
 /*
  * fuzz_cost.c - the cost model loader (libyaml document, then our schema
- * checks) on arbitrary bytes, role guessing on the same bytes as text, and
- * the planner on a small problem built from them: whatever the input, every
- * plan must stay within each phase's budget (plan_check), and a plan that
- * says it meets every deadline must.
+ * checks) on arbitrary bytes, and role guessing on the same bytes as text.
+ * (The planner on problems built from bytes is fuzz_plan.c: it searches
+ * hundreds of plans per input, so it ran this parser target at a few
+ * executions a second.)
  */
 #include "core/err.h"
 #include "plan/cost.h"
-#include "plan/plan.h"
 
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void planner(const uint8_t *d, size_t n)
-{
-	struct plan_item it[12];
-	int64_t visit[4], budget[4];
-	struct plan_result r;
-	char eb[TM_ERRLEN];
-	size_t k = 0;
-
-	if (n < 8)
-		return;
-	int ni = d[k++] % 12, H = d[k++] % 4 + 1, cf = d[k++] & 1, mode = d[k++] % 3;
-	for (int s = 0; s < 4; s++)
-		visit[s] = k < n ? d[k++] : 0;
-	for (int p = 0; p < H; p++)
-		budget[p] = k < n ? d[k++] * 4 : 0;
-	for (int i = 0; i < ni; i++) {
-		uint8_t b[4] = {0};
-		for (int j = 0; j < 4; j++)
-			b[j] = k < n ? d[k++] : 0;
-		it[i] = (struct plan_item){b[0] * 2, 1 + b[1] % 10, b[2] % 4, b[3] % (H + 1), b[2] >> 4 & 3};
-		if (it[i].cls > 2)
-			it[i].cls = 2;
-	}
-	struct plan_problem pb = {it, (size_t)ni, visit, 4, budget, H, cf};
-	if (plan_solve(&pb, (enum plan_mode)mode, &r, eb, sizeof(eb)) == 0) {
-		if (plan_check(&pb, r.phase, 0, eb, sizeof(eb)))
-			fprintf(stderr, "over budget: %s\n", eb), abort();
-		if (r.feasible && plan_check(&pb, r.phase, 1, eb, sizeof(eb)))
-			fprintf(stderr, "says feasible: %s\n", eb), abort();
-		if (!r.feasible && r.short_lo > r.short_hi)
-			abort();
-	}
-	plan_result_free(&r);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -69,6 +33,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *t[] = {text, NULL};
 	if (cost_guess_role(text, t, &g) < 0 || cost_guess_role(NULL, t, &g) >= CR_N)
 		abort();
-	planner(data, size);
 	return 0;
 }
