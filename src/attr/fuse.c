@@ -88,8 +88,17 @@ static struct fam *fam_of(struct fam *f, int *nf, int family, int idx)
 	return &f[(*nf)++];
 }
 
+/*
+ * A device's role is where it sits in the network, which the operator's
+ * inventory knows better than a banner: the declared role ("declared:role")
+ * wins; an observed role of the winning family stands in when none is
+ * declared (it stays in the evidence either way), then any candidate's.
+ */
 static void fill_fields(struct attribution *a, const struct cand *c, int n, const struct vreg *vr)
 {
+	for (int i = 0; i < n && !a->role[0]; i++)
+		if (!strcmp(c[i].rule, "declared:role"))
+			str_set(a->role, sizeof(a->role), c[i].role);
 	for (int i = 0; i < n; i++) {
 		const struct cand *x = &c[i];
 
@@ -107,7 +116,7 @@ static void fill_fields(struct attribution *a, const struct cand *c, int n, cons
 		if (!a->role[0] && !is_declared(x))
 			str_set(a->role, sizeof(a->role), x->role);
 	}
-	/* a declared role (inventory) stands in when nothing observed says one */
+	/* else a role our rules give a declared model */
 	for (int i = 0; i < n && !a->role[0]; i++)
 		str_set(a->role, sizeof(a->role), c[i].role);
 }

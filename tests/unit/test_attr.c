@@ -149,6 +149,13 @@ static void test_declared(void)
 	/* the declared role stands in when nothing observed gives one */
 	run((struct in[]){{OBS_MAC, "00:e0:fc:00:00:01"}, {OBS_INVENTORY_ROLE, "ran-baseband"}, {0}}, &b, c, &n);
 	CHECK_STR(b.role, "ran-baseband");
+	/* an observed role, and the declared one wins: the inventory knows where the device sits */
+	run((struct in[]){{OBS_SNMP_SYSDESCR, "Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 15.0(2)SE11, RELEASE SOFTWARE (fc3)"}, {0}}, &a, c, &n);
+	CHECK(a.role[0] && strcmp(a.role, "core-router"));
+	run((struct in[]){{OBS_SNMP_SYSDESCR, "Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 15.0(2)SE11, RELEASE SOFTWARE (fc3)"},
+			  {OBS_INVENTORY_ROLE, "core-router"}, {0}}, &b, c, &n);
+	CHECK_STR(b.role, "core-router");
+	CHECK(b.vendor >= 0); /* the vendor is still the observed one */
 }
 
 static void test_derive(void)
