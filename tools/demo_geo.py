@@ -16,9 +16,23 @@ Reads the emulator's manifest (address -> persona -> vendor of the devices
   DIR/government.geojson  the government district (with a park as a hole) and
                       the parliament, sensitivity 4 and 5
   DIR/airport.geojson the airport, sensitivity 3
-  DIR/policy.yaml     a sample policy: no restricted gear in sensitive zones,
-                      a warning at the airport, a 35 % cap on one operator's
-                      radio sites, the whole network from 2027, two exceptions
+  DIR/links.csv       the topology beyond the inventory's uplink column: the
+                      two core routers to each other, every aggregation router
+                      to its second core, and a quarter of the access sites
+                      to a second aggregation site
+  DIR/policy.yaml     a sample policy, scenario "nationwide from 2027": no
+                      restricted gear in sensitive zones, a warning at the
+                      airport, a 35 % cap on one operator's radio sites, the
+                      whole network from 2027, two exceptions
+  DIR/policy-zones.yaml  scenario "sensitive zones only": the same without the
+                      nationwide rule
+
+The network is a tree with some redundancy: two core sites (tag "core",
+a core router each, Nokia and Juniper), aggregation sites each with one
+aggregation router (a quarter from restricted makers, so some sensitive
+sites have no clean path to the core) uplinked to the nearest core, and
+every other device uplinked to the nearest aggregation router (radios to
+their site's baseband).
 
 Everything is fictional and on loopback addresses; coordinates sit around
 52.52 N 13.40 E only so that the map looks like a capital region.
@@ -73,6 +87,7 @@ def dist_km(lat, lon, blat, blon):
     return math.hypot((lat - blat) / KM_LAT, (lon - blon) / KM_LON)
 
 REGIONS = ["North", "East", "South", "West"]
+N_AGG = max(4, a.sites // 60)  # aggregation sites
 sites = []
 for i in range(a.sites):
     u = rnd.random()
@@ -87,6 +102,8 @@ for i in range(a.sites):
         lat, lon = b[1] + rnd.uniform(-0.02, 0.02), b[2] + rnd.uniform(-0.03, 0.03)
     elif i < 85:
         lat, lon = offset(rnd.uniform(-18.3, -16.2), rnd.uniform(4.7, 9.8))
+    if 85 <= i < 87:  # the two core sites, a few km from the centre
+        lat, lon = offset(*((1.6, 2.4) if i == 85 else (-2.2, 3.1)))
     region = "Capital" if r < 8 and i >= 85 else REGIONS[int((math.degrees(th) + 45) % 360 // 90)]
     op = "Northwind Telecom" if rnd.random() < 0.65 else "Eastlink Mobile"
     tags = []
@@ -95,6 +112,10 @@ for i in range(a.sites):
     if in_rect(lat, lon, gov["features"][0]["geometry"]["coordinates"][0]):
         tags.append("government")
     kind = "DC" if r < 2 and rnd.random() < 0.05 else "POP" if rnd.random() < 0.15 else "mast" if rnd.random() < 0.6 else "cabinet"
+    if 85 <= i < 87:
+        kind, region, tags = "core DC", "Capital", tags + ["core"]
+    elif 87 <= i < 87 + N_AGG:
+        kind = "aggregation"
     sites.append({"id": "NW-S%04d" % (i + 1), "name": "%s %s %d" % (region, kind, i + 1), "lat": round(lat, 6),
                   "lon": round(lon, 6), "operator": op, "region": region, "tags": ";".join(tags)})
 
@@ -137,19 +158,63 @@ for s in sites:
             n += 1
             rows.append({"asset_id": "NW-R%05d" % n, "vendor": v, "model": "", "role": role, "address": "", "site": s})
 
+# ---- topology: core, aggregation, uplinks ----
+def km(s, t):
+    return dist_km(s["lat"], s["lon"], t["lat"], t["lon"])
+
+core = [{"asset_id": "NW-CORE1", "vendor": "Nokia", "model": "7750 SR-12", "role": "core-router", "address": "",
+         "site": sites[85]},
+        {"asset_id": "NW-CORE2", "vendor": "Juniper", "model": "MX960", "role": "core-router", "address": "",
+         "site": sites[86]}]
+AGG_VENDORS = [("Huawei", "NE40E-X8", 0.18), ("ZTE", "ZXR10 M6000", 0.07), ("Nokia", "7750 SR-7", 0.3),
+               ("Cisco", "ASR 9906", 0.3), ("Juniper", "MX480", 0.15)]
+agg = []
+for k in range(N_AGG):
+    x, acc = rnd.random(), 0
+    for v, model, w in AGG_VENDORS:
+        acc += w
+        if x <= acc:
+            break
+    s = sites[87 + k]
+    near = sorted(core, key=lambda c: km(s, c["site"]))
+    agg.append({"asset_id": "NW-AGG%03d" % (k + 1), "vendor": v, "model": model, "role": "router", "address": "",
+                "site": s, "uplink": near[0]["asset_id"], "second": near[1]["asset_id"]})
+links = [("NW-CORE1", "NW-CORE2", "fiber")] + [(g["asset_id"], g["second"], "fiber") for g in agg]
+by_site = {}
+for n, r in enumerate(rows):
+    if "core" in r["site"]["tags"]:  # the core sites hold the core routers only
+        r["site"] = sites[87 + N_AGG + n % 500]
+    if r["vendor"]:  # devices the inventory names no maker of are not in its topology either
+        by_site.setdefault(r["site"]["id"], []).append(r)
+for sid, devs in by_site.items():
+    s = devs[0]["site"]
+    near = sorted(agg, key=lambda g: km(s, g["site"]))
+    bb = next((d["asset_id"] for d in devs if d["role"] == "ran-baseband"), None)
+    for d in devs:
+        d["uplink"] = bb if d["role"] == "ran-radio" and bb else near[0]["asset_id"]
+    if rnd.random() < 0.25 and len(near) > 1:  # dual-homed to a second aggregation site
+        links.append(((bb or devs[0]["asset_id"]), near[1]["asset_id"], "microwave"))
+rows = core + agg + rows
+
 with open(os.path.join(a.out, "inventory.csv"), "w") as f:
-    f.write("asset_id,vendor,model,role,address,site_id,site_name,latitude,longitude,operator,region,tags\n")
+    f.write("asset_id,vendor,model,role,address,site_id,site_name,latitude,longitude,operator,region,tags,uplink\n")
     for r in rows:
         s = r["site"]
-        f.write('%s,%s,%s,%s,%s,%s,"%s",%.6f,%.6f,%s,%s,%s\n' % (r["asset_id"], r["vendor"], r["model"], r["role"],
-                r["address"], s["id"], s["name"], s["lat"], s["lon"], s["operator"], s["region"], s["tags"]))
+        f.write('%s,%s,%s,%s,%s,%s,"%s",%.6f,%.6f,%s,%s,%s,%s\n' % (r["asset_id"], r["vendor"], r["model"], r["role"],
+                r["address"], s["id"], s["name"], s["lat"], s["lon"], s["operator"], s["region"], s["tags"],
+                r.get("uplink", "")))
+with open(os.path.join(a.out, "links.csv"), "w") as f:
+    f.write("a,b,kind\n")
+    for x, y, k in links:
+        f.write("%s,%s,%s\n" % (x, y, k))
 
 # ---- the sample policy ----
 gov_site = next(s for s in sites if "government" in s["tags"])
-with open(os.path.join(a.out, "policy.yaml"), "w") as f:
-    f.write("""# demo policy of the fictional capital region (written by tools/demo_geo.py)
+def policy(fname, name, nationwide):
+    with open(os.path.join(a.out, fname), "w") as f:
+        f.write("""# demo policy of the fictional capital region (written by tools/demo_geo.py)
 version: 1
-name: Capital region policy (demo)
+name: %s
 lists:
   high-risk:
     include: [fcc-covered]
@@ -159,10 +224,10 @@ zones:
     geojson: government.geojson
   - name: airport
     geojson: airport.geojson
-""")
-    for b in BASES:
-        f.write("  - name: %s\n    circle: {lat: %.3f, lon: %.3f, radius_m: %d}\n    sensitivity: 5\n" % b)
-    f.write("""  - name: military-sites
+""" % name)
+        for b in BASES:
+            f.write("  - name: %s\n    circle: {lat: %.3f, lon: %.3f, radius_m: %d}\n    sensitivity: 5\n" % b)
+        f.write("""  - name: military-sites
     tags: [military]
     sensitivity: 5
 rules:
@@ -178,15 +243,18 @@ rules:
     action: deny
     list: high-risk
     scope: {roles: [ran-baseband, ran-radio]}
-    max_share: 35%%
+    max_share: 35%
     share_of: sites
-    note: at most 35 %% of each operator's radio sites from high-risk vendors
-  - id: nationwide-2027
+    note: at most 35 % of each operator's radio sites from high-risk vendors
+""")
+        if nationwide:
+            f.write("""  - id: nationwide-2027
     action: deny
     list: high-risk
     scope: all
     effective: 2027-01-01
-exceptions:
+""")
+        f.write("""exceptions:
   - site: %s
     rule: sensitive-areas
     reason: replacement contract signed, works scheduled
@@ -195,4 +263,8 @@ exceptions:
     reason: isolated test lab of the ministry
     expires: 2027-12-31
 """ % (gov_site["id"], sites[1]["id"]))
-print("%d sites, %d assets (%d emulated devices placed) in %s" % (len(sites), len(rows), len(devices), a.out))
+
+policy("policy.yaml", "nationwide from 2027", True)
+policy("policy-zones.yaml", "sensitive zones only", False)
+print("%d sites, %d assets (%d emulated devices placed, %d aggregation routers, 2 core), %d links in %s"
+      % (len(sites), len(rows), len(devices), len(agg), len(links), a.out))
