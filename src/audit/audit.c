@@ -1,11 +1,19 @@
 /*
- * audit.c - the audit (audit.h): sites into memory (compactly: a million
- * sites cost tens of megabytes), the policy's polygons and circles into
- * src/geo's index, then one pass over the assets in the store, each checked
- * against every rule in force.  A site is looked up in the index the first
- * time one of its assets is on a rule's list (or counts for a share cap),
- * and its zones kept: most assets are on no list, so most sites are never
- * looked up.
+ * audit.c - the audit (audit.h) in three steps, so that a million assets
+ * cost seconds:
+ *   1. sites into memory from the store's lean scan (compactly: a million
+ *      sites cost tens of megabytes), the policy's polygons and circles into
+ *      src/geo's index; then one pass over the assets (the lean asset scan)
+ *      that keeps only the assets some rule in force could find (a listed
+ *      maker, a weak hint of one, or a share cap counting them): most
+ *      assets are on no list and are dropped there;
+ *   2. the sites of the kept assets joined with the zones in one batch
+ *      (geo_join visits them in grid-cell order, for the cache);
+ *   3. each kept asset, in id order, checked against every rule in force.
+ * Findings are compact records (the asset kept in step 1, rule, zone,
+ * severity, day); their text is filled only when one is read
+ * (audit_result_get), and for the callers that want whole records
+ * (audit_opt.lean unset) at the end.
  */
 #include "audit.h"
 
@@ -27,6 +35,9 @@
 #include <strings.h>
 #include <time.h>
 
+/* The sizes of struct asset_rec and site_rec: the lean views are not cut, we cut as they do. */
+#define ASSET_CUT(field) (sizeof(((struct asset_rec *)0)->field) - 1)
+#define SITE_CUT(field) (sizeof(((struct site_rec *)0)->field) - 1)
 
 /* ---- state ---- */
 
@@ -36,8 +47,49 @@ struct site {
 	double lat, lon;
 	uint32_t op, region; /* interned string indexes */
 	uint32_t z0, zn;     /* covering geo zones: zl[z0 .. z0 + zn) */
-	int placed;
-	int joined;	     /* z0/zn are known (looked up when an asset first needs them) */
+	uint8_t placed;
+	uint8_t joined;	     /* z0/zn are known */
+	uint8_t want;	     /* a kept asset is there: join it in step 2 */
+};
+
+/* An asset kept for step 3 (strings in the arena, cut to asset_rec's sizes). */
+struct kept {
+	int64_t id;
+	const char *key, *ref, *addr, *site, *vendor_s, *product, *model, *role, *comp_s, *hint_s;
+	double conf;
+	unsigned flags;
+	int32_t si;		   /* site index, -1 none */
+	uint32_t op, region;	   /* interned (0: none) */
+	int32_t vendor, comp, hint; /* registry indexes, -1 none */
+};
+
+/* A compact finding: the text is filled by fill() when it is read. */
+struct cf {
+	int64_t asset_id; /* for the order */
+	int64_t day;
+	const char *zone; /* "" none */
+	uint32_t kept;	  /* index in kept[], or NONE */
+	uint32_t full;	  /* AF_SHARE, AF_EXCEPTION_EXPIRED: index in full[], else NONE */
+	uint32_t seq;	  /* push order: equal keys keep it */
+	uint32_t listed;  /* interned registry id that matched (0 none) */
+	int32_t rule, sens;
+	uint16_t why;
+	uint8_t kind, sev;
+};
+#define NONE UINT32_MAX
+
+/* What a result keeps when its findings are compact (audit_opt.lean). */
+struct audit_priv {
+	struct arena *ar;    /* kept assets' strings, interned strings, zone labels */
+	const char **strs;   /* interned strings (operators, regions, registry ids) */
+	size_t nstrs, capstrs;
+	struct kept *kept;
+	size_t nkept, capkept;
+	struct cf *cf[2];    /* findings, suspects */
+	size_t ncf[2], capcf[2];
+	struct audit_finding *full; /* share and expired-exception findings, whole */
+	size_t nfull, capfull;
+	uint32_t seq;
 };
 
 struct hit {
@@ -59,7 +111,7 @@ struct aud {
 	const struct policy *p;
 	const struct audit_opt *o;
 	struct audit_result *r;
-	struct arena *ar;
+	struct audit_priv *v;
 	char *eb;
 	size_t el;
 	int64_t day;
@@ -70,16 +122,16 @@ struct aud {
 	int sites_unsorted;
 	uint32_t last_op, last_region; /* intern() cache: neighbouring sites share them */
 	struct smap str_ix; /* interned operator and region names */
-	const char **strs;
-	size_t nstrs, capstrs;
+	int32_t *listed_ix; /* registry index -> interned id + 1 (0: not yet) */
+	size_t nlisted_ix;
 
 	struct geo_zones *gz;
 	struct geo_index *gix;
 	int *gz_pz;	    /* geo zone -> policy zone */
 	const char **gz_label;
 	uint32_t *zl;	    /* covering geo zones, per site (CSR) */
-	size_t nzl, capzl;
-	uint64_t *pairs;    /* join output: site << 32 | zone */
+	size_t nzl;
+	uint64_t *pairs;    /* join output: point << 32 | zone */
 	size_t npairs, cappairs;
 
 	int *plain;	    /* policy zones that are not geographic (CIDR, role, tag, site) */
@@ -93,24 +145,43 @@ struct aud {
 	int err;
 };
 
+#define GROW(arr, n, cap, first)                                                   \
+	((n) < (cap) ? 0 : grow((void **)&(arr), &(cap), sizeof(*(arr)), (first)))
+
+static int grow(void **arr, size_t *cap, size_t size, size_t first)
+{
+	size_t c = *cap ? *cap * 2 : first;
+	void *n = mem_realloc(*arr, c * size);
+
+	if (!n)
+		return TM_ENOMEM;
+	*arr = n, *cap = c;
+	return 0;
+}
+
 static uint32_t intern(struct aud *a, const char *s)
 {
-	long v = smap_get(&a->str_ix, s);
+	struct audit_priv *v = a->v;
+	long x = smap_get(&a->str_ix, s);
 
-	if (v >= 0)
-		return (uint32_t)v;
-	if (a->nstrs == a->capstrs) {
-		size_t cap = a->capstrs ? a->capstrs * 2 : 64;
-		const char **n = mem_realloc(a->strs, cap * sizeof(*n));
-		if (!n)
-			return a->err = TM_ENOMEM, 0;
-		a->strs = n, a->capstrs = cap;
-	}
-	char *c = arena_strdup(a->ar, s);
-	if (!c || smap_put(&a->str_ix, c, (uint32_t)a->nstrs) < 0)
+	if (x >= 0)
+		return (uint32_t)x;
+	if (GROW(v->strs, v->nstrs, v->capstrs, 64))
 		return a->err = TM_ENOMEM, 0;
-	a->strs[a->nstrs] = c;
-	return (uint32_t)a->nstrs++;
+	char *c = arena_strdup(v->ar, s);
+	if (!c || smap_put(&a->str_ix, c, (uint32_t)v->nstrs) < 0)
+		return a->err = TM_ENOMEM, 0;
+	v->strs[v->nstrs] = c;
+	return (uint32_t)v->nstrs++;
+}
+
+/* s, or its first cap bytes copied into buf[cap + 1] when it is longer (as the store's records cut). */
+static const char *cut(const char *s, char *buf, size_t cap)
+{
+	if (strnlen(s, cap + 1) <= cap)
+		return s;
+	str_copy(buf, cap + 1, s, cap);
+	return buf;
 }
 
 /* Index of site id, or -1. */
@@ -133,29 +204,27 @@ static long site_find(const struct aud *a, const char *id)
 	return -1;
 }
 
-static int on_site(void *ctx, const struct site_rec *s)
+static int on_site(void *ctx, const struct site_view *s)
 {
 	struct aud *a = ctx;
+	char idb[SITE_CUT(id) + 1], tagb[SITE_CUT(tags) + 1], opb[SITE_CUT(operator_) + 1],
+		rgb[SITE_CUT(region) + 1];
+	const char *id = cut(s->id, idb, SITE_CUT(id)), *tags = cut(s->tags, tagb, SITE_CUT(tags));
+	const char *op = cut(s->operator_, opb, SITE_CUT(operator_)), *region = cut(s->region, rgb, SITE_CUT(region));
 	struct site *x;
 
-	if (a->nsites == a->capsites) {
-		size_t cap = a->capsites ? a->capsites * 2 : 1024;
-		struct site *n = mem_realloc(a->sites, cap * sizeof(*n));
-		if (!n)
-			return a->err = TM_ENOMEM;
-		a->sites = n, a->capsites = cap;
-	}
+	if (GROW(a->sites, a->nsites, a->capsites, 1024))
+		return a->err = TM_ENOMEM;
 	x = &a->sites[a->nsites];
 	memset(x, 0, sizeof(*x));
-	if (!(x->id = arena_strdup(a->ar, s->id)) || (s->tags[0] && !(x->tags = arena_strdup(a->ar, s->tags))))
+	if (!(x->id = arena_strdup(a->v->ar, id)) || (tags[0] && !(x->tags = arena_strdup(a->v->ar, tags))))
 		return a->err = TM_ENOMEM;
-	x->lat = s->lat, x->lon = s->lon, x->placed = s->has_coords;
-	x->op = a->last_op = strcmp(a->strs[a->last_op], s->operator_) ? intern(a, s->operator_) : a->last_op;
-	x->region = a->last_region =
-		strcmp(a->strs[a->last_region], s->region) ? intern(a, s->region) : a->last_region;
+	x->lat = s->lat, x->lon = s->lon, x->placed = !!s->has_coords;
+	x->op = a->last_op = strcmp(a->v->strs[a->last_op], op) ? intern(a, op) : a->last_op;
+	x->region = a->last_region = strcmp(a->v->strs[a->last_region], region) ? intern(a, region) : a->last_region;
 	if (a->err)
 		return a->err;
-	/* the store gives sites ordered by id: binary search then, a hash only if not */
+	/* sorted by id (store_site_iter): binary search then; a hash when not (store_site_scan) */
 	if (!a->sites_unsorted && a->nsites && strcmp(a->sites[a->nsites - 1].id, x->id) >= 0) {
 		a->sites_unsorted = 1;
 		for (size_t i = 0; i < a->nsites; i++)
@@ -166,6 +235,14 @@ static int on_site(void *ctx, const struct site_rec *s)
 		return a->err = TM_ENOMEM;
 	a->nsites++;
 	return 0;
+}
+
+/* The same from a whole record (store_site_iter, sorted by id: audit_sensitive_sites). */
+static int on_site_rec(void *ctx, const struct site_rec *s)
+{
+	struct site_view v = {s->id, s->operator_, s->region, s->tags, s->lat, s->lon, s->has_coords};
+
+	return on_site(ctx, &v);
 }
 
 /* ---- zones ---- */
@@ -214,7 +291,7 @@ static int load_geo(struct aud *a)
 					 a->gz->z[g].name[0] ? a->gz->z[g].name : "?");
 			else
 				snprintf(lab, sizeof(lab), "%s", z->name);
-			if (!(a->gz_label[g] = arena_strdup(a->ar, lab)))
+			if (!(a->gz_label[g] = arena_strdup(a->v->ar, lab)))
 				return TM_ENOMEM;
 		}
 	}
@@ -226,55 +303,57 @@ static int on_pair(void *ctx, size_t point, size_t zone)
 {
 	struct aud *a = ctx;
 
-	if (a->npairs == a->cappairs) {
-		size_t cap = a->cappairs ? a->cappairs * 2 : 4096;
-		uint64_t *n = mem_realloc(a->pairs, cap * sizeof(*n));
-		if (!n)
-			return a->err = TM_ENOMEM;
-		a->pairs = n, a->cappairs = cap;
-	}
+	if (GROW(a->pairs, a->npairs, a->cappairs, 4096))
+		return a->err = TM_ENOMEM;
 	a->pairs[a->npairs++] = (uint64_t)point << 32 | (uint32_t)zone;
 	return 0;
 }
 
-/* Joins every placed site with the geo zones: a->zl, sites[i].z0/zn. */
-static int join_sites(struct aud *a)
+/*
+ * Joins the placed sites (all, or only those a kept asset wants) with the
+ * geo zones in one batch: a->zl, sites[i].z0/zn, each site's zones in zone
+ * order.  Builds the index first when it is not built yet.
+ */
+static int join_sites(struct aud *a, int only_wanted)
 {
-	double *lat, *lon;
-	uint32_t *idx, *cnt;
+	double *lat = NULL, *lon = NULL;
+	uint32_t *idx = NULL, *cnt = NULL;
 	size_t np = 0;
 	int rc = 0;
 
 	if (!a->gz->n)
 		return 0;
-	if ((rc = geo_index_build(a->gz, &a->gix, a->eb, a->el)))
+	if (!a->gix && (rc = geo_index_build(a->gz, &a->gix, a->eb, a->el)))
 		return rc;
-	lat = mem_calloc(a->nsites + 1, sizeof(*lat));
-	lon = mem_calloc(a->nsites + 1, sizeof(*lon));
-	idx = mem_calloc(a->nsites + 1, sizeof(*idx));
-	cnt = mem_calloc(a->nsites + 1, sizeof(*cnt));
+	for (size_t i = 0; i < a->nsites; i++)
+		np += a->sites[i].placed && (!only_wanted || a->sites[i].want);
+	lat = mem_alloc((np + 1) * sizeof(*lat));
+	lon = mem_alloc((np + 1) * sizeof(*lon));
+	idx = mem_alloc((np + 1) * sizeof(*idx));
+	cnt = mem_calloc(np + 1, sizeof(*cnt));
 	if (!lat || !lon || !idx || !cnt) {
 		rc = TM_ENOMEM;
 		goto out;
 	}
+	np = 0;
 	for (size_t i = 0; i < a->nsites; i++)
-		if (a->sites[i].placed)
+		if (a->sites[i].placed && (!only_wanted || a->sites[i].want))
 			lat[np] = a->sites[i].lat, lon[np] = a->sites[i].lon, idx[np++] = (uint32_t)i;
 	int64_t got = geo_join(a->gix, lat, lon, np, on_pair, a);
 	if (a->err || got < 0) {
 		rc = a->err ? a->err : (int)got;
 		goto out;
 	}
-	/* counting sort of the pairs by site, zones in order within a site */
+	/* counting sort of the pairs by point: each site's zones together */
 	for (size_t k = 0; k < a->npairs; k++)
-		cnt[idx[a->pairs[k] >> 32]]++;
+		cnt[a->pairs[k] >> 32]++;
 	uint32_t acc = 0;
-	for (size_t i = 0; i < a->nsites; i++) {
-		a->sites[i].z0 = acc;
-		a->sites[i].zn = 0;
-		acc += cnt[i];
+	for (size_t j = 0; j < np; j++) {
+		struct site *s = &a->sites[idx[j]];
+		s->z0 = acc, s->zn = 0, s->joined = 1;
+		acc += cnt[j];
 	}
-	if (!(a->zl = mem_calloc(a->npairs + 1, sizeof(*a->zl)))) {
+	if (!(a->zl = mem_alloc((a->npairs + 1) * sizeof(*a->zl)))) {
 		rc = TM_ENOMEM;
 		goto out;
 	}
@@ -282,13 +361,12 @@ static int join_sites(struct aud *a)
 		struct site *s = &a->sites[idx[a->pairs[k] >> 32]];
 		a->zl[s->z0 + s->zn++] = (uint32_t)a->pairs[k];
 	}
-	for (size_t i = 0; i < a->nsites; i++)
-		a->sites[i].joined = 1;
-	a->nzl = a->capzl = a->npairs;
-	/* sort each site's zones (the join visits in cell order) */
-	for (size_t i = 0; i < a->nsites; i++) {
-		uint32_t *z = a->zl + a->sites[i].z0;
-		for (uint32_t x = 1; x < a->sites[i].zn; x++)
+	a->nzl = a->npairs;
+	/* zone order within a site (the join visits in cell order) */
+	for (size_t j = 0; j < np; j++) {
+		const struct site *s = &a->sites[idx[j]];
+		uint32_t *z = a->zl + s->z0;
+		for (uint32_t x = 1; x < s->zn; x++)
 			for (uint32_t y = x; y > 0 && z[y - 1] > z[y]; y--) {
 				uint32_t t = z[y];
 				z[y] = z[y - 1], z[y - 1] = t;
@@ -301,6 +379,7 @@ out:
 	mem_free(cnt);
 	mem_free(a->pairs);
 	a->pairs = NULL;
+	a->npairs = a->cappairs = 0;
 	return rc;
 }
 
@@ -359,66 +438,27 @@ static int cidr_has(const struct pol_cidr *c, int n, const char *addr)
 
 #define MAX_HITS 256
 
-static int on_zone(void *ctx, size_t point, size_t zone)
-{
-	struct aud *a = ctx;
-
-	(void)point;
-	if (a->nzl == a->capzl) {
-		size_t cap = a->capzl ? a->capzl * 2 : 4096;
-		uint32_t *n = mem_realloc(a->zl, cap * sizeof(*n));
-		if (!n)
-			return a->err = TM_ENOMEM;
-		a->zl = n, a->capzl = cap;
-	}
-	a->zl[a->nzl++] = (uint32_t)zone;
-	return 0;
-}
-
-/*
- * The geographic zones of site s, looked up in the index the first time an
- * asset there needs them (most assets are on no list, so most sites are
- * never looked up); zones come in zone order.
- */
-static int site_lookup(struct aud *a, struct site *s)
-{
-	if (s->joined)
-		return 0;
-	s->joined = 1;
-	s->z0 = (uint32_t)a->nzl;
-	s->zn = 0;
-	if (!s->placed || !a->gix)
-		return 0;
-	geo_index_query(a->gix, s->lat, s->lon, 0, on_zone, a);
-	if (a->err)
-		return a->err;
-	s->zn = (uint32_t)(a->nzl - s->z0);
-	return 0;
-}
-
-/* Every zone the asset is in. */
-static int zones_of(struct aud *a, const struct asset_rec *as, struct site *s, struct hit *h)
+/* Every zone the kept asset is in (its site joined in step 2). */
+static int zones_of(const struct aud *a, const struct kept *k, const struct site *s, struct hit *h)
 {
 	int n = 0;
 
-	if (s && site_lookup(a, s))
-		return -1;
 	if (s)
-		for (uint32_t k = 0; k < s->zn && n < MAX_HITS; k++) {
-			uint32_t g = a->zl[s->z0 + k];
+		for (uint32_t j = 0; j < s->zn && n < MAX_HITS; j++) {
+			uint32_t g = a->zl[s->z0 + j];
 			h[n++] = (struct hit){a->gz_pz[g], (long)g, a->gz->z[g].sensitivity};
 		}
-	for (int k = 0; k < a->nplain && n < MAX_HITS; k++) {
-		int i = a->plain[k];
+	for (int j = 0; j < a->nplain && n < MAX_HITS; j++) {
+		int i = a->plain[j];
 		const struct pol_zone *z = &a->p->zones[i];
 		int in = 0;
 
 		switch (z->kind) {
 		case PZ_CIDR:
-			in = cidr_has(z->cidrs, z->ncidrs, as->addr);
+			in = cidr_has(z->cidrs, z->ncidrs, k->addr);
 			break;
 		case PZ_ROLE:
-			in = word_in(z->words, as->role);
+			in = word_in(z->words, k->role);
 			break;
 		case PZ_TAG:
 			in = s && tag_in(z->words, s->tags);
@@ -464,51 +504,6 @@ static int in_scope(const struct pol_scope *sc, const struct hit *h, int nh, con
 	return sc->everywhere || !zoned || *best >= 0;
 }
 
-static struct audit_finding *push(struct aud *a, int suspect)
-{
-	struct audit_finding **v = suspect ? &a->r->s : &a->r->f;
-	size_t *n = suspect ? &a->r->ns : &a->r->n, *cap = suspect ? &a->r->scap : &a->r->cap;
-
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 256;
-		struct audit_finding *x = mem_realloc(*v, c * sizeof(*x));
-		if (!x) {
-			a->err = TM_ENOMEM;
-			return NULL;
-		}
-		*v = x, *cap = c;
-	}
-	struct audit_finding *f = &(*v)[(*n)++];
-	memset(f, 0, sizeof(*f));
-	f->exception = -1;
-	f->sensitivity = -1;
-	return f;
-}
-
-static void fill_asset(struct aud *a, struct audit_finding *f, const struct asset_rec *as,
-		       const struct site *s, const struct hit *h, int best)
-{
-	f->asset_id = as->id;
-	str_set(f->asset_key, sizeof(f->asset_key), as->key);
-	str_set(f->ref, sizeof(f->ref), as->ref);
-	str_set(f->addr, sizeof(f->addr), as->addr);
-	str_set(f->site, sizeof(f->site), as->site);
-	if (s) {
-		str_set(f->operator_, sizeof(f->operator_), a->strs[s->op]);
-		str_set(f->region, sizeof(f->region), a->strs[s->region]);
-	}
-	str_set(f->vendor, sizeof(f->vendor), as->vendor);
-	str_set(f->product, sizeof(f->product), as->product);
-	str_set(f->model, sizeof(f->model), as->model);
-	str_set(f->role, sizeof(f->role), as->role);
-	f->conf = as->conf;
-	if (best >= 0) {
-		const struct hit *x = &h[best];
-		str_set(f->zone, sizeof(f->zone), x->gz >= 0 ? a->gz_label[x->gz] : a->p->zones[x->pz].name);
-		f->sensitivity = x->sens;
-	}
-}
-
 static struct share_acc *share_get(struct aud *a, int rule, uint32_t group)
 {
 	for (size_t i = 0; i < a->nsh; i++)
@@ -525,29 +520,200 @@ static struct share_acc *share_get(struct aud *a, int rule, uint32_t group)
 	return &a->sh[a->nsh++];
 }
 
-static int on_asset(void *ctx, const struct asset_rec *as)
+/* A new compact finding (suspect: into the suspects). */
+static struct cf *push(struct aud *a, int suspect)
 {
-	struct aud *a = ctx;
+	struct audit_priv *v = a->v;
+
+	if (GROW(v->cf[suspect], v->ncf[suspect], v->capcf[suspect], 256)) {
+		a->err = TM_ENOMEM;
+		return NULL;
+	}
+	struct cf *c = &v->cf[suspect][v->ncf[suspect]++];
+	memset(c, 0, sizeof(*c));
+	c->kept = c->full = NONE;
+	c->seq = v->seq++;
+	c->rule = -1;
+	c->sens = -1;
+	return c;
+}
+
+/* A whole finding (share caps, expired exceptions: a few), with its compact record. */
+static struct audit_finding *push_full(struct aud *a)
+{
+	struct audit_priv *v = a->v;
+	struct cf *c;
+
+	if (GROW(v->full, v->nfull, v->capfull, 16) || !(c = push(a, 0))) {
+		a->err = TM_ENOMEM;
+		return NULL;
+	}
+	struct audit_finding *f = &v->full[v->nfull];
+	memset(f, 0, sizeof(*f));
+	f->exception = -1;
+	f->sensitivity = -1;
+	c->full = (uint32_t)v->nfull++;
+	return f;
+}
+
+/* Its whole record from compact c. */
+static void fill(const struct audit_priv *v, const struct cf *c, struct audit_finding *f)
+{
+	if (c->full != NONE) {
+		*f = v->full[c->full];
+		return;
+	}
+	const struct kept *k = &v->kept[c->kept];
+
+	memset(f, 0, sizeof(*f));
+	f->kind = (enum audit_kind)c->kind;
+	f->sev = (enum audit_sev)c->sev;
+	f->rule = c->rule;
+	f->exception = -1;
+	f->why = c->why;
+	f->day = c->day;
+	f->asset_id = k->id;
+	str_set(f->asset_key, sizeof(f->asset_key), k->key);
+	str_set(f->ref, sizeof(f->ref), k->ref);
+	str_set(f->addr, sizeof(f->addr), k->addr);
+	str_set(f->site, sizeof(f->site), k->site);
+	if (k->si >= 0) {
+		str_set(f->operator_, sizeof(f->operator_), v->strs[k->op]);
+		str_set(f->region, sizeof(f->region), v->strs[k->region]);
+	}
+	str_set(f->vendor, sizeof(f->vendor),
+		c->why & AW_HINT_ONLY ? k->hint_s : c->why & AW_COMPONENT ? k->comp_s : k->vendor_s);
+	str_set(f->listed, sizeof(f->listed), v->strs[c->listed]);
+	str_set(f->product, sizeof(f->product), k->product);
+	str_set(f->model, sizeof(f->model), k->model);
+	str_set(f->role, sizeof(f->role), k->role);
+	f->conf = k->conf;
+	f->sensitivity = -1;
+	if (c->zone) {
+		str_set(f->zone, sizeof(f->zone), c->zone);
+		f->sensitivity = c->sens;
+	}
+}
+
+/* The interned registry id of vendor index m. */
+static uint32_t listed_id(struct aud *a, int m)
+{
+	if ((size_t)m >= a->nlisted_ix) {
+		size_t n = (size_t)m + 64;
+		int32_t *x = mem_realloc(a->listed_ix, n * sizeof(*x));
+		if (!x)
+			return a->err = TM_ENOMEM, 0;
+		memset(x + a->nlisted_ix, 0, (n - a->nlisted_ix) * sizeof(*x));
+		a->listed_ix = x, a->nlisted_ix = n;
+	}
+	if (!a->listed_ix[m])
+		a->listed_ix[m] = (int32_t)intern(a, vreg_get(a->vr, m)->id) + 1;
+	return (uint32_t)(a->listed_ix[m] - 1);
+}
+
+/* Could a rule in force (on o->day or a later day) find this asset?  Only then is it kept. */
+static int wanted(const struct aud *a, int vendor, int comp, int hint, const char *role, unsigned flags)
+{
 	const struct policy *p = a->p;
-	struct hit h[MAX_HITS];
-	struct site *s = NULL;
-	long si = as->site[0] ? site_find(a, as->site) : -1;
-	int nh = -1, vendor, comp, hint, declared_only = !!(as->flags & ATTR_DECLARED_ONLY);
-	const char *op = "", *region = "";
+	int declared_only = !!(flags & ATTR_DECLARED_ONLY);
+
+	for (int di = 0; di <= a->o->nlater; di++) {
+		int64_t day = di ? a->o->later[di - 1] : a->o->day;
+		for (int ri = 0; ri < p->nrules; ri++) {
+			const struct pol_rule *r = &p->rules[ri];
+			int later_off = r->effective != INT64_MIN && r->effective > day;
+
+			if (di ? later_off || r->max_share >= 0 : !a->in_force[ri])
+				continue;
+			if (r->max_share >= 0 ||
+			    policy_list_match(p, a->vr, r->list, vendor, -1, role, declared_only, day) >= 0 ||
+			    (comp >= 0 && policy_list_match(p, a->vr, r->list, -1, comp, role, 0, day) >= 0) ||
+			    (!di && hint >= 0 && (flags & ATTR_WEAK_ONLY) &&
+			     policy_list_match(p, a->vr, r->list, hint, -1, role, 0, day) >= 0))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* Step 1, per asset: counted, handed to o->each, and kept when a rule could find it. */
+static int take(struct aud *a, const struct asset_view *as, const struct asset_rec *rec)
+{
+	char sb[ASSET_CUT(site) + 1], vb[ASSET_CUT(vendor) + 1], cb[ASSET_CUT(component_vendor) + 1],
+		hb[ASSET_CUT(hint_vendor) + 1], rb[ASSET_CUT(role) + 1];
+	const char *site = cut(as->site, sb, ASSET_CUT(site)), *role = cut(as->role, rb, ASSET_CUT(role));
+	const char *vs = cut(as->vendor, vb, ASSET_CUT(vendor));
+	const char *cs = cut(as->component_vendor, cb, ASSET_CUT(component_vendor));
+	const char *hs = cut(as->hint_vendor, hb, ASSET_CUT(hint_vendor));
+	long si = site[0] ? site_find(a, site) : -1;
+	struct site *s = si >= 0 ? &a->sites[si] : NULL;
+	int vendor, comp, hint;
 
 	a->r->assets++;
-	if (si >= 0) {
-		s = &a->sites[si];
-		op = a->strs[s->op];
-		region = a->strs[s->region];
-		if (s->placed)
-			a->r->assets_placed++;
-	}
-	vendor = as->vendor[0] ? vreg_find(a->vr, as->vendor, strlen(as->vendor)) : -1;
-	comp = as->component_vendor[0] ? vreg_find(a->vr, as->component_vendor, strlen(as->component_vendor)) : -1;
-	hint = as->hint_vendor[0] ? vreg_find(a->vr, as->hint_vendor, strlen(as->hint_vendor)) : -1;
+	if (s && s->placed)
+		a->r->assets_placed++;
+	vendor = vs[0] ? vreg_find(a->vr, vs, strlen(vs)) : -1;
+	comp = cs[0] ? vreg_find(a->vr, cs, strlen(cs)) : -1;
+	hint = hs[0] ? vreg_find(a->vr, hs, strlen(hs)) : -1;
 	if (a->o->each)
-		a->o->each(a->o->each_ctx, as, op);
+		a->o->each(a->o->each_ctx, rec, s ? a->v->strs[s->op] : "");
+	if (!wanted(a, vendor, comp, hint, role, as->flags))
+		return 0;
+
+	struct audit_priv *v = a->v;
+	const char *in[10] = {as->key, as->ref, as->addr, as->product, as->model, site, vs, role, cs, hs};
+	const size_t capn[10] = {ASSET_CUT(key), ASSET_CUT(ref), ASSET_CUT(addr), ASSET_CUT(product),
+				 ASSET_CUT(model), ASSET_CUT(site), ASSET_CUT(vendor), ASSET_CUT(role),
+				 ASSET_CUT(component_vendor), ASSET_CUT(hint_vendor)};
+	size_t len[10], total = 0;
+	char *buf;
+
+	for (int i = 0; i < 10; i++)
+		total += (len[i] = strnlen(in[i], capn[i])) + 1;
+	if (GROW(v->kept, v->nkept, v->capkept, 1024) || !(buf = arena_alloc(v->ar, total)))
+		return a->err = TM_ENOMEM;
+	const char *out[10];
+	for (int i = 0; i < 10; i++) {
+		memcpy(buf, in[i], len[i]);
+		buf[len[i]] = 0;
+		out[i] = buf;
+		buf += len[i] + 1;
+	}
+	struct kept *k = &v->kept[v->nkept++];
+	*k = (struct kept){as->id, out[0], out[1], out[2], out[5], out[6], out[3], out[4], out[7], out[8], out[9],
+			   as->conf, as->flags, (int32_t)si, s ? s->op : 0, s ? s->region : 0,
+			   vendor, comp, hint};
+	if (s && !s->joined)
+		s->want = 1;
+	return 0;
+}
+
+static int on_view(void *ctx, const struct asset_view *as)
+{
+	struct aud *a = ctx;
+
+	return take(a, as, NULL) ? a->err : 0;
+}
+
+/* The whole records, when o->each wants them. */
+static int on_rec(void *ctx, const struct asset_rec *r)
+{
+	struct aud *a = ctx;
+	struct asset_view as = {r->id, r->key, r->addr, r->ref, r->site, r->vendor, r->product, r->model, r->role,
+				r->component_vendor, r->hint_vendor, r->conf, r->flags};
+
+	return take(a, &as, r) ? a->err : 0;
+}
+
+/* Step 3, per kept asset: every rule in force on o->day, then on each later day. */
+static int eval(struct aud *a, uint32_t ki)
+{
+	const struct policy *p = a->p;
+	const struct kept *k = &a->v->kept[ki];
+	const struct site *s = k->si >= 0 ? &a->sites[k->si] : NULL;
+	const char *op = a->v->strs[k->op], *region = a->v->strs[k->region];
+	struct hit h[MAX_HITS];
+	int nh = -1, declared_only = !!(k->flags & ATTR_DECLARED_ONLY);
 
 	/* o->day, then (for the planner) each of o->later: rule findings only */
 	for (int di = 0; di <= a->o->nlater; di++) {
@@ -559,45 +725,49 @@ static int on_asset(void *ctx, const struct asset_rec *as)
 			int later_off = r->effective != INT64_MIN && r->effective > a->day;
 			if (di ? later_off || r->max_share >= 0 : !a->in_force[ri])
 				continue;
-			m = policy_list_match(p, a->vr, r->list, vendor, -1, as->role, declared_only, a->day);
-			if (m < 0 && comp >= 0 &&
-			    (m = policy_list_match(p, a->vr, r->list, -1, comp, as->role, 0, a->day)) >= 0)
+			m = policy_list_match(p, a->vr, r->list, k->vendor, -1, k->role, declared_only, a->day);
+			if (m < 0 && k->comp >= 0 &&
+			    (m = policy_list_match(p, a->vr, r->list, -1, k->comp, k->role, 0, a->day)) >= 0)
 				via_comp = 1;
 			/* weak-only evidence of a listed maker makes a suspect */
-			if (m < 0 && r->max_share < 0 && !di && hint >= 0 && (as->flags & ATTR_WEAK_ONLY))
-				hm = policy_list_match(p, a->vr, r->list, hint, -1, as->role, 0, a->day);
+			if (m < 0 && r->max_share < 0 && !di && k->hint >= 0 && (k->flags & ATTR_WEAK_ONLY))
+				hm = policy_list_match(p, a->vr, r->list, k->hint, -1, k->role, 0, a->day);
 			if (m < 0 && hm < 0 && r->max_share < 0)
-				continue; /* nothing to find: no zone lookup */
-			if (nh < 0 && (nh = zones_of(a, as, s, h)) < 0)
-				return a->err;
-			if (!in_scope(&r->scope, h, nh, as->role, op, region, &best))
+				continue; /* nothing to find */
+			if (nh < 0)
+				nh = zones_of(a, k, s, h);
+			if (!in_scope(&r->scope, h, nh, k->role, op, region, &best))
 				continue;
-			int excepted = m >= 0 &&
-				       policy_exception_find(p, as->key, as->ref, as->site, r->id, a->day) >= 0;
+			int excepted = m >= 0 && policy_exception_find(p, k->key, k->ref, k->site, r->id, a->day) >= 0;
+			const char *zone = NULL;
+			int sens = -1;
+			if (best >= 0) {
+				zone = h[best].gz >= 0 ? a->gz_label[h[best].gz] : p->zones[h[best].pz].name;
+				sens = h[best].sens;
+			}
 
 			if (r->max_share >= 0) {
 				struct share_acc *acc = share_get(a, ri, s ? s->op : 0);
 				if (!acc)
 					return a->err;
-				int listed = m >= 0 && as->conf >= a->o->min_conf && !excepted;
+				int listed = m >= 0 && k->conf >= a->o->min_conf && !excepted;
 				acc->n_scope++;
 				acc->n_listed += listed;
 				if (s && a->share_slot[ri] >= 0) {
 					size_t slot = (size_t)a->share_slot[ri];
-					uint8_t *fl = &a->site_flags[slot * a->nsites + (size_t)si];
+					uint8_t *fl = &a->site_flags[slot * a->nsites + (size_t)k->si];
 					*fl |= 1 | (listed ? 2 : 0);
 				}
 				continue;
 			}
 			if (m < 0) {
-				if ((m = hm) >= 0) {
-					struct audit_finding *f = push(a, 1);
-					if (!f)
+				if (hm >= 0) {
+					struct cf *c = push(a, 1);
+					if (!c)
 						return a->err;
-					f->kind = AF_SUSPECT, f->sev = SEV_LOW, f->rule = ri, f->why = AW_HINT_ONLY;
-					fill_asset(a, f, as, s, h, best);
-					str_set(f->vendor, sizeof(f->vendor), as->hint_vendor);
-					str_set(f->listed, sizeof(f->listed), vreg_get(a->vr, m)->id);
+					c->kind = AF_SUSPECT, c->sev = SEV_LOW, c->rule = ri, c->why = AW_HINT_ONLY;
+					c->kept = ki, c->asset_id = k->id, c->zone = zone, c->sens = sens;
+					c->listed = listed_id(a, hm);
 				}
 				continue;
 			}
@@ -605,36 +775,38 @@ static int on_asset(void *ctx, const struct asset_rec *as)
 				a->r->excepted += !di;
 				continue;
 			}
-			int suspect = as->conf < a->o->min_conf;
+			int suspect = k->conf < a->o->min_conf;
 			if (di && suspect)
 				continue;
-			struct audit_finding tmp, *f = &tmp;
+			struct cf tmp, *c = &tmp;
 			if (!suspect && a->o->on_finding) {
 				memset(&tmp, 0, sizeof(tmp));
-				tmp.exception = -1, tmp.sensitivity = -1;
-			} else if (!(f = push(a, suspect))) {
+				tmp.full = NONE;
+			} else if (!(c = push(a, suspect))) {
 				return a->err;
 			}
-			fill_asset(a, f, as, s, h, best);
-			f->rule = ri;
-			f->day = a->day;
-			str_set(f->listed, sizeof(f->listed), vreg_get(a->vr, m)->id);
-			if (via_comp) {
-				f->why |= AW_COMPONENT;
-				str_set(f->vendor, sizeof(f->vendor), as->component_vendor);
-			}
+			c->kept = ki, c->asset_id = k->id, c->zone = zone, c->sens = sens;
+			c->rule = ri;
+			c->day = a->day;
+			c->listed = listed_id(a, m);
+			if (via_comp)
+				c->why |= AW_COMPONENT;
 			if (declared_only)
-				f->why |= AW_DECLARED_ONLY;
+				c->why |= AW_DECLARED_ONLY;
 			if (suspect) {
-				f->kind = AF_SUSPECT, f->sev = SEV_LOW, f->why |= AW_LOW_CONF;
+				c->kind = AF_SUSPECT, c->sev = SEV_LOW, c->why |= AW_LOW_CONF;
 			} else {
-				f->kind = AF_RULE;
-				f->sev = r->action == POL_WARN	? SEV_MEDIUM
-					 : f->sensitivity >= 4	? SEV_CRITICAL
-								: SEV_HIGH;
+				c->kind = AF_RULE;
+				c->sev = r->action == POL_WARN ? SEV_MEDIUM : sens >= 4 ? SEV_CRITICAL : SEV_HIGH;
 			}
-			if (f == &tmp && (a->err = a->o->on_finding(a->o->finding_ctx, f)))
+			if (a->err)
 				return a->err;
+			if (c == &tmp) {
+				struct audit_finding f;
+				fill(a->v, c, &f);
+				if ((a->err = a->o->on_finding(a->o->finding_ctx, &f)))
+					return a->err;
+			}
 		}
 	}
 	a->day = a->o->day;
@@ -673,14 +845,14 @@ static int share_findings(struct aud *a)
 		/* a cap of 0 is broken by one device; otherwise compare with a small tolerance */
 		if (!(r->max_share == 0 ? acc->n_listed > 0 : share > r->max_share + 1e-12))
 			continue;
-		struct audit_finding *f = push(a, 0);
+		struct audit_finding *f = push_full(a);
 		if (!f)
 			return a->err;
 		f->kind = AF_SHARE;
 		f->rule = acc->rule;
 		f->sev = r->action == POL_WARN ? SEV_MEDIUM : SEV_HIGH;
-		str_set(f->group, sizeof(f->group), a->strs[acc->group]);
-		str_set(f->operator_, sizeof(f->operator_), a->strs[acc->group]);
+		str_set(f->group, sizeof(f->group), a->v->strs[acc->group]);
+		str_set(f->operator_, sizeof(f->operator_), a->v->strs[acc->group]);
 		f->n_scope = acc->n_scope;
 		f->n_listed = acc->n_listed;
 		f->share = share;
@@ -696,7 +868,7 @@ static int expired_findings(struct aud *a)
 
 		if (a->day <= x->expires)
 			continue;
-		struct audit_finding *f = push(a, 0);
+		struct audit_finding *f = push_full(a);
 		if (!f)
 			return a->err;
 		f->kind = AF_EXCEPTION_EXPIRED;
@@ -711,8 +883,16 @@ static int expired_findings(struct aud *a)
 		str_set(f->site, sizeof(f->site), x->site);
 		long si = x->site[0] ? site_find(a, x->site) : -1;
 		if (si >= 0) {
-			str_set(f->operator_, sizeof(f->operator_), a->strs[a->sites[si].op]);
-			str_set(f->region, sizeof(f->region), a->strs[a->sites[si].region]);
+			str_set(f->operator_, sizeof(f->operator_), a->v->strs[a->sites[si].op]);
+			str_set(f->region, sizeof(f->region), a->v->strs[a->sites[si].region]);
+		}
+	}
+	/* their compact records: the keys the order needs */
+	for (size_t i = 0; i < a->v->ncf[0]; i++) {
+		struct cf *c = &a->v->cf[0][i];
+		if (c->full != NONE) {
+			const struct audit_finding *f = &a->v->full[c->full];
+			c->kind = (uint8_t)f->kind, c->sev = (uint8_t)f->sev, c->rule = f->rule, c->asset_id = f->asset_id;
 		}
 	}
 	return 0;
@@ -726,10 +906,13 @@ static double ms_since(const struct timespec *t0)
 	return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-/* Most severe first; then kind, asset, rule: a stable order for reports and tests. */
+/*
+ * Most severe first; then kind, asset, rule: a stable order for reports and
+ * tests (equal keys, one asset and rule on several days, in the order found).
+ */
 static int by_asset(const void *x, const void *y)
 {
-	const struct audit_finding *a = x, *b = y;
+	const struct cf *a = x, *b = y;
 
 	if (a->sev != b->sev)
 		return (int)a->sev - (int)b->sev;
@@ -737,7 +920,69 @@ static int by_asset(const void *x, const void *y)
 		return (int)a->kind - (int)b->kind;
 	if (a->asset_id != b->asset_id)
 		return a->asset_id < b->asset_id ? -1 : 1;
-	return a->rule - b->rule;
+	if (a->rule != b->rule)
+		return a->rule - b->rule;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static void priv_free(struct audit_priv *v)
+{
+	if (!v)
+		return;
+	arena_free(v->ar);
+	mem_free(v->strs);
+	mem_free(v->kept);
+	mem_free(v->cf[0]);
+	mem_free(v->cf[1]);
+	mem_free(v->full);
+	mem_free(v);
+}
+
+static struct audit_priv *priv_new(void)
+{
+	struct audit_priv *v = mem_calloc(1, sizeof(*v));
+
+	if (v && !(v->ar = arena_new(0))) {
+		mem_free(v);
+		v = NULL;
+	}
+	return v;
+}
+
+/* The whole records of the compact findings (audit_opt.lean unset). */
+static int expand(struct audit_result *r, const struct audit_priv *v)
+{
+	for (int k = 0; k < 2; k++) {
+		struct audit_finding *f = mem_calloc(v->ncf[k] + 1, sizeof(*f));
+		if (!f)
+			return TM_ENOMEM;
+		for (size_t i = 0; i < v->ncf[k]; i++)
+			fill(v, &v->cf[k][i], &f[i]);
+		if (k)
+			r->s = f, r->scap = v->ncf[k];
+		else
+			r->f = f, r->cap = v->ncf[k];
+	}
+	return 0;
+}
+
+static void aud_free(struct aud *a)
+{
+	geo_index_free(a->gix);
+	geo_zones_free(a->gz);
+	mem_free(a->gz_pz);
+	mem_free(a->gz_label);
+	mem_free(a->zl);
+	mem_free(a->pairs);
+	mem_free(a->sites);
+	mem_free(a->plain);
+	mem_free(a->in_force);
+	mem_free(a->share_slot);
+	mem_free(a->site_flags);
+	mem_free(a->sh);
+	mem_free(a->listed_ix);
+	smap_free(&a->site_ix);
+	smap_free(&a->str_ix);
 }
 
 int audit_run(struct store *st, const struct vreg *vr, const struct policy *p,
@@ -745,14 +990,15 @@ int audit_run(struct store *st, const struct vreg *vr, const struct policy *p,
 {
 	struct aud a = {st, vr, p, o, r, NULL, eb, el, o->day};
 	struct timespec t0;
+	double ms_a;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	if (!(a.ar = arena_new(0)))
+	if (!(a.v = priv_new()))
 		return err_set(eb, el, TM_ENOMEM, "audit: out of memory");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	intern(&a, ""); /* index 0: no operator / region */
-	if ((rc = a.err) || (rc = store_site_iter(st, on_site, &a)))
+	if ((rc = a.err) || (rc = store_site_scan(st, on_site, &a)))
 		goto out;
 	if ((rc = load_geo(&a)))
 		goto out;
@@ -760,11 +1006,6 @@ int audit_run(struct store *st, const struct vreg *vr, const struct policy *p,
 	for (size_t i = 0; i < a.nsites; i++)
 		r->sites_placed += a.sites[i].placed;
 	r->ms_load = ms_since(&t0);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	/* the index only: sites are looked up when one of their assets needs it (site_lookup) */
-	if (a.gz->n && (rc = geo_index_build(a.gz, &a.gix, eb, el)))
-		goto out;
-	r->ms_join = ms_since(&t0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 
 	if (!(a.plain = mem_calloc((size_t)p->nzones + 1, sizeof(int)))) {
@@ -791,38 +1032,59 @@ int audit_run(struct store *st, const struct vreg *vr, const struct policy *p,
 		rc = TM_ENOMEM;
 		goto out;
 	}
-	rc = store_asset_iter(st, NULL, on_asset, &a);
+	/* 1. the assets some rule could find (whole records only when o->each wants them) */
+	rc = o->each ? store_asset_iter(st, NULL, on_rec, &a) : store_asset_scan(st, on_view, &a);
 	if (a.err)
 		rc = a.err;
+	if (rc)
+		goto out;
+	ms_a = ms_since(&t0);
+	/* 2. their sites with the zones, in one batch */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((rc = join_sites(&a, 1)))
+		goto out;
+	r->ms_join = ms_since(&t0);
+	/* 3. each of them against the rules */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (size_t i = 0; i < a.v->nkept && !rc; i++)
+		rc = eval(&a, (uint32_t)i);
 	if (rc || (rc = share_findings(&a)) || (rc = expired_findings(&a)))
 		goto out;
-	if (r->n)
-		qsort(r->f, r->n, sizeof(*r->f), by_asset);
-	if (r->ns)
-		qsort(r->s, r->ns, sizeof(*r->s), by_asset);
-	r->ms_assets = ms_since(&t0);
+	for (int k = 0; k < 2; k++)
+		if (a.v->ncf[k])
+			qsort(a.v->cf[k], a.v->ncf[k], sizeof(struct cf), by_asset);
+	r->n = a.v->ncf[0];
+	r->ns = a.v->ncf[1];
+	if (o->lean) {
+		r->priv = a.v;
+		a.v = NULL;
+	} else if ((rc = expand(r, a.v))) {
+		goto out;
+	}
+	r->ms_assets = ms_a + ms_since(&t0);
 out:
 	if (rc == TM_ENOMEM)
 		err_set(eb, el, rc, "audit: out of memory");
 	else if (rc && !*eb)
 		err_set(eb, el, rc, "audit: %s", store_errmsg(st));
-	geo_index_free(a.gix);
-	geo_zones_free(a.gz);
-	mem_free(a.gz_pz);
-	mem_free(a.gz_label);
-	mem_free(a.zl);
-	mem_free(a.pairs);
-	mem_free(a.sites);
-	mem_free(a.strs);
-	mem_free(a.plain);
-	mem_free(a.in_force);
-	mem_free(a.share_slot);
-	mem_free(a.site_flags);
-	mem_free(a.sh);
-	smap_free(&a.site_ix);
-	smap_free(&a.str_ix);
-	arena_free(a.ar);
+	aud_free(&a);
+	priv_free(a.v);
 	return rc;
+}
+
+int audit_result_get(const struct audit_result *r, int suspects, size_t i, struct audit_finding *out)
+{
+	const struct audit_finding *f = suspects ? r->s : r->f;
+
+	if (i >= (suspects ? r->ns : r->n))
+		return TM_EINVAL;
+	if (f)
+		*out = f[i];
+	else if (r->priv)
+		fill(r->priv, &r->priv->cf[suspects ? 1 : 0][i], out);
+	else
+		return TM_EINVAL;
+	return 0;
 }
 
 /* Site-level zones of site s (geographic, tag, site) into h; returns how many. */
@@ -850,10 +1112,12 @@ int audit_sensitive_sites(struct store *st, const struct vreg *vr, const struct 
 	struct hit h[MAX_HITS];
 	int rc;
 
-	if (!(a.ar = arena_new(0)))
+	if (!(a.v = priv_new()))
 		return err_set(eb, el, TM_ENOMEM, "audit: out of memory");
 	intern(&a, "");
-	if ((rc = a.err) || (rc = store_site_iter(st, on_site, &a)) || (rc = load_geo(&a)) || (rc = join_sites(&a)))
+	/* sites in id order (store_site_iter): fn sees them so */
+	if ((rc = a.err) || (rc = store_site_iter(st, on_site_rec, &a)) || (rc = load_geo(&a)) ||
+	    (rc = join_sites(&a, 0)))
 		goto out;
 	for (size_t si = 0; si < a.nsites && !rc; si++) {
 		const struct site *s = &a.sites[si];
@@ -867,8 +1131,8 @@ int audit_sensitive_sites(struct store *st, const struct vreg *vr, const struct 
 				continue;
 			if (sc->everywhere || (!sc->nzones && sc->min_sensitivity < 0))
 				continue;
-			if ((sc->operators && !word_in(sc->operators, a.strs[s->op])) ||
-			    (sc->regions && !word_in(sc->regions, a.strs[s->region])))
+			if ((sc->operators && !word_in(sc->operators, a.v->strs[s->op])) ||
+			    (sc->regions && !word_in(sc->regions, a.v->strs[s->region])))
 				continue;
 			for (int i = 0; i < nh; i++) {
 				int ok = !sc->nzones;
@@ -887,17 +1151,8 @@ out:
 		err_set(eb, el, rc, "audit: out of memory");
 	else if (rc < 0 && !*eb)
 		err_set(eb, el, rc, "audit: %s", store_errmsg(st));
-	geo_index_free(a.gix);
-	geo_zones_free(a.gz);
-	mem_free(a.gz_pz);
-	mem_free(a.gz_label);
-	mem_free(a.zl);
-	mem_free(a.pairs);
-	mem_free(a.sites);
-	mem_free(a.strs);
-	smap_free(&a.site_ix);
-	smap_free(&a.str_ix);
-	arena_free(a.ar);
+	aud_free(&a);
+	priv_free(a.v);
 	return rc;
 }
 
@@ -905,6 +1160,7 @@ void audit_result_free(struct audit_result *r)
 {
 	mem_free(r->f);
 	mem_free(r->s);
+	priv_free(r->priv);
 	memset(r, 0, sizeof(*r));
 }
 

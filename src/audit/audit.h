@@ -72,8 +72,15 @@ struct audit_finding {
 	double share, cap;
 };
 
+struct audit_priv;
+
 struct audit_result {
-	struct audit_finding *f; /* findings: most severe first, then by kind, asset id, rule */
+	/*
+	 * Findings: most severe first, then by kind, asset id, rule.  With
+	 * audit_opt.lean, f and s stay NULL (n and ns count them) and the
+	 * findings are compact records in priv: read them with audit_result_get.
+	 */
+	struct audit_finding *f;
 	size_t n, cap;
 	struct audit_finding *s; /* suspects */
 	size_t ns, scap;
@@ -83,6 +90,7 @@ struct audit_result {
 	long excepted;		    /* findings an exception in force suppressed */
 	long rules_in_force;
 	double ms_load, ms_join, ms_assets; /* timings, for --stats and benches */
+	struct audit_priv *priv;	    /* audit_opt.lean: the compact findings */
 };
 
 struct audit_opt {
@@ -107,6 +115,12 @@ struct audit_opt {
 	 */
 	int (*on_finding)(void *ctx, const struct audit_finding *f);
 	void *finding_ctx;
+	/*
+	 * Optional: keep the findings compact (about 80 bytes each, not ~900)
+	 * and fill each one's text only when audit_result_get reads it: for a
+	 * caller that prints them one at a time (trustmap audit).
+	 */
+	int lean;
 };
 
 /*
@@ -117,6 +131,12 @@ struct audit_opt {
 int audit_run(struct store *st, const struct vreg *vr, const struct policy *p,
 	      const struct audit_opt *o, struct audit_result *r, char *eb, size_t el);
 void audit_result_free(struct audit_result *r);
+/*
+ * Finding i (suspect i when suspects) of r into out, whole, in the order
+ * above, whether r holds whole records or (audit_opt.lean) compact ones.
+ * Returns 0, or TM_EINVAL when there is no such finding.
+ */
+int audit_result_get(const struct audit_result *r, int suspects, size_t i, struct audit_finding *out);
 
 /*
  * The sensitive sites of p on o->day (for trustmap paths, docs/paths.md): a

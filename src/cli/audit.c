@@ -10,8 +10,10 @@
 #include "common.h"
 #include "opt.h"
 #include "../audit/audit.h"
+#include "../core/arena.h"
 #include "../core/err.h"
 #include "../core/mem.h"
+#include "../core/smap.h"
 #include "../core/str.h"
 #include "../kb/kb.h"
 #include "../kb/vendor.h"
@@ -170,12 +172,17 @@ static void why_text(const struct policy *p, const struct audit_finding *f, char
 		snprintf(out + n, len - n, "; weak evidence only");
 }
 
+/* Each finding (or suspect) filled from its compact record only now, one at a time. */
 static int print_findings(struct rep_table *t, struct store *st, const struct policy *p,
-			  const struct audit_finding *f, size_t n, long ev)
+			  const struct audit_result *r, int suspects, long ev)
 {
 	char sens[16], conf[16], why[512], evid[2048];
+	struct audit_finding x, *f = &x;
+	size_t n = suspects ? r->ns : r->n;
 
-	for (size_t i = 0; i < n; i++, f++) {
+	for (size_t i = 0; i < n; i++) {
+		if (audit_result_get(r, suspects, i, &x))
+			return TM_EINVAL;
 		snprintf(sens, sizeof(sens), "%d", f->sensitivity);
 		snprintf(conf, sizeof(conf), "%.2f", f->conf);
 		why_text(p, f, why, sizeof(why));
@@ -222,14 +229,35 @@ static int print_summary(struct rep_table *t, const struct policy *p, const stru
 
 	if (!s)
 		return TM_ENOMEM;
-	for (size_t i = 0; i < r->n; i++) {
-		const struct audit_finding *f = &r->f[i];
-		const char *v[4] = {f->operator_, f->region, f->zone,
-				    f->rule >= 0 ? p->rules[f->rule].id : "(exceptions)"};
-		for (int d = 0; d < 4; d++)
-			s[ns++] = (struct srow){d, v[d][0] ? v[d] : "-", f->sev, f->asset_id};
+	/* the values' text, interned: four dimensions of a few hundred thousand findings share a few */
+	struct smap ix = {0};
+	struct arena *ar = arena_new(0);
+	const char **tv = NULL;
+	size_t ntv = 0;
+	struct audit_finding f;
+	for (size_t i = 0; i < r->n && !rc && ar; i++) {
+		if ((rc = audit_result_get(r, 0, i, &f)))
+			break;
+		const char *v[4] = {f.operator_, f.region, f.zone, f.rule >= 0 ? p->rules[f.rule].id : "(exceptions)"};
+		for (int d = 0; d < 4 && !rc; d++) {
+			const char *txt = v[d][0] ? v[d] : "-";
+			long k = smap_get(&ix, txt);
+			if (k < 0) {
+				const char **g = ntv % 64 ? tv : mem_realloc(tv, (ntv + 64) * sizeof(*tv));
+				char *c = arena_strdup(ar, txt);
+				if (!g || !c || smap_put(&ix, c, (uint32_t)ntv) < 0) {
+					rc = TM_ENOMEM;
+					break;
+				}
+				tv = g, tv[k = (long)ntv++] = c;
+			}
+			s[ns++] = (struct srow){d, tv[k], f.sev, f.asset_id};
+		}
 	}
-	qsort(s, ns, sizeof(*s), srow_cmp);
+	if (!ar)
+		rc = TM_ENOMEM;
+	if (!rc)
+		qsort(s, ns, sizeof(*s), srow_cmp);
 	for (size_t i = 0; i < ns && !rc;) {
 		long cnt[4] = {0}, total = 0, assets = 0;
 		size_t j = i;
@@ -248,6 +276,9 @@ static int print_summary(struct rep_table *t, const struct policy *p, const stru
 		i = j;
 	}
 	mem_free(s);
+	mem_free(tv);
+	smap_free(&ix);
+	arena_free(ar);
 	return rc;
 }
 
@@ -283,6 +314,7 @@ int cmd_audit(int argc, char **argv)
 		goto out;
 	}
 	ao.min_conf = cfg.min_conf;
+	ao.lean = 1; /* compact findings, filled one at a time as they are printed */
 	if ((fmt = cli_format("audit", &cfg.c)) < 0)
 		goto out;
 	if (kb_load_vreg(&vr, cfg.c.kb_dir, cfg.c.lists, eb, sizeof(eb))) {
@@ -323,9 +355,7 @@ int cmd_audit(int argc, char **argv)
 		t = rep_table_new((enum rep_format)fmt, stdout, cols, NCOLS);
 	if (!t)
 		goto out;
-	if (cfg.summary ? print_summary(t, p, &r)
-			: cfg.suspects ? print_findings(t, st, p, r.s, r.ns, cfg.evidence)
-				       : print_findings(t, st, p, r.f, r.n, cfg.evidence))
+	if (cfg.summary ? print_summary(t, p, &r) : print_findings(t, st, p, &r, cfg.suspects, cfg.evidence))
 		goto out;
 	rep_table_end(t);
 	t = NULL;
