@@ -1,7 +1,7 @@
 /*
  * cost.c - the cost model loader (cost.h, docs/cost.md) and role guessing.
- * The YAML is read with libyaml's document API as policy.c reads policies:
- * the file is capped (1 MiB), aliases are refused, and every node is
+ * The YAML is read through core/yamlrd.h as policy.c reads policies: the
+ * file is capped (1 MiB), aliases are refused, and every node is
  * checked against the schema here; the first error aborts the load with
  * file:line:column, the field's path and what is wrong.
  */
@@ -12,16 +12,15 @@
 #include "core/file.h"
 #include "core/mem.h"
 #include "core/str.h"
+#include "core/yamlrd.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <yaml.h>
 
 #define COST_MAX_BYTES (1u << 20)
 
@@ -62,141 +61,62 @@ const char *cost_class_name(int cls)
 /* ---- YAML ---- */
 
 struct ctx {
-	yaml_document_t *doc;
+	struct yr y;
 	struct cost_model *m;
-	const char *file;
-	char *eb;
-	size_t el;
 	int seen_unit[CR_N], seen_weight[CR_N];
 	int seen_currency, seen_labour, seen_visit, seen_overhead, seen_roles;
 };
 
-static int fail(struct ctx *c, const yaml_node_t *n, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(struct ctx *c, const yaml_node_t *n, const char *path, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return err_set(c->eb, c->el, TM_EPROTO, "%s:%lu:%lu: %s%s%s", c->file,
-		       n ? (unsigned long)n->start_mark.line + 1 : 0UL,
-		       n ? (unsigned long)n->start_mark.column + 1 : 0UL, path, *path ? ": " : "", msg);
-}
-
-static yaml_node_t *node(struct ctx *c, int id)
-{
-	return yaml_document_get_node(c->doc, id);
-}
-
-static int is_scalar(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE;
-}
-
-static const char *sval(const yaml_node_t *n)
-{
-	return (const char *)n->data.scalar.value;
-}
-
-static size_t slen(const yaml_node_t *n)
-{
-	return n->data.scalar.length;
-}
-
-/* A sum of money (or a factor): a finite number from lo to hi. */
-static int get_num(struct ctx *c, const yaml_node_t *n, const char *path, double lo, double hi, double *out)
+/*
+ * A sum of money (or a factor): a finite number from lo to hi.  Stricter
+ * than yr_double, with messages of its own: a NUL or a long text is named
+ * as such, and the bound that was crossed is said.
+ */
+static int get_num(struct yr *y, const yaml_node_t *n, const char *path, double lo, double hi,
+		   double *out)
 {
 	char tmp[64], *end;
 
-	if (!is_scalar(n) || !slen(n))
-		return fail(c, n, path, "expected a number");
-	if (slen(n) >= sizeof(tmp) || memchr(sval(n), 0, slen(n)))
-		return fail(c, n, path, "expected a number, not a long text");
-	memcpy(tmp, sval(n), slen(n));
-	tmp[slen(n)] = 0;
+	if (!yr_is_scalar(n) || !yr_slen(n))
+		return yr_fail(y, n, path, "expected a number");
+	if (yr_slen(n) >= sizeof(tmp) || memchr(yr_sval(n), 0, yr_slen(n)))
+		return yr_fail(y, n, path, "expected a number, not a long text");
+	memcpy(tmp, yr_sval(n), yr_slen(n));
+	tmp[yr_slen(n)] = 0;
 	errno = 0;
 	*out = strtod(tmp, &end);
 	if (*end || errno || !isfinite(*out) || end == tmp)
-		return fail(c, n, path, "expected a number, not \"%s\"", tmp);
+		return yr_fail(y, n, path, "expected a number, not \"%s\"", tmp);
 	if (*out < lo)
-		return fail(c, n, path, "%s is %s", tmp, lo == 0 ? "negative" : "too small");
+		return yr_fail(y, n, path, "%s is %s", tmp, lo == 0 ? "negative" : "too small");
 	if (*out > hi)
-		return fail(c, n, path, "%s is above %g", tmp, hi);
+		return yr_fail(y, n, path, "%s is above %g", tmp, hi);
 	return 0;
 }
 
-static int get_text(struct ctx *c, const yaml_node_t *n, const char *path, char **out)
-{
-	if (!is_scalar(n))
-		return fail(c, n, path, "expected text");
-	if (memchr(sval(n), 0, slen(n)))
-		return fail(c, n, path, "text holds a NUL byte");
-	if (!(*out = arena_strndup(c->m->arena, sval(n), slen(n))))
-		return TM_ENOMEM;
-	return 0;
-}
-
-typedef int (*field_fn)(struct ctx *c, void *obj, const char *key, yaml_node_t *k, yaml_node_t *v,
-			const char *path);
-
-/* Each key of a mapping through fn; unknown keys (fn returns 1) and repeated keys are errors. */
-static int walk_map(struct ctx *c, yaml_node_t *n, const char *path, void *obj, field_fn fn)
-{
-	char sub[160], key[64];
-	int rc;
-
-	if (!n || n->type != YAML_MAPPING_NODE)
-		return fail(c, n, path, "expected a mapping (key: value lines)");
-	if (n->data.mapping.pairs.top - n->data.mapping.pairs.start > COST_MAX_REGIONS)
-		return fail(c, n, path, "more than %d entries", COST_MAX_REGIONS);
-	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = node(c, pr->key), *v = node(c, pr->value);
-
-		if (!is_scalar(k) || !slen(k) || slen(k) >= sizeof(key) || memchr(sval(k), 0, slen(k)))
-			return fail(c, k, path, "expected a short key");
-		memcpy(key, sval(k), slen(k));
-		key[slen(k)] = 0;
-		for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < pr; q++) {
-			yaml_node_t *k2 = node(c, q->key);
-			if (is_scalar(k2) && slen(k2) == slen(k) && !memcmp(sval(k2), key, slen(k)))
-				return fail(c, k, path, "key \"%s\" given twice", key);
-		}
-		snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", key);
-		rc = fn(c, obj, key, k, v, sub);
-		if (rc == 1)
-			return fail(c, k, path, "unknown key \"%s\"", key);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-static int role_field(struct ctx *c, void *obj, const char *key, yaml_node_t *k, yaml_node_t *v,
+static int role_field(struct yr *y, void *obj, const char *key, yaml_node_t *k, yaml_node_t *v,
 		      const char *path)
 {
+	struct ctx *c = y->user;
 	int r = *(int *)obj;
 
 	(void)k;
 	if (!strcmp(key, "unit")) {
 		c->seen_unit[r] = 1;
-		return get_num(c, v, path, 0, COST_MAX_MONEY, &c->m->unit[r]);
+		return get_num(y, v, path, 0, COST_MAX_MONEY, &c->m->unit[r]);
 	}
 	if (!strcmp(key, "weight")) {
 		c->seen_weight[r] = 1;
-		if (get_num(c, v, path, 0, 1e6, &c->m->weight[r]))
+		if (get_num(y, v, path, 0, 1e6, &c->m->weight[r]))
 			return TM_EPROTO;
 		if (c->m->weight[r] <= 0)
-			return fail(c, v, path, "a risk weight is above 0");
+			return yr_fail(y, v, path, "a risk weight is above 0");
 		return 0;
 	}
 	return 1;
 }
 
-static int roles_field(struct ctx *c, void *obj, const char *key, yaml_node_t *k, yaml_node_t *v,
+static int roles_field(struct yr *y, void *obj, const char *key, yaml_node_t *k, yaml_node_t *v,
 		       const char *path)
 {
 	int r = cost_role_find(key);
@@ -207,130 +127,111 @@ static int roles_field(struct ctx *c, void *obj, const char *key, yaml_node_t *k
 	if (r < 0) {
 		all[0] = 0;
 		for (int i = 0; i < CR_N && n < sizeof(all); i++)
-			n += (size_t)snprintf(all + n, sizeof(all) - n, "%s%s", i ? ", " : "", role_names[i]);
-		return fail(c, k, "roles", "unknown role \"%s\" (roles: %s)", key, all);
+			n += (size_t)snprintf(all + n, sizeof(all) - n, "%s%s", i ? ", " : "",
+					      role_names[i]);
+		return yr_fail(y, k, "roles", "unknown role \"%s\" (roles: %s)", key, all);
 	}
-	return walk_map(c, v, path, &r, role_field);
+	return yr_walk(y, v, path, &r, role_field);
 }
 
-static int regions_field(struct ctx *c, void *obj, const char *key, yaml_node_t *k, yaml_node_t *v,
+static int regions_field(struct yr *y, void *obj, const char *key, yaml_node_t *k, yaml_node_t *v,
 			 const char *path)
 {
+	struct ctx *c = y->user;
 	struct cost_region *g = &c->m->regions[c->m->nregions];
 
 	(void)obj;
 	if (strlen(key) >= sizeof(g->name))
-		return fail(c, k, path, "a region name is at most %zu characters", sizeof(g->name) - 1);
+		return yr_fail(y, k, path, "a region name is at most %zu characters",
+			       sizeof(g->name) - 1);
 	str_set(g->name, sizeof(g->name), key);
-	if (get_num(c, v, path, 0, 1000, &g->factor))
+	if (get_num(y, v, path, 0, 1000, &g->factor))
 		return TM_EPROTO;
 	if (g->factor <= 0)
-		return fail(c, v, path, "a region factor is above 0");
+		return yr_fail(y, v, path, "a region factor is above 0");
 	c->m->nregions++;
 	return 0;
 }
 
-static int top_field(struct ctx *c, void *obj, const char *key, yaml_node_t *k, yaml_node_t *v,
+static int top_field(struct yr *y, void *obj, const char *key, yaml_node_t *k, yaml_node_t *v,
 		     const char *path)
 {
+	struct ctx *c = y->user;
 	struct cost_model *m = c->m;
 
 	(void)obj, (void)k;
 	if (!strcmp(key, "version")) {
-		if (!is_scalar(v) || slen(v) != 1 || sval(v)[0] != '1')
-			return fail(c, v, path, "this trustmap reads cost model version 1");
+		if (!yr_is_scalar(v) || yr_slen(v) != 1 || yr_sval(v)[0] != '1')
+			return yr_fail(y, v, path, "this trustmap reads cost model version 1");
 		return 0;
 	}
 	if (!strcmp(key, "name"))
-		return get_text(c, v, path, &m->name);
+		return yr_text(y, v, path, &m->name);
 	if (!strcmp(key, "note"))
-		return is_scalar(v) ? 0 : fail(c, v, path, "expected text");
+		return yr_is_scalar(v) ? 0 : yr_fail(y, v, path, "expected text");
 	if (!strcmp(key, "currency")) {
 		c->seen_currency = 1;
-		if (!is_scalar(v) || slen(v) != 3 || !isupper((unsigned char)sval(v)[0]) ||
-		    !isupper((unsigned char)sval(v)[1]) || !isupper((unsigned char)sval(v)[2]))
-			return fail(c, v, path, "a currency is an ISO 4217 code of three capital letters (USD, EUR, GBP)");
-		memcpy(m->currency, sval(v), 3);
+		if (!yr_is_scalar(v) || yr_slen(v) != 3 || !isupper((unsigned char)yr_sval(v)[0]) ||
+		    !isupper((unsigned char)yr_sval(v)[1]) ||
+		    !isupper((unsigned char)yr_sval(v)[2]))
+			return yr_fail(
+			    y, v, path,
+			    "a currency is an ISO 4217 code of three capital letters (USD, EUR, GBP)");
+		memcpy(m->currency, yr_sval(v), 3);
 		m->currency[3] = 0;
 		return 0;
 	}
 	if (!strcmp(key, "labour_per_device"))
-		return c->seen_labour = 1, get_num(c, v, path, 0, COST_MAX_MONEY, &m->labour);
+		return c->seen_labour = 1, get_num(y, v, path, 0, COST_MAX_MONEY, &m->labour);
 	if (!strcmp(key, "site_visit"))
-		return c->seen_visit = 1, get_num(c, v, path, 0, COST_MAX_MONEY, &m->site_visit);
+		return c->seen_visit = 1, get_num(y, v, path, 0, COST_MAX_MONEY, &m->site_visit);
 	if (!strcmp(key, "site_overhead"))
-		return c->seen_overhead = 1, get_num(c, v, path, 0, COST_MAX_MONEY, &m->site_overhead);
+		return c->seen_overhead = 1,
+		       get_num(y, v, path, 0, COST_MAX_MONEY, &m->site_overhead);
 	if (!strcmp(key, "roles"))
-		return c->seen_roles = 1, walk_map(c, v, path, NULL, roles_field);
+		return c->seen_roles = 1, yr_walk(y, v, path, NULL, roles_field);
 	if (!strcmp(key, "regions")) {
 		if (!v || v->type != YAML_MAPPING_NODE)
-			return fail(c, v, path, "expected a mapping of region names to factors");
-		size_t n = (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start);
+			return yr_fail(y, v, path, "expected a mapping of region names to factors");
+		size_t n = yr_map_len(v);
 		if (n > COST_MAX_REGIONS)
-			return fail(c, v, path, "more than %d regions", COST_MAX_REGIONS);
+			return yr_fail(y, v, path, "more than %d regions", COST_MAX_REGIONS);
 		if (!(m->regions = arena_alloc(m->arena, (n ? n : 1) * sizeof(*m->regions))))
 			return TM_ENOMEM;
-		return walk_map(c, v, path, NULL, regions_field);
+		return yr_walk(y, v, path, NULL, regions_field);
 	}
 	return 1;
-}
-
-static int no_aliases(struct ctx *c)
-{
-	yaml_node_t *start = c->doc->nodes.start, *top = c->doc->nodes.top;
-	size_t n = (size_t)(top - start);
-	unsigned char *seen = mem_calloc(n + 1, 1);
-	int rc = 0;
-
-	if (!seen)
-		return TM_ENOMEM;
-	for (yaml_node_t *x = start; x < top && !rc; x++) {
-		if (x->type == YAML_SEQUENCE_NODE) {
-			for (yaml_node_item_t *it = x->data.sequence.items.start; it < x->data.sequence.items.top && !rc; it++)
-				if (*it >= 1 && (size_t)*it <= n && seen[*it]++)
-					rc = fail(c, node(c, *it), "", "aliases (*name) are not allowed in a cost model");
-		} else if (x->type == YAML_MAPPING_NODE) {
-			for (yaml_node_pair_t *pr = x->data.mapping.pairs.start; pr < x->data.mapping.pairs.top && !rc; pr++) {
-				int ids[2] = {pr->key, pr->value};
-				for (int k = 0; k < 2 && !rc; k++)
-					if (ids[k] >= 1 && (size_t)ids[k] <= n && seen[ids[k]]++)
-						rc = fail(c, node(c, ids[k]), "",
-							  "aliases (*name) are not allowed in a cost model");
-			}
-		}
-	}
-	mem_free(seen);
-	return rc;
 }
 
 /* Everything a model must say: the currency, the three site and labour figures, each role's unit and weight. */
 static int complete(struct ctx *c, yaml_node_t *root)
 {
+	struct yr *y = &c->y;
+
 	if (!c->seen_currency)
-		return fail(c, root, "currency", "missing (an ISO 4217 code such as USD)");
+		return yr_fail(y, root, "currency", "missing (an ISO 4217 code such as USD)");
 	if (!c->seen_labour)
-		return fail(c, root, "labour_per_device", "missing cost");
+		return yr_fail(y, root, "labour_per_device", "missing cost");
 	if (!c->seen_visit)
-		return fail(c, root, "site_visit", "missing cost");
+		return yr_fail(y, root, "site_visit", "missing cost");
 	if (!c->seen_overhead)
-		return fail(c, root, "site_overhead", "missing cost");
+		return yr_fail(y, root, "site_overhead", "missing cost");
 	if (!c->seen_roles)
-		return fail(c, root, "roles", "missing: every role needs unit: and weight:");
+		return yr_fail(y, root, "roles", "missing: every role needs unit: and weight:");
 	for (int r = 0; r < CR_N; r++) {
 		char path[64];
 		snprintf(path, sizeof(path), "roles.%s", role_names[r]);
 		if (!c->seen_unit[r])
-			return fail(c, root, path, "missing unit cost");
+			return yr_fail(y, root, path, "missing unit cost");
 		if (!c->seen_weight[r])
-			return fail(c, root, path, "missing risk weight");
+			return yr_fail(y, root, path, "missing risk weight");
 	}
 	return 0;
 }
 
-int cost_parse(const char *file, const char *data, size_t len, struct cost_model **out, char *eb, size_t el)
+int cost_parse(const char *file, const char *data, size_t len, struct cost_model **out, char *eb,
+	       size_t el)
 {
-	yaml_parser_t parser;
-	yaml_document_t doc;
 	struct cost_model *m;
 	struct ctx c;
 	yaml_node_t *root;
@@ -344,31 +245,21 @@ int cost_parse(const char *file, const char *data, size_t len, struct cost_model
 		return err_set(eb, el, TM_ENOMEM, "%s: out of memory", file);
 	}
 	memset(&c, 0, sizeof(c));
-	c.doc = &doc, c.m = m, c.file = file, c.eb = eb, c.el = el;
-	if (!yaml_parser_initialize(&parser)) {
-		cost_free(m);
-		return err_set(eb, el, TM_ENOMEM, "%s: out of memory", file);
-	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		rc = err_set(eb, el, TM_EPROTO, "%s:%lu:%lu: %s%s%s", file,
-			     (unsigned long)parser.problem_mark.line + 1,
-			     (unsigned long)parser.problem_mark.column + 1, parser.problem ? parser.problem : "not YAML",
-			     parser.context ? " " : "", parser.context ? parser.context : "");
-		yaml_parser_delete(&parser);
-		cost_free(m);
-		return rc;
-	}
-	root = yaml_document_get_root_node(&doc);
-	if (!root) {
-		rc = err_set(eb, el, TM_EPROTO, "%s: empty cost model", file);
+	c.m = m;
+	c.y = (struct yr){.file = file,
+			  .noun = "cost model",
+			  .arena = m->arena,
+			  .max_pairs = COST_MAX_REGIONS,
+			  .user = &c,
+			  .eb = eb,
+			  .el = el};
+	if ((rc = yr_load(&c.y, data, len, &root)))
 		goto out;
-	}
 	if (!(m->file = arena_strdup(m->arena, file))) {
 		rc = TM_ENOMEM;
 		goto out;
 	}
-	if ((rc = no_aliases(&c)) || (rc = walk_map(&c, root, "", NULL, top_field)) || (rc = complete(&c, root)))
+	if ((rc = yr_walk(&c.y, root, "", NULL, top_field)) || (rc = complete(&c, root)))
 		goto out;
 	if (!m->name) {
 		const char *b = strrchr(file, '/');
@@ -378,8 +269,7 @@ int cost_parse(const char *file, const char *data, size_t len, struct cost_model
 out:
 	if (rc == TM_ENOMEM)
 		err_set(eb, el, rc, "%s: out of memory", file);
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
+	yr_fini(&c.y);
 	if (rc) {
 		cost_free(m);
 		return rc;
