@@ -4,6 +4,15 @@
  * rebuild the attributed assets and print a summary per vendor family.
  * --dry-run prints the (address, port, probe) pairs in order instead of
  * sending anything; --format jsonl streams the observations and nothing else.
+ *
+ * The event loops never write to the store: finished pairs' observations
+ * gather in a batch, and every --batch observations or second the batch,
+ * with the resume state that accounts for exactly it, goes on a write queue
+ * (store/wq.h) to one writer thread that owns the store handle from then
+ * until the scan's end and commits each batch with its state in one
+ * transaction, in order.  While the store waits (a server restarting) the
+ * loops go on reading answers; when the queue is full (--queue MiB) they
+ * stop opening connections until it drains.
  */
 #include "cli.h"
 #include "common.h"
@@ -25,8 +34,10 @@
 #include "../scan/neigh.h"
 #include "../scan/scan.h"
 #include "../store/store.h"
+#include "../store/wq.h"
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +45,7 @@
 #include <unistd.h>
 
 #define BATCH 1000 /* observations per transaction (default of --batch) */
+#define QUEUE_MB 64 /* MiB of batches waiting for the store (default of --queue) */
 
 struct cfg {
 	struct common c;
@@ -43,7 +55,7 @@ struct cfg {
 	int64_t resume_run;
 	char **sargs; /* the scan's own arguments, for its resume state */
 	int nsargs;
-	long max_inflight, threads, connect_timeout, read_timeout, retries, batch;
+	long max_inflight, threads, connect_timeout, read_timeout, retries, batch, queue_mb;
 	double rate;
 	int dry_run, bad;
 	char *comm[64]; /* SNMP communities: secrets, never printed or stored */
@@ -122,6 +134,8 @@ static const struct opt opts[] = {
 	{"snmp-community", 0, "LIST", "SNMP communities, comma-separated (never stored)", OPT_FN, 0, set_community, 0},
 	{"snmp-community-file", 0, "FILE", "SNMP communities, one a line (never stored)", OPT_FN, 0, set_community, 1},
 	{"batch", 0, "N", "observations per transaction (default 1000)", OPT_INT, offsetof(struct cfg, batch)},
+	{"queue", 0, "MIB", "observations waiting for the store at most; then no new connection (default 64)", OPT_INT,
+	 offsetof(struct cfg, queue_mb)},
 	{"scan-name", 0, "NAME", "name the scan its shards share (listed by trustmap scans)", OPT_STR,
 	 offsetof(struct cfg, scan_name)},
 	{"db", 'd', "URL", "store: SQLite file or postgresql:// URL (default $TRUSTMAP_DB or trustmap.db)", OPT_STR,
@@ -161,22 +175,37 @@ struct live {
 	double start, last;
 };
 
+/* One transaction's worth: finished pairs' observations and the state that accounts for them. */
+struct batch {
+	struct wq_item it;
+	struct buf obs;	    /* records: struct obs (value NULL), then its value's bytes */
+	long nobs;
+	int64_t pairs_done; /* runs.pairs_done with this batch */
+	char *state;	    /* the resume state with it; NULL when the backend keeps none */
+};
+
 struct sink {
-	struct store *st;
+	struct store *st; /* the writer thread's while k->wq is open */
 	int64_t run;
+	/* the loops' side (under the engine's lock when several loops run) */
 	long n, failed, batch;
 	uint64_t done; /* pairs visited so far (tick), for the live line */
 	int jsonl;
-	/* resume: the state committed with each batch (docs/scan.md) */
-	struct scan_progress prog;
+	struct scan_progress prog; /* resume: which pairs are finished (docs/scan.md) */
 	const struct cfg *cfg;
 	uint64_t seed;
 	struct buf state;
+	struct batch *cur; /* being filled; NULL until the next observation */
 	long ncommit;
 	double tcommit;
-	int noresume; /* the backend keeps no resume state: progress only */
+	struct wq *wq;
 	struct buf line;
 	struct live lv;
+	/* the writer's side */
+	atomic_int noresume; /* the backend keeps no resume state: progress only */
+	atomic_int retry;    /* the store is waiting for its server: attempt N (0 not waiting) */
+	atomic_long committed; /* observations committed */
+	char werr[TM_ERRLEN];  /* the writer's error (read after wq_close) */
 };
 
 static double mono(void)
@@ -226,8 +255,8 @@ static void live_obs(struct live *lv, const struct obs *o)
 		lv->count[i]++;
 }
 
-/* Redraws the line: done/total, rate, ETA, observations, the four biggest families. */
-static void live_draw(struct live *lv, uint64_t done, uint64_t total, long nobs, int force)
+/* Redraws the line: done/total, rate, ETA, observations, the four biggest families, the store's state. */
+static void live_draw(struct live *lv, uint64_t done, uint64_t total, long nobs, int force, int retry, int held)
 {
 	double t = mono(), el = t - lv->start, rate, eta;
 	int shown[4] = {-1, -1, -1, -1};
@@ -252,6 +281,10 @@ static void live_draw(struct live *lv, uint64_t done, uint64_t total, long nobs,
 			fprintf(stderr, "%s%s %ld", k ? ", " : " | ", vreg_get(lv->kb->vr, lv->fam[shown[k]])->id,
 				lv->count[shown[k]]);
 	}
+	if (retry)
+		fprintf(stderr, " | store: waiting (retry %d)", retry);
+	else if (held)
+		fprintf(stderr, " | store: queue full");
 	fflush(stderr);
 }
 
@@ -280,23 +313,49 @@ static void json_line(struct sink *k, const struct obs *o)
 	fflush(stdout);
 }
 
+static void batch_free(struct batch *b)
+{
+	if (!b)
+		return;
+	buf_fini(&b->obs);
+	mem_free(b->state);
+	mem_free(b);
+}
+
+static struct batch *batch_new(void)
+{
+	struct batch *b = mem_calloc(1, sizeof(*b));
+
+	if (b)
+		buf_init(&b->obs, 0);
+	return b;
+}
+
+/* Keeps o (a copy) in the batch being filled; the writer stores it. */
 static int put_obs(void *vc, const struct obs *o)
 {
 	struct sink *k = vc;
+	struct obs c = *o;
 
 	if (k->jsonl)
 		json_line(k, o);
 	if (k->lv.on)
 		live_obs(&k->lv, o);
-	if (store_obs_add(k->st, k->run, o, NULL)) {
+	if (!k->cur && !(k->cur = batch_new())) {
 		k->failed++;
 		return 0;
 	}
-	k->n++; /* committed by pair_done, between pairs */
+	c.value = NULL;
+	if (buf_add(&k->cur->obs, &c, sizeof(c)) || (o->len && buf_add(&k->cur->obs, o->value, o->len))) {
+		k->failed++;
+		return 0;
+	}
+	k->cur->nobs++;
+	k->n++; /* committed with the next batch */
 	return 0;
 }
 
-/* The run's progress and resume state, into the open transaction. */
+/* The run's progress and resume state, into the open transaction (main thread, before the writer starts). */
 static int put_state(struct sink *k, int complete)
 {
 	int rc;
@@ -315,8 +374,40 @@ static int put_state(struct sink *k, int complete)
 }
 
 /*
+ * Hands the batch being filled, with the progress and resume state as they
+ * stand now, to the writer (never waits).  Called between pairs only, so the
+ * state accounts for exactly the observations of this batch and the ones
+ * before it.  After a store error the batch is dropped (the scan is
+ * stopping: hold() says so).
+ */
+static void seal(struct sink *k, int complete)
+{
+	struct batch *b = k->cur ? k->cur : batch_new();
+
+	k->cur = NULL;
+	k->ncommit = k->n;
+	k->tcommit = mono();
+	if (!b) {
+		k->failed++;
+		return;
+	}
+	b->pairs_done = (int64_t)scan_progress_done(&k->prog);
+	if (!atomic_load(&k->noresume)) {
+		buf_reset(&k->state);
+		if (scan_resume_format(&k->state, k->seed, k->cfg->nsargs, k->cfg->sargs, &k->prog, complete) ||
+		    !(b->state = mem_strdup(buf_str(&k->state)))) {
+			batch_free(b);
+			k->failed++;
+			return;
+		}
+	}
+	b->it.size = sizeof(*b) + b->obs.len + (b->state ? k->state.len : 0);
+	wq_push(k->wq, &b->it);
+}
+
+/*
  * A pair ended (scan.h): every finished pair has handed over all its
- * observations and no other pair any, so a batch committed now with the
+ * observations and no other pair any, so a batch sealed now with the
  * progress accounts for exactly what it holds.  Every --batch observations,
  * or every second.
  */
@@ -326,10 +417,17 @@ static void pair_done(void *vc)
 
 	if (k->n - k->ncommit < k->batch && mono() - k->tcommit < 1.0)
 		return;
-	if (put_state(k, 0) || store_commit(k->st) || store_begin(k->st))
-		k->failed++;
-	k->ncommit = k->n;
-	k->tcommit = mono();
+	seal(k, 0);
+}
+
+/* Back-pressure (scan.h): stop opening after a store error, hold back while the queue is full. */
+static int hold(void *vc)
+{
+	struct sink *k = vc;
+
+	if (wq_error(k->wq))
+		return -1;
+	return wq_full(k->wq);
 }
 
 static void tick(void *vc, uint64_t done, uint64_t total)
@@ -337,7 +435,64 @@ static void tick(void *vc, uint64_t done, uint64_t total)
 	struct sink *k = vc;
 
 	k->done = done;
-	live_draw(&k->lv, done, total, k->n, done >= total);
+	if (k->lv.on)
+		live_draw(&k->lv, done, total, k->n, done >= total, atomic_load(&k->retry),
+			  k->wq && wq_full(k->wq));
+}
+
+/* ---- the writer thread ---- */
+
+/* One batch in one transaction: its observations, the progress, the resume state. */
+static int write_batch(void *vc, struct wq_item *it)
+{
+	struct sink *k = vc;
+	struct batch *b = (struct batch *)it;
+	size_t off = 0;
+	struct obs o;
+	int rc;
+
+	if ((rc = store_begin(k->st)))
+		goto out_msg;
+	while (off + sizeof(o) <= b->obs.len) {
+		memcpy(&o, b->obs.p + off, sizeof(o));
+		off += sizeof(o);
+		o.value = (const uint8_t *)b->obs.p + off;
+		off += o.len;
+		if ((rc = store_obs_add(k->st, k->run, &o, NULL)))
+			goto out_rollback;
+	}
+	if ((rc = store_run_progress(k->st, k->run, b->pairs_done)))
+		goto out_rollback;
+	if (b->state && (rc = store_run_resume_put(k->st, k->run, b->state))) {
+		if (rc != TM_EUNSUP)
+			goto out_rollback;
+		atomic_store(&k->noresume, 1); /* a backend without resume: the scan goes on without */
+	}
+	if ((rc = store_commit(k->st)))
+		goto out_rollback;
+	atomic_fetch_add(&k->committed, b->nobs);
+	return 0;
+out_rollback:
+	snprintf(k->werr, sizeof(k->werr), "%s", store_errmsg(k->st));
+	store_rollback(k->st); /* quiet when the commit already ended it */
+	return rc;
+out_msg:
+	snprintf(k->werr, sizeof(k->werr), "%s", store_errmsg(k->st));
+	return rc;
+}
+
+static void release_batch(void *vc, struct wq_item *it)
+{
+	(void)vc;
+	batch_free((struct batch *)it);
+}
+
+/* The store waits for its server (writer thread): the live line says so. */
+static void on_wait(void *vc, int attempt)
+{
+	struct sink *k = vc;
+
+	atomic_store(&k->retry, attempt);
 }
 
 /* "I/N" (1-based) into 0-based shard and count. */
@@ -485,12 +640,14 @@ static int run_scan(struct cfg *cfg, const struct scan_ports *p, uint64_t seed, 
 		.retries = (int)cfg->retries, .communities = (const char *const *)cfg->comm,
 		.ncommunities = cfg->ncomm, .xp = &xp_real, .emit = put_obs, .emit_ctx = &k,
 		.tick = tick, .tick_ctx = &k, .stop = &stop_flag,
-		.progress = &k.prog, .pair_done = pair_done, .pair_ctx = &k,
+		.progress = &k.prog, .pair_done = pair_done, .pair_ctx = &k, .hold = hold, .hold_ctx = &k,
 	};
+	struct wq_cfg qc = {.max_bytes = (size_t)cfg->queue_mb << 20, .write = write_batch, .release = release_batch,
+			    .ctx = &k};
 	struct scan_stats ss;
 	struct build_stats bs;
 	struct kb *kb = NULL;
-	int rc = 2, src;
+	int rc = 2, src, wrc;
 	long nmac = 0;
 
 	buf_init(&k.line, 0);
@@ -521,18 +678,20 @@ static int run_scan(struct cfg *cfg, const struct scan_ports *p, uint64_t seed, 
 			k.lv.on = 0;
 		k.lv.start = mono();
 	}
-	if (cfg->rs) {
+	if (cfg->rs)
 		k.run = cfg->resume_run;
-		if (store_begin(k.st)) {
-			fprintf(stderr, "trustmap scan: %s\n", store_errmsg(k.st));
-			goto out;
-		}
-	} else if (store_begin(k.st) || store_run_start(k.st, "scan", buf_str(args), &k.run) ||
-		   ((cfg->scan_name || nshards > 1) &&
-		    store_run_shard(k.st, k.run, cfg->scan_name, (int)shard + 1, (int)nshards,
-				    (int64_t)scan_shard_size(cfg->t.nhosts * p->n, shard, nshards))) ||
-		   put_state(&k, 0) || store_commit(k.st) || store_begin(k.st)) {
+	else if (store_begin(k.st) || store_run_start(k.st, "scan", buf_str(args), &k.run) ||
+		 ((cfg->scan_name || nshards > 1) &&
+		  store_run_shard(k.st, k.run, cfg->scan_name, (int)shard + 1, (int)nshards,
+				  (int64_t)scan_shard_size(cfg->t.nhosts * p->n, shard, nshards))) ||
+		 put_state(&k, 0) || store_commit(k.st)) {
 		fprintf(stderr, "trustmap scan: %s\n", store_errmsg(k.st));
+		goto out;
+	}
+	/* from here to wq_close the store is the writer thread's */
+	store_set_wait_hook(k.st, on_wait, &k);
+	if (wq_open(&k.wq, &qc, cfg->eb, sizeof(cfg->eb))) {
+		fprintf(stderr, "trustmap scan: %s\n", cfg->eb);
 		goto out;
 	}
 	signal(SIGINT, on_signal);
@@ -547,12 +706,23 @@ static int run_scan(struct cfg *cfg, const struct scan_ports *p, uint64_t seed, 
 			fputs("\r\033[K", stderr);
 		if (src)
 			fprintf(stderr, "trustmap scan: %s\n", cfg->eb);
-		else if (!stop_flag && scan_neigh_emit(&cfg->t, put_obs, &k, &nmac, cfg->eb, sizeof(cfg->eb)))
+		else if (!stop_flag && !wq_error(k.wq) &&
+			 scan_neigh_emit(&cfg->t, put_obs, &k, &nmac, cfg->eb, sizeof(cfg->eb)))
 			fprintf(stderr, "trustmap scan: %s (MAC addresses not recorded)\n", cfg->eb);
 	}
-	/* the last batch with its progress and state, then the run's end on its own (both can be retried) */
-	if (put_state(&k, !src && !stop_flag) || store_commit(k.st) ||
-	    store_run_finish(k.st, k.run, k.n, k.failed, src ? "error" : stop_flag ? "interrupted" : "ok")) {
+	/* the last batch with its progress and state; then every batch written, and the store is ours again */
+	seal(&k, !src && !stop_flag);
+	wrc = wq_close(k.wq);
+	k.wq = NULL;
+	store_set_wait_hook(k.st, NULL, NULL);
+	if (wrc) { /* committed batches stay, with the state that accounts for them */
+		fprintf(stderr, "trustmap scan: %s\n", k.werr[0] ? k.werr : tm_strerror(wrc));
+		fprintf(stderr, "trustmap scan: stopped; what was committed stays (trustmap scan --resume %lld "
+				"continues the run)\n", (long long)k.run);
+		goto out;
+	}
+	/* the run's end on its own (it can be retried) */
+	if (store_run_finish(k.st, k.run, k.n, k.failed, src ? "error" : stop_flag ? "interrupted" : "ok")) {
 		fprintf(stderr, "trustmap scan: %s\n", store_errmsg(k.st));
 		goto out;
 	}
@@ -574,6 +744,11 @@ static int run_scan(struct cfg *cfg, const struct scan_ports *p, uint64_t seed, 
 		printf("seed %llu, run %lld\n", (unsigned long long)seed, (long long)k.run);
 	rc = src || k.failed ? 2 : 0;
 out:
+	if (k.wq) { /* not reached after wq_open succeeded, but cheap to survive */
+		wq_close(k.wq);
+		k.wq = NULL;
+	}
+	batch_free(k.cur);
 	attr_scratch_free(k.lv.scratch);
 	mem_free(k.lv.keys);
 	kb_free(kb);
@@ -711,7 +886,7 @@ int cmd_scan(int argc, char **argv)
 static int scan_main(int argc, char **argv, struct scan_resume *rs, int64_t run)
 {
 	struct cfg cfg = {.rate = 1000, .max_inflight = 1024, .threads = 1, .connect_timeout = 2000,
-			  .read_timeout = 3000, .retries = 1, .batch = BATCH};
+			  .read_timeout = 3000, .retries = 1, .batch = BATCH, .queue_mb = QUEUE_MB};
 	struct scan_ports p = {0};
 	struct buf args;
 	uint64_t seed, shard = 0, nshards = 1;
@@ -775,8 +950,10 @@ static int scan_main(int argc, char **argv, struct scan_resume *rs, int64_t run)
 	if (rs)
 		seed = rs->seed;
 	if (cfg.rate <= 0 || cfg.max_inflight < 1 || cfg.connect_timeout < 1 || cfg.read_timeout < 1 ||
-	    cfg.retries < 0 || cfg.threads < 1 || cfg.threads > 256 || cfg.batch < 1) {
-		fprintf(stderr, "trustmap scan: --rate, --max-inflight, --threads, --batch and timeouts must be positive\n");
+	    cfg.retries < 0 || cfg.threads < 1 || cfg.threads > 256 || cfg.batch < 1 || cfg.queue_mb < 1 ||
+	    cfg.queue_mb > 65536) {
+		fprintf(stderr, "trustmap scan: --rate, --max-inflight, --threads, --batch, --queue and timeouts must be "
+				"positive (--queue at most 65536)\n");
 		goto out;
 	}
 	if (cfg.dry_run)
