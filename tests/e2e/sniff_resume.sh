@@ -137,7 +137,17 @@ for i in $(seq "$trials"); do
 	"$TM" sniff --no-nmap --db "$db" --batch "$batch" "${files[@]}" > /dev/null 2>&1 &
 	pid=$!
 	wait_run "$db"
-	sleep "$(printf '0.%03d' $((RANDOM % 400)))"
+	if [ $((i % 2)) = 1 ]; then
+		# once this many observations are committed (any moment after: reading, handing over, attributing)
+		want=$((1 + RANDOM % (nobs - 40)))
+		for _ in $(seq 500); do
+			[ "$(sqlite3 "$db" "SELECT count(*) FROM observations" 2>/dev/null || echo 0)" -ge $want ] && break
+			kill -0 $pid 2>/dev/null || break
+			sleep 0.005
+		done
+	else
+		sleep "$(printf '0.%03d' $((RANDOM % 400)))" # any moment
+	fi
 	kill -KILL $pid 2>/dev/null
 	wait $pid 2>/dev/null
 	before=$(sqlite3 "$db" "SELECT count(*) FROM observations WHERE run_id = 1")
