@@ -7,8 +7,7 @@
  * (uplink column) a link to the asset it connects up to.
  * docs/import.md lists the columns and their aliases.
  */
-#include "csv.h"
-#include "imp_int.h"
+#include "table.h"
 
 #include "../core/arena.h"
 #include "../core/err.h"
@@ -39,10 +38,7 @@ enum col {
 };
 
 /* Column names and aliases, matched case-insensitively. */
-static const struct {
-	enum col c;
-	const char *name;
-} colnames[] = {
+static const struct imp_colname colnames[] = {
     {C_ASSET, "asset_id"},  {C_SITE, "site_id"},
     {C_SITE, "site"},	    {C_SITE_NAME, "site_name"},
     {C_LAT, "latitude"},    {C_LAT, "lat"},
@@ -59,12 +55,11 @@ static const struct {
 
 #define SITES_MAX 1000000
 
+static const int required[] = {C_ASSET};
+
 struct inv {
+	struct imp_table t; /* the header's columns; t.ctx is this */
 	struct imp_run *r;
-	int header_done;
-	int nf;		  /* fields in the header */
-	int idx[C_COUNT]; /* field index of each column, -1 when absent */
-	int rc;		  /* first hard error */
 	/* distinct site ids seen: open addressing over strings in an arena */
 	struct arena *names;
 	const char **set;
@@ -75,59 +70,17 @@ struct inv {
 /* The trimmed text of column c in rec ("" when the column is absent). */
 static const char *get(const struct inv *v, const struct csv_rec *rec, enum col c, size_t *n)
 {
-	const char *p;
-
-	if (v->idx[c] < 0) {
-		*n = 0;
-		return "";
-	}
-	p = rec->f[v->idx[c]];
-	*n = rec->n[v->idx[c]];
-	str_trim(&p, n);
-	return p;
+	return imp_table_get(&v->t, rec, c, n);
 }
 
 static unsigned long colno(const struct inv *v, const struct csv_rec *rec, enum col c)
 {
-	return v->idx[c] >= 0 ? rec->col[v->idx[c]] : 1;
+	return imp_table_colno(&v->t, rec, c);
 }
 
 static unsigned long lineof(const struct inv *v, const struct csv_rec *rec, enum col c)
 {
-	return v->idx[c] >= 0 ? rec->line[v->idx[c]] : rec->lineno;
-}
-
-static int header(struct inv *v, const struct csv_rec *rec)
-{
-	struct imp_run *r = v->r;
-
-	for (int c = 0; c < C_COUNT; c++)
-		v->idx[c] = -1;
-	if (rec->err)
-		return err_set(r->eb, r->el, TM_EPROTO, "%s:%lu:%lu: header: %s", r->file,
-			       rec->err_line, rec->err_col, rec->err);
-	for (int i = 0; i < rec->nf; i++) {
-		const char *p = rec->f[i];
-		size_t n = rec->n[i];
-
-		str_trim(&p, &n);
-		for (size_t k = 0; k < sizeof(colnames) / sizeof(colnames[0]); k++) {
-			if (!str_caseeq(p, n, colnames[k].name))
-				continue;
-			if (v->idx[colnames[k].c] >= 0)
-				return err_set(r->eb, r->el, TM_EPROTO,
-					       "%s:%lu:%lu: column \"%s\" given twice", r->file,
-					       rec->line[i], rec->col[i], colnames[k].name);
-			v->idx[colnames[k].c] = i;
-		}
-	}
-	if (v->idx[C_ASSET] < 0)
-		return err_set(r->eb, r->el, TM_EPROTO,
-			       "%s:%lu:1: missing required column \"asset_id\"", r->file,
-			       rec->lineno);
-	v->nf = rec->nf;
-	v->header_done = 1;
-	return 0;
+	return imp_table_lineof(&v->t, rec, c);
 }
 
 static uint64_t hash(const struct inv *v, const char *s)
@@ -300,24 +253,15 @@ static int emit(struct inv *v, const struct csv_rec *rec, struct obs *o, enum ob
 	return imp_emit(v->r, rec->lineno, o);
 }
 
-static int row(struct inv *v, const struct csv_rec *rec)
+static int row(struct imp_table *t, const struct csv_rec *rec)
 {
+	struct inv *v = t->ctx;
 	struct imp_site s;
 	struct obs o;
 	size_t n;
 	const char *p;
 	int rc;
 
-	v->r->st->records++;
-	if (rec->err)
-		return imp_bad(v->r, rec->err_line, rec->err_col, "%s", rec->err);
-	if (rec->nf != v->nf)
-		return imp_bad(v->r, rec->lineno, 1, "%d fields where the header has %d", rec->nf,
-			       v->nf);
-	for (int i = 0; i < rec->nf; i++)
-		if (memchr(rec->f[i], 0, rec->n[i]))
-			return imp_bad(v->r, rec->line[i], rec->col[i],
-				       "binary data (NUL byte) in a field");
 	if ((rc = site_cols(v, rec, &s)) || (rc = asset_cols(v, rec, &s, &o)))
 		return rc;
 	struct imp_link up;
@@ -359,45 +303,28 @@ static int row(struct inv *v, const struct csv_rec *rec)
 	return up.a[0] ? imp_emit_link(v->r, rec->lineno, &up) : 0;
 }
 
-static int each(void *ctx, const struct csv_rec *rec)
-{
-	struct inv *v = ctx;
-	int rc = v->header_done ? row(v, rec) : header(v, rec);
+_Static_assert(C_COUNT <= IMP_TABLE_COLS, "more columns than table.h holds");
 
-	return rc == IMP_SKIP ? 0 : rc;
-}
+static const struct imp_table inv_table = {
+    .names = colnames,
+    .nnames = sizeof(colnames) / sizeof(colnames[0]),
+    .ncols = C_COUNT,
+    .required = required,
+    .nrequired = sizeof(required) / sizeof(required[0]),
+    .row = row,
+};
 
 static int run(struct imp_run *r, struct imp_chunks *ch)
 {
-	struct inv v = {.r = r};
-	struct csv c;
-	const char *p;
-	size_t n;
-	int rc, first = 1;
+	struct inv v = {.t = inv_table, .r = r};
+	int rc;
 
-	csv_init(&c, IMP_LINE_MAX, each, &v);
-	v.names = arena_new(0);
-	if (!v.names) {
-		csv_fini(&c);
+	v.t.r = r, v.t.ctx = &v;
+	if (!(v.names = arena_new(0)))
 		return err_set(r->eb, r->el, TM_ENOMEM, "%s: out of memory", r->file);
-	}
 	if (getrandom(&v.seed, sizeof(v.seed), GRND_NONBLOCK) != sizeof(v.seed))
 		v.seed = (uint64_t)(uintptr_t)&v;
-	while ((rc = imp_chunks_next(ch, &p, &n)) == 1) {
-		r->st->bytes += (long long)n;
-		if (first)
-			c.sep = csv_guess_sep(p, n);
-		first = 0;
-		if ((rc = csv_feed(&c, p, n)) != 0)
-			break;
-	}
-	if (!rc)
-		rc = csv_end(&c);
-	if (!rc && !v.header_done)
-		rc = err_set(r->eb, r->el, TM_EPROTO, "%s:1:1: no header row", r->file);
-	if (rc && r->eb && r->el && !r->eb[0])
-		err_set(r->eb, r->el, rc, "%s:%lu: %s", r->file, c.line, tm_strerror(rc));
-	csv_fini(&c);
+	rc = imp_table_run(&v.t, ch);
 	mem_free(v.set);
 	arena_free(v.names);
 	return rc;
