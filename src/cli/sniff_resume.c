@@ -277,13 +277,25 @@ static int parse_file(struct sniff_resume *r, const char *p, const char *end)
 	return 0;
 }
 
-static int parse_born(struct sniff_resume *r, size_t want, const char *p, const char *end)
+/* One "b" line; the array grows with what is there, never with what "born N" claims. */
+static int parse_born(struct sniff_resume *r, size_t want, size_t *cap, const char *p, const char *end)
 {
 	uint64_t d, prev = r->nborn ? r->born[r->nborn - 1] : 0;
 
 	while (p < end) {
 		if (r->nborn >= want || next_u64(&p, end, &d) || (r->nborn && !d) || d > UINT64_MAX - prev)
 			return -1;
+		if (r->nborn == *cap) {
+			size_t n = *cap ? *cap * 2 : 64;
+			uint64_t *v;
+
+			if (n > want)
+				n = want;
+			if (!(v = mem_realloc(r->born, n * sizeof(*v))))
+				return -1;
+			r->born = v;
+			*cap = n;
+		}
 		prev += d;
 		r->born[r->nborn++] = prev;
 	}
@@ -307,7 +319,7 @@ int sniff_resume_parse(const char *text, struct sniff_resume *r, char *eb, size_
 {
 	const char *p = text, *nl, *end = text + strlen(text);
 	int line = 0, seen = 0, rc = TM_EPROTO;
-	size_t want_born = 0;
+	size_t want_born = 0, cap_born = 0;
 	int64_t v;
 	enum {
 		S_MAX = 1, S_BYTES = 2, S_IDLE = 4, S_NEXT = 8, S_FROM = 16, S_BORN = 32, S_FAILED = 64, S_END = 128,
@@ -366,13 +378,12 @@ int sniff_resume_parse(const char *text, struct sniff_resume *r, char *eb, size_
 				goto bad;
 			seen |= S_FROM;
 		} else if (line_num(p, n, "born", 0, SNIFF_RESUME_BORN, &v)) {
-			if ((seen & (S_BORN | S_FROM)) != S_FROM ||
-			    (v && !(r->born = mem_alloc((size_t)v * sizeof(*r->born)))))
+			if ((seen & (S_BORN | S_FROM)) != S_FROM)
 				goto bad;
 			want_born = (size_t)v;
 			seen |= S_BORN;
 		} else if (n > 2 && !memcmp(p, "b ", 2)) {
-			if ((seen & (S_BORN | S_FAILED)) != S_BORN || parse_born(r, want_born, p + 2, nl))
+			if ((seen & (S_BORN | S_FAILED)) != S_BORN || parse_born(r, want_born, &cap_born, p + 2, nl))
 				goto bad;
 		} else if (line_num(p, n, "failed", 0, INT64_C(1) << 40, &v)) {
 			if ((seen & (S_BORN | S_FAILED)) != S_BORN || r->nborn != want_born)
