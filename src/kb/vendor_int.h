@@ -82,8 +82,16 @@ struct vr_pend {
 	unsigned line;
 };
 
+#define VR_WBITS 65536 /* bits of the first-word filter */
+
 struct vreg {
 	struct arena *a;
+	/*
+	 * A bit for each first word a phrase is filed under (vr_wbit of its
+	 * 'w' key): most words of free text -- and every one of binary
+	 * service responses -- are turned away here without a probe into map.
+	 */
+	uint64_t wfilt[VR_WBITS / 64];
 	struct vr_vendor *v;
 	int nv, capv;
 	struct vr_alias *al;
@@ -102,6 +110,11 @@ struct vreg {
  * spaces (part / whole; value: phrase index), 'l' list id.
  */
 uint32_t vr_hash(const char *k, size_t n);
+/* The first-word filter's bit for a key whose vr_hash is h. */
+static inline uint32_t vr_wbit(uint32_t h)
+{
+	return (h * 0x9e3779b1u) >> 16;
+}
 /* Pointer to the value stored under (k, n), or NULL. */
 int *vr_map_get(const struct vr_map *m, const char *k, size_t n);
 /* Makes room for more keys so that the next `more` vr_map_put calls cannot fail. */

@@ -299,10 +299,14 @@ static void commit_phrase(struct vreg *r, const struct vr_item *x, int vendor, c
 	a->whole = x->ns == 'A';
 	a->vendor = x->ns == 'x' ? -1 : vendor;
 	a->next = head ? *head : -1;
-	if (head)
+	if (head) {
 		*head = r->nal;
-	else
+	} else {
+		uint32_t b = vr_wbit(vr_hash(wkey, strlen(x->w[0]) + 1));
+
 		vr_map_put(&r->map, wkey, strlen(x->w[0]) + 1, r->nal);
+		r->wfilt[b / 64] |= (uint64_t)1 << (b % 64);
+	}
 	vr_map_put(&r->map, x->key, x->klen, r->nal);
 	r->nal++;
 }

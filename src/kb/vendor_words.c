@@ -12,12 +12,22 @@
  */
 #include "vendor_int.h"
 
-#include <ctype.h>
 #include <string.h>
+
+/* ASCII letters and digits (a table: isalnum() is a call through the locale for every byte of text). */
+static const uint8_t alnum_tab[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1,
+	['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+	['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1,
+	['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+	['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
 
 static bool alnum(char c)
 {
-	return isalnum((unsigned char)c) && !((unsigned char)c & 0x80);
+	return alnum_tab[(unsigned char)c];
 }
 
 /* A byte that starts a UTF-8 sequence of two to four bytes, and one that continues it. */
@@ -31,7 +41,8 @@ static bool cont(char c)
 	return ((unsigned char)c & 0xc0) == 0x80;
 }
 
-bool vr_next_word(const char *t, size_t n, size_t *pos, size_t *s, size_t *e)
+/* vr_next_word(), inlined into scan(): most words of a long text are turned away at once. */
+static inline bool next_word(const char *t, size_t n, size_t *pos, size_t *s, size_t *e)
 {
 	size_t i = *pos;
 
@@ -54,6 +65,17 @@ bool vr_next_word(const char *t, size_t n, size_t *pos, size_t *s, size_t *e)
 	return true;
 }
 
+bool vr_next_word(const char *t, size_t n, size_t *pos, size_t *s, size_t *e)
+{
+	return next_word(t, n, pos, s, e);
+}
+
+/* tolower() of the "C" locale (trustmap never calls setlocale), without a call per byte. */
+static unsigned char lower(char c)
+{
+	return (unsigned char)c >= 'A' && (unsigned char)c <= 'Z' ? (unsigned char)(c + 32) : (unsigned char)c;
+}
+
 int vr_norm_word(const char *t, size_t s, size_t e, char *out)
 {
 	int n = 0;
@@ -63,9 +85,30 @@ int vr_norm_word(const char *t, size_t s, size_t e, char *out)
 			continue;
 		if (n >= VR_WORD_MAX)
 			return -1;
-		out[n++] = (char)tolower((unsigned char)t[i]);
+		out[n++] = (char)lower(t[i]);
 	}
 	return n;
+}
+
+/*
+ * Might a phrase start with text word [s, e)?  The first-word filter's bit
+ * of its 'w' key, hashed as vr_norm_word() and vr_hash() would (no copy):
+ * false means certainly not.
+ */
+static inline bool maybe_first(const struct vreg *r, const char *t, size_t s, size_t e)
+{
+	uint32_t h = (2166136261u ^ (unsigned char)'w') * 16777619u, b;
+	size_t n = 0;
+
+	for (size_t i = s; i < e; i++) {
+		if (t[i] == '\'')
+			continue;
+		if (++n > VR_WORD_MAX)
+			return false;
+		h = (h ^ lower(t[i])) * 16777619u;
+	}
+	b = vr_wbit(h);
+	return n && (r->wfilt[b / 64] >> (b % 64) & 1);
 }
 
 /* Does text word [s, e) equal normalised word w? */
@@ -76,7 +119,7 @@ static bool word_eq(const char *t, size_t s, size_t e, const char *w)
 	for (size_t i = s; i < e; i++) {
 		if (t[i] == '\'')
 			continue;
-		if (!w[j] || tolower((unsigned char)t[i]) != (unsigned char)w[j])
+		if (!w[j] || lower(t[i]) != (unsigned char)w[j])
 			return false;
 		j++;
 	}
@@ -131,7 +174,7 @@ static int kind_rank(enum vendor_kind k)
 	return 4;
 }
 
-/* The longest phrase starting at word [s, e), or NULL; *end past it. */
+/* The longest phrase starting at word [s, e), or NULL; *end past it.  (After maybe_first().) */
 static const struct vr_alias *longest_at(const struct vreg *r, const char *t, size_t n, size_t s,
 					 size_t e, bool first, size_t *end)
 {
@@ -169,8 +212,8 @@ static void scan(const struct vreg *r, const char *t, size_t n, hit_fn fn, void 
 
 	if (!r || !t || !r->nal)
 		return;
-	while (vr_next_word(t, n, &pos, &s, &e)) {
-		const struct vr_alias *a = longest_at(r, t, n, s, e, order == 0, &end);
+	while (next_word(t, n, &pos, &s, &e)) {
+		const struct vr_alias *a = maybe_first(r, t, s, e) ? longest_at(r, t, n, s, e, order == 0, &end) : NULL;
 
 		order++;
 		if (!a)

@@ -312,6 +312,20 @@ static void test_banners(const struct vreg *r)
 	CHECK_STR(vid(r, out[3]), "busybox");
 	CHECK_INT(vreg_resolve_all(r, s, strlen(s), out, 2), 3); /* max + 1: there were more */
 	CHECK_INT(vreg_resolve_all(r, "nothing here", 12, out, 4), 0);
+
+	/* a name deep inside 16 KB of binary noise (a bulk flow's first bytes): the first-word filter lets it through */
+	static char noise[16384];
+	uint32_t x = 12345;
+
+	for (size_t i = 0; i < sizeof(noise); i++) {
+		x = x * 1103515245u + 12345u;
+		noise[i] = (char)(x >> 16);
+	}
+	CHECK_STR(vid(r, vreg_resolve(r, noise, sizeof(noise))), "-");
+	memcpy(noise + 12000, " HUAWEI.  ", 10); /* upper case as in text */
+	CHECK_STR(vid(r, vreg_resolve(r, noise, sizeof(noise))), "huawei");
+	memcpy(noise + 12000, " Zte      ", 10);
+	CHECK_STR(vid(r, vreg_resolve(r, noise, sizeof(noise))), "zte");
 }
 
 static void test_exact(const struct vreg *r)
