@@ -216,6 +216,7 @@ struct sink {
 	uint64_t *tags; /* the flows' first packets, gathered for the state */
 	size_t ntags, captags;
 	int tags_bad;
+	int replaying; /* --resume re-reading before its checkpoint: the table is not yet the one to save */
 };
 
 static double mono(void);
@@ -424,7 +425,7 @@ static void checkpoint(struct sink *k, int complete, int again)
 	int rc;
 
 	flush_links(k);
-	if (k->rs) {
+	if (k->rs && !k->replaying) {
 		k->rs->nborn = 0;
 		if (complete)
 			k->rs->from = k->rs->next; /* nothing left to re-read */
@@ -469,6 +470,7 @@ static int between(void *vc)
 	struct sink *k = vc;
 	int stop = stop_flag;
 
+	k->replaying = 0; /* not called while the capture layer re-reads */
 	if (!stop && k->n - k->ncommit < k->batch &&
 	    ((++k->npk & 4095) || (!k->rs && k->n == k->ncommit) || mono() - k->tcommit < 1.0))
 		return 0;
@@ -669,6 +671,8 @@ static int load_resume(struct sink *k, struct cfg *cfg, int64_t run, struct snif
 		fprintf(stderr, "trustmap sniff: run %lld: %s\n", (long long)run, eb);
 		goto out;
 	}
+	if (rs->complete) /* only the assets and the run's end were left: no file is read */
+		goto options;
 	if (nfiles && nfiles != rs->nfiles) {
 		fprintf(stderr, "trustmap sniff: run %lld read %d capture file%s; give the same (or none: the paths it "
 				"recorded)\n", (long long)run, rs->nfiles, rs->nfiles == 1 ? "" : "s");
@@ -698,6 +702,7 @@ static int load_resume(struct sink *k, struct cfg *cfg, int64_t run, struct snif
 			was->path = p;
 		}
 	}
+options:
 	cfg->max_flows = rs->max_flows;
 	cfg->flow_bytes = rs->flow_bytes;
 	cfg->idle = rs->idle;
@@ -764,6 +769,7 @@ static int run_sniff(struct cfg *cfg, char **files, int nfiles, void *live, stru
 			goto out_rc;
 		rc = 2;
 		k.rs = &rs;
+		k.replaying = !rs.complete;
 		k.run = resume;
 		k.failed = rs.failed;
 		files = NULL;
