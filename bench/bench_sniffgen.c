@@ -16,6 +16,11 @@
  *
  * Classic pcap, microsecond timestamps, link type Ethernet.  IPv4 header
  * checksums are right; TCP checksums are 0 (no one here checks them).
+ * Nothing is sent anywhere, and every address is one that is never routed:
+ * bulk hosts and the scanner in the documentation ranges (RFC 5737), scan
+ * targets in 198.18.0.0/15, the benchmarking range (RFC 2544): its 2^17
+ * addresses keep FLOWS pairs distinct up to 2,097,152 flows (16 ports an
+ * address).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -176,9 +181,9 @@ static void mix(uint64_t bytes, const char *mgmt_path)
 	if (!every)
 		every = 1;
 	for (int i = 0; i < BULK_FLOWS; i++) {
-		b[i].cip = 0x0a640000u | (uint32_t)(1 + i % BULK_HOSTS); /* 10.100.0.x clients */
-		b[i].sip = 0x0a650000u |
-			   (uint32_t)(1 + (i * 7 + i / BULK_HOSTS) % BULK_HOSTS); /* 10.101.0.x */
+		b[i].cip = 0xc6336400u | (uint32_t)(1 + i % BULK_HOSTS); /* 198.51.100.x clients */
+		b[i].sip = 0xcb007100u |
+			   (uint32_t)(1 + (i * 7 + i / BULK_HOSTS) % BULK_HOSTS); /* 203.0.113.x */
 		b[i].cport = (uint16_t)(40000 + i);
 		b[i].sport = ports[i % 6];
 		b[i].cseq = 1000u + (uint32_t)i * 7919u;
@@ -225,16 +230,16 @@ static void scan(uint64_t flows)
 {
 	static const uint16_t ports[] = {22, 23, 80,   443, 554, 8080, 8443,  161,
 					 21, 25, 3389, 445, 139, 8000, 37777, 5000};
-	const uint32_t me = 0x0a090001; /* 10.9.0.1 */
+	const uint32_t me = 0xc0000201; /* 192.0.2.1 */
 	uint8_t f[64], mm[6], tm[6];
 	size_t len;
 
 	mac_of(mm, me);
-	mac_of(tm, 0x0a0900fe); /* the answers come through the router */
+	mac_of(tm, 0xc00002fe); /* the answers come through the router (192.0.2.254) */
 	for (uint64_t i = 0; i < flows + SCAN_LAG; i++) {
 		if (i < flows) {
 			uint32_t dst =
-			    0x0a000000u | (uint32_t)((i / 16) * 2654435761u & 0x00ffffff);
+			    0xc6120000u | (uint32_t)((i / 16) * 2654435761u & 0x0001ffff);
 			unsigned dp = ports[i % 16];
 
 			len = tcp_frame(f, mm, tm, me, dst, 33000 + (unsigned)(i % 28000), dp,
@@ -244,7 +249,7 @@ static void scan(uint64_t flows)
 		if (i >= SCAN_LAG && (i - SCAN_LAG) % 3 != 2) {
 			uint64_t j = i - SCAN_LAG;
 			uint32_t dst =
-			    0x0a000000u | (uint32_t)((j / 16) * 2654435761u & 0x00ffffff);
+			    0xc6120000u | (uint32_t)((j / 16) * 2654435761u & 0x0001ffff);
 			unsigned dp = ports[j % 16];
 			uint32_t seq = (uint32_t)(j * 2654435761u);
 

@@ -5,6 +5,10 @@ with a certificate, HTTP responses with a title, SSH and FTP banners), framed
 by tests/pcapgen*.py.  bench/sniff_gen.c interleaves these frames with bulk TCP.
 usage: python3 bench/sniff_mgmt.py OUT.pcap DEVICES CERTDIR
 CERTDIR holds cert-<vendor>.der made by bench/sniff (openssl req).
+Nothing is sent; the addresses are never routed all the same: the collector and
+the gateway in 192.0.2.0/24 (RFC 5737, documentation), the devices in
+198.18.0.0/15 (RFC 2544, benchmarking: a documentation /24 is too small for
+thousands of devices; 240 x 250 addresses a /16, up to 120,000 devices).
 """
 import os
 import sys
@@ -21,7 +25,7 @@ H3C = ("H3C Comware Platform Software, Software Version 7.1.064, Release 5208P03
 ZXR = "ZTE ZXR10 5960-52TM-HE Software, Version V3.02.20.B10P05, Release software"
 IOS = ("Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E4, "
        "RELEASE SOFTWARE (fc2)")
-COLLECTOR, CMAC = "10.0.0.5", "02:00:00:00:00:05"
+COLLECTOR, CMAC = "192.0.2.5", "02:00:00:00:00:05"
 
 
 def dev_mac(oui, i):
@@ -29,7 +33,8 @@ def dev_mac(oui, i):
 
 
 def dev_ip(i):
-    return "10.%d.%d.%d" % (1 + i // 60000, (i // 250) % 240, 1 + i % 250)
+    assert i < 120000, "198.18.0.0/15 holds 120,000 devices here"
+    return "198.%d.%d.%d" % (18 + i // 60000, (i // 250) % 240, 1 + i % 250)
 
 
 def switch(i, vendor):
@@ -57,7 +62,7 @@ def switch(i, vendor):
 def camera(i, vendor, certs):
     oui = {"hikvision": "bc:ad:28", "dahua": "3c:ef:8c"}[vendor]
     m, a = dev_mac(oui, i), dev_ip(i)
-    fr = [g.arp_frame(m, g.arp(m, a, "10.0.0.1"))]
+    fr = [g.arp_frame(m, g.arp(m, a, "192.0.2.1"))]
     fr.append(g.dhcp4_frame(m, g.dhcp4(mac=m, hostname="cam-%d" % i, prl=[1, 3, 6, 15],
                                        vendor_class={"hikvision": "HIKVISION", "dahua": "DAHUA"}[vendor],
                                        client_id_mac=m)))
