@@ -28,7 +28,7 @@
 struct cfg {
 	struct common c;
 	const char *policy, *date, *to, *cut_by;
-	int strict, stats;
+	int strict, stats, summary;
 };
 
 static const struct opt paths_opts[] = {
@@ -47,6 +47,8 @@ static const struct opt paths_opts[] = {
      offsetof(struct cfg, strict)},
     {"stats", 0, NULL, "graph sizes and timings on standard error", OPT_FLAG,
      offsetof(struct cfg, stats)},
+    {"summary", 0, NULL, "one row of counts (sites by status, devices, links) instead of the sites",
+     OPT_FLAG, offsetof(struct cfg, summary)},
     {"format", 'f', "FMT", "table, jsonl or csv", OPT_STR, offsetof(struct cfg, c.format)},
     {"kb-dir", 0, "DIR", "our rules directory", OPT_STR, offsetof(struct cfg, c.kb_dir)},
     {"lists", 0, "FILE", "your own vendor lists (lists.tm format)", OPT_STR,
@@ -61,10 +63,47 @@ static const struct rep_col cols[] = {
 };
 #define NCOLS ((int)(sizeof(cols) / sizeof(cols[0])))
 
+/* --summary: the counts the table format prints under the sites, as a table of its own. */
+static const struct rep_col sum_cols[] = {
+    {"policy", REP_STR, 16},	   {"sensitive_sites", REP_NUM, 4}, {"clean", REP_NUM, 4},
+    {"replace", REP_NUM, 4},	   {"replace_cost", REP_NUM, 12},   {"cut_off", REP_NUM, 4},
+    {"no_devices", REP_NUM, 4},	   {"devices", REP_NUM, 6},	    {"restricted", REP_NUM, 6},
+    {"core", REP_NUM, 4},	   {"links", REP_NUM, 6},	    {"self_loops", REP_NUM, 4},
+    {"duplicates", REP_NUM, 4},	   {"unknown_links", REP_NUM, 4},   {"capture_links", REP_NUM, 4},
+};
+#define NSUM ((int)(sizeof(sum_cols) / sizeof(sum_cols[0])))
+
+
 static void money(int64_t cents, char *out, size_t len)
 {
 	snprintf(out, len, "%s%lld.%02lld", cents < 0 ? "-" : "", (long long)(llabs(cents) / 100),
 		 (long long)(llabs(cents) % 100));
+}
+
+static int print_summary(enum rep_format fmt, const char *policy, const struct paths_result *r,
+			 const long n[4], int64_t total)
+{
+	long v[] = {r->sensitive_sites, n[PS_CLEAN], n[PS_REPLACE], 0, n[PS_CUT_OFF],
+		    n[PS_NO_DEVICES], r->assets, r->restricted, r->core, r->gs.links,
+		    r->gs.self_loops, r->gs.duplicates, r->unknown_links, r->capture_links};
+	char num[NSUM][32];
+	const char *cells[NSUM];
+	struct rep_table *t = rep_table_new(fmt, stdout, sum_cols, NSUM);
+	int rc;
+
+	if (!t)
+		return TM_ENOMEM;
+	cells[0] = policy;
+	for (int i = 1; i < NSUM; i++) {
+		if (i == 4)
+			money(total, num[i], sizeof(num[i]));
+		else
+			snprintf(num[i], sizeof(num[i]), "%ld", v[i - 1]);
+		cells[i] = num[i];
+	}
+	rc = rep_row(t, cells);
+	rep_table_end(t);
+	return rc;
 }
 
 /* Asset ids as "ref-or-key;..." into out (cut with "..." when long). */
@@ -135,7 +174,7 @@ int cmd_paths(int argc, char **argv)
 	rc = opt_parse(paths_opts, &cfg, argc, argv, &npos,
 		       "--policy FILE --to SELECTOR [--db URL] [--date YYYY-MM-DD] [--cut-by "
 		       "devices|cost] [--strict] "
-		       "[--format FMT]");
+		       "[--summary] [--format FMT]");
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	rc = 2;
@@ -191,19 +230,6 @@ int cmd_paths(int argc, char **argv)
 		if (cfg.strict)
 			goto out;
 	}
-	if (!r.sensitive_sites) {
-		fprintf(stderr,
-			"trustmap paths: no sensitive sites under policy \"%s\": nothing to do\n",
-			p->name);
-		rc = 0;
-		goto out;
-	}
-	if (!(t = rep_table_new((enum rep_format)fmt, stdout, cols, NCOLS)))
-		goto out;
-	if (print_sites(t, st, &r, po.cut_by == PATHS_CUT_COST))
-		goto out;
-	rep_table_end(t);
-	t = NULL;
 	long n[4] = {0};
 	int64_t total = 0;
 	for (size_t i = 0; i < r.n; i++) {
@@ -211,7 +237,27 @@ int cmd_paths(int argc, char **argv)
 		if (r.s[i].status == PS_REPLACE)
 			total += r.s[i].cost;
 	}
-	if (fmt == REP_TABLE || cfg.stats) {
+	if (!r.sensitive_sites) {
+		fprintf(stderr,
+			"trustmap paths: no sensitive sites under policy \"%s\": nothing to do\n",
+			p->name);
+		if (cfg.summary && print_summary((enum rep_format)fmt, p->name, &r, n, total))
+			goto out;
+		rc = 0;
+		goto out;
+	}
+	if (cfg.summary) {
+		if (print_summary((enum rep_format)fmt, p->name, &r, n, total))
+			goto out;
+	} else {
+		if (!(t = rep_table_new((enum rep_format)fmt, stdout, cols, NCOLS)))
+			goto out;
+		if (print_sites(t, st, &r, po.cut_by == PATHS_CUT_COST))
+			goto out;
+		rep_table_end(t);
+		t = NULL;
+	}
+	if ((fmt == REP_TABLE && !cfg.summary) || cfg.stats) {
 		char tc[32];
 		money(total, tc, sizeof(tc));
 		fprintf(fmt == REP_TABLE ? stdout : stderr,

@@ -138,10 +138,11 @@ static void day_text(int64_t day, char out[11])
 
 /* ---- the scenario table: src/report/scentab.c, shared with the report ---- */
 
-static int print_scenarios(enum rep_format fmt, struct rep_scentab *t)
+/* The scenario table; "unit" says what each row's values are (the currency, "share" or "" for counts). */
+static int print_scenarios(enum rep_format fmt, struct rep_scentab *t, const char *cur)
 {
-	struct rep_col cols[3 + REP_MAX_SCEN];
-	const char *cells[3 + REP_MAX_SCEN];
+	struct rep_col cols[4 + REP_MAX_SCEN];
+	const char *cells[4 + REP_MAX_SCEN];
 	char val[REP_MAX_SCEN][48];
 	struct rep_table *tb;
 	int rc = 0;
@@ -151,14 +152,16 @@ static int print_scenarios(enum rep_format fmt, struct rep_scentab *t)
 	cols[2] = (struct rep_col){"measure", REP_STR, 9};
 	for (int j = 0; j < t->ns; j++)
 		cols[3 + j] = (struct rep_col){t->name[j], REP_NUM, 20};
+	cols[3 + t->ns] = (struct rep_col){"unit", REP_STR, 5};
 	rep_scentab_sort(t); /* totals first in the order written, then the other sections sorted */
-	if (!(tb = rep_table_new(fmt, stdout, cols, 3 + t->ns)))
+	if (!(tb = rep_table_new(fmt, stdout, cols, 4 + t->ns)))
 		return TM_ENOMEM;
 	for (size_t i = 0; i < t->n && !rc; i++) {
 		const struct rep_srow *r = &t->r[i];
 		cells[0] = r->sec, cells[1] = r->key, cells[2] = r->measure;
 		for (int j = 0; j < t->ns; j++)
 			cells[3 + j] = rep_scentab_cell(r, j, val[j], sizeof(val[j]));
+		cells[3 + t->ns] = r->kind == REP_V_MONEY ? cur : r->kind == REP_V_SHARE ? "share" : "";
 		rc = rep_row(tb, cells);
 	}
 	rep_table_end(tb);
@@ -170,11 +173,12 @@ static int print_scenarios(enum rep_format fmt, struct rep_scentab *t)
 static const struct rep_col plan_cols[] = {
 	{"scenario", REP_STR, 20}, {"phase", REP_STR, 8},     {"year", REP_NUM, 4},	    {"items", REP_NUM, 8},
 	{"packages", REP_NUM, 8},  {"sites", REP_NUM, 7},     {"spend", REP_NUM, 16},	    {"budget", REP_NUM, 16},
-	{"risk_removed", REP_NUM, 10}, {"value", REP_NUM, 12}, {"due_items", REP_NUM, 8}, {"note", REP_STR, 100},
+	{"risk_removed", REP_NUM, 10}, {"value", REP_NUM, 12}, {"due_items", REP_NUM, 8}, {"currency", REP_STR, 3},
+	{"note", REP_STR, 100},
 };
 
 static int phase_row(struct rep_table *tb, const char *scen, const char *phase, const char *year,
-		     const struct plan_phase_sum *x, int unplaced, const char *note)
+		     const struct plan_phase_sum *x, int unplaced, const char *cur, const char *note)
 {
 	char ni[24], np[24], nv[24], sp[32], bu[32], rk[32], vl[32], du[24];
 
@@ -187,7 +191,7 @@ static int phase_row(struct rep_table *tb, const char *scen, const char *phase, 
 	plan_money(x->spend, sp, sizeof(sp));
 	plan_money(x->budget, bu, sizeof(bu));
 	const char *cells[] = {scen,	  phase, year, ni, np, unplaced ? "" : nv, sp, unplaced ? "" : bu, rk,
-			       unplaced ? "" : vl, du, note};
+			       unplaced ? "" : vl, du, cur, note};
 	return rep_row(tb, cells);
 }
 
@@ -200,7 +204,7 @@ static int print_plan(struct rep_table *tb, const struct scen *s, const struct p
 	for (int ph = 1; ph <= pi->pb.H && !rc; ph++) {
 		snprintf(y, sizeof(y), "%ld", pi->start_year + ph - 1);
 		snprintf(phs, sizeof(phs), "%d", ph);
-		rc = phase_row(tb, s->p->name, phs, y, &o->ph[ph], 0, "");
+		rc = phase_row(tb, s->p->name, phs, y, &o->ph[ph], 0, cur, "");
 	}
 	if (rc)
 		return rc;
@@ -215,9 +219,9 @@ static int print_plan(struct rep_table *tb, const struct scen *s, const struct p
 			 "findings), %ld inside earlier packages",
 			 rep, pp->r.sensitive_sites, pi->npkg, pi->extra_devs, pi->pkg_covered);
 	}
-	if ((rc = phase_row(tb, s->p->name, "total", "", &o->total, 0, note)))
+	if ((rc = phase_row(tb, s->p->name, "total", "", &o->total, 0, cur, note)))
 		return rc;
-	return phase_row(tb, s->p->name, "unplaced", "", &o->ph[0], 1, "items cost without site visits");
+	return phase_row(tb, s->p->name, "unplaced", "", &o->ph[0], 1, cur, "items cost without site visits");
 }
 
 static const struct rep_col item_cols[] = {
@@ -226,7 +230,7 @@ static const struct rep_col item_cols[] = {
 	{"cost", REP_NUM, 14},		{"weight", REP_NUM, 6},	      {"due", REP_STR, 10},
 	{"deadline_year", REP_NUM, 4}, {"phase", REP_NUM, 3},	      {"year", REP_NUM, 4},
 	{"package", REP_STR, 10},	{"devices", REP_NUM, 3},      {"not_findings", REP_NUM, 3},
-	{"shared", REP_NUM, 3},
+	{"shared", REP_NUM, 3},		{"currency", REP_STR, 3},
 };
 
 /* A package's devices as "R1;R2;X" (cut with "..." when long). */
@@ -246,7 +250,7 @@ static void dev_list(const struct plan_pkg *k, char *out, size_t len)
 }
 
 static int print_items(struct rep_table *tb, const struct scen *s, const struct plan_items *pi,
-		       const struct plan_result *r)
+		       const struct plan_result *r, const char *cur)
 {
 	char g[24], co[32], w[24], d[11], dy[24], ph[8], y[24], nd[24], nx[24], sh[24];
 	static char devs[8192];
@@ -295,7 +299,8 @@ static int print_items(struct rep_table *tb, const struct scen *s, const struct 
 				       k ? k->site : "",
 				       nd,
 				       nx,
-				       sh};
+				       sh,
+				       cur};
 		rc = rep_row(tb, cells);
 	}
 	return rc;
@@ -366,7 +371,7 @@ static int do_plans(enum rep_format fmt, struct scen *s, int ns, struct plan_pat
 		if (!(tb = rep_table_new(fmt, stdout, item_cols, (int)(sizeof(item_cols) / sizeof(item_cols[0])))))
 			rc = TM_ENOMEM;
 		for (int j = 0; j < ns && !rc; j++)
-			rc = print_items(tb, &s[j], &pi[j], &res[j].r);
+			rc = print_items(tb, &s[j], &pi[j], &res[j].r, m->currency);
 		if (rc)
 			fprintf(stderr, "trustmap plan: %s\n", tm_strerror(rc));
 	}
@@ -488,7 +493,7 @@ int cmd_plan(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (print_scenarios((enum rep_format)fmt, &rows))
+	if (print_scenarios((enum rep_format)fmt, &rows, m->currency))
 		goto out;
 	if (fmt == REP_TABLE) {
 		char d[11];

@@ -15,6 +15,7 @@
 #include "core/mem.h"
 #include "core/smap.h"
 #include "core/str.h"
+#include "policy/policy.h"
 #include "store/store.h"
 
 #include <math.h>
@@ -217,6 +218,27 @@ static int read_devs(struct store *st, struct pctx *c, struct plan_paths *pp, ch
 	return 0;
 }
 
+/*
+ * The day the policy stands complete: the last rule effective date, list
+ * member from date or day after an exception expires, if later than day.
+ * Clean paths for a plan are asked of the policy as it will be once every
+ * rule bites, not only of the rules in force on the plan's day.
+ */
+static int64_t last_day(const struct policy *p, int64_t day)
+{
+	for (int i = 0; i < p->nrules; i++)
+		if (p->rules[i].effective != INT64_MIN && p->rules[i].effective > day)
+			day = p->rules[i].effective;
+	for (int i = 0; i < p->nexceptions; i++)
+		if (p->exceptions[i].expires < INT64_MAX && p->exceptions[i].expires + 1 > day)
+			day = p->exceptions[i].expires + 1;
+	for (int l = 0; l < p->nlists; l++)
+		for (int k = 0; k < p->lists[l].nmembers; k++)
+			if (p->lists[l].members[k].from != INT64_MIN && p->lists[l].members[k].from > day)
+				day = p->lists[l].members[k].from;
+	return day;
+}
+
 int plan_paths_run(struct store *st, const struct vreg *vr, const struct scen *s, const struct cost_model *m,
 		   const struct paths_opt *o, struct plan_paths *pp, char *eb, size_t el)
 {
@@ -237,6 +259,7 @@ int plan_paths_run(struct store *st, const struct vreg *vr, const struct scen *s
 		goto out;
 	}
 	po.cost = model_cost, po.cost_ctx = &c;
+	po.day = last_day(s->p, o->day);
 	if ((rc = paths_run(st, vr, s->p, &po, &pp->r, eb, el)))
 		goto out;
 	if ((rc = read_devs(st, &c, pp, eb, el)) == TM_ENOMEM)

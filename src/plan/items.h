@@ -50,7 +50,10 @@ struct plan_paths {
 };
 
 /*
- * Runs paths_run for s's policy over st with the cost model m plugged in
+ * Runs paths_run for s's policy over st with the cost model m plugged in,
+ * on the day the policy stands complete (the later of o->day and the last
+ * rule effective date, list member from date or day after an exception
+ * expires: the paths the plan must reach once every rule bites)
  * (o->cost and o->cost_ctx are ignored: a scenario asset costs what the
  * scenario says, any other device (unit + labour) x its site's region
  * factor, its role guessed from the asset's product and model when it has

@@ -54,6 +54,14 @@ S1,military,4,1,replace,40000.00,R1,100000.00,R1;R2
 S2,military,4,2,clean,0.00,,,
 S3,gov,3,1,replace,8000.00,D1,8000.00,D1
 S5,military,4,1,cut-off,,,,"
+# --summary: the counts under the table, as a table of their own in every format
+eq "summary jsonl" "$(paths --to tag:core --summary --format jsonl 2>/dev/null)" \
+	'{"policy":"paths test policy","sensitive_sites":4,"clean":1,"replace":2,"replace_cost":48000.00,"cut_off":1,"no_devices":0,"devices":10,"restricted":4,"core":2,"links":10,"self_loops":0,"duplicates":1,"unknown_links":2,"capture_links":0}'
+eq "summary csv" "$(paths --to tag:core --summary --format csv 2>/dev/null)" \
+	"policy,sensitive_sites,clean,replace,replace_cost,cut_off,no_devices,devices,restricted,core,links,self_loops,duplicates,unknown_links,capture_links
+paths test policy,4,1,2,48000.00,1,0,10,4,2,10,0,1,2,0"
+eq "summary table" "$(paths --to tag:core --summary 2>/dev/null | tail -1 | tr -s ' ')" \
+	"paths test poli~ 4 1 2 48000.00 1 0 10 4 2 10 0 1 2 0"
 eq "core by site" "$(paths --to site:DC --format csv 2>/dev/null | md5sum)" "$(paths --to tag:core --format csv 2>/dev/null | md5sum)"
 # the core itself may be restricted: with R1 as the core every path ends on
 # it, so it is always replaced; of two cuts of equal weight the one nearest

@@ -102,6 +102,70 @@ eq "observed: role, guessed, band, cost" "$("$TM" plan --db "$tmp/o.db" --policy
 eq "observed: sites" "$("$TM" plan --db "$tmp/o.db" --policy "$tmp/all.yaml" --cost "$d/cost.yaml" --date 2026-11-29 --format jsonl |
 	rows 'str(r["all"])' 'r["section"]=="total" and r["key"]=="" and r["measure"]=="sites"')" "3"
 
+# Clean-path work packages (--paths-to; tests/data/plan/topo*: 8 devices,
+# core C1 at DC; H1 Huawei router at AGG1 and H2 ZTE core router at AGG2
+# are restricted but no findings; military sites S1 A1 Huawei switch -> H1,
+# S2 B1 ZTE switch -> H1 (and -> H2) with D1 Huawei camera -> B1, S4 E1
+# clean -> C1, S5 F1 clean -> H1).  The rule bites on 2028-01-01, so the
+# paths are those of the policy then, and every deadline is 2027.
+# Findings A1 600, B1 600, D1 300 (+ labour); overheads 1000 a site shared
+# by the devices done there: A1 1600 (S1), B1 1100 and D1 800 (S2), H1
+# 1100 + 1000 = 2100 (AGG1).  S1's path needs A1 and H1: one package
+# 3700, weight 4 + 8 = 12, at two sites, so it carries both visits (pkg:S1,
+# 100).  S2's path needs B1 and H1; H1 went to S1 (first by site id), so
+# S2's package is B1 alone (1100, weight 4, at S2, shared 1); D1 is not on
+# a path and stays an item of its own at S2.  S5's path is H1 alone:
+# inside S1's package.  With 4000 a year for three years: S1's package in
+# 2026 (3800: value 12 x 3 = 36), D1 and S2's package in 2027 (800 + 1100 +
+# one visit of S2, 1950: (2 + 4) x 2 = 12): 48; the other order gives 42.
+"$TM" import --db "$tmp/t.db" "$d/topo.csv" "$d/topo-links.csv" > /dev/null 2>&1
+tplan() { "$TM" plan --db "$tmp/t.db" --policy "$d/topo.yaml" --cost "$d/cost.yaml" --date 2026-11-29 \
+	--budget-per-year 4000 --start-year 2026 --years 3 "$@"; }
+tphases() { tplan --paths-to tag:core "$@" --format jsonl |
+	rows 'r["phase"]+":"+str(r["items"])+":"+str(r["packages"])+":"+str(r["sites"])+":"+str(r["spend"])+":"+str(r["value"])' '"phase" in r and r["phase"]!="unplaced"'; }
+eq "packages: phases" "$(tphases)" "1:1:1:1:3800.0:36.0 2:2:1:1:1950.0:12.0 3:0:0:0:0.0:0.0 total:3:2:2:5750.0:48.0"
+eq "packages: items" "$(tplan --paths-to tag:core --items --format jsonl |
+	rows 'r["asset"]+"@"+r["site"]+":"+r["role"]+":"+r["package"]+":"+str(r["cost"])+":"+str(r["weight"])+":"+str(r["devices"])+":"+str(r["not_findings"])+":"+str(r["shared"])+":"+str(r["deadline_year"])+":"+str(r["year"])' '"asset" in r')" \
+	"D1@S2:camera::800.0:2:1:0:0:2027:2027 H1;A1@pkg:S1:package:S1:3700.0:12:2:1:0:2027:2026 B1@S2:package:S2:1100.0:4:1:0:1:2027:2027"
+eq "packages: note" "$(tplan --paths-to tag:core --format jsonl | rows 'r["note"]' 'r.get("phase")=="total"')" \
+	"exact optimum; every deadline met; clean paths: 3 of 4 sensitive sites need replacements: 2 packages (1 devices not findings), 1 inside earlier packages"
+# the inventory's declared role selects the core (H2, a restricted core router, is core too: same plan)
+eq "packages: core by declared role" "$(tphases --paths-to role:core-router)" "$(tphases)"
+# without packages: three items, A1 1600 at S1, B1 1100 and D1 800 at S2
+eq "no packages: items" "$(tplan --items --format jsonl | rows 'r["asset"]+":"+str(r["cost"])+":"+str(r["year"])+":"+r["package"]' '"asset" in r')" \
+	"A1:1600.0:2026: B1:1100.0:2026: D1:800.0:2026:"
+# the same tables in CSV and as a table: the same figures
+eq "packages: csv" "$(tplan --paths-to tag:core --format csv | grep -E '^military sites by 2028,(1|total),' | cut -d, -f2-11)" \
+	"1,2026,1,1,1,3800.00,4000.00,12.00,36.00,1
+total,,3,2,2,5750.00,12000.00,18.00,48.00,3"
+eq "packages: csv items" "$(tplan --paths-to tag:core --items --format csv | grep -E '^military sites by 2028,H1;A1,' | cut -d, -f2-)" \
+	"H1;A1,pkg:S1,package,0,declared-only,3700.00,12,2028-01-01,2027,1,2026,S1,2,1,0,EUR"
+eq "packages: table" "$(tplan --paths-to tag:core | grep -E '^military sites by 2~  (1|2) ' | tr -s ' ' | cut -d' ' -f5-12)" \
+	"1 2026 1 1 1 3800.00 4000.00 12.00
+2 2027 2 1 1 1950.00 4000.00 6.00"
+# funded at half: 2000 a year; S1's package (3800 with its visits) fits no year
+eq "packages: funded at 50%" "$(tplan --paths-to tag:core --funded-share 0.5 --format jsonl | rows 'r["note"]' 'r.get("phase")=="total"' | grep -o 'short by [0-9.]* EUR.*blocked by funding')" \
+	"short by 1800.00 EUR; funded at 50%: 1 items (3700.00 EUR, risk 12.00, 1 of them due) blocked by funding"
+# core first: S1's package holds a router (core), so it leads; the same best plan
+eq "packages: core first" "$(tphases --core-first | tr ' ' '\n' | grep total)" "total:3:2:2:5750.0:48.0"
+# the currency on every money row, in every table
+eq "currency: scenario table" "$(tplan --format jsonl | rows 'r["key"]+"/"+r["measure"]+"="+r["unit"]' 'r.get("section") in ("total","operator") and r["key"] in ("","-")' )" \
+	"/assets= /sites= /cost=EUR -/assets= -/cost=EUR -/network= -/share=share"
+eq "currency: plan table" "$(tplan --format jsonl | rows 'r["currency"]' 'r.get("phase")=="total"')" "EUR"
+# bad input: no core matched; a policy with no sensitive zone (no packages, the same plan)
+tplan --paths-to role:olt > /dev/null 2> "$tmp/err"
+eq "packages: no core matched: exit 2" "$?" 2
+eq "packages: no core matched: message" "$(tail -1 "$tmp/err")" \
+	'trustmap plan: military sites by 2028: no core matched "role:olt" among 8 devices'
+tplan --paths-to core > /dev/null 2> "$tmp/err"
+eq "packages: bad selector" "$(tail -1 "$tmp/err")" \
+	'trustmap plan: military sites by 2028: bad core selector "core": role:NAME, site:ID, tag:TAG or asset:ID'
+printf 'version: 1\nname: all now\nlists:\n  l:\n    members: [huawei, zte]\nrules:\n  - id: all\n    action: deny\n    list: l\n    scope: all\n' > "$tmp/allnow.yaml"
+eq "packages: no sensitive site" "$("$TM" plan --db "$tmp/t.db" --policy "$tmp/allnow.yaml" --cost "$d/cost.yaml" --date 2026-11-29 \
+	--budget-per-year 1e6 --start-year 2026 --years 2 --paths-to tag:core --format jsonl 2>"$tmp/err" | rows 'str(r["items"])+":"+str(r["packages"])' 'r.get("phase")=="total"')" "5:0"
+eq "packages: no sensitive site: message" "$(cat "$tmp/err")" \
+	'trustmap plan: no sensitive sites under policy "all now": no clean-path packages'
+
 # bad input
 printf 'version: 1\ncurrency: EUR\nlabour_per_device: -1\n' > "$tmp/neg.yaml"
 eq "negative cost" "$(plan --policy "$d/sensitive.yaml" --cost "$tmp/neg.yaml" 2>&1)" \
