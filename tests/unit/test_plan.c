@@ -12,8 +12,13 @@
 
 #include "core/err.h"
 #include "core/mem.h"
+#include "core/str.h"
+#include "paths/paths.h"
 #include "plan/cost.h"
+#include "plan/items.h"
 #include "plan/plan.h"
+#include "plan/scen.h"
+#include "policy/policy.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -188,6 +193,271 @@ static void test_roles(void)
 	CHECK_INT(cost_role_class(CR_CORE_ROUTER), CC_CORE);
 	CHECK_INT(cost_role_class(CR_AGG_SWITCH), CC_AGG);
 	CHECK_INT(cost_role_class(CR_ONT), CC_ACCESS);
+}
+
+/* ---- plan items: single assets and clean-path work packages, by hand ---- */
+
+/*
+ * A scenario of four findings and clean paths of five sensitive sites:
+ *   A1 (id 4) switch at S1, B1 (id 5) switch and D1 (id 6) camera at S2,
+ *   G1 (id 9) router at S3, already due; the others due 2028-01-01.
+ *   H1 (id 2) a router at AGG1 and X7 (id 7) an ONT with no site are on
+ *   paths but no findings.  Paths: S1 {H1, A1}; S2 {H1, B1}; S4 clean;
+ *   S5 {H1}; S6 {D1, X7}.  Visits 50, overheads 1000 at every site.
+ */
+static void items_fixture(struct scen *s, struct scen_site *site, struct scen_asset *a, struct plan_paths *pp,
+			  struct paths_site *ps, struct plan_dev *dev, int64_t *rep)
+{
+	static struct policy pol = {.name = "p"};
+	int64_t due = 0, day = 0;
+
+	str_to_date("2028-01-01", 10, &due);
+	str_to_date("2026-11-29", 10, &day);
+	memset(s, 0, sizeof(*s));
+	s->p = &pol;
+	const char *sid[] = {"S1", "S2", "S3"};
+	for (int k = 0; k < 3; k++)
+		site[k] = (struct scen_site){sid[k], 0, 0, 50, 1000, k == 1 ? 2 : 1};
+	struct {
+		int64_t id;
+		const char *ref;
+		uint32_t site;
+		int role;
+		double cost, weight;
+		int64_t due;
+	} f[] = {{4, "A1", 0, CR_SWITCH, 600, 4, due},
+		 {5, "B1", 1, CR_SWITCH, 600, 4, due},
+		 {6, "D1", 1, CR_CAMERA, 300, 2, due},
+		 {9, "G1", 2, CR_ROUTER, 1000, 8, day}};
+	for (int i = 0; i < 4; i++) {
+		memset(&a[i], 0, sizeof(a[i]));
+		a[i].id = f[i].id, a[i].site = f[i].site, a[i].role = f[i].role;
+		a[i].cost = f[i].cost, a[i].weight = f[i].weight, a[i].due = f[i].due;
+		str_set(a[i].ref, sizeof(a[i].ref), f[i].ref);
+	}
+	s->a = a, s->n = 4, s->sites = site, s->nsites = 3;
+	memset(dev, 0, 2 * sizeof(*dev));
+	dev[0] = (struct plan_dev){.id = 2, .role = CR_ROUTER, .cost = 1100, .weight = 8, .visit = 50, .overhead = 1000};
+	str_set(dev[0].ref, sizeof(dev[0].ref), "H1");
+	str_set(dev[0].site, sizeof(dev[0].site), "AGG1");
+	str_set(dev[0].key, sizeof(dev[0].key), "ref:H1");
+	dev[1] = (struct plan_dev){.id = 7, .role = CR_ONT, .cost = 200, .weight = 1, .visit = 50, .overhead = 1000};
+	str_set(dev[1].ref, sizeof(dev[1].ref), "X7");
+	str_set(dev[1].key, sizeof(dev[1].key), "ref:X7");
+	/* replace lists ascending by asset id, as paths_run gives them */
+	rep[0] = 2, rep[1] = 4, rep[2] = 2, rep[3] = 5, rep[4] = 2, rep[5] = 6, rep[6] = 7;
+	const char *pid[] = {"S1", "S2", "S4", "S5", "S6"};
+	enum paths_status st[] = {PS_REPLACE, PS_REPLACE, PS_CLEAN, PS_REPLACE, PS_REPLACE};
+	int64_t *rp[] = {rep, rep + 2, NULL, rep + 4, rep + 5};
+	size_t nr[] = {2, 2, 0, 1, 2};
+	for (int k = 0; k < 5; k++) {
+		memset(&ps[k], 0, sizeof(ps[k]));
+		str_set(ps[k].site, sizeof(ps[k].site), pid[k]);
+		ps[k].status = st[k], ps[k].replace = rp[k], ps[k].nreplace = nr[k];
+	}
+	memset(pp, 0, sizeof(*pp));
+	pp->r.s = ps, pp->r.n = 5, pp->r.sensitive_sites = 5;
+	pp->dev = dev, pp->ndev = 2;
+}
+
+static void test_items(void)
+{
+	struct scen s;
+	struct scen_site site[3];
+	struct scen_asset a[4];
+	struct plan_paths pp;
+	struct paths_site ps[5];
+	struct plan_dev dev[2];
+	int64_t rep[7], day = 0;
+	struct plan_items pi;
+	struct plan_outcome o;
+	char eb[TM_ERRLEN] = "", chk[TM_ERRLEN] = "";
+
+	items_fixture(&s, site, a, &pp, ps, dev, rep);
+	str_to_date("2026-11-29", 10, &day);
+	struct plan_items_opt io = {day, 2026, 3, 5000, 1, 0};
+
+	/* without paths: one item per finding, overheads shared (S2: 500 each) */
+	CHECK_INT(plan_items_build(&s, &io, NULL, &pi, eb, sizeof(eb)), 0);
+	CHECK_INT(pi.n, 4);
+	CHECK_INT(pi.npkg, 0);
+	CHECK_INT(pi.nsites, 3);
+	CHECK_INT(pi.it[0].cost, 160000);
+	CHECK_INT(pi.it[1].cost, 110000);
+	CHECK_INT(pi.it[2].cost, 80000);
+	CHECK_INT(pi.it[3].cost, 200000);
+	CHECK_INT(pi.it[0].deadline, 2);
+	CHECK_INT(pi.it[3].deadline, 1);
+	CHECK_INT(pi.overdue, 1);
+	CHECK_INT(pi.item_of[2], 2);
+	plan_items_free(&pi);
+
+	/* with paths */
+	CHECK_INT(plan_items_build(&s, &io, &pp, &pi, eb, sizeof(eb)), 0);
+	CHECK_INT(pi.n, 4); /* G1; packages S1, S2, S6 */
+	CHECK_INT(pi.npkg, 3);
+	CHECK_INT(pi.pkg_covered, 1); /* S5: H1 is in S1's package */
+	CHECK_INT(pi.extra_devs, 2);
+	CHECK_INT(pi.overdue, 1);
+	/* sites: S1 S2 S3, AGG1, asset:ref:X7, pkg:S1, pkg:S6 */
+	CHECK_INT(pi.nsites, 7);
+	if (pi.nsites == 7) {
+		CHECK_STR(pi.site_id[3], "AGG1");
+		CHECK_STR(pi.site_id[4], "asset:ref:X7");
+		CHECK_STR(pi.site_id[5], "pkg:S1");
+		CHECK_STR(pi.site_id[6], "pkg:S6");
+		CHECK_INT(pi.visit[5], 10000); /* S1 and AGG1 */
+		CHECK_INT(pi.visit[6], 10000); /* S2 and X7's own */
+	}
+	/* G1 alone */
+	CHECK_INT(pi.pkg_of[0], -1);
+	CHECK_INT(pi.it[0].cost, 200000);
+	CHECK_INT(pi.it[0].site, 2);
+	CHECK_INT(pi.it[0].deadline, 1);
+	/* S1: H1 2100 + A1 1600, weight 12, core (a router), deadline 2, over two sites */
+	if (pi.npkg == 3) {
+		const struct plan_pkg *k = &pi.pkg[0];
+		CHECK_STR(k->site, "S1");
+		CHECK_INT(k->item, 1);
+		CHECK_INT(k->ndev, 2);
+		CHECK_INT(k->findings, 1);
+		CHECK_INT(k->extra, 1);
+		CHECK_INT(k->shared, 0);
+		CHECK_INT(k->sites, 2);
+		CHECK_STR(k->ref[0], "H1");
+		CHECK_STR(k->ref[1], "A1");
+		CHECK_INT(k->due, a[0].due);
+		CHECK_INT(pi.it[1].cost, 370000);
+		CHECK_NEAR(pi.it[1].weight, 12, 1e-9);
+		CHECK_INT(pi.it[1].cls, CC_CORE);
+		CHECK_INT(pi.it[1].deadline, 2);
+		CHECK_INT(pi.it[1].site, 5);
+		/* S2: H1 went to S1, so B1 alone, at S2 */
+		k = &pi.pkg[1];
+		CHECK_STR(k->site, "S2");
+		CHECK_INT(k->ndev, 1);
+		CHECK_INT(k->dev[0], 5);
+		CHECK_INT(k->shared, 1);
+		CHECK_STR(k->shared_with ? k->shared_with : "", "S1");
+		CHECK_INT(k->sites, 1);
+		CHECK_INT(pi.it[2].cost, 110000);
+		CHECK_INT(pi.it[2].site, 1);
+		CHECK_INT(pi.it[2].cls, CC_AGG);
+		/* S6: D1 800 + X7 200 + 1000, access, over S2 and X7's own site */
+		k = &pi.pkg[2];
+		CHECK_STR(k->site, "S6");
+		CHECK_INT(k->ndev, 2);
+		CHECK_INT(k->findings, 1);
+		CHECK_INT(k->extra, 1);
+		CHECK_INT(pi.it[3].cost, 200000);
+		CHECK_NEAR(pi.it[3].weight, 3, 1e-9);
+		CHECK_INT(pi.it[3].cls, CC_ACCESS);
+		CHECK_INT(pi.it[3].site, 6);
+	}
+	/* every finding is in exactly one item */
+	CHECK_INT(pi.item_of[0], 1);
+	CHECK_INT(pi.item_of[1], 2);
+	CHECK_INT(pi.item_of[2], 3);
+	CHECK_INT(pi.item_of[3], 0);
+	CHECK_INT(pi.cover_off[4], 4);
+	/*
+	 * 5000 a year, three years: G1 (2050 with S3's visit) must be in 2026;
+	 * S1's package (3800) cannot join it, so 2026: G1 + S6's (2100), 2027:
+	 * S1's + S2's (1150): value 8x3 + 3x3 + 12x2 + 4x2 = 65, the only plan
+	 * meeting every deadline.
+	 */
+	CHECK_INT(plan_items_solve(&pi, PLAN_AUTO, &o, eb, sizeof(eb)), 0);
+	CHECK_INT(o.r.feasible, 1);
+	CHECK_INT(o.r.exact, 1);
+	CHECK_NEAR(o.r.value, 65, 1e-9);
+	CHECK_INT(o.r.phase[0], 1);
+	CHECK_INT(o.r.phase[1], 2);
+	CHECK_INT(o.r.phase[2], 2);
+	CHECK_INT(o.r.phase[3], 1);
+	CHECK_INT(o.ph[1].spend, 415000);
+	CHECK_INT(o.ph[1].packages, 1);
+	CHECK_INT(o.ph[1].sites, 2);
+	CHECK_INT(o.ph[2].spend, 495000);
+	CHECK_INT(o.ph[2].packages, 2);
+	CHECK_INT(o.ph[2].items, 2);
+	CHECK_INT(o.ph[0].items, 0);
+	CHECK_INT(o.total.spend, 910000);
+	CHECK_INT(o.total.budget, 1500000);
+	CHECK_INT(o.has_full, 0);
+	CHECK_INT(plan_check(&pi.pb, o.r.phase, 1, chk, sizeof(chk)), 0);
+	char note[512];
+	plan_outcome_note(&pi, &o, "EUR", note, sizeof(note));
+	CHECK_STR(note, "exact optimum; every deadline met; 1 items already due, in phase 1");
+	plan_outcome_free(&o);
+
+	/* the heuristic finds it too, within budget */
+	CHECK_INT(plan_items_solve(&pi, PLAN_HEURISTIC, &o, eb, sizeof(eb)), 0);
+	CHECK_NEAR(o.r.value, 65, 1e-9);
+	CHECK_INT(plan_check(&pi.pb, o.r.phase, 1, chk, sizeof(chk)), 0);
+	plan_outcome_free(&o);
+	plan_items_free(&pi);
+
+	/*
+	 * Funded at 60 %: 3000 a year.  S1's package (3800 with its visits) fits
+	 * no year: deadlines cannot be met, and it is blocked by funding (the
+	 * full plan above places all four).  Both plans within their budgets.
+	 */
+	io.share = 0.6;
+	CHECK_INT(plan_items_build(&s, &io, &pp, &pi, eb, sizeof(eb)), 0);
+	CHECK_INT(pi.budget[0], 300000);
+	CHECK_INT(pi.budget_full[0], 500000);
+	CHECK_INT(plan_items_solve(&pi, PLAN_AUTO, &o, eb, sizeof(eb)), 0);
+	CHECK_INT(o.has_full, 1);
+	CHECK_INT(o.r.feasible, 0);
+	CHECK_INT(o.r.phase[1], 0);
+	CHECK(o.blocked >= 1);
+	CHECK_INT(o.blocked_cost >= 370000, 1);
+	CHECK_INT(plan_check(&pi.pb, o.r.phase, 0, chk, sizeof(chk)), 0);
+	CHECK_INT(plan_check(&pi.pb_full, o.full.phase, 1, chk, sizeof(chk)), 0);
+	plan_outcome_free(&o);
+	plan_items_free(&pi);
+	io.share = 1;
+
+	/* core first: G1 and S1's package are core, S6's is access: S6's may not come before S1's */
+	io.core_first = 1;
+	CHECK_INT(plan_items_build(&s, &io, &pp, &pi, eb, sizeof(eb)), 0);
+	CHECK_INT(plan_items_solve(&pi, PLAN_AUTO, &o, eb, sizeof(eb)), 0);
+	CHECK_INT(plan_check(&pi.pb, o.r.phase, 0, chk, sizeof(chk)), 0);
+	CHECK(o.r.phase[3] == 0 || o.r.phase[3] >= o.r.phase[1]);
+	plan_outcome_free(&o);
+	plan_items_free(&pi);
+	io.core_first = 0;
+
+	/* a replace device neither a finding nor read: an error naming it */
+	rep[6] = 8;
+	CHECK_INT(plan_items_build(&s, &io, &pp, &pi, eb, sizeof(eb)), TM_EINVAL);
+	CHECK_STR(eb, "plan: device 8 of site S6's clean path is neither a finding nor read");
+	plan_items_free(&pi);
+	rep[6] = 7;
+	/* years out of range */
+	io.years = 0;
+	CHECK_INT(plan_items_build(&s, &io, &pp, &pi, eb, sizeof(eb)), TM_EINVAL);
+	plan_items_free(&pi);
+	io.years = 3;
+
+	/* every allocation failing in turn: TM_ENOMEM, nothing leaks (ASan), then success */
+	int ok_seen = 0, bad = 0;
+	for (unsigned long k = 1; k < 200 && !ok_seen; k++) {
+		int rc;
+		mem_fail_at(k);
+		rc = plan_items_build(&s, &io, &pp, &pi, eb, sizeof(eb));
+		if (!rc)
+			rc = plan_items_solve(&pi, PLAN_AUTO, &o, eb, sizeof(eb));
+		mem_fail_at(0);
+		if (!rc)
+			ok_seen = 1;
+		else if (rc != TM_ENOMEM)
+			bad++;
+		plan_outcome_free(&o);
+		plan_items_free(&pi);
+	}
+	CHECK_INT(ok_seen, 1);
+	CHECK_INT(bad, 0);
 }
 
 /* ---- the planner: tiny instances by hand ---- */
@@ -507,5 +777,6 @@ int main(void)
 	test_random(88172645463325252ULL, 300);
 	test_random(0x5eed0f0cafe1234ULL, 300);
 	test_large();
+	test_items();
 	return check_done("test_plan");
 }
