@@ -137,7 +137,7 @@ for i in $(seq "$trials"); do
 	"$TM" sniff --no-nmap --db "$db" --batch "$batch" "${files[@]}" > /dev/null 2>&1 &
 	pid=$!
 	wait_run "$db"
-	if [ $((i % 2)) = 1 ]; then
+	if [ "$batch" != 1000 ]; then
 		# once this many observations are committed (any moment after: reading, handing over, attributing)
 		want=$((1 + RANDOM % (nobs - 40)))
 		for _ in $(seq 500); do
@@ -146,13 +146,15 @@ for i in $(seq "$trials"); do
 			sleep 0.005
 		done
 	else
-		sleep "$(printf '0.%03d' $((RANDOM % 400)))" # any moment
+		sleep "$(printf '0.%03d' $((RANDOM % 400)))" # any moment (batch 1000: no commit before the end)
 	fi
 	kill -KILL $pid 2>/dev/null
 	wait $pid 2>/dev/null
 	before=$(sqlite3 "$db" "SELECT count(*) FROM observations WHERE run_id = 1")
 	st=$(state "$db")
 	born=$(printf '%s\n' "$st" | sed -n 's/^born //p')
+	echo "trial $i: batch $batch, killed with $before of $nobs observations committed, ${born:-?} flows open," \
+		"re-read from $(printf '%s\n' "$st" | sed -n 's/^from //p') to $(printf '%s\n' "$st" | sed -n 's/^next //p')"
 	[ "$before" -gt 0 ] && [ "$before" -lt "$nobs" ] && mid=$((mid + 1))
 	[ "${born:-0}" -gt 0 ] && inflight=$((inflight + 1))
 	[ "$(printf '%s\n' "$st" | sed -n 's/^from //p')" != "$(printf '%s\n' "$st" | sed -n 's/^next //p')" ] &&
@@ -182,7 +184,7 @@ ok "kills landed mid-run (some observations committed, not all) in $mid of $tria
 ok "flows were open at the kill point (banners split across it) in $inflight of $trials trials" \
 	test "$inflight" -ge $((trials / 3))
 ok "the resume re-read from before its checkpoint in $replayed of $trials trials" test "$replayed" -ge $((trials / 3))
-ok "resumes killed and resumed again: $twice" test "$twice" -ge 3
+ok "resumes killed and resumed again: $twice" test "$twice" -ge $((trials / 8))
 
 # ---- 2. SIGINT: stopped at a packet, interrupted, resumable ----
 "$TM" sniff --no-nmap --db "$tmp/int.db" --batch 1 "${files[@]}" > "$tmp/int.out" 2>&1 &
