@@ -45,6 +45,8 @@ ap.add_argument("--out", required=True)
 ap.add_argument("--sites", type=int, default=3000)
 ap.add_argument("--seed", type=int, default=2026)
 a = ap.parse_args()
+if a.sites < 100:
+    ap.error("--sites: at least 100 (85 in sensitive places, 2 core sites, the aggregation sites)")
 rnd = random.Random(a.seed)
 os.makedirs(a.out, exist_ok=True)
 
@@ -183,7 +185,7 @@ links = [("NW-CORE1", "NW-CORE2", "fiber")] + [(g["asset_id"], g["second"], "fib
 by_site = {}
 for n, r in enumerate(rows):
     if "core" in r["site"]["tags"]:  # the core sites hold the core routers only
-        r["site"] = sites[87 + N_AGG + n % 500]
+        r["site"] = sites[87 + N_AGG + n % (len(sites) - 87 - N_AGG)]
     if r["vendor"]:  # devices the inventory names no maker of are not in its topology either
         by_site.setdefault(r["site"]["id"], []).append(r)
 for sid, devs in by_site.items():

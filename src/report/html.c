@@ -656,10 +656,17 @@ static void plan_chart(struct w *w, const struct rep_in *in, const struct rep_pl
 	putf(w, "<line class=\"axis\" x1=\"%.1f\" y1=\"10\" x2=\"%.1f\" y2=\"%.1f\"/>", CH_L, CH_L, 10 + ph);
 	putf(w, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", CH_L, 10 + ph, CH_L + pw,
 	     10 + ph);
-	for (int g = 0; g <= 4; g++) { /* money labels at 0, 1/4 ... of the top (in whole units) */
-		double v = top * g / 4, y = 10 + ph - ph * g / 4;
-		putf(w, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>", CH_L - 4, y + 4,
-		     rep_money((int64_t)(v / 100) * 100, a, sizeof(a)));
+	for (int g = 0; g <= 4; g++) { /* money labels at 0, 1/4 ... of the top, in whole units */
+		double v = top * g / 4 / 100, y = 10 + ph - ph * g / 4;
+		putf(w, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", CH_L - 4, y + 4);
+		if (v >= 1e9)
+			putf(w, "%.2f bn</text>", v / 1e9);
+		else if (v >= 1e6)
+			putf(w, "%.2f M</text>", v / 1e6);
+		else if (v >= 1e4)
+			putf(w, "%.1f k</text>", v / 1e3);
+		else
+			putf(w, "%.0f</text>", v);
 	}
 	put(w, "\n");
 	for (int k = 0; k < pl->nph; k++) {

@@ -205,6 +205,151 @@ PY
 	fi
 fi
 
+# scenarios, phased plans and clean paths (tests/data/report/paths_inv.csv:
+# two core sites, three aggregation routers of which two restricted, five
+# military sites, one of them with an id carrying markup): the report's
+# numbers are exactly trustmap plan's and trustmap paths's
+pdb=$tmp/p.db
+"$TM" import --db "$pdb" "$d/paths_inv.csv" > /dev/null 2>&1
+sc=(--policy "$d/sensitive.yaml" --policy "$d/nationwide.yaml" --date 2026-12-01)
+pl=(--budget-per-year 300000 --years 3 --paths-to tag:core)
+"$TM" report --db "$pdb" "${sc[@]}" "${pl[@]}" --title 'Plan <&> "paths"' --html "$tmp/p.html" 2> "$tmp/p.err"
+eq "scenarios: exit status" "$?" 0
+"$TM" plan --db "$pdb" "${sc[@]}" "${pl[@]}" --format csv > "$tmp/plan.csv" 2> /dev/null
+"$TM" paths --db "$pdb" --policy "$d/sensitive.yaml" --to tag:core --date 2026-12-01 --format csv > "$tmp/paths.csv" 2> /dev/null
+# phtml EXPR: a python expression over the report's parsed parts (rows, bars, budgets, ptab, ps, routes, marks, ids, tags)
+phtml() { python3 - "$1" "$2" <<'PY'
+import sys, csv, io
+from html.parser import HTMLParser
+class P(HTMLParser):
+    def __init__(s):
+        super().__init__(convert_charrefs=True)
+        s.rows = []; s.bars = []; s.budgets = []; s.ptab = []; s.ps = []; s.routes = []; s.marks = {}
+        s.ids = []; s.tags = {}; s.cell = None; s.row = None; s.dev = None; s.chart = -1; s.core = []
+    def handle_starttag(s, tag, a):
+        a = dict(a); c = (a.get("class") or "").split()
+        s.tags[tag] = s.tags.get(tag, 0) + 1
+        if a.get("id"): s.ids.append(a["id"])
+        if tag == "svg" and "plan-chart" in c: s.chart += 1
+        if tag == "tr" and "data-sec" in a: s.row = []; s.rows.append(s.row)
+        if tag == "tr" and "data-path-site" in a: s.prow = [a["data-path-site"], a["data-status"], [], []]; s.ptab.append(s.prow)
+        if tag == "td" and s.row is not None: s.cell = []
+        if tag == "td" and "replace" in c: s.dev = 2
+        if tag == "td" and "cut" in c: s.dev = 3
+        if tag == "span" and "dev" in c: s.cell = []
+        if tag == "rect" and "bar" in c: s.bars.append((s.chart, a["data-year"], a["data-spend"]))
+        if tag == "rect" and "core" in c: s.core.append(a["data-core-site"])
+        if tag == "line" and "budget" in c: s.budgets.append((s.chart, a["data-year"], a["data-budget"]))
+        if tag == "circle" and "ps" in c: s.ps.append((a["data-path-site"], c[1][3:]))
+        if tag == "circle" and "site" in c: s.marks[a["data-site"]] = "%s,%s" % (a["cx"], a["cy"])
+        if tag == "polyline": s.routes.append((a["data-path-site"], a["points"].split()))
+    def handle_endtag(s, tag):
+        if tag == "tr": s.row = None; s.dev = None
+        if tag == "td" and s.row is not None and s.cell is not None: s.row.append("".join(s.cell)); s.cell = None
+        if tag == "span" and s.dev is not None and s.cell is not None: s.prow[s.dev].append("".join(s.cell)); s.cell = None
+        if tag == "td": s.dev = None if s.row is None else s.dev
+    def handle_data(s, d):
+        if s.cell is not None: s.cell.append(d)
+p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read())
+plan = list(csv.reader(open(sys.argv[1].rsplit("/", 1)[0] + "/plan.csv")))
+split = next(i for i, r in enumerate(plan) if r[:2] == ["scenario", "phase"])
+scen, phases = plan[1:split], [dict(zip(plan[split], r)) for r in plan[split + 1:]]
+paths = [dict(zip(r, r)) for r in []] or list(csv.DictReader(open(sys.argv[1].rsplit("/", 1)[0] + "/paths.csv")))
+print(eval(sys.argv[2]))
+PY
+}
+eq "scenarios: the table is trustmap plan's, row for row" "$(phtml "$tmp/p.html" 'p.rows == scen')" True
+eq "scenarios: totals" "$(phtml "$tmp/p.html" '" ".join("/".join(r[1:]) for r in p.rows if r[0] == "total")')" \
+	'/assets/1/5 /sites/1/4 /cost/182500.00/823100.00 equipment+labour/cost/17500.00/163100.00 visits+overhead/cost/165000.00/660000.00 due now/assets/1/1 due later/assets/0/4 roles guessed/assets/0/0 share caps broken/findings/0/0'
+eq "scenarios: column names" "$(grep -o '<th class="n" data-scenario="[0-9]">[^<]*</th>' "$tmp/p.html" | sed 's/<[^>]*>//g' | tr '\n' ';')" \
+	'sensitive zones only;nationwide from 2027;'
+eq "plan: one bar per year with the plan's spend" \
+	"$(phtml "$tmp/p.html" 'p.bars == [(j, r["year"], r["spend"]) for j, n in enumerate(dict.fromkeys(r["scenario"] for r in phases)) for r in phases if r["scenario"] == n and r["phase"].isdigit()]')" True
+eq "plan: bars" "$(phtml "$tmp/p.html" '" ".join("%d:%s:%s" % b for b in p.bars)')" \
+	'0:2026:227500.00 0:2027:0.00 0:2028:0.00 1:2026:185600.00 1:2027:227500.00 1:2028:0.00'
+eq "plan: budget marks" "$(phtml "$tmp/p.html" 'sorted(set(b[2] for b in p.budgets)), len(p.budgets)')" "(['300000.00'], 6)"
+eq "plan: totals as trustmap plan" "$(grep -o '<tr class="sum"><td>total</td><td></td><td class="n">[0-9]*</td><td class="n">[0-9]*</td><td class="n">[0-9]*</td><td class="n">[0-9.]*</td>' "$tmp/p.html" | sed 's/<[^>]*>/ /g' | tr -s ' ' | tr '\n' ';')" \
+	"$(awk -F, '$2 == "total" {printf " total %s %s %s %s ;", $4, $5, $6, $7}' "$tmp/plan.csv")"
+eq "plan: shortfall stated" "$(grep -o '<p class="short" id="plan-status-0">[^<]*' "$tmp/p.html" | sed 's/<[^>]*>//')" \
+	"No plan can meet the deadlines: short by 110000.00 USD; 1 due items miss their deadline (late or left out)."
+ok "plan: notes as trustmap plan's" grep -qF "$(awk -F, '$2 == "total" {print $12; exit}' "$tmp/plan.csv" | sed 's/^"//; s/"$//' | cut -c1-60)" "$tmp/p.html"
+eq "paths: the section names trustmap paths's sites, statuses and devices" \
+	"$(phtml "$tmp/p.html" 'p.ptab == [[r["site"], r["status"], [x for x in r["replace"].split(";") if x], [x for x in r["cut"].split(";") if x]] for r in paths]')" True
+eq "paths: rows" "$(phtml "$tmp/p.html" '" ".join("%s:%s:%s:%s" % (r[0][:2], r[1], ";".join(r[2]), ";".join(r[3])) for r in p.ptab)')" \
+	'S1:replace:R1:R1 S2:replace:R2;B1:B1 S3:clean:: S4:cut-off:: S5:replace:R1:R1'
+eq "paths: on the map, each sensitive site ringed by its status" \
+	"$(phtml "$tmp/p.html" 'sorted(p.ps) == sorted((r["site"], r["status"]) for r in paths)')" True
+eq "paths: core sites drawn" "$(phtml "$tmp/p.html" 'p.core')" "['DC1', 'DC2']"
+# a line per replace site: the site, the sites of its devices to replace, the nearest core site
+eq "paths: lines through the replaced devices' sites" \
+	"$(phtml "$tmp/p.html" '" ".join("%s=%s" % (r[0][:2], "/".join(next(k for k, v in p.marks.items() if v == pt)[:4] for pt in r[1])) for r in p.routes)')" \
+	'S1=S1/AGG1/DC1 S2=S2/AGG2/DC2 S5=S5">/AGG1/DC1'
+eq "paths: lines for exactly the replace sites" \
+	"$(phtml "$tmp/p.html" 'sorted(r[0] for r in p.routes) == sorted(r["site"] for r in paths if r["status"] == "replace")')" True
+eq "paths: counts" "$(for i in n-paths n-ps-clean n-ps-replace n-ps-cut-off n-ps-no-devices; do grep -o "id=\"$i\">[0-9]*<" "$tmp/p.html" | grep -o '[0-9]*'; done | tr '\n' ' ')" "5 1 3 1 0 "
+eq "scenarios: hostile site id escaped" "$(grep -c 'id="pwned' "$tmp/p.html") $(grep -o 'data-path-site="S5[^"]*"' "$tmp/p.html" | sort -u)" \
+	'0 data-path-site="S5&quot;&gt;&lt;b id=&quot;pwned-path&quot;&gt;x&lt;/b&gt;"'
+eq "scenarios: hrefs" "$(grep -o 'href="[^"]*"' "$tmp/p.html" | tr '\n' ' ')" \
+	'href="#map" href="#scenarios" href="#plan" href="#paths" href="#share" href="#findings" href="#history" '
+# Markdown: the same three tables
+"$TM" report --db "$pdb" "${sc[@]}" "${pl[@]}" --format md > "$tmp/p.md" 2> /dev/null
+eq "md: scenario totals" "$(grep -E '^\| total \|  \| cost \|' "$tmp/p.md")" '| total |  | cost | 182500.00 | 823100.00 |'
+eq "md: plan phases" "$(grep -E '^\| [0-9]+ \| 20[0-9]+ \|' "$tmp/p.md" | cut -d'|' -f3,7 | tr -d ' ' | tr '\n' ';')" \
+	'2026|227500.00;2027|0.00;2028|0.00;2026|185600.00;2027|227500.00;2028|0.00;'
+eq "md: plan headings" "$(grep '^## Phased plan' "$tmp/p.md" | tr '\n' ';')" \
+	'## Phased plan: sensitive zones only (USD);## Phased plan: nationwide from 2027 (USD);'
+eq "md: paths rows" "$(sed -n '/^## Clean paths/,/^## /p' "$tmp/p.md" | grep -c '^| S')" 5
+eq "md: hostile site escaped" "$(grep -o '^| S5[^|]*|' "$tmp/p.md")" '| S5"\>\<b id="pwned-path"\>x\</b\> |'
+# errors
+"$TM" report --db "$pdb" --budget-per-year 1 --html "$tmp/x.html" 2> "$tmp/out"
+eq "budget without policy: exit 2" "$?" 2
+eq "budget without policy: message" "$(cat "$tmp/out")" "trustmap report: --cost, --budget-per-year and --paths-to need --policy"
+"$TM" report --db "$pdb" "${sc[@]}" --years 3 --html "$tmp/x.html" 2> "$tmp/out"
+eq "years without budget: exit 2" "$?" 2
+"$TM" report --db "$pdb" "${sc[@]}" --paths-to nothing:x --html "$tmp/x.html" 2> "$tmp/out"
+eq "bad selector: exit 2 and the message" "$? $(cat "$tmp/out")" \
+	'2 trustmap report: bad core selector "nothing:x": role:NAME, site:ID, tag:TAG or asset:ID'
+ok "bad selector: no file" test ! -e "$tmp/x.html"
+"$TM" report --db "$pdb" "${sc[@]}" --paths-to site:NOWHERE --html "$tmp/x.html" 2> "$tmp/out"
+eq "no core: exit 2 and the message" "$? $(cat "$tmp/out")" '2 trustmap report: no core matched "site:NOWHERE" among 12 devices'
+"$TM" report --db "$pdb" "${sc[@]}" --budget-per-year 0 --years 2 --html "$tmp/z.html" 2> "$tmp/out"
+eq "budget of zero: a report, and a warning" "$? $(cat "$tmp/out" | head -1) $(grep -o 'data-spend="[^"]*"' "$tmp/z.html" | sort -u)" \
+	'0 trustmap report: a budget of zero: nothing can be placed data-spend="0.00"'
+if [ -n "$chrome" ] && render "$tmp/p.html" plan; then
+	eq "scenarios in chromium: console messages" "$(grep -c 'CONSOLE' "$tmp/plan.log")" 0
+	eq "scenarios in chromium: title, payload elements, sites, lines" \
+		"$(dom plan 'p.title, [i for i in p.ids if "pwned" in i], len(p.sites), p.tags.get("polyline")')" \
+		"('Plan <&> \"paths\"', [], 11, 3)"
+	eq "scenarios in chromium: status rings" "$(grep -o '<circle class="ps ps-[a-z-]*"' "$tmp/plan.dom" | sort | uniq -c | awk '{print $1 $4}' | tr '\n' ' ')" \
+		'1ps-clean" 1ps-cut-off" 3ps-replace" '
+fi
+
+# make demo's geography (tools/demo_geo.py) on a small manifest: two scenarios, two plans, the paths
+python3 -c '
+import json
+P = [("huawei-vrp-router", "huawei"), ("cisco-ios-switch", "cisco"), ("hikvision-ipc", "hikvision"),
+     ("zte-zxr10", "zte"), ("nokia-sros", "nokia"), ("juniper-junos", "juniper"), ("dahua-nvr", "dahua")]
+for i in range(60):
+    p, v = P[i % len(P)]
+    print(json.dumps({"addr": "127.31.0.%d" % (i + 1), "persona": p, "vendor": v, "hostile": None}))
+' > "$tmp/manifest.jsonl"
+python3 tools/demo_geo.py --manifest "$tmp/manifest.jsonl" --out "$tmp/geo" --sites 300 > /dev/null
+"$TM" import --db "$tmp/g.db" "$tmp/geo/inventory.csv" "$tmp/geo/links.csv" > /dev/null 2>&1
+gsc=(--policy "$tmp/geo/policy-zones.yaml" --policy "$tmp/geo/policy.yaml" --budget-per-year 50e6 --years 5 --paths-to tag:core)
+"$TM" report --db "$tmp/g.db" "${gsc[@]}" --html "$tmp/g.html" 2> /dev/null
+eq "demo: report" "$?" 0
+eq "demo: two scenarios" "$(grep -o '<th class="n" data-scenario="[0-9]">[^<]*</th>' "$tmp/g.html" | sed 's/<[^>]*>//g' | tr '\n' ';')" \
+	'sensitive zones only;nationwide from 2027;'
+eq "demo: two plan charts of five bars" "$(grep -o 'id="plan-chart-[0-9]"' "$tmp/g.html" | wc -l) $(grep -c '<rect class="bar' "$tmp/g.html")" "2 10"
+"$TM" paths --db "$tmp/g.db" --policy "$tmp/geo/policy-zones.yaml" --to tag:core --format csv > "$tmp/gp.csv" 2> /dev/null
+eq "demo: paths, site for site" "$(grep -o '<tr data-path-site="[^"]*" data-status="[^"]*"' "$tmp/g.html" | sed 's/<tr data-path-site="//; s/" data-status="/,/; s/"$//')" \
+	"$(tail -n +2 "$tmp/gp.csv" | cut -d, -f1,5)"
+eq "demo: some sites need replacements, some are clean" "$(cut -d, -f5 "$tmp/gp.csv" | grep -E '^(clean|replace)$' | sort -u | tr '\n' ' ')" 'clean replace '
+eq "demo: no unknown links" "$("$TM" paths --db "$tmp/g.db" --policy "$tmp/geo/policy-zones.yaml" --to tag:core 2>&1 >/dev/null | grep -c unknown)" 0
+"$TM" plan --db "$tmp/g.db" "${gsc[@]}" --format csv > "$tmp/gplan.csv" 2> /dev/null
+eq "demo: plan totals as trustmap plan" "$(grep -o 'data-spend="[^"]*"' "$tmp/g.html" | grep -o '[0-9.]*' | tr '\n' ' ')" \
+	"$(awk -F, '$2 ~ /^[0-9]+$/ && $1 != "section" && NF > 10 {printf "%s ", $7}' "$tmp/gplan.csv")"
+
 # 10,000 sites: one mark each, the file stays at a few megabytes
 python3 -c '
 import random
