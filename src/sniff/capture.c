@@ -803,6 +803,14 @@ int cap_stream(struct cap *c, FILE *fp, const char *name, volatile int *stop)
 	/* big reads: stdio's default makes one syscall per 4 KiB (glibc ignores a size without a buffer) */
 	if (c->iobuf || (c->iobuf = mem_alloc(CAP_IOBUF)))
 		setvbuf(fp, c->iobuf, _IOFBF, CAP_IOBUF);
+	/*
+	 * One real seek to where we are: from then on glibc knows the file
+	 * offset and ftello() (once a packet, for the resume point) is
+	 * arithmetic on the buffer; before, each call was an lseek(2), about
+	 * 1.5 CPU s of system time over a million packets.
+	 */
+	if (seekable)
+		fseeko(fp, ftello(fp), SEEK_SET);
 	if (c->replay && idx == c->rfrom.file && c->rfrom.no > 1 && (!seekable || (ng = is_pcapng(fp)) < 0)) {
 		fclose(fp);
 		return file_error(c, name, c->rfrom.no, "cannot go back to where the run stopped", TM_EIO);
