@@ -1,18 +1,26 @@
-/* mem.c - allocation wrappers with a fault-injection counter (see mem.h). */
+/*
+ * mem.c - allocation wrappers with a fault-injection counter (see mem.h).
+ * The counters are atomic: threads (scan loops, the scanner's writer)
+ * allocate at once.
+ */
 #include "mem.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-static unsigned long calls;
-static unsigned long fail_at;
+static atomic_ulong calls;
+static atomic_ulong fail_at;
 
 static int should_fail(void)
 {
-	calls++;
-	if (fail_at && --fail_at == 0)
-		return 1;
-	return 0;
+	unsigned long f = atomic_load_explicit(&fail_at, memory_order_relaxed);
+
+	atomic_fetch_add_explicit(&calls, 1, memory_order_relaxed);
+	while (f && !atomic_compare_exchange_weak_explicit(&fail_at, &f, f - 1, memory_order_relaxed,
+							   memory_order_relaxed))
+		;
+	return f == 1;
 }
 
 void *mem_alloc(size_t n)
