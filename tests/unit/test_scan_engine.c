@@ -428,7 +428,7 @@ static void test_hold(void)
 	CHECK_INT(k->connects, 10);
 	CHECK_INT(nobs, 10);
 	CHECK(k->t_first >= t0 + 300);
-	CHECK(k->t_last - k->t_first >= 140); /* 9 more at 50/s: 180 ms (a burst would be ~0) */
+	CHECK(k->t_last - k->t_first >= 100); /* 9 more at 50/s: 180 ms (a burst would be ~0; slack for slow builds) */
 	CHECK(h.calls > 10);
 	scan_ports_fini(&p);
 	scan_targets_fini(&t);
