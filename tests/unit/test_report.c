@@ -6,6 +6,9 @@
  * one mark per placed site with its worst finding, escaping of every device
  * and file string in both formats, the findings cap, vendor shares, and each
  * allocation failing in turn (no crash, an error or a complete report).
+ * Then the scenario table (rep_scentab_add on a hand-made scenario: every
+ * row computed by hand), and the scenario, plan and paths sections in both
+ * formats: one bar per year, rings and a line on the map, escaping.
  */
 #include "check.h"
 #include "audit/audit.h"
@@ -13,6 +16,10 @@
 #include "core/mem.h"
 #include "core/obs.h"
 #include "core/str.h"
+#include "paths/paths.h"
+#include "plan/cost.h"
+#include "plan/scen.h"
+#include "policy/policy.h"
 #include "report/report.h"
 #include "store/store.h"
 
@@ -193,6 +200,191 @@ static void test_md(const struct rep_in *in)
 	free(m);
 }
 
+static void test_nomem(const struct rep_in *in);
+
+/* ---- scenarios, plans, paths ---- */
+
+static const char *cell(const struct rep_scentab *t, const char *sec, const char *key, const char *measure, int j)
+{
+	static char v[48];
+
+	for (size_t i = 0; i < t->n; i++)
+		if (!strcmp(t->r[i].sec, sec) && !strcmp(t->r[i].key, key) && !strcmp(t->r[i].measure, measure))
+			return rep_scentab_cell(&t->r[i], j, v, sizeof(v));
+	return "(none)";
+}
+
+/*
+ * Three assets at two sites: a router (1000.004: 1000.00) and a guessed
+ * camera (20.50, due later) at S1 of OpA (visit 100, overhead 50), a switch
+ * (300) at S2 of OpB (visit 10); all in region North; OpA has 3 assets in
+ * the store, OpB 2, one asset has no operator.
+ */
+static void test_scentab(struct rep_scentab *t, struct policy *pol)
+{
+	static const char *strs[] = {"", "OpA", "North", "OpB"};
+	long op_assets[] = {1, 3, 0, 2};
+	struct scen_site sites[2] = {{"S1", 1, 2, 100, 50, 2}, {"S2", 3, 2, 10, 0, 1}};
+	struct scen_asset a[3];
+	struct scen s;
+
+	memset(a, 0, sizeof(a));
+	memset(&s, 0, sizeof(s));
+	a[0].site = 0, a[0].role = CR_ROUTER, a[0].cost = 1000.004, a[0].band = SB_STRONG, a[0].due = 100;
+	a[1].site = 0, a[1].role = CR_CAMERA, a[1].cost = 20.5, a[1].band = SB_WEAK, a[1].due = 200, a[1].guessed = 1;
+	a[2].site = 1, a[2].role = CR_SWITCH, a[2].cost = 300, a[2].band = SB_DECLARED, a[2].due = 100;
+	s.p = pol, s.a = a, s.n = 3, s.sites = sites, s.nsites = 2, s.strs = strs, s.nstrs = 4, s.op_assets = op_assets;
+	s.assets_total = 6;
+	CHECK_INT(rep_scentab_add(t, &s, 150), 0);
+	pol->name = "everywhere";
+	s.n = 1; /* the router alone, at S1 */
+	s.nsites = 1;
+	sites[0].n = 1;
+	CHECK_INT(rep_scentab_add(t, &s, 150), 0);
+	rep_scentab_sort(t);
+	CHECK_INT(t->ns, 2);
+	CHECK_STR(t->name[0], "zones <A>");
+	CHECK_STR(cell(t, "total", "", "assets", 0), "3");
+	CHECK_STR(cell(t, "total", "", "sites", 0), "2");
+	CHECK_STR(cell(t, "total", "", "cost", 0), "1480.50");
+	CHECK_STR(cell(t, "total", "equipment+labour", "cost", 0), "1320.50");
+	CHECK_STR(cell(t, "total", "visits+overhead", "cost", 0), "160.00");
+	CHECK_STR(cell(t, "total", "due now", "assets", 0), "2");
+	CHECK_STR(cell(t, "total", "due later", "assets", 0), "1");
+	CHECK_STR(cell(t, "total", "roles guessed", "assets", 0), "1");
+	CHECK_STR(cell(t, "operator", "OpA", "cost", 0), "1170.50");
+	CHECK_STR(cell(t, "operator", "OpA", "share", 0), "0.6667");
+	CHECK_STR(cell(t, "operator", "OpB", "cost", 0), "310.00");
+	CHECK_STR(cell(t, "operator", "OpB", "network", 0), "2");
+	CHECK_STR(cell(t, "operator", "-", "network", 0), "1");
+	CHECK_STR(cell(t, "operator", "-", "assets", 0), "0");
+	CHECK_STR(cell(t, "region", "North", "cost", 0), "1480.50");
+	CHECK_STR(cell(t, "role", "camera", "cost", 0), "20.50");
+	CHECK_STR(cell(t, "role", "router", "cost", 0), "1000.00");
+	CHECK_STR(cell(t, "confidence", "declared-only", "cost", 0), "300.00");
+	CHECK_STR(cell(t, "confidence", "weak", "assets", 0), "1");
+	/* the second scenario: 1000.00 + 150.00 at S1 */
+	CHECK_STR(cell(t, "total", "", "cost", 1), "1150.00");
+	CHECK_STR(cell(t, "operator", "OpA", "share", 1), "0.3333");
+	CHECK_STR(cell(t, "operator", "OpB", "assets", 1), "0");
+	CHECK_STR(cell(t, "role", "switch", "assets", 1), "0");
+	/* totals first as written, then sections by rank, key and measure */
+	CHECK_STR(t->r[0].measure, "assets");
+	CHECK_STR(t->r[8].key, "share caps broken");
+	CHECK_STR(t->r[9].sec, "operator");
+	CHECK_STR(t->r[9].key, "-");
+	CHECK_STR(t->r[9].measure, "assets");
+	CHECK_STR(t->r[t->n - 1].sec, "confidence");
+	CHECK_STR(t->r[t->n - 1].key, "weak");
+	CHECK_STR(t->r[t->n - 1].measure, "cost");
+	CHECK_INT(t->n, 9 + 12 + 2 + 6 + 6);
+	{
+		struct rep_scentab full = {0};
+		for (int i = 0; i < REP_MAX_SCEN; i++)
+			CHECK_INT(rep_scentab_add(&full, &s, 150), 0);
+		CHECK_INT(rep_scentab_add(&full, &s, 150), TM_ELIMIT);
+		rep_scentab_free(&full);
+	}
+	pol->name = "zones <A>";
+}
+
+/* The "cx,cy" of a site's mark in h. */
+static void mark(const char *h, const char *id, char *out, size_t len)
+{
+	char pat[64], x[16] = "", y[16] = "";
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "data-site=\"%s\" cx=\"", id);
+	out[0] = 0;
+	if (!(p = strstr(h, pat)))
+		return;
+	sscanf(p + strlen(pat), "%15[0-9.]\" cy=\"%15[0-9.]", x, y);
+	snprintf(out, len, "%s,%s", x, y);
+}
+
+static void test_sections(const struct rep_in *in0, const struct rep_scentab *t)
+{
+	struct rep_in in = *in0;
+	struct rep_phase ph[2] = {{2027, 3, 1, 2, 1, 150000, 200000, 6, 12}, {2028, 0, 0, 0, 0, 0, 200000, 0, 0}};
+	struct rep_phase ph2[1] = {{2027, 1, 0, 1, 1, 300000, 200000, 2, 2}};
+	struct rep_plan plan[2] = {{"zones <A>", ph, 2, {0, 3, 1, 2, 1, 150000, 400000, 6, 12}, 1, 0, 999, 1.5, 1,
+				    0, 0, 0, 0, "exact optimum; every deadline met"},
+				   {"everywhere", ph2, 1, {0, 1, 0, 1, 1, 300000, 200000, 2, 2}, 0, 0, 0, 0, 0, 1,
+				    100000, 100000, 1, "no plan <b>"}};
+	struct rep_pdev dev[2] = {{"R<1>", "S2"}, {"X2", ""}};
+	struct rep_psite ps[3] = {{"S1", "gov", 4, 1, PS_REPLACE, 1200, 1, dev, 2, dev, 1},
+				  {"S2", "gov", 4, 2, PS_CLEAN, 0, -1, NULL, 0, NULL, 0},
+				  {"S3", "gov", 4, 1, PS_CUT_OFF, 0, 0, NULL, 0, NULL, 0}};
+	const char *core[1] = {"S2"};
+	struct rep_paths paths = {"tag:core", 0, ps, 3, core, 1, 4, 2, 1, 3};
+	char s1[48], s2[48], pts[256];
+	int rc;
+
+	in.scen = t, in.plan = plan, in.nplan = 2, in.currency = "USD", in.paths = &paths;
+	char *h = run(rep_html, &in, &rc);
+	CHECK_INT(rc, 0);
+	CHECK(strstr(h, "<a href=\"#scenarios\">scenarios</a> &middot; <a href=\"#plan\">plan</a> &middot; "
+			"<a href=\"#paths\">clean paths</a>") != NULL);
+	CHECK(strstr(h, "<th class=\"n\" data-scenario=\"0\">zones &lt;A&gt;</th><th class=\"n\" "
+			"data-scenario=\"1\">everywhere</th>") != NULL);
+	CHECK(strstr(h, "<tr data-sec=\"total\" data-key=\"\" data-measure=\"cost\"><td>total</td><td></td><td>cost</td>"
+			"<td class=\"n\">1480.50</td><td class=\"n\">1150.00</td></tr>") != NULL);
+	CHECK_INT(count(h, "<tr data-sec="), (long long)t->n);
+	/* one bar and one budget mark per year */
+	CHECK_INT(count(h, "<rect class=\"bar"), 3);
+	CHECK(strstr(h, "<rect class=\"bar\" data-year=\"2027\" data-spend=\"1500.00\"") != NULL);
+	CHECK(strstr(h, "<rect class=\"bar\" data-year=\"2028\" data-spend=\"0.00\"") != NULL);
+	CHECK(strstr(h, "<rect class=\"bar over\" data-year=\"2027\" data-spend=\"3000.00\"") != NULL);
+	CHECK_INT(count(h, "<line class=\"budget\" data-year=\""), 3);
+	CHECK_INT(count(h, "data-budget=\"2000.00\""), 3);
+	CHECK(strstr(h, "<p class=\"deadlines\" id=\"plan-status-0\">Every deadline met.</p>") != NULL);
+	CHECK(strstr(h, "<p class=\"short\" id=\"plan-status-1\">No plan can meet the deadlines: short by 1000.00 USD; "
+			"1 due items miss their deadline") != NULL);
+	CHECK(strstr(h, "no plan &lt;b&gt;") != NULL);
+	CHECK(strstr(h, "<tr class=\"sum\"><td>total</td><td></td><td class=\"n\">3</td><td class=\"n\">1</td>"
+			"<td class=\"n\">2</td><td class=\"n\">1500.00</td><td class=\"n\">4000.00</td>") != NULL);
+	CHECK(strstr(h, "<tr class=\"unplaced\"><td>unplaced</td><td></td><td class=\"n\">1</td><td></td><td></td>"
+			"<td class=\"n\">9.99</td>") != NULL);
+	/* paths: the table, a ring per placed sensitive site, a line from S1 to the device's (and core's) site S2 */
+	CHECK(strstr(h, "<tr data-path-site=\"S1\" data-status=\"replace\"><td>S1</td><td>gov</td><td class=\"n\">4</td>"
+			"<td class=\"n\">1</td><td class=\"ps-replace\">replace</td><td class=\"n\">12.00</td>"
+			"<td class=\"replace\"><span class=\"dev\">R&lt;1&gt;</span>, <span class=\"dev\">X2</span></td>"
+			"<td class=\"n\">1</td><td class=\"cut\"><span class=\"dev\">R&lt;1&gt;</span></td></tr>") != NULL);
+	CHECK_INT(count(h, "<tr data-path-site="), 3);
+	CHECK_INT(count(h, "<circle class=\"ps "), 2); /* S3 has no coordinates */
+	CHECK(strstr(h, "<circle class=\"ps ps-replace\" data-path-site=\"S1\"") != NULL);
+	CHECK(strstr(h, "<circle class=\"ps ps-clean\" data-path-site=\"S2\"") != NULL);
+	CHECK_INT(count(h, "<rect class=\"core\" data-core-site=\"S2\""), 1);
+	CHECK_INT(count(h, "<polyline "), 1);
+	mark(h, "S1", s1, sizeof(s1));
+	mark(h, "S2", s2, sizeof(s2));
+	snprintf(pts, sizeof(pts), "<polyline class=\"route\" data-path-site=\"S1\" points=\"%s %s\"><title>S1: replace "
+		 "R&lt;1&gt;, X2 (12.00)</title></polyline>", s1, s2);
+	CHECK(strstr(h, pts) != NULL);
+	CHECK(strstr(h, "<b id=\"n-ps-replace\">1</b> (12.00 USD)") != NULL);
+	CHECK_INT(count(h, "<script"), 0);
+	CHECK_INT(count(h, "<1>"), 0);
+	free(h);
+
+	char *m = run(rep_md, &in, &rc);
+	CHECK_INT(rc, 0);
+	CHECK(strstr(m, "\n## Scenarios (USD)\n\n| section | key | measure | zones \\<A\\> | everywhere |\n"
+			"|---|---|---|---:|---:|\n| total |  | assets | 3 | 1 |\n") != NULL);
+	CHECK(strstr(m, "\n## Phased plan: zones \\<A\\> (USD)\n\nexact optimum; every deadline met.\n\n") != NULL);
+	CHECK(strstr(m, "| 1 | 2027 | 3 | 1 | 2 | 1500.00 | 2000.00 | 6.00 | 12.00 | 1 |\n"
+			"| 2 | 2028 | 0 | 0 | 0 | 0.00 | 2000.00 | 0.00 | 0.00 | 0 |\n"
+			"| total |  | 3 | 1 | 2 | 1500.00 | 4000.00 | 6.00 | 12.00 | 1 |\n"
+			"| unplaced |  | 1 |  |  | 9.99 |  | 1.50 |  | 0 |\n") != NULL);
+	CHECK(strstr(m, "\n## Clean paths to the core (tag\\:core)\n\n3 sensitive sites; 4 devices, 2 restricted, 1 "
+			"core, 3 links.\n") != NULL);
+	CHECK(strstr(m, "| S1 | gov | 4 | 1 | replace | 12.00 | R\\<1\\>, X2 | 1 | R\\<1\\> |\n") != NULL);
+	CHECK(strstr(m, "| S2 | gov | 4 | 2 | clean | 0.00 |  |  |  |\n") != NULL);
+	CHECK(strstr(m, "| S3 | gov | 4 | 1 | cut-off |  |  |  |  |\n") != NULL);
+	CHECK_INT(count(m, "<"), count(m, "\\<"));
+	free(m);
+	test_nomem(&in); /* every allocation failing in turn with the new sections too */
+}
+
 static void test_nomem(const struct rep_in *in)
 {
 	int fails = 0, oks = 0;
@@ -248,6 +440,14 @@ int main(void)
 	test_html(st, &r, &in);
 	test_md(&in);
 	test_nomem(&in);
+	{
+		struct policy pol = {0};
+		struct rep_scentab t = {0};
+		pol.name = "zones <A>";
+		test_scentab(&t, &pol);
+		test_sections(&in, &t);
+		rep_scentab_free(&t);
+	}
 	store_close(st);
 	unlink(dbpath);
 	{
