@@ -253,7 +253,7 @@ class P(HTMLParser):
 p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read())
 plan = list(csv.reader(open(sys.argv[1].rsplit("/", 1)[0] + "/plan.csv")))
 split = next(i for i, r in enumerate(plan) if r[:2] == ["scenario", "phase"])
-scen, phases = plan[1:split], [dict(zip(plan[split], r)) for r in plan[split + 1:]]
+scen, phases = [r[:-1] for r in plan[1:split]], [dict(zip(plan[split], r)) for r in plan[split + 1:]]  # less plan's unit column
 paths = [dict(zip(r, r)) for r in []] or list(csv.DictReader(open(sys.argv[1].rsplit("/", 1)[0] + "/paths.csv")))
 print(eval(sys.argv[2]))
 PY
