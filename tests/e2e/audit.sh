@@ -85,7 +85,10 @@ awk '/^```yaml/{f=1; next} /^```/{f=0} f' docs/policy.md > "$tmp/doc/policy.yaml
 audit --policy "$tmp/doc/policy.yaml" --date 2026-11-29 > "$tmp/out" 2>&1
 ok "docs/policy.md example loads" grep -q "^Operator X, 2027 policy: " "$tmp/out"
 # the sample policy installed with the rules loads and finds what it should:
-# a Huawei router in the core, a Hikvision camera at a site tagged military
+# a Huawei router in the core, a Hikvision camera at a site tagged military,
+# and (a warning) a Huawei switch and a Dahua camera on its management
+# network (203.0.113.0/24, a documentation range, as the inventory's)
 eq "rules/policy-sample.yaml" "$(audit --policy rules/policy-sample.yaml --date 2026-11-29 --format jsonl --evidence 0 |
-	rows 'r["rule"]+":"+r["asset"]+":"+r["zone"]')" "sensitive-places:A1:core sensitive-places:A3:defence-sites"
+	rows 'r["rule"]+":"+r["asset"]+":"+r["zone"]')" \
+	"sensitive-places:A1:core sensitive-places:A3:defence-sites management-plane:A6:management-networks management-plane:A7:management-networks"
 finish audit

@@ -131,7 +131,7 @@ static const struct {
     {"{\"value\":\"x\"}", "b.jsonl:1:1: missing kind"},
     {"{\"kind\":\"mac\"}", "b.jsonl:1:2: missing value (value or value_b64)"},
     {"{\"kind\":\"mac\",\"mac\":\"00:11:22:33:44\"}", "b.jsonl:1:15: bad MAC address"},
-    {"{\"kind\":\"ftp_banner\",\"value\":\"x\",\"addr\":\"10.0.0.256\"}",
+    {"{\"kind\":\"ftp_banner\",\"value\":\"x\",\"addr\":\"192.0.2.256\"}",
      "b.jsonl:1:34: bad address"},
     {"{\"kind\":\"ftp_banner\",\"value\":\"x\",\"port\":70000}",
      "b.jsonl:1:34: port must be an integer from 0 to 65535"},

@@ -46,7 +46,7 @@ static const char full[] =
 	"    circle: {lat: 52.35, lon: 20.95, radius_m: 5000}\n"
 	"    sensitivity: 5\n"
 	"  - name: mgmt\n"
-	"    cidr: [10.0.0.0/8, \"2001:db8::/32\"]\n"
+	"    cidr: [192.0.2.0/24, \"2001:db8::/32\"]\n"
 	"  - name: core\n"
 	"    roles: [router]\n"
 	"rules:\n"
@@ -110,7 +110,7 @@ static void test_full(void)
 	CHECK_INT(p->zones[2].kind, PZ_CIDR);
 	CHECK_INT(p->zones[2].ncidrs, 2);
 	CHECK_INT(p->zones[2].cidrs[0].family, 4);
-	CHECK_INT(p->zones[2].cidrs[0].prefix, 8);
+	CHECK_INT(p->zones[2].cidrs[0].prefix, 24);
 	CHECK_INT(p->zones[2].cidrs[1].family, 6);
 	CHECK_INT(p->zones[2].cidrs[1].prefix, 32);
 	CHECK_INT(p->zones[2].sensitivity, 1);
@@ -168,8 +168,8 @@ static void test_full(void)
 	CHECK_INT(policy_exception_find(p, "mac:00:e0:fc:01:02:03", "", "S-1", "near-sensitive", day("2026-12-31")), 0);
 	CHECK_INT(policy_exception_find(p, "mac:00:e0:fc:01:02:03", "", "S-1", "near-sensitive", day("2027-01-01")), -1);
 	CHECK_INT(policy_exception_find(p, "mac:00:e0:fc:01:02:03", "", "S-1", "everywhere-2027", now), -1);
-	CHECK_INT(policy_exception_find(p, "ip:/10.0.0.1", "", "S-17", "ran-cap", now), 1);
-	CHECK_INT(policy_exception_find(p, "ip:/10.0.0.1", "", "S-17", "ran-cap", day("2027-07-01")), -1);
+	CHECK_INT(policy_exception_find(p, "ip:/192.0.2.1", "", "S-17", "ran-cap", now), 1);
+	CHECK_INT(policy_exception_find(p, "ip:/192.0.2.1", "", "S-17", "ran-cap", day("2027-07-01")), -1);
 	policy_free(p);
 }
 
@@ -201,9 +201,9 @@ static void test_errors(void)
 		 "e.yaml:3:59: rules[0].max_share: a share is between 0 and 100%"},
 		{"zones:\n  - {name: z, circle: {lat: 95, lon: 0, radius_m: 1}}\nrules: []\n",
 		 "e.yaml:2:29: zones[0].circle.lat: 95 is outside -90..90"},
-		{"zones:\n  - {name: z, cidr: 10.1.2.3/8}\nrules: []\n",
-		 "e.yaml:2:21: zones[0].cidr[0]: \"10.1.2.3/8\" has host bits set below its prefix"},
-		{"zones:\n  - {name: z, cidr: 10.0.0.0/8, tags: [a]}\nrules: []\n",
+		{"zones:\n  - {name: z, cidr: 192.0.2.3/8}\nrules: []\n",
+		 "e.yaml:2:21: zones[0].cidr[0]: \"192.0.2.3/8\" has host bits set below its prefix"},
+		{"zones:\n  - {name: z, cidr: 192.0.2.0/24, tags: [a]}\nrules: []\n",
 		 "e.yaml:2:5: zones[0]: zone \"z\" needs exactly one of geojson:, circle:, cidr:, tags:, roles:, sites:"},
 		{"zones:\n  - {name: z, tags: a}\n  - {name: z, tags: b}\nrules: []\n",
 		 "e.yaml:3:5: zones[1]: zone \"z\" defined twice"},
