@@ -17,11 +17,11 @@ def o(addr, kind, val, port=22):
                        "kind": kind, "value": val})
 vrp = "Huawei Versatile Routing Platform Software VRP (R) software, Version 5.170 (AR2200 %s)"
 open(sys.argv[1] + "/r1.jsonl", "w").write("\n".join([
-    o("10.0.0.1", "ssh_banner", "SSH-2.0-HUAWEI-1.5"), o("10.0.0.2", "ssh_banner", "SSH-2.0-ZTE_SSH.2.0"),
-    o("10.0.0.3", "http_server", "Hikvision-Webs", 80), o("10.0.0.4", "snmp_sysdescr", vrp % "V200R010C10", 161)]) + "\n")
+    o("192.0.2.1", "ssh_banner", "SSH-2.0-HUAWEI-1.5"), o("192.0.2.2", "ssh_banner", "SSH-2.0-ZTE_SSH.2.0"),
+    o("192.0.2.3", "http_server", "Hikvision-Webs", 80), o("192.0.2.4", "snmp_sysdescr", vrp % "V200R010C10", 161)]) + "\n")
 open(sys.argv[1] + "/r2.jsonl", "w").write("\n".join([
-    o("10.0.0.1", "ssh_banner", "SSH-2.0-HUAWEI-1.5"), o("10.0.0.3", "ssh_banner", "SSH-2.0-Cisco-1.25"),
-    o("10.0.0.5", "ssh_banner", "SSH-2.0-ZTE_SSH.2.0"), o("10.0.0.4", "snmp_sysdescr", vrp % "V200R011C10", 161)]) + "\n")
+    o("192.0.2.1", "ssh_banner", "SSH-2.0-HUAWEI-1.5"), o("192.0.2.3", "ssh_banner", "SSH-2.0-Cisco-1.25"),
+    o("192.0.2.5", "ssh_banner", "SSH-2.0-ZTE_SSH.2.0"), o("192.0.2.4", "snmp_sysdescr", vrp % "V200R011C10", 161)]) + "\n")
 PY
 db=$tmp/d.db
 "$TM" import --db "$db" --type jsonl "$tmp/r1.jsonl" > /dev/null 2>&1
@@ -29,7 +29,7 @@ db=$tmp/d.db
 "$TM" diff --db "$db" 1 2 --format jsonl > "$tmp/diff.jsonl"
 eq "diff exit status" "$?" 0
 eq "diff: changes in key order" "$(rows 'r["change"]+":"+r["addr"]' < "$tmp/diff.jsonl")" \
-	"disappeared:10.0.0.2 vendor:10.0.0.3 version:10.0.0.4 appeared:10.0.0.5"
+	"disappeared:192.0.2.2 vendor:192.0.2.3 version:192.0.2.4 appeared:192.0.2.5"
 eq "diff: maker change old and new" "$(rows 'r["old"]+">"+r["new"]' 'r["change"]=="vendor"' < "$tmp/diff.jsonl")" \
 	"hikvision>cisco"
 eq "diff: firmware change old and new" \
@@ -41,11 +41,11 @@ eq "diff table: summary line" "$("$TM" diff --db "$db" 1 2 | tail -1)" \
 	"run 1 -> run 2: 1 appeared, 1 disappeared, 2 changed (4 and 4 assets)"
 eq "diff csv: header and rows" "$("$TM" diff --db "$db" 1 2 --format csv | head -2)" \
 	"change,key,addr,vendor,field,old,new
-disappeared,ip:/10.0.0.2,10.0.0.2,zte,,,"
+disappeared,ip:/192.0.2.2,192.0.2.2,zte,,,"
 eq "diff of a run with itself: nothing" "$("$TM" diff --db "$db" 2 2 --format jsonl | wc -l)" 0
 eq "diff reversed: appeared and disappeared swap" \
 	"$("$TM" diff --db "$db" 2 1 --format jsonl | rows 'r["change"]+":"+r["addr"]' 'r["change"] in ("appeared","disappeared")')" \
-	"appeared:10.0.0.2 disappeared:10.0.0.5"
+	"appeared:192.0.2.2 disappeared:192.0.2.5"
 sqlite3 "$db" "UPDATE runs SET started = 1767225600 WHERE id = 1; UPDATE runs SET started = 1769904000 WHERE id = 2"
 eq "diff --since --until picks the last run before each date" \
 	"$("$TM" diff --db "$db" --since 2026-01-15 --until 2026-02-15 | tail -1)" \
