@@ -4,15 +4,20 @@
  * regions, asset refs, vendors, an observation value (the whole input, NULs
  * and all), finding fields and the title; its bytes place the sites and a
  * circle zone anywhere on the globe (poles, antimeridian, tiny and huge
- * radii).  Beyond not crashing, the output must be inert: every '<' in the
- * HTML starts one of our own tags, no control byte but tab and newline appears,
- * and every '<' in the Markdown is backslash-escaped.
+ * radii).  The scenario table, the phased plans and the clean paths take
+ * their names (scenarios, row keys, notes, sites, zones, devices, the core
+ * selector and sites) from the lines and their numbers (phases, money,
+ * statuses, device counts) from the bytes.  Beyond not crashing, the output
+ * must be inert: every '<' in the HTML starts one of our own tags, no control
+ * byte but tab and newline appears, and every '<' in the Markdown is
+ * backslash-escaped.
  */
 #include "audit/audit.h"
 #include "core/err.h"
 #include "core/obs.h"
 #include "core/str.h"
 #include "geo/geo.h"
+#include "paths/paths.h"
 #include "report/report.h"
 #include "store/store.h"
 
@@ -46,7 +51,7 @@ static int ours(const char *p)
 	static const char *const tags[] = {
 		"!DOCTYPE", "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "p", "span",
 		"b", "i", "nav", "a", "section", "svg", "g", "line", "text", "path", "circle", "rect", "table", "tr",
-		"th", "td", "details", "summary", "code", "small", "footer"};
+		"th", "td", "details", "summary", "code", "small", "footer", "polyline"};
 	size_t n = 0;
 
 	if (*p == '/')
@@ -185,6 +190,71 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				     (byte(&x, 17) - 128) * (180.0 / 128), rad, eb, sizeof(eb));
 		zl[0] = fld(&x, 7);
 	}
+	/* scenarios: up to three columns, rows of every kind */
+	struct rep_srow rows[8];
+	struct rep_scentab tab = {{NULL}, 0, "USD", rows, 0, 8};
+	static const char *const secs[] = {"total", "operator", "region", "role", "confidence"};
+	tab.ns = 1 + byte(&x, 21) % 3;
+	for (int j = 0; j < tab.ns; j++)
+		tab.name[j] = fld(&x, 2 + j);
+	tab.n = byte(&x, 22) % 9;
+	for (i = 0; i < tab.n; i++) {
+		struct rep_srow *w = &rows[i];
+		memset(w, 0, sizeof(*w));
+		str_set(w->sec, sizeof(w->sec), secs[byte(&x, i + 23) % 5]);
+		str_set(w->key, sizeof(w->key), fld(&x, (int)i + 5));
+		str_set(w->measure, sizeof(w->measure), "cost");
+		w->kind = byte(&x, i + 24) % 3;
+		for (int j = 0; j < tab.ns; j++)
+			w->v[j] = (double)byte(&x, i + (size_t)j) * 1e6 * byte(&x, i + 30) - 1;
+	}
+	/* plans: up to two, of up to eight phases (none too), money up to ~10^14 minor units */
+	struct rep_phase ph[2][8];
+	struct rep_plan plan[2];
+	int nplan = byte(&x, 25) % 3;
+	for (int j = 0; j < nplan; j++) {
+		struct rep_plan *q = &plan[j];
+		memset(q, 0, sizeof(*q));
+		q->scenario = fld(&x, 9 + j);
+		q->ph = ph[j];
+		q->nph = byte(&x, 26 + (size_t)j) % 9;
+		for (int k = 0; k < q->nph; k++) {
+			struct rep_phase *f2 = &ph[j][k];
+			memset(f2, 0, sizeof(*f2));
+			f2->year = 2000 + k;
+			f2->items = byte(&x, (size_t)k + 28);
+			f2->spend = (int64_t)byte(&x, (size_t)k + 29) * byte(&x, (size_t)k + 31) * 1000000007LL;
+			f2->budget = (int64_t)byte(&x, (size_t)k + 33) * 100000000LL;
+			f2->risk = byte(&x, (size_t)k) / 7.0;
+			q->total.spend += f2->spend, q->total.budget += f2->budget;
+		}
+		q->feasible = byte(&x, 34) & 1;
+		q->short_exact = byte(&x, 35) & 1;
+		q->short_lo = byte(&x, 36), q->short_hi = byte(&x, 37) * 1000;
+		q->note = fld(&x, 11 + j);
+	}
+	/* paths: up to four sensitive sites named by the lines, devices at sites named by the lines */
+	struct rep_pdev dv[4];
+	struct rep_psite ps[4];
+	const char *cs[2] = {fld(&x, 1), fld(&x, 2)};
+	struct rep_paths paths = {fld(&x, 13), byte(&x, 38) & 1, ps, byte(&x, 39) % 5, cs, byte(&x, 40) % 3, 1, 2, 3, 4};
+	for (i = 0; i < 4; i++) {
+		dv[i].name = fld(&x, (int)i + 14);
+		dv[i].site = fld(&x, (int)i + (byte(&x, i + 41) & 3));
+		memset(&ps[i], 0, sizeof(ps[i]));
+		ps[i].site = fld(&x, (int)i);
+		ps[i].zone = fld(&x, (int)i + 6);
+		ps[i].status = byte(&x, i + 42) % 4;
+		ps[i].cost = byte(&x, i + 43) * 12345LL;
+		ps[i].cut_value = byte(&x, i + 44);
+		ps[i].replace = dv, ps[i].nreplace = byte(&x, i + 45) % 5;
+		ps[i].cut = dv + 1, ps[i].ncut = byte(&x, i + 46) % 4;
+	}
+	in.scen = byte(&x, 47) & 1 ? &tab : NULL;
+	in.plan = nplan ? plan : NULL;
+	in.nplan = nplan;
+	in.currency = fld(&x, 15);
+	in.paths = byte(&x, 48) & 1 ? &paths : NULL;
 	in.title = fld(&x, 8);
 	in.generated = 1790000000;
 	in.st = st;
