@@ -31,6 +31,7 @@
 #include "../sniff/capture.h"
 #include "../store/store.h"
 
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#define UNSET LONG_MIN /* an option not given */
 #define BATCH 1000	   /* observations per transaction */
 #define DEDUP_SLOTS (1u << 20) /* observation hashes remembered; cleared when 3/4 full */
 #define DEV_SLOTS (1u << 18)   /* device keys seen, for the summary */
@@ -900,7 +902,7 @@ out:
 
 int cmd_sniff(int argc, char **argv)
 {
-	struct cfg cfg = {0};
+	struct cfg cfg = {.max_flows = UNSET, .flow_bytes = UNSET, .idle = UNSET, .batch = UNSET};
 	struct buf args;
 	char eb[TM_ERRLEN];
 	struct kb *kb = NULL;
@@ -928,7 +930,7 @@ int cmd_sniff(int argc, char **argv)
 					"(-i) cannot be resumed\n");
 			goto out;
 		}
-		if (cfg.max_flows || cfg.flow_bytes || cfg.idle || cfg.scope || cfg.nudp_as) {
+		if (cfg.max_flows != UNSET || cfg.flow_bytes != UNSET || cfg.idle != UNSET || cfg.scope || cfg.nudp_as) {
 			fprintf(stderr, "trustmap sniff: --resume keeps the run's own --max-flows, --flow-bytes, --idle, "
 					"--scope and --decode-as\n");
 			goto out;
@@ -937,13 +939,13 @@ int cmd_sniff(int argc, char **argv)
 		fprintf(stderr, "trustmap sniff: give capture files (- for standard input) or -i IFACE\n");
 		goto out;
 	}
-	if (!cfg.max_flows)
+	if (cfg.max_flows == UNSET)
 		cfg.max_flows = FLOW_DEF_MAX;
-	if (!cfg.flow_bytes)
+	if (cfg.flow_bytes == UNSET)
 		cfg.flow_bytes = FLOW_DEF_BYTES;
-	if (!cfg.idle)
+	if (cfg.idle == UNSET)
 		cfg.idle = FLOW_DEF_IDLE;
-	if (!cfg.batch)
+	if (cfg.batch == UNSET)
 		cfg.batch = BATCH;
 	if (npos && cfg.iface) {
 		fprintf(stderr, "trustmap sniff: capture files or -i IFACE, not both\n");
