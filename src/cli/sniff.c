@@ -436,7 +436,8 @@ static void checkpoint(struct sink *k, int complete, int again)
 			k->ntags = 0;
 			k->tags_bad = 0;
 			cap_born_each(k->cap, add_tag, k);
-			qsort(k->tags, k->ntags, sizeof(*k->tags), cmp_u64);
+			if (k->ntags)
+				qsort(k->tags, k->ntags, sizeof(*k->tags), cmp_u64);
 			k->rs->born = k->tags;
 			k->rs->nborn = k->ntags;
 		}
