@@ -2,13 +2,16 @@
  * test_policy.c - the policy loader: a full policy read field by field, list
  * matching (built-in lists with their role limits, own members with dates,
  * families, components, declared vendors), exceptions and their expiry, and
- * every kind of error with its file:line:column and field.
+ * every kind of error with its file:line:column and field; and the YAML
+ * reader under it (core/yamlrd.h) alone: its walker, limits and getters.
  */
 #include "check.h"
 
+#include "core/arena.h"
 #include "core/err.h"
 #include "core/mem.h"
 #include "core/str.h"
+#include "core/yamlrd.h"
 #include "kb/vendor.h"
 #include "policy/policy.h"
 
@@ -248,6 +251,127 @@ static void test_nomem(void)
 	}
 }
 
+/* ---- core/yamlrd alone ---- */
+
+struct yseen {
+	char keys[128];
+	int a;
+	double b;
+};
+
+static int yfield(struct yr *y, void *obj, const char *key, yaml_node_t *k, yaml_node_t *v,
+		  const char *path)
+{
+	struct yseen *s = obj;
+
+	(void)k;
+	str_set(s->keys + strlen(s->keys), sizeof(s->keys) - strlen(s->keys), key);
+	str_set(s->keys + strlen(s->keys), sizeof(s->keys) - strlen(s->keys), ",");
+	if (!strcmp(key, "a"))
+		return yr_int(y, v, path, 0, 10, &s->a);
+	if (!strcmp(key, "b"))
+		return yr_double(y, v, path, -1, 1, &s->b);
+	if (!strcmp(key, "c") || !strcmp(key, "name"))
+		return 0;
+	return 1;
+}
+
+/* Loads text and walks its root with yfield; eb holds the error, keys what was seen. */
+static int ywalk(const char *text, size_t max_pairs, int nul_keys, struct yseen *s, char *eb,
+		 size_t el)
+{
+	struct yr y = {.file = "y.yaml",
+		       .noun = "test file",
+		       .max_pairs = max_pairs,
+		       .nul_keys = nul_keys,
+		       .eb = eb,
+		       .el = el};
+	yaml_node_t *root;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	eb[0] = 0;
+	if (!(rc = yr_load(&y, text, strlen(text), &root)))
+		rc = yr_walk(&y, root, "", s, yfield);
+	yr_fini(&y);
+	return rc;
+}
+
+static void test_yamlrd(void)
+{
+	char eb[TM_ERRLEN];
+	struct yseen s;
+
+	CHECK_INT(ywalk("a: 3\nb: -0.5\nc: [x]\n", 0, 0, &s, eb, sizeof(eb)), 0);
+	CHECK_STR(s.keys, "a,b,c,");
+	CHECK_INT(s.a, 3);
+	CHECK_NEAR(s.b, -0.5, 1e-12);
+	/* the walker: unknown and repeated keys, no mapping, a non-scalar key, too many pairs */
+	CHECK_INT(ywalk("a: 1\nzz: 2\n", 0, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_STR(eb, "y.yaml:2:1: unknown key \"zz\"");
+	CHECK_INT(ywalk("a: 1\nc: 2\na: 3\n", 0, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_STR(eb, "y.yaml:3:1: key \"a\" given twice");
+	CHECK_STR(s.keys, "a,c,");
+	CHECK_INT(ywalk("- a\n", 0, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_STR(eb, "y.yaml:1:1: expected a mapping (key: value lines)");
+	CHECK_INT(ywalk("? [a]\n: 1\n", 0, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_STR(eb, "y.yaml:1:3: expected a short key");
+	CHECK_INT(ywalk("a: 1\nc: 2\n", 2, 0, &s, eb, sizeof(eb)), 0);
+	CHECK_INT(ywalk("a: 1\nc: 2\nb: 0\n", 2, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_STR(eb, "y.yaml:1:1: more than 2 entries");
+	CHECK_STR(s.keys, "");
+	/* a key holding a NUL: refused, or (what policies always did) read up to the NUL */
+	CHECK_INT(ywalk("\"name\\0x\": 1\n", 0, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_STR(eb, "y.yaml:1:1: expected a short key");
+	CHECK_INT(ywalk("\"name\\0x\": 1\n", 0, 1, &s, eb, sizeof(eb)), 0);
+	CHECK_STR(s.keys, "name,");
+	/* the getters' messages name the path */
+	CHECK_INT(ywalk("a: 2.5\n", 0, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_STR(eb, "y.yaml:1:4: a: expected a whole number");
+	CHECK_INT(ywalk("b: 2\n", 0, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_STR(eb, "y.yaml:1:4: b: 2 is outside -1..1");
+	CHECK_INT(ywalk("b: 1e999\n", 0, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_STR(eb, "y.yaml:1:4: b: expected a number, not \"1e999\"");
+	CHECK_INT(ywalk("b: [1]\n", 0, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_STR(eb, "y.yaml:1:4: b: expected a number");
+	/* the loader: not YAML, empty, aliases (named by the noun) */
+	CHECK_INT(ywalk("a: [1\n", 0, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK(!strncmp(eb, "y.yaml:2:1: ", 12));
+	CHECK_INT(ywalk("# nothing\n", 0, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_STR(eb, "y.yaml: empty test file");
+	CHECK_INT(ywalk("a: &x 1\nc: *x\n", 0, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_STR(
+	    eb,
+	    "y.yaml:1:4: aliases (*name) are not allowed in a test file"); /* the anchored node */
+	CHECK_STR(s.keys, "");
+
+	/* words: one name or a list, bounded; empty names refused with the item's path */
+	struct arena *a = arena_new(0);
+	struct yr y = {
+	    .file = "w.yaml", .noun = "test file", .arena = a, .eb = eb, .el = sizeof(eb)};
+	const char *text = "one: x\nlist: [p, q, r]\nempty: [p, \"\"]\nmap: {k: v}\n";
+	const char **w = NULL;
+	yaml_node_t *root;
+
+	CHECK_INT(yr_load(&y, text, strlen(text), &root), 0);
+	CHECK_INT(yr_words(&y, yr_get(&y, root, "one"), "one", 5, &w), 0);
+	CHECK(w && !strcmp(w[0], "x") && !w[1]);
+	CHECK_INT(yr_words(&y, yr_get(&y, root, "list"), "list", 3, &w), 0);
+	CHECK(w && !strcmp(w[2], "r") && !w[3]);
+	CHECK_INT(yr_words(&y, yr_get(&y, root, "list"), "list", 2, &w), TM_EPROTO);
+	CHECK_STR(eb, "w.yaml:2:7: list: more than 2 items");
+	CHECK_INT(yr_words(&y, yr_get(&y, root, "empty"), "empty", 5, &w), TM_EPROTO);
+	CHECK_STR(eb, "w.yaml:3:12: empty[1]: empty name");
+	CHECK_INT(yr_words(&y, yr_get(&y, root, "map"), "map", 5, &w), TM_EPROTO);
+	CHECK_STR(eb, "w.yaml:4:6: map: expected a name or a list of names");
+	CHECK(yr_get(&y, root, "none") == NULL);
+	CHECK_INT(yr_fail(&y, NULL, "p", "gone"), TM_EPROTO);
+	CHECK_STR(eb, "w.yaml:0:0: p: gone");
+	yr_fini(&y);
+	yr_fini(&y); /* twice is harmless */
+	arena_free(a);
+}
+
 int main(void)
 {
 	char eb[256];
@@ -260,6 +384,7 @@ int main(void)
 	test_full();
 	test_errors();
 	test_nomem();
+	test_yamlrd();
 	vreg_free(vr);
 	return check_done("test_policy");
 }
