@@ -374,9 +374,9 @@ static int take_devices(struct bld *b, char *eb, size_t el)
 		return TM_ENOMEM;
 	for (size_t i = 0; pp && i < pp->r.n; i++) {
 		const struct paths_site *ps = &pp->r.s[i];
-		struct plan_pkg *k = &pi->pkg[pi->npkg];
 		if (ps->status != PS_REPLACE)
 			continue;
+		struct plan_pkg *k = &pi->pkg[pi->npkg]; /* pkg has a slot for each PS_REPLACE site */
 		memset(k, 0, sizeof(*k));
 		k->site = ps->site;
 		if (ps->nreplace && (!(k->dev = mem_alloc(ps->nreplace * sizeof(*k->dev))) ||
@@ -388,6 +388,8 @@ static int take_devices(struct bld *b, char *eb, size_t el)
 				return err_set(eb, el, TM_EINVAL,
 					       "plan: device %lld of site %s's clean path is neither a finding nor read",
 					       (long long)ps->replace[j], ps->site);
+			if (b->owner[d] == (int32_t)pi->npkg)
+				continue; /* listed twice (paths_run lists each device once) */
 			if (b->owner[d] >= 0) {
 				k->shared++;
 				if (!k->shared_with)
