@@ -6,8 +6,11 @@
  * network, and the confidence spread.  With --budget-per-year, each
  * scenario's assets become plan items (src/plan/planner.c) placed in
  * yearly phases; --funded-share replans with part of the money and says
- * what funding blocks; --core-first puts core before access.  Exit status
- * 0, 1 when a scenario's deadlines cannot be met, 2 on error.
+ * what funding blocks; --core-first puts core before access; --paths-to
+ * makes each sensitive site without a clean path to the core one work
+ * package (src/plan/items.c builds the items; this file parses and
+ * prints).  Exit status 0, 1 when a scenario's deadlines cannot be met, 2
+ * on error.
  */
 #include "cli.h"
 #include "common.h"

@@ -428,6 +428,16 @@ static void test_items(void)
 	plan_items_free(&pi);
 	io.core_first = 0;
 
+	/* every sensitive site clean: no package, the findings' own items */
+	for (int k = 0; k < 5; k++)
+		ps[k].status = PS_CLEAN;
+	CHECK_INT(plan_items_build(&s, &io, &pp, &pi, eb, sizeof(eb)), 0);
+	CHECK_INT(pi.n, 4);
+	CHECK_INT(pi.npkg, 0);
+	CHECK_INT(pi.nsites, 3);
+	plan_items_free(&pi);
+	items_fixture(&s, site, a, &pp, ps, dev, rep);
+
 	/* a replace device neither a finding nor read: an error naming it */
 	rep[6] = 8;
 	CHECK_INT(plan_items_build(&s, &io, &pp, &pi, eb, sizeof(eb)), TM_EINVAL);
