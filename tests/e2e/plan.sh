@@ -148,6 +148,11 @@ eq "packages: funded at 50%" "$(tplan --paths-to tag:core --funded-share 0.5 --f
 	"short by 1800.00 EUR; funded at 50%: 1 items (3700.00 EUR, risk 12.00, 1 of them due) blocked by funding"
 # core first: S1's package holds a router (core), so it leads; the same best plan
 eq "packages: core first" "$(tphases --core-first | tr ' ' '\n' | grep total)" "total:3:2:2:5750.0:48.0"
+eq "scenario table: csv" "$(tplan --format csv | head -4)" "section,key,measure,military sites by 2028,unit
+total,,assets,3,
+total,,sites,2,
+total,,cost,3600.00,EUR"
+eq "scenario table: table" "$(tplan | sed -n 4p | tr -s ' ')" "total cost 3600.00 EUR"
 # the currency on every money row, in every table
 eq "currency: scenario table" "$(tplan --format jsonl | rows 'r["key"]+"/"+r["measure"]+"="+r["unit"]' 'r.get("section") in ("total","operator") and r["key"] in ("","-")' )" \
 	"/assets= /sites= /cost=EUR -/assets= -/cost=EUR -/network= -/share=share"
