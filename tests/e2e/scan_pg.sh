@@ -17,8 +17,11 @@ EMU=${EMU:-$PWD/${TM_BUILD:-build}/trustmap-emu}
 if [ ! -x "$EMU" ]; then echo "scan_pg: $EMU not built"; exit 2; fi
 if ! pg_start; then skip "$PG_WHY"; finish scan_pg; exit; fi
 hosts=148
-base=127.32.0.1
-last=127.32.0.148
+# two copies at once need another /24 of 127/8 and another port offset (the emulator listens on 0.0.0.0)
+net=${SCAN_PG_NET:-127.32.0}
+port_offset=${SCAN_PG_OFFSET:-24000}
+base=$net.1
+last=$net.148
 emu_pid=
 start_emu() { # start_emu OFFSET: sets emu_pid and ports
 	local off
@@ -41,7 +44,7 @@ scan() { # scan DB [extra args]
 	"$TM" scan --db "$db" -p "$ports" --max-inflight 500 --connect-timeout 15000 \
 		--read-timeout 15000 --seed 5 "$@" "$base-$last"
 }
-ok "emulator started" start_emu 24000
+ok "emulator started" start_emu "$port_offset"
 
 # (hostile personas answer by timing: compared by address only; MACs and TLS fingerprints left out as in scan_emu.sh)
 hostile=$(python3 -c 'import json,sys; print(",".join("\x27%s\x27" % r["addr"] for r in map(json.loads, open(sys.argv[1])) if r["hostile"]))' "$tmp/manifest.jsonl")
@@ -203,5 +206,34 @@ eq "the v1-only SNMP printer's SNMP rows equal the reference" "$(snmp1 "$tmp/fau
 during=$(pg_sql -c "SELECT count(*) FROM fault.observations WHERE time > $t_stop AND time < $t_up")
 ok "answers that came while the server was down were kept ($during rows observed in the outage)" test "$during" -gt 0
 eq "every shard finished" "$(pg_sql -c "SELECT count(*) FROM fault.runs WHERE scan = 'faulty' AND status = 'ok' AND pairs_done = pairs_total")" 4
+
+# ---- a store error that is not waited out stops the scan cleanly ----
+# (a CHECK constraint added mid-scan refuses every later batch: the scanner
+#  says why and exits 2, the batches committed before stay, and --resume,
+#  once the constraint is gone, ends with exactly the reference scan)
+url=$(pg_schema_url refused)
+scan "$url" --rate 150 --batch 10 "${fdl[@]}" > "$tmp/e.out" 2> "$tmp/e.err" &
+epid=$!
+for _ in $(seq 100); do [ "$(pg_sql -c "SELECT count(*) FROM refused.observations" 2>/dev/null || echo 0)" -gt 30 ] && break; sleep 0.1; done
+pg_sql -c "ALTER TABLE refused.observations ADD CONSTRAINT tm_test_refuse CHECK (port < 0) NOT VALID"
+t0=$(date +%s)
+wait "$epid"
+eq "a refused batch: exit status 2" "$?" 2
+ok "a refused batch: stopped without waiting out the scan ($(($(date +%s) - t0)) s)" test $(($(date +%s) - t0)) -lt 15
+ok "a refused batch: the store's message" grep -q "trustmap scan: .*violates check constraint" "$tmp/e.err"
+ok "a refused batch: how to go on" grep -q "trustmap scan --resume 1 continues the run" "$tmp/e.err"
+kept=$(pg_sql -c "SELECT count(*) FROM refused.observations")
+ok "a refused batch: what was committed stays ($kept rows)" test "$kept" -gt 30
+eq "a refused batch: the run is left to resume" "$(pg_sql -c "SELECT status FROM refused.runs WHERE id = 1")" running
+npairs=$("$TM" scan --dry-run -p "$ports" --seed 5 "$base-$last" | wc -l)
+ok "a refused batch: its progress names only part of the pairs" \
+	test "$(pg_sql -c "SELECT pairs_done FROM refused.runs WHERE id = 1")" -lt "$npairs"
+pg_sql -c "ALTER TABLE refused.observations DROP CONSTRAINT tm_test_refuse"
+"$TM" scan --resume 1 --db "$url" > "$tmp/e2.out" 2>&1
+eq "a refused batch: --resume after the fix, exit 0" "$?" 0
+pg_obs refused > "$tmp/refused.obs"
+ok "a refused batch, resumed: exactly the reference scan ($(wc -l < "$tmp/refused.obs") rows)" \
+	cmp -s "$tmp/ref.obs" "$tmp/refused.obs"
+if ! cmp -s "$tmp/ref.obs" "$tmp/refused.obs"; then diff "$tmp/ref.obs" "$tmp/refused.obs" | head -n 10 >&2; fi
 kill "$emu_pid" 2>/dev/null; wait "$emu_pid" 2>/dev/null
 finish scan_pg
