@@ -688,6 +688,71 @@ static void test_nomem(void)
 	CHECK(runs > failures);
 }
 
+/* ---- links CSV: the same column driver as the inventory (import/table.c) ---- */
+
+static int on_link(void *ctx, const struct imp_link *l)
+{
+	struct got *g = ctx;
+
+	buf_printf(&g->b, "link|%s|%s|%s|%s|%s\n", l->a, l->b, l->kind, l->a_port, l->b_port);
+	return 0;
+}
+
+static int run_links(const char *data, size_t len, int skip, struct got *g, struct imp_stats *st,
+		     char *eb)
+{
+	struct imp_sink k = {on_obs, on_site, g, on_link};
+
+	eb[0] = 0;
+	return imp_links_csv_mem("l.csv", data, len, &k, skip, st, eb, TM_ERRLEN);
+}
+
+static void test_links_table(void)
+{
+	static const struct {
+		const char *in, *err;
+	} bad[] = {
+	    {"kind,b\nx,y\n", "l.csv:1:1: missing required column \"a\""},
+	    {" FROM ;kind\nx;y\n", "l.csv:1:1: missing required column \"b\""},
+	    {"a,b,From\n", "l.csv:1:5: column \"from\" given twice"},
+	    {"\"a,b\n", "l.csv:1:1: header: quoted field not closed at the end of the file"},
+	    {"", "l.csv:1:1: no header row"},
+	    {"a,b\nx,y,z\n", "l.csv:2:1: 3 fields where the header has 2"},
+	    {"a,b\nx,\"y\"z\n", "l.csv:2:6: unexpected character after a closing quote"},
+	    {"a,b\nx,y\0\n", "l.csv:2:3: binary data (NUL byte) in a field"},
+	};
+	struct got g;
+	struct imp_stats st;
+	char eb[TM_ERRLEN];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		size_t len = strlen(bad[i].in);
+
+		if (strstr(bad[i].err, "NUL"))
+			len = 10;
+		got_init(&g);
+		CHECK_INT(run_links(bad[i].in, len, 0, &g, &st, eb), TM_EPROTO);
+		CHECK_STR(eb, bad[i].err);
+		CHECK_STR(buf_str(&g.b), "");
+		buf_fini(&g.b);
+	}
+	/* aliases in any case and order, blanks around names; bad rows skipped and counted */
+	static const char ok[] = " KIND ,To,from,b_port\n"
+				 "fiber,R2,R1,Gi0/1\n"
+				 "copper,R3,R3,\n"
+				 "x,R4\n"
+				 ",mac:00:e0:fc:00:00:01,ip:/192.0.2.1,\n";
+	got_init(&g);
+	CHECK_INT(run_links(ok, sizeof(ok) - 1, 1, &g, &st, eb), 0);
+	CHECK_STR(buf_str(&g.b), "link|ref:R1|ref:R2|fiber||Gi0/1\n"
+				 "link|ip:/192.0.2.1|mac:00:e0:fc:00:00:01|||\n");
+	CHECK_INT(st.records, 4);
+	CHECK_INT(st.obs, 2);
+	CHECK_INT(st.skipped, 2);
+	CHECK_STR(st.first_error, "l.csv:3:8: a link from ref:R3 to itself");
+	buf_fini(&g.b);
+}
+
 /* ---- a large inventory: 100,000 rows, streamed, exact counts ---- */
 
 static void test_big_inventory(void)
@@ -869,6 +934,7 @@ int main(void)
 	test_masscan();
 	test_inventory();
 	test_inventory_bad();
+	test_links_table();
 	test_detect();
 	test_chunks();
 	test_nomem();
