@@ -71,7 +71,7 @@ static const char css[] =
 	".route{fill:none;stroke:#d7301f;stroke-width:1.6;stroke-dasharray:5 3;stroke-opacity:.85}"
 	".core{fill:#111;stroke:#fff;stroke-width:.8}.bar{fill:#4e79a7}.bar.over{fill:#e15759}"
 	".budget{stroke:#222;stroke-width:1.5;stroke-dasharray:4 2}.axis{stroke:#888;stroke-width:1}"
-	".short{color:#b30000;font-weight:bold}tr.sum td{font-weight:bold}";
+	".short{color:#b30000;font-weight:bold}tr.sum td{font-weight:bold}#paths-table td:first-child{white-space:nowrap}";
 
 static const char *const sev_class[] = {"w-critical", "w-high", "w-medium", "w-low"};
 
