@@ -59,6 +59,7 @@ struct cap {
 	struct cap_stats st;
 	char name[128];	   /* "iface:eth0" for live captures */
 	char *iobuf;	   /* stdio buffer of the capture file being read */
+	uint8_t *rbuf;	   /* the classic pcap reader's buffer (fast_next) */
 	/* the IP layer of the current packet, binary until someone needs text */
 	uint8_t src[16], dst[16];
 	int v6;
@@ -104,6 +105,7 @@ void cap_free(struct cap *c)
 	flow_free(c->ft);
 	mem_free(c->born);
 	mem_free(c->iobuf);
+	mem_free(c->rbuf);
 	mem_free(c->macs);
 	mem_free(c);
 }
@@ -727,15 +729,120 @@ static int file_error(struct cap *c, const char *name, uint64_t no, const char *
 	return rc;
 }
 
-static void tick(struct cap *c, const char *name, FILE *fp, long long total)
+/* Progress: done is the offset reached (-1 when unknown; fp's when -2). */
+static void tick(struct cap *c, const char *name, FILE *fp, long long done, long long total)
 {
-	long long done = -1;
-
 	if (!c->cfg.tick)
 		return;
-	if (fp && total > 0)
-		done = ftello(fp);
+	if (done == -2)
+		done = fp && total > 0 ? ftello(fp) : -1;
 	c->cfg.tick(c->cfg.arg, name, done, total, c->pk.no);
+}
+
+/*
+ * Classic pcap records read straight from the file (pread into our own
+ * buffer: one copy, where libpcap's stdio path made two and took a lock
+ * per record), for the plain case only: version 2.4, microsecond or
+ * nanosecond magic in either byte order, and a record whose length is
+ * within the snapshot length libpcap settled on and within 262,144 bytes,
+ * wholly in the file.  For such a record libpcap returns exactly these
+ * bytes.  Anything else -- a cut header or record, a length that lies, a
+ * read error, pcapng -- is handed back to libpcap at that record's offset
+ * (fseeko on its FILE), so every message and every rule stays libpcap's.
+ */
+struct fastrd {
+	int on, swap, fd;
+	uint32_t snap;	   /* the largest record taken here */
+	int64_t off;	   /* file offset of the next record */
+	int64_t boff;	   /* file offset of rbuf[0] */
+	size_t blen;	   /* bytes in rbuf */
+};
+
+#define FAST_MAXREC 262144
+
+static uint32_t u32at(const uint8_t *p, int swap)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return swap ? __builtin_bswap32(v) : v;
+}
+
+/* Decides whether fr can read fp's records from offset off (where libpcap is now). */
+static void fast_start(struct cap *c, struct fastrd *fr, FILE *fp, pcap_t *p, int64_t off)
+{
+	uint8_t h[24];
+	uint32_t magic;
+	int fd = fileno(fp);
+
+	memset(fr, 0, sizeof(*fr));
+	if (getenv("TRUSTMAP_SNIFF_LIBPCAP") || off < 24 || pread(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h))
+		return;
+	memcpy(&magic, h, 4);
+	if (magic == 0xa1b2c3d4 || magic == 0xa1b23c4d)
+		fr->swap = 0;
+	else if (magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1)
+		fr->swap = 1;
+	else
+		return; /* pcapng, or a variant libpcap knows better */
+	if ((fr->swap ? (h[4] << 8 | h[5]) : (h[5] << 8 | h[4])) != 2 ||
+	    (fr->swap ? (h[6] << 8 | h[7]) : (h[7] << 8 | h[6])) != 4)
+		return;
+	if (!c->rbuf && !(c->rbuf = mem_alloc(CAP_IOBUF)))
+		return;
+	fr->snap = pcap_snapshot(p) > 0 ? (uint32_t)pcap_snapshot(p) : 0;
+	if (fr->snap > FAST_MAXREC)
+		fr->snap = FAST_MAXREC;
+	fr->fd = fd;
+	fr->off = fr->boff = off;
+	fr->on = 1;
+}
+
+/* Makes rbuf hold [off, off + need): 1; 0 when the file ends before; -1 on a read error. */
+static int fast_fill(struct cap *c, struct fastrd *fr, size_t need)
+{
+	ssize_t k;
+
+	if (fr->off >= fr->boff && (size_t)(fr->off - fr->boff) + need <= fr->blen)
+		return 1;
+	fr->boff = fr->off;
+	fr->blen = 0;
+	while (fr->blen < need) {
+		k = pread(fr->fd, c->rbuf + fr->blen, CAP_IOBUF - fr->blen, fr->boff + (int64_t)fr->blen);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		if (!k)
+			return 0;
+		fr->blen += (size_t)k;
+	}
+	return 1;
+}
+
+/*
+ * The next record: 1 with *data, *caplen, *sec; PCAP_ERROR_BREAK at the
+ * file's end; 0 when libpcap must take over at fr->off.
+ */
+static int fast_next(struct cap *c, struct fastrd *fr, const uint8_t **data, uint32_t *caplen, int64_t *sec)
+{
+	const uint8_t *h;
+	uint32_t n;
+
+	int rc = fast_fill(c, fr, 16);
+
+	if (rc <= 0)
+		return rc == 0 && fr->blen == 0 ? PCAP_ERROR_BREAK : 0; /* the end, or libpcap's to say */
+	h = c->rbuf + (fr->off - fr->boff);
+	n = u32at(h + 8, fr->swap);
+	if (n > fr->snap || fast_fill(c, fr, 16 + (size_t)n) <= 0)
+		return 0;
+	h = c->rbuf + (fr->off - fr->boff);
+	*sec = (int32_t)u32at(h, fr->swap);
+	*caplen = n;
+	*data = h + 16;
+	fr->off += 16 + (int64_t)n;
+	return 1;
 }
 
 /* A pcapng file (Section Header Block magic), peeked at and put back; only for regular files. */
@@ -789,6 +896,9 @@ int cap_stream(struct cap *c, FILE *fp, const char *name, volatile int *stop)
 	struct stat sb;
 	long long total = 0;
 	uint32_t idx = c->fidx++;
+	struct fastrd fr = {0};
+	uint32_t caplen = 0;
+	int64_t sec = 0;
 	pcap_t *p;
 	int dlt, rc, ret = 0, seekable = 0, ng = 0;
 
@@ -830,24 +940,38 @@ int cap_stream(struct cap *c, FILE *fp, const char *name, volatile int *stop)
 		pcap_close(p);
 		return ret;
 	}
+	if (seekable)
+		fast_start(c, &fr, fp, p, (int64_t)ftello(fp));
 	for (;;) {
 		c->at.file = idx;
 		c->at.no = c->pk.no + 1;
-		c->at.off = seekable ? (int64_t)ftello(fp) : -1;
+		c->at.off = fr.on ? fr.off : seekable ? (int64_t)ftello(fp) : -1;
 		if (c->replay && CAP_TAG(idx, c->at.no) >= CAP_TAG(c->rto.file, c->rto.no))
 			replay_off(c);
 		if (!c->replay && c->cfg.between && c->cfg.between(c->cfg.arg))
 			break;
 		if (stop && *stop)
 			break;
-		rc = pcap_next_ex(p, &h, &data);
+		if (fr.on && (rc = fast_next(c, &fr, &data, &caplen, &sec)) == 0) {
+			fr.on = 0; /* libpcap from this record on: its messages, its rules */
+			if (fseeko(fp, fr.off, SEEK_SET)) {
+				snprintf(eb, sizeof(eb), "cannot seek to offset %lld: %s", (long long)fr.off,
+					 strerror(errno));
+				ret = file_error(c, name, c->pk.no + 1, eb, TM_EIO);
+				break;
+			}
+		}
+		if (!fr.on && (rc = pcap_next_ex(p, &h, &data)) == 1) {
+			caplen = h->caplen;
+			sec = (int64_t)h->ts.tv_sec;
+		}
 		if (rc == 1) {
 			c->st.pkts[SN_DEC_PCAP]++;
 			c->tag = CAP_TAG(idx, c->at.no);
 			c->off = c->at.off;
-			cap_packet(c, name, dlt, data, h->caplen, (int64_t)h->ts.tv_sec);
+			cap_packet(c, name, dlt, data, caplen, sec);
 			if (!(c->st.packets % TICK_EVERY))
-				tick(c, name, fp, total);
+				tick(c, name, fp, fr.on ? fr.off : -2, total);
 			continue;
 		}
 		if (rc == PCAP_ERROR_BREAK || (stop && *stop))
@@ -858,7 +982,7 @@ int cap_stream(struct cap *c, FILE *fp, const char *name, volatile int *stop)
 	}
 	if (c->replay && idx >= c->rto.file)
 		replay_off(c); /* the resume point was this file's end */
-	tick(c, name, fp, total);
+	tick(c, name, fp, fr.on ? fr.off : -2, total);
 	pcap_close(p); /* closes fp */
 	return ret;
 }
@@ -995,11 +1119,11 @@ int cap_live_run(struct cap *c, void *handle, const char *iface, volatile int *s
 		if (rc == 1) {
 			cap_packet(c, c->name, dlt, data, h->caplen, (int64_t)h->ts.tv_sec);
 			if (!(c->st.packets % 256))
-				tick(c, c->name, NULL, 0);
+				tick(c, c->name, NULL, -1, 0);
 			continue;
 		}
 		if (rc == 0) {
-			tick(c, c->name, NULL, 0);
+			tick(c, c->name, NULL, -1, 0);
 			continue; /* read timeout: look at stop */
 		}
 		if (rc == PCAP_ERROR_BREAK)
