@@ -111,6 +111,35 @@ wait_run() { # until DB holds run 1 (the knowledge is loaded, the run begun)
 	return 1
 }
 state() { sqlite3 "$1" "SELECT resume FROM runs WHERE id = 1"; }
+# killer DB obs N CMD... | killer DB delay SECONDS CMD...: runs CMD, waits for its run in DB, then until
+# N observations are committed (or the delay is over) and SIGKILLs it
+killer() {
+	python3 - "$@" <<'PY'
+import os, signal, sqlite3, subprocess, sys, time
+db, how, arg, cmd = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def count(sql):
+    try:
+        c = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=0.05)
+        try:
+            return c.execute(sql).fetchone()[0]
+        finally:
+            c.close()
+    except sqlite3.Error:
+        return -1
+deadline = time.time() + 60
+while p.poll() is None and count("SELECT count(*) FROM runs") < 1 and time.time() < deadline:
+    time.sleep(0.002)
+if how == "delay":
+    time.sleep(float(arg))
+else:
+    while p.poll() is None and count("SELECT count(*) FROM observations") < int(arg) and time.time() < deadline:
+        time.sleep(0.001)
+if p.poll() is None:
+    p.send_signal(signal.SIGKILL)
+p.wait()
+PY
+}
 
 "$TM" sniff --no-nmap --db "$tmp/full.db" "${files[@]}" > "$tmp/full.out" 2>&1
 eq "uninterrupted run: exit status" "$?" 0
@@ -130,27 +159,19 @@ ok "the finished run's state says complete" sh -c "sqlite3 '$tmp/full.db' 'SELEC
 
 # ---- 1. SIGKILL at random moments, then --resume ----
 RANDOM=11
-exact=0 resumed=0 mid=0 inflight=0 twice=0 replayed=0
+exact=0 resumed=0 mid=0 inflight=0 twice=0 replayed=0 banners=0 dups=0
 for i in $(seq "$trials"); do
 	db=$tmp/kill$i.db
 	batch=$(case $((i % 4)) in 0) echo 1000 ;; 1) echo 1 ;; 2) echo 5 ;; 3) echo 40 ;; esac)
-	"$TM" sniff --no-nmap --db "$db" --batch "$batch" "${files[@]}" > /dev/null 2>&1 &
-	pid=$!
-	wait_run "$db"
 	if [ "$batch" != 1000 ]; then
-		# once this many observations are committed (any moment after: reading, handing over, attributing)
-		want=$((1 + RANDOM % (nobs - 40)))
-		for _ in $(seq 500); do
-			[ "$(sqlite3 "$db" "SELECT count(*) FROM observations" 2>/dev/null || echo 0)" -ge $want ] && break
-			kill -0 $pid 2>/dev/null || break
-			sleep 0.005
-		done
+		# once this many observations are committed (polled from here: a shell loop is too slow under load)
+		killer "$db" obs $((1 + RANDOM % (nobs - 20))) "$TM" sniff --no-nmap --db "$db" --batch "$batch" "${files[@]}"
 	else
-		sleep "$(printf '0.%03d' $((RANDOM % 400)))" # any moment (batch 1000: no commit before the end)
+		# any moment after the run began (batch 1000: no commit before the end)
+		killer "$db" delay "0.$(printf '%03d' $((RANDOM % 400)))" "$TM" sniff --no-nmap --db "$db" --batch "$batch" "${files[@]}"
 	fi
-	kill -KILL $pid 2>/dev/null
-	wait $pid 2>/dev/null
 	before=$(sqlite3 "$db" "SELECT count(*) FROM observations WHERE run_id = 1")
+	bbefore=$(sqlite3 "$db" "SELECT count(*) FROM observations WHERE port IN (21, 22, 23, 80)")
 	st=$(state "$db")
 	born=$(printf '%s\n' "$st" | sed -n 's/^born //p')
 	echo "trial $i: batch $batch, killed with $before of $nobs observations committed, ${born:-?} flows open," \
@@ -171,6 +192,11 @@ for i in $(seq "$trials"); do
 	rc=$?
 	[ $rc = 0 ] && resumed=$((resumed + 1)) || { echo "trial $i: resume exit $rc" >&2; cat "$tmp/r.out" >&2; }
 	dump "$db" > "$tmp/k.txt"
+	bafter=$(sqlite3 "$db" "SELECT count(*) FROM observations WHERE port IN (21, 22, 23, 80)")
+	[ "${born:-0}" -gt 0 ] && banners=$((banners + bafter - bbefore))
+	twins=$(sqlite3 "$db" "SELECT count(*) - (SELECT count(*) FROM (SELECT DISTINCT addr, mac, port, kind, probe, value
+		FROM observations)) FROM observations")
+	dups=$((dups + twins))
 	if cmp -s "$tmp/k.txt" "$tmp/full.txt"; then
 		exact=$((exact + 1))
 	else
@@ -183,6 +209,8 @@ eq "observations, links, assets and run exactly the uninterrupted run's in every
 ok "kills landed mid-run (some observations committed, not all) in $mid of $trials trials" test "$mid" -ge $((trials / 2))
 ok "flows were open at the kill point (banners split across it) in $inflight of $trials trials" \
 	test "$inflight" -ge $((trials / 3))
+ok "banners and HTTP responses stored by resumes that had flows open at the kill point: $banners" test "$banners" -gt 0
+eq "no observation stored twice in any trial" "$dups" 0
 ok "the resume re-read from before its checkpoint in $replayed of $trials trials" test "$replayed" -ge $((trials / 3))
 ok "resumes killed and resumed again: $twice" test "$twice" -ge $((trials / 8))
 
