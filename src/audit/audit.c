@@ -120,6 +120,7 @@ struct aud {
 	size_t nsites, capsites;
 	struct smap site_ix; /* used only when the store did not give the sites sorted by id */
 	int sites_unsorted;
+	size_t guess;	     /* site_find: the site found last */
 	uint32_t last_op, last_region; /* intern() cache: neighbouring sites share them */
 	struct smap str_ix; /* interned operator and region names */
 	int32_t *listed_ix; /* registry index -> interned id + 1 (0: not yet) */
@@ -184,18 +185,35 @@ static const char *cut(const char *s, char *buf, size_t cap)
 	return buf;
 }
 
-/* Index of site id, or -1. */
-static long site_find(const struct aud *a, const char *id)
+/*
+ * Index of site id, or -1.  A guess first: the site found last or the one
+ * after it (an inventory lists a site's devices together, and the store
+ * keeps the order of the import); then a binary search when the sites came
+ * sorted by id, else a hash, built at the first miss.
+ */
+static long site_find(struct aud *a, const char *id)
 {
-	size_t lo = 0, hi = a->nsites;
+	size_t g = a->guess, lo = 0, hi = a->nsites;
 
-	if (a->sites_unsorted)
-		return smap_get(&a->site_ix, id);
+	if (g < a->nsites && !strcmp(a->sites[g].id, id))
+		return (long)g;
+	if (g + 1 < a->nsites && !strcmp(a->sites[g + 1].id, id))
+		return (long)(a->guess = g + 1);
+	if (a->sites_unsorted) {
+		if (!a->site_ix.n)
+			for (size_t i = 0; i < a->nsites; i++)
+				if (smap_put(&a->site_ix, a->sites[i].id, (uint32_t)i) < 0)
+					return a->err = TM_ENOMEM, -1;
+		long x = smap_get(&a->site_ix, id);
+		if (x >= 0)
+			a->guess = (size_t)x;
+		return x;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int c = strcmp(a->sites[mid].id, id);
 		if (!c)
-			return (long)mid;
+			return (long)(a->guess = mid);
 		if (c < 0)
 			lo = mid + 1;
 		else
@@ -224,15 +242,9 @@ static int on_site(void *ctx, const struct site_view *s)
 	x->region = a->last_region = strcmp(a->v->strs[a->last_region], region) ? intern(a, region) : a->last_region;
 	if (a->err)
 		return a->err;
-	/* sorted by id (store_site_iter): binary search then; a hash when not (store_site_scan) */
-	if (!a->sites_unsorted && a->nsites && strcmp(a->sites[a->nsites - 1].id, x->id) >= 0) {
+	/* sorted by id (store_site_iter): binary search then; a hash when not (site_find) */
+	if (!a->sites_unsorted && a->nsites && strcmp(a->sites[a->nsites - 1].id, x->id) >= 0)
 		a->sites_unsorted = 1;
-		for (size_t i = 0; i < a->nsites; i++)
-			if (smap_put(&a->site_ix, a->sites[i].id, (uint32_t)i) < 0)
-				return a->err = TM_ENOMEM;
-	}
-	if (a->sites_unsorted && smap_put(&a->site_ix, x->id, (uint32_t)a->nsites) < 0)
-		return a->err = TM_ENOMEM;
 	a->nsites++;
 	return 0;
 }
@@ -649,6 +661,8 @@ static int take(struct aud *a, const struct asset_view *as, const struct asset_r
 	struct site *s = si >= 0 ? &a->sites[si] : NULL;
 	int vendor, comp, hint;
 
+	if (a->err)
+		return a->err;
 	a->r->assets++;
 	if (s && s->placed)
 		a->r->assets_placed++;
@@ -882,6 +896,8 @@ static int expired_findings(struct aud *a)
 		str_set(f->asset_key, sizeof(f->asset_key), x->asset);
 		str_set(f->site, sizeof(f->site), x->site);
 		long si = x->site[0] ? site_find(a, x->site) : -1;
+		if (a->err)
+			return a->err;
 		if (si >= 0) {
 			str_set(f->operator_, sizeof(f->operator_), a->v->strs[a->sites[si].op]);
 			str_set(f->region, sizeof(f->region), a->v->strs[a->sites[si].region]);
