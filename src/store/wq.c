@@ -21,6 +21,7 @@ struct wq {
 	long items, written, dropped, holds;
 	size_t bytes, peak;
 	int err, closing, was_full;
+	int busy; /* the writer holds an item taken off the list (writing or releasing it) */
 	pthread_t th;
 };
 
@@ -61,6 +62,7 @@ static void *writer_main(void *arg)
 			pthread_mutex_lock(&q->mu);
 		}
 		unlink_head(q);
+		q->busy = 1; /* until released: wq_drain waits for it too */
 		if (rc && !q->err)
 			q->err = rc;
 		if (q->err)
@@ -70,6 +72,7 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&q->mu);
 		q->cfg.release(q->cfg.ctx, it);
 		pthread_mutex_lock(&q->mu);
+		q->busy = 0;
 		pthread_cond_broadcast(&q->idle);
 	}
 	pthread_mutex_unlock(&q->mu);
@@ -158,7 +161,7 @@ int wq_drain(struct wq *q)
 	int rc;
 
 	pthread_mutex_lock(&q->mu);
-	while (q->head)
+	while (q->head || q->busy) /* the last item is off the list before it is released */
 		pthread_cond_wait(&q->idle, &q->mu);
 	rc = q->err;
 	pthread_mutex_unlock(&q->mu);
