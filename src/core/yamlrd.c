@@ -101,6 +101,43 @@ static int no_aliases(struct yr *y)
 	return rc;
 }
 
+/*
+ * Refuses nesting deeper than YR_MAX_DEPTH before the document is built:
+ * libyaml's scanner keeps state per flow or block level and slows down
+ * with the square of the depth (50,000 '[' took 3 s, a MiB of them many
+ * minutes).  One pass over the events, stopped at the first one too deep;
+ * a syntax error is left to the load, which names it.
+ */
+#define YR_MAX_DEPTH 64
+static int depth_ok(struct yr *y, const char *data, size_t len)
+{
+	yaml_parser_t p;
+	yaml_event_t ev;
+	int depth = 0, rc = 0;
+
+	if (!yaml_parser_initialize(&p))
+		return err_set(y->eb, y->el, TM_ENOMEM, "%s: out of memory", y->file);
+	yaml_parser_set_input_string(&p, (const unsigned char *)data, len);
+	for (;;) {
+		if (!yaml_parser_parse(&p, &ev))
+			break;
+		yaml_event_type_t t = ev.type;
+		if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT) {
+			if (++depth > YR_MAX_DEPTH)
+				rc = err_set(y->eb, y->el, TM_ELIMIT, "%s:%lu:%lu: nested deeper than %d levels",
+					     y->file, (unsigned long)ev.start_mark.line + 1,
+					     (unsigned long)ev.start_mark.column + 1, YR_MAX_DEPTH);
+		} else if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT) {
+			depth--;
+		}
+		yaml_event_delete(&ev);
+		if (rc || t == YAML_STREAM_END_EVENT)
+			break;
+	}
+	yaml_parser_delete(&p);
+	return rc;
+}
+
 int yr_load(struct yr *y, const char *data, size_t len, yaml_node_t **root)
 {
 	yaml_parser_t *p = &y->parser;
@@ -108,6 +145,8 @@ int yr_load(struct yr *y, const char *data, size_t len, yaml_node_t **root)
 
 	*root = NULL;
 	y->parser_live = y->doc_live = 0;
+	if ((rc = depth_ok(y, data, len)))
+		return rc;
 	if (!yaml_parser_initialize(p))
 		return err_set(y->eb, y->el, TM_ENOMEM, "%s: out of memory", y->file);
 	y->parser_live = 1;

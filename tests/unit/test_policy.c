@@ -234,6 +234,32 @@ static void test_errors(void)
 	}
 }
 
+/* Nesting: 64 levels are read (then refused by the schema), 65 are refused before libyaml builds
+ * the document (its scanner slows with the square of the depth: a MiB of '[' took minutes). */
+static void test_depth(void)
+{
+	static char doc[(1 << 20) + 64];
+	struct policy *p = (struct policy *)1;
+	char eb[256] = "";
+	size_t n = 0;
+
+	n += (size_t)snprintf(doc, sizeof(doc), "rules: ");
+	for (int i = 1; i < 64; i++)
+		doc[n++] = '[';
+	for (int i = 1; i < 64; i++)
+		doc[n++] = ']';
+	doc[n++] = '\n';
+	CHECK(policy_parse("d.yaml", doc, n, vr, &p, eb, sizeof(eb)) < 0);
+	CHECK(strstr(eb, "nested deeper") == NULL);
+	n = (size_t)snprintf(doc, sizeof(doc), "rules: ");
+	while (n < sizeof(doc) - 1)
+		doc[n++] = '[';
+	p = (struct policy *)1;
+	CHECK_INT(policy_parse("d.yaml", doc, n, vr, &p, eb, sizeof(eb)), TM_ELIMIT);
+	CHECK(p == NULL);
+	CHECK_STR(eb, "d.yaml:1:71: nested deeper than 64 levels");
+}
+
 /* Every allocation failing in turn: an error or a policy, never a leak or a crash (ASan run). */
 static void test_nomem(void)
 {
@@ -383,6 +409,7 @@ int main(void)
 	}
 	test_full();
 	test_errors();
+	test_depth();
 	test_nomem();
 	test_yamlrd();
 	vreg_free(vr);
