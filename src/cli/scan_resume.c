@@ -14,6 +14,7 @@
  * with the line it went wrong on, never trusted past its bounds.
  */
 #include "scan_resume.h"
+#include "restext.h"
 #include "../core/err.h"
 #include "../core/mem.h"
 #include "../core/str.h"
@@ -37,16 +38,7 @@ uint64_t scan_progress_done(const struct scan_progress *p)
 
 static int put_arg(struct buf *b, const char *a)
 {
-	int rc = buf_adds(b, "arg ");
-
-	for (; *a; a++)
-		if (*a == '%')
-			rc |= buf_adds(b, "%25");
-		else if (*a == '\n')
-			rc |= buf_adds(b, "%0a");
-		else
-			rc |= buf_addc(b, *a);
-	return rc | buf_addc(b, '\n');
+	return buf_adds(b, "arg ") | restext_put(b, a);
 }
 
 int scan_resume_format(struct buf *b, uint64_t seed, int nargs, char *const *args, const struct scan_progress *p,
@@ -78,56 +70,15 @@ void scan_resume_fini(struct scan_resume *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* The argument on line [p, p + n) after "arg ", unescaped; NULL when out of memory or badly escaped. */
-static char *get_arg(const char *p, size_t n)
-{
-	char *a = mem_alloc(n + 1), *o = a;
-
-	if (!a)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] != '%') {
-			*o++ = p[i];
-			continue;
-		}
-		if (i + 3 <= n && !strncmp(p + i, "%25", 3))
-			*o++ = '%';
-		else if (i + 3 <= n && !strncmp(p + i, "%0a", 3))
-			*o++ = '\n';
-		else {
-			mem_free(a);
-			return NULL;
-		}
-		i += 2;
-	}
-	*o = 0;
-	return a;
-}
-
-/* The next space-separated number of [*p, end) in *v; 0, or -1 when there is none. */
-static int next_u64(const char **p, const char *end, uint64_t *v)
-{
-	const char *s = *p, *e;
-
-	while (s < end && *s == ' ')
-		s++;
-	for (e = s; e < end && *e != ' '; e++)
-		;
-	if (e == s || !str_to_u64(s, (size_t)(e - s), v))
-		return -1;
-	*p = e;
-	return 0;
-}
-
 static int parse_loop(struct scan_slice *s, const char *p, const char *end)
 {
 	uint64_t j;
 
-	if (next_u64(&p, end, &s->base) || next_u64(&p, end, &s->issued) || s->issued < s->base ||
+	if (restext_u64(&p, end, &s->base) || restext_u64(&p, end, &s->issued) || s->issued < s->base ||
 	    s->issued - s->base > SCAN_WINDOW)
 		return -1;
 	while (p < end) {
-		if (next_u64(&p, end, &j) || j >= s->issued - s->base)
+		if (restext_u64(&p, end, &j) || j >= s->issued - s->base)
 			return -1;
 		s->done[((s->base + j) % SCAN_WINDOW) / 8] |= (uint8_t)(1u << ((s->base + j) % 8));
 	}
@@ -165,7 +116,7 @@ int scan_resume_parse(const char *text, struct scan_resume *r, char *eb, size_t 
 			    !(a = mem_realloc(r->args, (size_t)(r->nargs + 1) * sizeof(*a))))
 				goto bad;
 			r->args = a;
-			if (!(r->args[r->nargs] = get_arg(p + 4, n - 4)))
+			if (!(r->args[r->nargs] = restext_get(p + 4, n - 4)))
 				goto bad;
 			r->nargs++;
 		} else if (n > 6 && !memcmp(p, "loops ", 6)) {

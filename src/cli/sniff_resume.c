@@ -20,6 +20,7 @@
  * with the line it went wrong on, never trusted past its bounds.
  */
 #include "sniff_resume.h"
+#include "restext.h"
 #include "../core/err.h"
 #include "../core/mem.h"
 #include "../core/str.h"
@@ -113,20 +114,6 @@ int sniff_file_same(const struct sniff_file *was, const struct sniff_file *now)
 
 /* ---- text ---- */
 
-static int put_esc(struct buf *b, const char *a)
-{
-	int rc = 0;
-
-	for (; *a; a++)
-		if (*a == '%')
-			rc |= buf_adds(b, "%25");
-		else if (*a == '\n')
-			rc |= buf_adds(b, "%0a");
-		else
-			rc |= buf_addc(b, *a);
-	return rc | buf_addc(b, '\n');
-}
-
 int sniff_resume_format(struct buf *b, const struct sniff_resume *r)
 {
 	int rc = buf_printf(b, RESUME_MAGIC "\nmax-flows %ld\nflow-bytes %ld\nidle %ld\n", r->max_flows,
@@ -135,7 +122,7 @@ int sniff_resume_format(struct buf *b, const struct sniff_resume *r)
 
 	if (r->scope) {
 		rc |= buf_adds(b, "scope ");
-		rc |= put_esc(b, r->scope);
+		rc |= restext_put(b, r->scope);
 	}
 	for (int i = 0; i < r->nudp_as; i++)
 		rc |= buf_printf(b, "decode-as %u %s\n", (unsigned)r->udp_as[i].port, dec_name(r->udp_as[i].dec));
@@ -144,7 +131,7 @@ int sniff_resume_format(struct buf *b, const struct sniff_resume *r)
 
 		rc |= buf_printf(b, "file %lld %lld %llu ", (long long)f->size, (long long)f->mtime,
 				 (unsigned long long)f->hash);
-		rc |= put_esc(b, f->path);
+		rc |= restext_put(b, f->path);
 	}
 	rc |= buf_printf(b, "next %u %llu %lld\nfrom %u %llu %lld\nborn %zu\n", r->next.file,
 			 (unsigned long long)r->next.no, (long long)r->next.off, r->from.file,
@@ -169,63 +156,12 @@ void sniff_resume_fini(struct sniff_resume *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* [p, p + n) unescaped into a new string; NULL when out of memory or badly escaped. */
-static char *get_esc(const char *p, size_t n)
-{
-	char *a = mem_alloc(n + 1), *o = a;
-
-	if (!a)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] != '%') {
-			*o++ = p[i];
-			continue;
-		}
-		if (i + 3 <= n && !strncmp(p + i, "%25", 3))
-			*o++ = '%';
-		else if (i + 3 <= n && !strncmp(p + i, "%0a", 3))
-			*o++ = '\n';
-		else {
-			mem_free(a);
-			return NULL;
-		}
-		i += 2;
-	}
-	*o = 0;
-	return a;
-}
-
-/* The next space-separated word of [*p, end): its start and length; -1 when there is none. */
-static int word(const char **p, const char *end, const char **w, size_t *n)
-{
-	const char *s = *p, *e;
-
-	while (s < end && *s == ' ')
-		s++;
-	for (e = s; e < end && *e != ' '; e++)
-		;
-	if (e == s)
-		return -1;
-	*w = s;
-	*n = (size_t)(e - s);
-	*p = e;
-	return 0;
-}
-
-static int next_u64(const char **p, const char *end, uint64_t *v)
-{
-	const char *w;
-	size_t n;
-
-	return word(p, end, &w, &n) || !str_to_u64(w, n, v) ? -1 : 0;
-}
-
 static int next_i64(const char **p, const char *end, int64_t *v)
 {
 	const char *w;
 	size_t n;
 
-	return word(p, end, &w, &n) || !str_to_i64(w, n, v) ? -1 : 0;
+	return restext_word(p, end, &w, &n) || !str_to_i64(w, n, v) ? -1 : 0;
 }
 
 /* A whole line "KEY N" with N in [lo, hi]. */
@@ -243,7 +179,7 @@ static int parse_pos(const char *p, const char *end, struct cap_pos *pos)
 	uint64_t f, no;
 	int64_t off;
 
-	if (next_u64(&p, end, &f) || f >= SNIFF_RESUME_FILES || next_u64(&p, end, &no) || !no ||
+	if (restext_u64(&p, end, &f) || f >= SNIFF_RESUME_FILES || restext_u64(&p, end, &no) || !no ||
 	    no >= (1ULL << 40) || next_i64(&p, end, &off) || off < -1 || p != end)
 		return -1;
 	pos->file = (uint32_t)f;
@@ -259,14 +195,14 @@ static int parse_file(struct sniff_resume *r, const char *p, const char *end)
 	int64_t size, mtime;
 
 	if (r->nfiles >= SNIFF_RESUME_FILES || next_i64(&p, end, &size) || size < -1 || next_i64(&p, end, &mtime) ||
-	    next_u64(&p, end, &h) || p >= end || *p != ' ' || p + 1 >= end)
+	    restext_u64(&p, end, &h) || p >= end || *p != ' ' || p + 1 >= end)
 		return -1;
 	if (!(v = mem_realloc(r->files, (size_t)(r->nfiles + 1) * sizeof(*v))))
 		return -1;
 	r->files = v;
 	f = &r->files[r->nfiles];
 	memset(f, 0, sizeof(*f));
-	if (!(f->path = get_esc(p + 1, (size_t)(end - p - 1))) || !f->path[0]) {
+	if (!(f->path = restext_get(p + 1, (size_t)(end - p - 1))) || !f->path[0]) {
 		mem_free(f->path);
 		return -1;
 	}
@@ -283,7 +219,7 @@ static int parse_born(struct sniff_resume *r, size_t want, size_t *cap, const ch
 	uint64_t d, prev = r->nborn ? r->born[r->nborn - 1] : 0;
 
 	while (p < end) {
-		if (r->nborn >= want || next_u64(&p, end, &d) || (r->nborn && !d) || d > UINT64_MAX - prev)
+		if (r->nborn >= want || restext_u64(&p, end, &d) || (r->nborn && !d) || d > UINT64_MAX - prev)
 			return -1;
 		if (r->nborn == *cap) {
 			size_t n = *cap ? *cap * 2 : 64;
@@ -350,7 +286,7 @@ int sniff_resume_parse(const char *text, struct sniff_resume *r, char *eb, size_
 			r->idle = (long)v;
 			seen |= S_IDLE;
 		} else if (n > 6 && !memcmp(p, "scope ", 6)) {
-			if (r->scope || !(r->scope = get_esc(p + 6, n - 6)))
+			if (r->scope || !(r->scope = restext_get(p + 6, n - 6)))
 				goto bad;
 		} else if (n > 10 && !memcmp(p, "decode-as ", 10)) {
 			const char *q = p + 10, *w;
@@ -358,8 +294,8 @@ int sniff_resume_parse(const char *text, struct sniff_resume *r, char *eb, size_
 			uint64_t port;
 			char name[8];
 
-			if (r->nudp_as >= CAP_UDP_AS_MAX || next_u64(&q, nl, &port) || !port || port > 65535 ||
-			    word(&q, nl, &w, &wn) || q != nl || wn >= sizeof(name))
+			if (r->nudp_as >= CAP_UDP_AS_MAX || restext_u64(&q, nl, &port) || !port || port > 65535 ||
+			    restext_word(&q, nl, &w, &wn) || q != nl || wn >= sizeof(name))
 				goto bad;
 			memcpy(name, w, wn);
 			name[wn] = 0;
