@@ -147,3 +147,20 @@ int cli_unescape(const char *s, struct buf *out)
 	}
 	return rc;
 }
+
+static int run_find_one(void *vc, const struct run_rec *r)
+{
+	struct run_find *f = vc;
+
+	if (r->id != f->id)
+		return 0;
+	f->r = *r;
+	f->found = 1;
+	return 1;
+}
+
+int cli_run_find(struct store *st, struct run_find *f)
+{
+	f->found = 0;
+	return store_run_iter(st, run_find_one, f) < 0 ? -1 : 0;
+}

@@ -8,6 +8,7 @@
 
 #include "../attr/attr.h"
 #include "../core/buf.h"
+#include "../store/store.h"
 
 #include <stdio.h>
 
@@ -31,6 +32,14 @@ int cli_format(const char *cmd, const struct common *c);
 /* Comma-separated lists the vendor belongs to for that role today ("" none). */
 const char *cli_lists(const struct kb *kb, int vendor, const char *role, char *out, size_t outlen);
 /* Decodes C escapes (\r \n \t \\ \xNN) of a command-line value into out. */
+/* A run looked up by id (scan and sniff --resume): set id, call cli_run_find; found says whether r is it. */
+struct run_find {
+	int64_t id;
+	struct run_rec r;
+	int found;
+};
+/* 0 (f->found set when the store has run f->id), or < 0 when the store fails. */
+int cli_run_find(struct store *st, struct run_find *f);
 int cli_unescape(const char *s, struct buf *out);
 
 #endif

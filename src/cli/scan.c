@@ -787,23 +787,6 @@ static int resume_at(int argc, char **argv)
 	return 0;
 }
 
-struct run_find {
-	int64_t id;
-	struct run_rec r;
-	int found;
-};
-
-static int find_run(void *vc, const struct run_rec *r)
-{
-	struct run_find *f = vc;
-
-	if (r->id != f->id)
-		return 0;
-	f->r = *r;
-	f->found = 1;
-	return 1;
-}
-
 /*
  * `trustmap scan --resume RUN [--db URL] [--snmp-community ...]`: reads the
  * run's resume state and runs the scan again from its own arguments and
@@ -833,7 +816,7 @@ static int resume_scan(int argc, char **argv, int at)
 		c.db = argv[argc - 1] + 5;
 	if (!(st = cli_store("scan", &c)))
 		return 2;
-	if (store_run_iter(st, find_run, &f) < 0 || !f.found || strcmp(f.r.kind, "scan")) {
+	if (cli_run_find(st, &f) < 0 || !f.found || strcmp(f.r.kind, "scan")) {
 		fprintf(stderr, "trustmap scan: run %lld is not a scan in this store\n", (long long)f.id);
 		goto out;
 	}

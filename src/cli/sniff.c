@@ -603,23 +603,6 @@ static double mono(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-struct run_find {
-	int64_t id;
-	struct run_rec r;
-	int found;
-};
-
-static int find_run(void *vc, const struct run_rec *r)
-{
-	struct run_find *f = vc;
-
-	if (r->id != f->id)
-		return 0;
-	f->r = *r;
-	f->found = 1;
-	return 1;
-}
-
 /* The run's observations so far, in the order they were stored: the dedup set as it was, and the count. */
 static int rebuild_obs(void *vc, int64_t id, const struct obs *o)
 {
@@ -648,7 +631,7 @@ static int load_resume(struct sink *k, struct cfg *cfg, int64_t run, struct snif
 	char *text = NULL, eb[TM_ERRLEN];
 	int rc = 2;
 
-	if (store_run_iter(k->st, find_run, &f) < 0 || !f.found || strcmp(f.r.kind, "sniff")) {
+	if (cli_run_find(k->st, &f) < 0 || !f.found || strcmp(f.r.kind, "sniff")) {
 		fprintf(stderr, "trustmap sniff: run %lld is not a capture run in this store\n", (long long)run);
 		return 2;
 	}
