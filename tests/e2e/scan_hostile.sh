@@ -40,7 +40,7 @@ eq "eight hostile personas" "$(rows 'r["hostile"]' 'r["hostile"]' <"$tmp/m.jsonl
 
 start=$(date +%s)
 ok "scan of hostile personas ends" timeout 60 "$TM" scan --db "$tmp/h.db" -p "$("$EMU" --port-offset "$off" --print-ports)" \
-	--connect-timeout 500 --read-timeout 1000 --retries 0 127.83.0.1-8 >"$tmp/out" 2>&1
+	--connect-timeout 1000 --read-timeout 3000 --retries 0 127.83.0.1-8 >"$tmp/out" 2>&1
 ok "within its deadlines" test $(($(date +%s) - start)) -lt 30
 ok "no raw escape byte in the output" bash -c "! grep -q $'\x1b' '$tmp/out'"
 eq "every value bounded" "$(sqlite3 "$tmp/h.db" "SELECT count(*) FROM observations WHERE length(value) > 16384")" "0"
