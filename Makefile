@@ -2,7 +2,7 @@
 # make SAN=address,undefined (sanitizer build in build-san/).
 
 CC      ?= cc
-PKGS    := libpcre2-8 libhs sqlite3 jansson expat openssl libpcap yaml-0.1 libpq
+PKGS    := libpcre2-8 libhs sqlite3 jansson expat openssl libpcap yaml-0.1 libpq yajl
 SAN     ?=
 BUILD   ?= build
 FUZZ_SECONDS ?= 4
