@@ -1,7 +1,12 @@
 /*
  * pen.c - the enterprise-number table of pen.h: a direct table of name
- * pointers indexed by number, grown on demand up to PEN_MAX, names in one
- * arena; the parser walks lines through the bounded reader.
+ * pointers indexed by number, names in one arena; the parser walks lines
+ * through the bounded reader.  The direct table grows only while it stays
+ * dense (at most four slots per name kept, or 1024): a number beyond that
+ * goes to a small open-addressing hash instead, so a file naming 1048575
+ * alone costs a few bytes, not an 8 MiB table (a file's size, not the
+ * numbers it names, bounds the memory).  IANA's real list is dense and
+ * sorted, so all of it lands in the direct table.
  */
 #include "pen.h"
 
@@ -15,9 +20,16 @@
 
 #include <string.h>
 
+struct pen_hent {
+	uint32_t num;
+	const char *name; /* NULL: empty slot */
+};
+
 struct pen_db {
 	const char **name; /* name[n] of number n, NULL when unassigned */
 	size_t cap;	   /* entries in name[] */
+	struct pen_hent *h; /* numbers >= cap when they were added; hcap a power of two */
+	size_t hcap, hn;
 	size_t count;
 	size_t skipped;
 	struct arena *a; /* names copied by pen_parse */
@@ -57,14 +69,72 @@ void pen_free(struct pen_db *db)
 	if (!db)
 		return;
 	mem_free(db->name);
+	mem_free(db->h);
 	arena_free(db->a);
 	mem_free(db->own);
 	mem_free(db);
 }
 
+static size_t hslot(uint32_t num, size_t hcap)
+{
+	uint32_t x = num; /* a full mix: numbers alike in their low bits spread too */
+
+	x ^= x >> 16, x *= 0x7feb352du, x ^= x >> 15, x *= 0x846ca68bu, x ^= x >> 16;
+	return (size_t)x & (hcap - 1);
+}
+
+static const char *hget(const struct pen_db *db, uint32_t num)
+{
+	if (!db->hn)
+		return NULL;
+	for (size_t i = hslot(num, db->hcap);; i = (i + 1) & (db->hcap - 1)) {
+		if (!db->h[i].name)
+			return NULL;
+		if (db->h[i].num == num)
+			return db->h[i].name;
+	}
+}
+
+/* Adds num (not yet in the hash).  0 or TM_ENOMEM. */
+static int hput(struct pen_db *db, uint32_t num, const char *name)
+{
+	size_t i;
+
+	if (2 * (db->hn + 1) > db->hcap) {
+		size_t cap = db->hcap ? db->hcap * 2 : 64;
+		struct pen_hent *h = mem_calloc(cap, sizeof(*h));
+
+		if (!h)
+			return TM_ENOMEM;
+		for (size_t j = 0; j < db->hcap; j++) {
+			if (!db->h[j].name)
+				continue;
+			for (i = hslot(db->h[j].num, cap); h[i].name; i = (i + 1) & (cap - 1))
+				;
+			h[i] = db->h[j];
+		}
+		mem_free(db->h);
+		db->h = h, db->hcap = cap;
+	}
+	for (i = hslot(num, db->hcap); db->h[i].name; i = (i + 1) & (db->hcap - 1))
+		;
+	db->h[i].num = num, db->h[i].name = name;
+	db->hn++;
+	return 0;
+}
+
 const char *pen_org(const struct pen_db *db, uint32_t pen)
 {
-	return db && pen < db->cap ? db->name[pen] : NULL;
+	if (!db)
+		return NULL;
+	if (pen < db->cap && db->name[pen])
+		return db->name[pen];
+	return hget(db, pen);
+}
+
+size_t pen_bytes(const struct pen_db *db)
+{
+	return db ? db->cap * sizeof(*db->name) + db->hcap * sizeof(*db->h) : 0;
 }
 
 size_t pen_count(const struct pen_db *db)
@@ -77,24 +147,29 @@ size_t pen_skipped(const struct pen_db *db)
 	return db ? db->skipped : 0;
 }
 
-/* Makes name[n] addressable (n < PEN_MAX).  0 or TM_ENOMEM. */
+/*
+ * Makes name[n] addressable (n < PEN_MAX) when the table would stay dense:
+ * 1 when it is, 0 when n is to go to the hash, TM_ENOMEM.
+ */
 static int room(struct pen_db *db, size_t n)
 {
 	size_t cap = db->cap ? db->cap : 1024;
 	const char **p;
 
 	if (n < db->cap)
-		return 0;
+		return 1;
 	while (cap <= n)
 		cap *= 2;
 	if (cap > PEN_MAX)
 		cap = PEN_MAX;
+	if (cap > 1024 && cap / 4 > db->count + 1)
+		return 0;
 	if (!(p = mem_realloc(db->name, cap * sizeof(*p))))
 		return TM_ENOMEM;
 	memset(p + db->cap, 0, (cap - db->cap) * sizeof(*p));
 	db->name = p;
 	db->cap = cap;
-	return 0;
+	return 1;
 }
 
 static void skip(struct pctx *c, const char *why)
@@ -113,6 +188,7 @@ static int line(struct pctx *c, const char *l, size_t n)
 	uint64_t num = 0;
 	const char *name, *tab;
 	char *s;
+	int dense;
 
 	str_trim(&l, &n);
 	if (!n || l[0] == '#')
@@ -136,17 +212,20 @@ static int line(struct pctx *c, const char *l, size_t n)
 		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
 			return skip(c, "control byte in name"), 0;
 	c->good++;
-	if (room(c->db, num) < 0)
-		return TM_ENOMEM;
-	if (c->db->name[num]) /* the first assignment wins */
+	if (pen_org(c->db, (uint32_t)num)) /* the first assignment wins */
 		return 0;
+	if ((dense = room(c->db, num)) < 0)
+		return TM_ENOMEM;
 	if (c->inplace) { /* name[e] is the line's end or a blank after the name */
 		s = c->inplace + (name - c->data);
 		s[e] = 0;
 	} else if (!(s = arena_strndup(c->db->a, name, e))) {
 		return TM_ENOMEM;
 	}
-	c->db->name[num] = s;
+	if (dense)
+		c->db->name[num] = s;
+	else if (hput(c->db, (uint32_t)num, s) < 0)
+		return TM_ENOMEM;
 	c->db->count++;
 	return 0;
 }

@@ -4,7 +4,8 @@
  * generated from https://www.iana.org/assignments/enterprise-numbers.  The
  * names are IANA's as registered ("ciscoSystems", "HUAWEI Technology
  * Co.,Ltd"); mapping them to vendors is the vendor registry's job.  Numbers
- * are dense (0..~62k), so the lookup is one index into a direct table.
+ * are dense (0..~62k), so the lookup is one index into a direct table; the
+ * table grows only while it stays dense, sparse numbers go to a hash.
  *
  * Format: "<number><blanks><name>", blanks being any run of spaces and tabs;
  * the name runs to the next tab (after which Wireshark puts comments such as
@@ -53,5 +54,7 @@ const char *pen_org(const struct pen_db *db, uint32_t pen);
 size_t pen_count(const struct pen_db *db);
 /* Lines skipped so far, over all files parsed. */
 size_t pen_skipped(const struct pen_db *db);
+/* Bytes of the number tables (names not counted): bounded by the names kept, not their numbers. */
+size_t pen_bytes(const struct pen_db *db);
 
 #endif

@@ -190,6 +190,54 @@ static void test_nomem(void)
 	CHECK(ok > 0);
 }
 
+/*
+ * The table is sized by the names kept, not by the numbers they name: one
+ * line naming the largest number kept, lines naming spread-out numbers, and
+ * numbers alike in their low bits (all in the hash) are all still found.
+ */
+static void test_sparse(void)
+{
+	struct pen_db *db;
+	char eb[TM_ERRLEN], *text = malloc(1000 * 24);
+	size_t n = 0;
+
+	CHECK_INT(pen_new(&db), 0);
+	CHECK_INT(pen_parse(db, "one", "1048575 last\n", 13, eb, sizeof(eb)), 0);
+	CHECK_STR(pen_org(db, 1048575), "last");
+	CHECK(pen_org(db, 1048574) == NULL);
+	CHECK_INT(pen_count(db), 1);
+	CHECK(pen_bytes(db) <= 16384); /* a direct table to it would be 8 MiB */
+	CHECK_INT(pen_parse(db, "huge", "4000000000 too big\n", 19, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_STR(eb, "huge:1: enterprise number too large");
+	CHECK(pen_org(db, 4000000000u) == NULL);
+	/* a dense run below it still goes to the direct table, and the sparse name stays */
+	for (int i = 0; i < 1000; i++)
+		n += (size_t)snprintf(text + n, 24, "%d n%d\n", i, i);
+	CHECK_INT(pen_parse(db, "dense", text, n, eb, sizeof(eb)), 0);
+	CHECK_STR(pen_org(db, 999), "n999");
+	CHECK_STR(pen_org(db, 1048575), "last");
+	CHECK_INT(pen_count(db), 1001);
+	CHECK(pen_bytes(db) <= 16384);
+	pen_free(db);
+
+	/* 1000 multiples of 1024 up to ~1M: none dense */
+	n = 0;
+	for (int i = 1; i <= 1000; i++)
+		n += (size_t)snprintf(text + n, 24, "%d m%d\n", i * 1024 + 1023, i);
+	CHECK_INT(pen_new(&db), 0);
+	CHECK_INT(pen_parse(db, "spread", text, n, eb, sizeof(eb)), 0);
+	CHECK_INT(pen_count(db), 1000);
+	CHECK_STR(pen_org(db, 1024 + 1023), "m1");
+	CHECK_STR(pen_org(db, 1000 * 1024 + 1023), "m1000");
+	CHECK(pen_org(db, 1024) == NULL);
+	CHECK(pen_bytes(db) <= 1000 * 64); /* the direct table would be 8 MiB */
+	/* the first assignment still wins for a number in the hash */
+	CHECK_INT(pen_parse(db, "again", "2047 other\n", 11, eb, sizeof(eb)), 0);
+	CHECK_STR(pen_org(db, 2047), "m1");
+	pen_free(db);
+	free(text);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -227,6 +275,7 @@ int main(void)
 	test_real();
 	test_malformed();
 	test_nomem();
+	test_sparse();
 	bench();
 	return check_done("test_pen");
 }
