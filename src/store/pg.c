@@ -50,6 +50,9 @@ static const char *const sql[PQ_COUNT] = {
 		       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
 	[PQ_OBS_PAGE] = "SELECT id, time, source, addr, scope, mac, ref, site, port, proto, kind, "
 			"probe, value, flags FROM observations WHERE id > $1::int8 ORDER BY id LIMIT $2::int8",
+	[PQ_OBS_RUN_PAGE] = "SELECT id, time, source, addr, scope, mac, ref, site, port, proto, kind, "
+			    "probe, value, flags FROM observations WHERE run_id = $1::int8 AND id > $2::int8 "
+			    "ORDER BY id LIMIT $3::int8",
 	[PQ_OBS_COUNT] = "SELECT count(*) FROM observations",
 	[PQ_SITE_PUT] = "INSERT INTO sites(id, name, lat, lon, operator, region, tags) "
 			"VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET "
@@ -436,10 +439,32 @@ static double now_s(void)
 	return (double)t.tv_sec + t.tv_nsec / 1e9;
 }
 
+static int given_up(const struct pg_store *q)
+{
+	return q->base.give_up && *q->base.give_up;
+}
+
+/* The last failure, said to be final because the caller gave up (store_set_give_up). */
+static int pg_give_up(struct pg_store *q, int rc)
+{
+	char m[TM_ERRLEN];
+
+	str_set(m, sizeof(m), q->base.err);
+	return pg_err(q, rc, "%.400s; gave up waiting for the server (stopped)", m);
+}
+
+/* Sleeps s seconds in slices of 50 ms, ending early when the caller gives up. */
+static void nap(const struct pg_store *q, double s)
+{
+	for (double end = now_s() + s; !given_up(q) && now_s() < end;)
+		usleep(50000);
+}
+
 /*
  * Connects again, waiting for the server for up to retry_ms (backing off
  * from 0.1 s to 2 s between attempts), with a line on standard error when it
- * starts waiting and when it is back.  0, or the last failure.
+ * starts waiting and when it is back; at once when the caller gives up
+ * (store_set_give_up: one attempt, no wait).  0, or the last failure.
  */
 static int pg_reconnect(struct pg_store *q)
 {
@@ -455,6 +480,8 @@ static int pg_reconnect(struct pg_store *q)
 			q->warned = 0;
 			return 0;
 		}
+		if (rc == TM_EIO && given_up(q))
+			return pg_give_up(q, rc);
 		if (rc != TM_EIO || (now_s() - t0) * 1000 >= q->retry_ms)
 			return rc;
 		if (!q->warned)
@@ -463,7 +490,9 @@ static int pg_reconnect(struct pg_store *q)
 		q->warned = 1;
 		if (q->base.wait)
 			q->base.wait(q->base.wait_ctx, ++attempt);
-		usleep((useconds_t)(wait * 1e6));
+		nap(q, wait);
+		if (given_up(q))
+			return pg_give_up(q, rc);
 		wait = wait * 2 > 2 ? 2 : wait * 2;
 	}
 }
@@ -993,6 +1022,7 @@ const struct store_ops store_pg_ops = {
 	.run_resume_get = pg_run_resume_get,
 	.obs_add = pg_obs_add,
 	.obs_iter = pg_obs_iter,
+	.obs_iter_run = pg_obs_iter_run,
 	.obs_count = pg_obs_count,
 	.site_put = pg_site_put,
 	.site_get = pg_site_get,

@@ -53,6 +53,7 @@ enum pg_id {
 	PQ_RESUME_GET,
 	PQ_SITE_SCAN,
 	PQ_ASSET_SCAN_PAGE,
+	PQ_OBS_RUN_PAGE,
 	PQ_ASSET_PAGE, /* 8 variants follow: + (vendor ? 1 : 0) + (family ? 2 : 0) + (site ? 4 : 0) */
 	PQ_COUNT = PQ_ASSET_PAGE + 8
 };
@@ -140,6 +141,7 @@ int pg_run_resume_put(struct store *st, int64_t run_id, const char *state);
 int pg_run_resume_get(struct store *st, int64_t run_id, char **state);
 int pg_obs_add(struct store *st, int64_t run_id, const struct obs *o, int64_t *obs_id);
 int pg_obs_iter(struct store *st, store_obs_fn fn, void *ctx);
+int pg_obs_iter_run(struct store *st, int64_t run_id, store_obs_fn fn, void *ctx);
 int64_t pg_obs_count(struct store *st);
 int pg_site_put(struct store *st, const struct site_rec *s);
 int pg_site_get(struct store *st, const char *id, struct site_rec *out);

@@ -249,9 +249,14 @@ static void obs_row(const PGresult *r, int i, struct obs *o)
 	}
 }
 
-int pg_obs_iter(struct store *st, store_obs_fn fn, void *ctx)
+/*
+ * Pages of PQ_OBS_PAGE (run_id 0: every observation) or PQ_OBS_RUN_PAGE
+ * (run_id's), each from the id after the last one seen: no cursor stays
+ * open, so fn may use the store, and a page lost with the connection is
+ * asked for again (pg_run) from where the last one ended.
+ */
+static int obs_pages(struct pg_store *q, int64_t run_id, store_obs_fn fn, void *ctx, const char *what)
 {
-	struct pg_store *q = pg(st);
 	int64_t last = 0;
 	struct obs o;
 	int rc, stop = 0, n;
@@ -261,9 +266,11 @@ int pg_obs_iter(struct store *st, store_obs_fn fn, void *ctx)
 		PGresult *r;
 
 		pa_init(&a);
+		if (run_id)
+			pa_i64(&a, run_id);
 		pa_i64(&a, last);
 		pa_i64(&a, PG_PAGE);
-		if ((rc = pg_run(q, PQ_OBS_PAGE, &a, &r, "reading observations")))
+		if ((rc = pg_run(q, run_id ? PQ_OBS_RUN_PAGE : PQ_OBS_PAGE, &a, &r, what)))
 			return rc;
 		n = PQntuples(r);
 		for (int i = 0; !stop && i < n; i++) {
@@ -274,6 +281,18 @@ int pg_obs_iter(struct store *st, store_obs_fn fn, void *ctx)
 		PQclear(r);
 	} while (!stop && n == PG_PAGE);
 	return stop;
+}
+
+int pg_obs_iter(struct store *st, store_obs_fn fn, void *ctx)
+{
+	return obs_pages(pg(st), 0, fn, ctx, "reading observations");
+}
+
+int pg_obs_iter_run(struct store *st, int64_t run_id, store_obs_fn fn, void *ctx)
+{
+	if (run_id < 1) /* no run has it (0 and below: observations without a run are not "a run's") */
+		return 0;
+	return obs_pages(pg(st), run_id, fn, ctx, "reading a run's observations");
 }
 
 int64_t pg_obs_count(struct store *st)

@@ -145,6 +145,12 @@ void store_set_wait_hook(struct store *st, store_wait_fn fn, void *ctx)
 	}
 }
 
+void store_set_give_up(struct store *st, const volatile int *flag)
+{
+	if (st)
+		st->give_up = flag;
+}
+
 void store_set_kb(struct store *st, const char *kb)
 {
 	if (st)

@@ -60,6 +60,16 @@ int store_set_busy_timeout(struct store *st, int ms);
  */
 typedef void (*store_wait_fn)(void *ctx, int attempt);
 void store_set_wait_hook(struct store *st, store_wait_fn fn, void *ctx);
+/*
+ * A flag the caller raises (from a signal handler: a second SIGINT) to stop
+ * waiting for a server that went away: while *flag is nonzero, a backend
+ * that lost its server gives up at once (within 50 ms of the flag rising,
+ * TM_EIO "gave up waiting for the server") instead of trying again for up
+ * to TRUSTMAP_DB_RETRY seconds.  What was committed stays committed; the
+ * transaction being written is lost, as with any store error.  flag NULL:
+ * none (the default).  SQLite never waits for a server.
+ */
+void store_set_give_up(struct store *st, const volatile int *flag);
 /* The message of the last failing call on st ("" if none); owned by st. */
 const char *store_errmsg(struct store *st);
 /* Runs the backend's consistency check; TM_EDB with the first problem found. */
@@ -135,7 +145,8 @@ int store_obs_add(struct store *st, int64_t run_id, const struct obs *o, int64_t
 typedef int (*store_obs_fn)(void *ctx, int64_t id, const struct obs *o);
 int store_obs_iter(struct store *st, store_obs_fn fn, void *ctx);
 /*
- * The same for run_id's observations only (trustmap diff).  Optional for a
+ * The same for run_id's observations only (trustmap diff, sniff --resume;
+ * none for run_id 0).  SQLite and PostgreSQL have it; optional for a
  * backend (store_ops.obs_iter_run NULL: TM_EUNSUP).
  */
 int store_obs_iter_run(struct store *st, int64_t run_id, store_obs_fn fn, void *ctx);

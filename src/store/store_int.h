@@ -64,6 +64,7 @@ struct store {
 	char kb[STORE_KB_LEN]; /* store_set_kb: recorded with every run started */
 	store_wait_fn wait;    /* store_set_wait_hook: NULL none */
 	void *wait_ctx;
+	const volatile int *give_up; /* store_set_give_up: NULL none */
 };
 
 extern const struct store_ops store_sqlite_ops;

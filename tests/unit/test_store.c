@@ -402,6 +402,133 @@ static void test_obs(void)
 	unlink_db(p);
 }
 
+/* ---- one run's observations (diff, sniff --resume) ---- */
+
+#define RUN_OBS 9000 /* more than two pages of the PostgreSQL backend's (4,096) per run */
+
+struct run_seen {
+	int64_t run, last_id;
+	long n, wrong, stop_at;
+	struct store *st; /* when set: the callback writes nothing but reads the store */
+	long inner;
+};
+
+/* Each observation of run r has addr "10.r.x.y" and value "r:i" with i its number within the run. */
+static int run_obs(void *ctx, int64_t id, const struct obs *o)
+{
+	struct run_seen *s = ctx;
+	char want[32];
+
+	snprintf(want, sizeof(want), "%lld:%ld", (long long)s->run, s->n);
+	s->wrong += id <= s->last_id || o->len != strlen(want) || memcmp(o->value, want, o->len) ||
+		    o->kind != OBS_SSH_BANNER || o->port != 22;
+	s->last_id = id;
+	s->n++;
+	if (s->st && s->n % 1000 == 1)
+		s->inner += store_obs_count(s->st) > 0;
+	return s->n == s->stop_at ? 5 : 0;
+}
+
+static void test_obs_run(void)
+{
+	struct run_seen s;
+	struct store *st;
+	struct obs o;
+	int64_t run[3], id;
+	long k[3] = {0};
+	char p[512], v[32];
+	int bad = 0;
+
+	path(p, sizeof(p), "obsrun.db");
+	st = open_ok(p);
+	CHECK_INT(store_begin(st), 0);
+	for (int r = 0; r < 3; r++)
+		CHECK_INT(store_run_start(st, "sniff", "", &run[r]), 0);
+	obs_fill(&o, OBS_SSH_BANNER, "", NULL, 0);
+	o.port = 22, o.proto = 6;
+	/* runs 1 and 2 interleaved (2 takes two of every three), a few without a run, run 3 none */
+	for (long i = 0; i < 3 * RUN_OBS / 2; i++) {
+		int r = i % 3 == 0 ? 0 : 1;
+
+		snprintf(v, sizeof(v), "%lld:%ld", (long long)run[r], k[r]);
+		snprintf(o.addr, sizeof(o.addr), "10.%d.%ld.%ld", r + 1, k[r] >> 8, k[r] & 255);
+		o.value = (const uint8_t *)v;
+		o.len = strlen(v);
+		bad += store_obs_add(st, run[r], &o, NULL) != 0;
+		k[r]++;
+		if (i % 1000 == 0)
+			bad += store_obs_add(st, 0, &o, NULL) != 0;
+	}
+	CHECK_INT(store_commit(st), 0);
+	CHECK_INT(bad, 0);
+	CHECK_INT(k[0], RUN_OBS / 2);
+	CHECK_INT(k[1], RUN_OBS);
+	CHECK_INT(store_obs_count(st), 3 * RUN_OBS / 2 + 14);
+
+	for (int r = 0; r < 2; r++) {
+		memset(&s, 0, sizeof(s));
+		s.run = run[r];
+		CHECK_INT(store_obs_iter_run(st, run[r], run_obs, &s), 0);
+		CHECK_INT(s.n, k[r]);
+		CHECK_INT(s.wrong, 0);
+	}
+	memset(&s, 0, sizeof(s));
+	s.run = run[2];
+	CHECK_INT(store_obs_iter_run(st, run[2], run_obs, &s), 0); /* a run without observations */
+	CHECK_INT(s.n, 0);
+	CHECK_INT(store_obs_iter_run(st, 999, run_obs, &s), 0);	/* no such run */
+	CHECK_INT(store_obs_iter_run(st, 0, run_obs, &s), 0);	/* "no run" is not a run */
+	CHECK_INT(s.n, 0);
+	CHECK_INT(store_obs_iter_run(st, run[1], NULL, &s), TM_EINVAL);
+
+	/* stopped by the callback on its second page: its value back, nothing more called */
+	memset(&s, 0, sizeof(s));
+	s.run = run[1];
+	s.stop_at = 5000;
+	CHECK_INT(store_obs_iter_run(st, run[1], run_obs, &s), 5);
+	CHECK_INT(s.n, 5000);
+	CHECK_INT(s.wrong, 0);
+
+	/* the callback reads the store meanwhile (sniff --resume counts as it goes) */
+	memset(&s, 0, sizeof(s));
+	s.run = run[1];
+	s.st = st;
+	CHECK_INT(store_obs_iter_run(st, run[1], run_obs, &s), 0);
+	CHECK_INT(s.n, RUN_OBS);
+	CHECK_INT(s.inner, RUN_OBS / 1000);
+	CHECK_INT(s.wrong, 0);
+
+	/* inside a transaction, after rows kept for its batch: they are read too */
+	CHECK_INT(store_begin(st), 0);
+	snprintf(v, sizeof(v), "%lld:%ld", (long long)run[0], k[0]);
+	o.value = (const uint8_t *)v;
+	o.len = strlen(v);
+	CHECK_INT(store_obs_add(st, run[0], &o, NULL), 0);
+	memset(&s, 0, sizeof(s));
+	s.run = run[0];
+	CHECK_INT(store_obs_iter_run(st, run[0], run_obs, &s), 0);
+	CHECK_INT(s.n, k[0] + 1);
+	CHECK_INT(s.wrong, 0);
+	CHECK_INT(store_rollback(st), 0);
+	memset(&s, 0, sizeof(s));
+	s.run = run[0];
+	CHECK_INT(store_obs_iter_run(st, run[0], run_obs, &s), 0);
+	CHECK_INT(s.n, k[0]);
+
+	/* one added with its id asked for (sent at once, not kept for a batch): read back with that id */
+	snprintf(v, sizeof(v), "%lld:0", (long long)run[2]);
+	o.len = strlen(v);
+	CHECK_INT(store_obs_add(st, run[2], &o, &id), 0);
+	memset(&s, 0, sizeof(s));
+	s.run = run[2];
+	CHECK_INT(store_obs_iter_run(st, run[2], run_obs, &s), 0);
+	CHECK_INT(s.n, 1);
+	CHECK_INT(s.last_id, id);
+	CHECK_INT(s.wrong, 0);
+	store_close(st);
+	unlink_db(p);
+}
+
 /* ---- sites ---- */
 
 struct site_list {
@@ -1112,6 +1239,7 @@ int main(void)
 		return 2;
 	test_open_errors();
 	test_obs();
+	test_obs_run();
 	test_sites();
 	test_assets();
 	test_views();
