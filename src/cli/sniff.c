@@ -115,11 +115,13 @@ static const struct opt opts[] = {
 };
 
 static volatile int stop_flag;
+static volatile int give_up; /* a second signal: stop waiting for a store server that is away */
 static void *volatile live_handle; /* woken by the signal: libpcap may sleep in poll() without a timeout */
 
 static void on_signal(int sig)
 {
 	(void)sig;
+	give_up = stop_flag;
 	stop_flag = 1;
 	cap_live_break(live_handle);
 }
@@ -750,6 +752,7 @@ static int run_sniff(struct cfg *cfg, char **files, int nfiles, void *live, stru
 	buf_init(&k.state, 0);
 	if (!(k.st = cli_store("sniff", &cfg->c)))
 		goto out;
+	store_set_give_up(k.st, &give_up);
 	if (resume) {
 		if ((rc = load_resume(&k, cfg, resume, &rs, files, nfiles)))
 			goto out_rc;
