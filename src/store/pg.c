@@ -571,8 +571,14 @@ int pg_copy_add(struct pg_store *q, int64_t run_id, const struct obs *o)
 	return 0;
 }
 
+static int kept_any(const struct pg_store *q)
+{
+	return q->ncopy || q->nprog || q->resume_run || q->nlinks;
+}
+
 static void kept_drop(struct pg_store *q)
 {
+	q->nlinks = 0;
 	buf_reset(&q->copy);
 	q->ncopy = 0;
 	q->nprog = 0;
@@ -590,7 +596,7 @@ static PGresult *exec_prepared(struct pg_store *q, enum pg_id id, const struct p
 	return PQexecPrepared(q->c, name, a ? a->n : 0, a ? a->v : NULL, a ? a->len : NULL, a ? a->fmt : NULL, 1);
 }
 
-/* Sends the kept observations (COPY) and progress on the open connection, inside the transaction. */
+/* Sends the kept observations (COPY), resume state, links and progress on the open connection, inside the transaction. */
 static int kept_send(struct pg_store *q)
 {
 	static const char head[19] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
@@ -634,6 +640,18 @@ static int kept_send(struct pg_store *q)
 		if (rc)
 			return rc;
 	}
+	for (int i = 0; i < q->nlinks; i++) {
+		struct pg_args a;
+
+		pa_init(&a);
+		pg_link_args(&a, &q->links[i]);
+		r = exec_prepared(q, PQ_LINK_PUT, &a);
+		pa_fini(&a);
+		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : pg_fail(q, r, "storing a link");
+		PQclear(r);
+		if (rc)
+			return rc;
+	}
 	for (int i = 0; i < q->nprog; i++) {
 		struct pg_args a;
 
@@ -673,7 +691,7 @@ static int pg_materialize(struct pg_store *q)
 		q->began = 1;
 		q->replayable = 0;
 	}
-	if (q->ncopy || q->nprog || q->resume_run) {
+	if (kept_any(q)) {
 		rc = kept_send(q);
 		kept_drop(q);
 		return rc;
@@ -811,6 +829,7 @@ static void pg_close(struct store *st)
 	}
 	kept_drop(q);
 	buf_fini(&q->copy);
+	mem_free(q->links);
 	mem_free(q);
 }
 
@@ -890,7 +909,7 @@ static int commit_batch(struct pg_store *q)
 	struct pg_args a;
 	int rc, done;
 
-	if (!q->ncopy && !q->nprog && !q->resume_run)
+	if (!kept_any(q))
 		return 0;
 	snprintf(token, sizeof(token), "%ld-%llu", (long)getpid(), (unsigned long long)++q->token_seq);
 	for (int attempt = 0;; attempt++) {
@@ -951,7 +970,7 @@ int pg_commit(struct store *st)
 		return pg_err(q, TM_EIO, "%s: committing: connection lost inside a transaction (rolled back by the server)",
 			      q->where);
 	}
-	if ((q->ncopy || q->nprog || q->resume_run) && (rc = kept_send(q))) {
+	if ((kept_any(q)) && (rc = kept_send(q))) {
 		kept_drop(q);
 		PQclear(PQexec(q->c, "ROLLBACK"));
 		return rc;

@@ -12,6 +12,7 @@
 
 #include "core/buf.h"
 #include "core/esc.h"
+#include "core/mem.h"
 #include "core/str.h"
 
 int pg_assets_clear(struct store *st)
@@ -246,24 +247,48 @@ int pg_evidence_iter(struct store *st, int64_t asset_id, store_ev_fn fn, void *c
 	return stop;
 }
 
+void pg_link_args(struct pg_args *a, const struct link_rec *l)
+{
+	if (l->run_id)
+		pa_i64(a, l->run_id);
+	else
+		pa_null(a);
+	PA_FIELD(a, l->a_key);
+	PA_FIELD(a, l->a_port);
+	PA_FIELD(a, l->b_key);
+	PA_FIELD(a, l->b_port);
+	PA_FIELD(a, l->source);
+	pa_i64(a, l->first_seen);
+	pa_i64(a, l->last_seen);
+}
+
+/*
+ * Inside a transaction that holds only kept rows, the link is kept too (the
+ * upsert is sent at commit with the batch, which stays replayable after a
+ * lost connection); else it is sent now.
+ */
 int pg_link_put(struct store *st, const struct link_rec *l)
 {
+	struct pg_store *q = pg(st);
 	struct pg_args a;
 	int rc;
 
+	if (pg_keeping(q)) {
+		if (q->nlinks == q->caplinks) {
+			int n = q->caplinks ? q->caplinks * 2 : 16;
+			struct link_rec *v = n < (1 << 20) ? mem_realloc(q->links, (size_t)n * sizeof(*v)) : NULL;
+
+			if (!v)
+				return pg_err(q, TM_ENOMEM, "%s: out of memory keeping a link", q->where);
+			q->links = v;
+			q->caplinks = n;
+		}
+		q->links[q->nlinks++] = *l;
+		return 0;
+	}
 	pa_init(&a);
-	if (l->run_id)
-		pa_i64(&a, l->run_id);
-	else
-		pa_null(&a);
-	PA_FIELD(&a, l->a_key);
-	PA_FIELD(&a, l->a_port);
-	PA_FIELD(&a, l->b_key);
-	PA_FIELD(&a, l->b_port);
-	PA_FIELD(&a, l->source);
-	pa_i64(&a, l->first_seen);
-	pa_i64(&a, l->last_seen);
-	rc = pg_run(pg(st), PQ_LINK_PUT, &a, NULL, "storing a link");
+	pg_link_args(&a, l);
+	rc = pg_run(q, PQ_LINK_PUT, &a, NULL, "storing a link");
 	pa_fini(&a);
 	return rc;
 }

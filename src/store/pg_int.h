@@ -6,9 +6,9 @@
  * of binary result columns into bounded fields, and the batch buffer.
  *
  * Batches: inside a transaction, an observation added without asking for its
- * id, and a run's progress, are not sent at once but kept in the handle; at
- * commit they go in one COPY (binary) with the progress update and a batch
- * token, in one transaction.  Such a transaction can be replayed whole when
+ * id, a run's progress and resume state, and a link, are not sent at once
+ * but kept in the handle; at commit they go in one COPY (binary) with the
+ * updates, the links and a batch token, in one transaction.  Such a transaction can be replayed whole when
  * the connection is lost or the server restarts (pg.c retries it, and after
  * a COMMIT whose answer was lost, looks the token up in tx_done first), so a
  * batch lands exactly once.  Any other statement sends what is kept first,
@@ -79,6 +79,8 @@ struct pg_store {
 	int64_t prog_run[PG_MAXRUNS], prog_done[PG_MAXRUNS];
 	int64_t resume_run;   /* kept resume state of this run (0 none) */
 	char *resume;	      /* owned */
+	struct link_rec *links; /* kept links (sniff's, at its commits), owned */
+	int nlinks, caplinks;
 	uint64_t token_seq;   /* batch tokens: pid, start time, this counter */
 };
 
@@ -130,6 +132,13 @@ int pg_isnull(const PGresult *r, int row, int col);
 
 /* Keeps one observation for the batch (inside a transaction); 0 or TM_ENOMEM. */
 int pg_copy_add(struct pg_store *q, int64_t run_id, const struct obs *o);
+/* Whether the open transaction can still keep rows for its batch (nothing of it sent yet). */
+static inline int pg_keeping(const struct pg_store *q)
+{
+	return q->depth && q->replayable && !q->began;
+}
+/* Binds l's values for PQ_LINK_PUT into a (pa_init'ed). */
+void pg_link_args(struct pg_args *a, const struct link_rec *l);
 
 /* pg_obs.c */
 int pg_run_start(struct store *st, const char *kind, const char *args, int64_t *run_id);

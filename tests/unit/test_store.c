@@ -942,8 +942,27 @@ static void test_views(void)
 	unlink_db(p);
 }
 
+/* Counts links; the second of test_tx's must be seen from 1700000000 to 1700000139. */
+static int count_links(void *ctx, const struct link_rec *l)
+{
+	int *n = ctx;
+
+	if (!strcmp(l->a_port, "Gi0/2") && (l->first_seen != 1700000000 || l->last_seen != 1700000139))
+		return 9;
+	(*n)++;
+	return 0;
+}
+
 static void test_tx(void)
 {
+	struct link_rec lk[2] = {
+		{.a_key = "mac:00:e0:fc:00:00:01", .a_port = "Gi0/1", .b_key = "capture:x", .source = "lldp",
+		 .first_seen = 1700000000, .last_seen = 1700000000},
+		{.a_key = "mac:00:e0:fc:00:00:02", .a_port = "Gi0/2", .b_key = "capture:x", .source = "lldp",
+		 .first_seen = 1700000000, .last_seen = 1700000000},
+	};
+	int64_t run;
+	int nl = 0, rc;
 	struct store *st;
 	struct obs o;
 	struct asset_rec a;
@@ -977,12 +996,46 @@ static void test_tx(void)
 	CHECK_INT(store_commit(st), TM_EINVAL);
 	CHECK_INT(store_rollback(st), TM_EINVAL);
 
+	/* links in a batch (sniff's commits: observations, links, then the run's state) */
+	CHECK_INT(store_run_start(st, "sniff", "", &run), 0);
+	CHECK_INT(store_begin(st), 0); /* rolled back: neither stays */
+	CHECK_INT(store_obs_add(st, run, &o, NULL), 0);
+	CHECK_INT(store_link_put(st, &lk[0]), 0);
+	CHECK_INT(store_rollback(st), 0);
+	CHECK_INT(store_link_iter(st, count_links, &nl), 0);
+	CHECK_INT(nl, 0);
+	CHECK_INT(store_begin(st), 0); /* committed: all of it, the second sighting merged */
+	CHECK_INT(store_obs_add(st, run, &o, NULL), 0);
+	for (int i = 0; i < 40; i++) {
+		lk[1].last_seen = 1700000100 + i;
+		CHECK_INT(store_link_put(st, &lk[i % 2]), 0);
+	}
+	CHECK_INT(store_run_progress(st, run, 7), 0);
+	CHECK_INT(store_commit(st), 0);
+	CHECK_INT(store_link_iter(st, count_links, &nl), 0);
+	CHECK_INT(nl, 2);
+	CHECK_INT(store_begin(st), 0); /* a link of an unknown run: the commit says so, nothing stays */
+	CHECK_INT(store_obs_add(st, run, &o, NULL), 0);
+	lk[0].run_id = 999;
+	str_set(lk[0].a_port, sizeof(lk[0].a_port), "Gi0/9");
+	rc = store_link_put(st, &lk[0]);
+	CHECK_INT(rc ? rc : store_commit(st), TM_EINVAL);
+	if (rc)
+		store_rollback(st);
+	nl = 0;
+	CHECK_INT(store_link_iter(st, count_links, &nl), 0);
+	CHECK_INT(nl, 2);
+	CHECK_INT(store_obs_count(st), 3);
+
 	CHECK_INT(store_begin(st), 0); /* closing inside a transaction rolls it back */
 	CHECK_INT(store_obs_add(st, 0, &o, NULL), 0);
 	store_close(st);
 
 	st = open_ok(p); /* reopening keeps what was committed */
-	CHECK_INT(store_obs_count(st), 2);
+	CHECK_INT(store_obs_count(st), 3);
+	nl = 0;
+	CHECK_INT(store_link_iter(st, count_links, &nl), 0);
+	CHECK_INT(nl, 2);
 	CHECK_INT(store_site_get(st, "S1", &sr), 0);
 	CHECK_STR(sr.name, "Depot");
 	asset_fill(&a, "ip:/10.1.0.1", "huawei", "huawei", "S1", 0.5);
