@@ -57,7 +57,7 @@ static int apply(const struct opt *o, void *cfg, const char *val, const char *cm
 		*(double *)(base + o->off) = d;
 		return 0;
 	case OPT_FN:
-		if (o->set(cfg, val, o->tag)) {
+		if (o->set(base + o->off, val, o->tag)) { /* the row's offset: its part of cfg */
 			fprintf(stderr, "trustmap %s: bad value for --%s: '%s'\n", cmd, o->name, val);
 			return -1;
 		}

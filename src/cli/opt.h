@@ -25,7 +25,7 @@ struct opt {
 	const char *help;
 	enum opt_type type;
 	size_t off; /* offsetof(config, field) for typed options */
-	int (*set)(void *cfg, const char *val, int tag);
+	int (*set)(void *cfg, const char *val, int tag); /* cfg + off: the whole config at off 0 */
 	int tag; /* passed to set */
 };
 

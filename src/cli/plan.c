@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "common.h"
 #include "opt.h"
+#include "planargs.h"
 #include "../core/err.h"
 #include "../core/mem.h"
 #include "../core/str.h"
@@ -37,75 +38,25 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_SCEN 16
-
 struct cfg {
 	struct common c;
-	const char *pol[MAX_SCEN];
-	int npol;
-	const char *cost, *date, *mode, *paths_to;
-	double budget, funded, min_conf;
-	int budget_set;
-	long start_year, years;
-	int core_first, items, stats;
+	struct plan_args pa;
+	const char *date, *mode;
+	int items, stats;
 };
-
-static int set_policy(void *vc, const char *v, int tag)
-{
-	struct cfg *c = vc;
-
-	(void)tag;
-	if (c->npol == MAX_SCEN) {
-		fprintf(stderr, "trustmap plan: at most %d policies\n", MAX_SCEN);
-		return -1;
-	}
-	c->pol[c->npol++] = v;
-	return 0;
-}
-
-static int set_num(void *vc, const char *v, int tag)
-{
-	struct cfg *c = vc;
-	char *end;
-	double d = strtod(v, &end);
-
-	if (*end || end == v || !isfinite(d) || d < 0 || d > 1e15 || (tag == 1 && d > 1)) {
-		fprintf(stderr, "trustmap plan: --%s takes a number %s, not '%s'\n",
-			tag == 0 ? "budget-per-year" : tag == 1 ? "funded-share" : "min-confidence",
-			tag == 0 ? "of 0 or more" : "from 0 to 1", v);
-		return -1;
-	}
-	if (tag == 0)
-		c->budget = d, c->budget_set = 1;
-	else if (tag == 1)
-		c->funded = d;
-	else
-		c->min_conf = d;
-	return 0;
-}
 
 static const struct opt plan_opts[] = {
 	{"db", 'd', "URL", "store: SQLite file (default trustmap.db)", OPT_STR, offsetof(struct cfg, c.db)},
-	{"policy", 'p', "FILE", "a policy (YAML, docs/policy.md): one scenario; repeat to compare", OPT_FN, 0,
-	 set_policy, 0},
-	{"cost", 0, "FILE", "cost model (YAML, docs/cost.md; default rules/cost-default.yaml)", OPT_STR,
-	 offsetof(struct cfg, cost)},
+	{"policy", 'p', "FILE", "a policy (YAML, docs/policy.md): one scenario; repeat to compare", OPT_FN,
+	 offsetof(struct cfg, pa), plan_args_policy, 0},
 	{"date", 0, "YYYY-MM-DD", "the plan's day (default today): what is a finding now", OPT_STR,
 	 offsetof(struct cfg, date)},
-	{"budget-per-year", 0, "N", "plan yearly phases with this budget each (model currency)", OPT_FN, 0, set_num, 0},
-	{"start-year", 0, "Y", "the first phase's year (default the year of --date)", OPT_INT,
-	 offsetof(struct cfg, start_year)},
-	{"years", 0, "H", "number of yearly phases (default 10, at most 64)", OPT_INT, offsetof(struct cfg, years)},
-	{"funded-share", 0, "F", "budgets times F (0..1); say what funding then blocks", OPT_FN, 0, set_num, 1},
-	{"core-first", 0, NULL, "every core item no later than any access item (docs/plan.md)", OPT_FLAG,
-	 offsetof(struct cfg, core_first)},
+	PLAN_ARGS_OPTS(struct cfg, pa),
 	{"items", 0, NULL, "also list every item with its phase (or unplaced)", OPT_FLAG, offsetof(struct cfg, items)},
 	{"paths-to", 0, "SELECTOR",
 	 "each sensitive site without a clean path to this core (as trustmap paths --to) is one work package",
-	 OPT_STR, offsetof(struct cfg, paths_to)},
+	 OPT_STR, offsetof(struct cfg, pa.paths_to)},
 	{"solver", 0, "MODE", "auto (default), exact or heuristic", OPT_STR, offsetof(struct cfg, mode)},
-	{"min-confidence", 0, "X", "attributions below X are suspects, not findings (default 0.5)", OPT_FN, 0,
-	 set_num, 2},
 	{"stats", 0, NULL, "timings on standard error", OPT_FLAG, offsetof(struct cfg, stats)},
 	{"format", 'f', "FMT", "table, jsonl or csv", OPT_STR, offsetof(struct cfg, c.format)},
 	{"kb-dir", 0, "DIR", "our rules directory", OPT_STR, offsetof(struct cfg, c.kb_dir)},
@@ -119,15 +70,6 @@ static double now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int year_of(int64_t day)
-{
-	time_t t = (time_t)(day * 86400);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	return tm.tm_year + 1900;
 }
 
 static void day_text(int64_t day, char out[11])
@@ -313,7 +255,7 @@ static int print_items(struct rep_table *tb, const struct scen *s, const struct 
 static int scen_paths(struct store *st, const struct vreg *vr, const struct scen *s, const struct cost_model *m,
 		      const struct cfg *c, const char *base_dir, int64_t day, struct plan_paths *pp)
 {
-	struct paths_opt po = {.day = day, .base_dir = base_dir, .core = c->paths_to};
+	struct paths_opt po = {.day = day, .base_dir = base_dir, .core = c->pa.paths_to};
 	char eb[TM_ERRLEN] = "";
 
 	if (plan_paths_run(st, vr, s, m, &po, pp, eb, sizeof(eb))) {
@@ -339,7 +281,7 @@ static int do_plans(enum rep_format fmt, struct scen *s, int ns, struct plan_pat
 	enum plan_mode mode = !c->mode || !strcmp(c->mode, "auto") ? PLAN_AUTO
 			      : !strcmp(c->mode, "exact")	     ? PLAN_EXACT
 								     : PLAN_HEURISTIC;
-	struct plan_items_opt io = {day, c->start_year, (int)c->years, c->budget, c->funded, c->core_first};
+	struct plan_items_opt io = {day, c->pa.start_year, (int)c->pa.years, c->pa.budget, c->pa.funded, c->pa.core_first};
 	struct rep_table *tb = rep_table_new(fmt, stdout, plan_cols, (int)(sizeof(plan_cols) / sizeof(plan_cols[0])));
 	struct plan_items *pi = mem_calloc((size_t)ns, sizeof(*pi));
 	struct plan_outcome *res = mem_calloc((size_t)ns, sizeof(*res));
@@ -354,7 +296,7 @@ static int do_plans(enum rep_format fmt, struct scen *s, int ns, struct plan_pat
 	if (fmt == REP_TABLE)
 		printf("\n");
 	for (int j = 0; j < ns && !rc; j++) {
-		if ((rc = plan_items_build(&s[j], &io, c->paths_to ? &pp[j] : NULL, &pi[j], eb, sizeof(eb))) ||
+		if ((rc = plan_items_build(&s[j], &io, c->pa.paths_to ? &pp[j] : NULL, &pi[j], eb, sizeof(eb))) ||
 		    (rc = plan_items_solve(&pi[j], mode, &res[j], eb, sizeof(eb)))) {
 			fprintf(stderr, "trustmap plan: %s\n", eb);
 			break;
@@ -363,7 +305,7 @@ static int do_plans(enum rep_format fmt, struct scen *s, int ns, struct plan_pat
 			fprintf(stderr, "plan: %s: %zu items (%zu packages), %zu sites, %s, %.0f ms\n", s[j].p->name,
 				pi[j].n, pi[j].npkg, pi[j].nsites, res[j].r.exact ? "exact" : "heuristic", res[j].ms);
 		*infeasible |= !res[j].r.feasible;
-		if ((rc = print_plan(tb, &s[j], &pi[j], &res[j], c->paths_to ? &pp[j] : NULL, m->currency)))
+		if ((rc = print_plan(tb, &s[j], &pi[j], &res[j], c->pa.paths_to ? &pp[j] : NULL, m->currency)))
 			fprintf(stderr, "trustmap plan: %s\n", tm_strerror(rc));
 	}
 	rep_table_end(tb);
@@ -393,8 +335,8 @@ static int load_cost(const struct cfg *c, struct cost_model **m)
 {
 	char dir[512], path[640], eb[TM_ERRLEN];
 
-	if (c->cost) {
-		if (!cost_load(c->cost, m, eb, sizeof(eb)))
+	if (c->pa.cost) {
+		if (!cost_load(c->pa.cost, m, eb, sizeof(eb)))
 			return 0;
 	} else if (kb_find_dir(c->c.kb_dir, dir, sizeof(dir))) {
 		snprintf(eb, sizeof(eb), "no rules directory for the default cost model (--cost FILE or --kb-dir DIR)");
@@ -409,10 +351,10 @@ static int load_cost(const struct cfg *c, struct cost_model **m)
 
 int cmd_plan(int argc, char **argv)
 {
-	struct cfg cfg = {.funded = 1, .min_conf = 0.5, .years = 10};
-	struct policy *pol[MAX_SCEN] = {0};
-	struct scen sc[MAX_SCEN];
-	struct plan_paths pp[MAX_SCEN] = {0};
+	struct cfg cfg = {.pa = PLAN_ARGS_INIT("plan")};
+	struct policy *pol[PLAN_ARGS_MAX] = {0};
+	struct scen sc[PLAN_ARGS_MAX];
+	struct plan_paths pp[PLAN_ARGS_MAX] = {0};
 	struct cost_model *m = NULL;
 	struct store *st = NULL;
 	struct vreg *vr = NULL;
@@ -433,7 +375,7 @@ int cmd_plan(int argc, char **argv)
 		fprintf(stderr, "trustmap plan: unexpected argument '%s'\n", argv[1]);
 		goto out;
 	}
-	if (!cfg.npol) {
+	if (!cfg.pa.npol) {
 		fprintf(stderr, "trustmap plan: --policy FILE is required (one per scenario)\n");
 		goto out;
 	}
@@ -442,21 +384,13 @@ int cmd_plan(int argc, char **argv)
 		fprintf(stderr, "trustmap plan: --date wants YYYY-MM-DD, not '%s'\n", cfg.date);
 		goto out;
 	}
-	if (!cfg.start_year)
-		cfg.start_year = year_of(day);
-	if (cfg.years < 1 || cfg.years > PLAN_MAX_PHASES) {
-		fprintf(stderr, "trustmap plan: --years takes 1 to %d\n", PLAN_MAX_PHASES);
+	if (plan_args_check(&cfg.pa, day))
 		goto out;
-	}
-	if (cfg.start_year < 1970 || cfg.start_year > 9999) {
-		fprintf(stderr, "trustmap plan: --start-year takes a year from 1970 to 9999\n");
-		goto out;
-	}
 	if (cfg.mode && strcmp(cfg.mode, "auto") && strcmp(cfg.mode, "exact") && strcmp(cfg.mode, "heuristic")) {
 		fprintf(stderr, "trustmap plan: --solver is auto, exact or heuristic\n");
 		goto out;
 	}
-	if (!cfg.budget_set && (cfg.funded < 1 || cfg.core_first || cfg.items || cfg.paths_to)) {
+	if (!cfg.pa.budget_set && (cfg.pa.funded < 1 || cfg.pa.core_first || cfg.items || cfg.pa.paths_to)) {
 		fprintf(stderr, "trustmap plan: --funded-share, --core-first, --items and --paths-to need --budget-per-year\n");
 		goto out;
 	}
@@ -466,17 +400,17 @@ int cmd_plan(int argc, char **argv)
 		fprintf(stderr, "trustmap plan: %s\n", eb);
 		goto out;
 	}
-	for (int i = 0; i < cfg.npol; i++)
-		if (policy_load(cfg.pol[i], vr, &pol[i], eb, sizeof(eb))) {
+	for (int i = 0; i < cfg.pa.npol; i++)
+		if (policy_load(cfg.pa.pol[i], vr, &pol[i], eb, sizeof(eb))) {
 			fprintf(stderr, "trustmap plan: %s\n", eb);
 			goto out;
 		}
 	if (!(st = cli_store("plan", &cfg.c)))
 		goto out;
-	for (int i = 0; i < cfg.npol; i++, nsc++) {
-		struct scen_opt so = {day, cfg.min_conf, NULL};
+	for (int i = 0; i < cfg.pa.npol; i++, nsc++) {
+		struct scen_opt so = {day, cfg.pa.min_conf, NULL};
 		double t0 = now_ms();
-		str_set(dir, sizeof(dir), cfg.pol[i]);
+		str_set(dir, sizeof(dir), cfg.pa.pol[i]);
 		so.base_dir = dirname(dir);
 		if (scen_eval(st, vr, pol[i], m, &so, &sc[i], eb, sizeof(eb))) {
 			fprintf(stderr, "trustmap plan: %s\n", eb);
@@ -491,7 +425,7 @@ int cmd_plan(int argc, char **argv)
 			nsc++;
 			goto out;
 		}
-		if (cfg.paths_to && scen_paths(st, vr, &sc[i], m, &cfg, so.base_dir, day, &pp[i])) {
+		if (cfg.pa.paths_to && scen_paths(st, vr, &sc[i], m, &cfg, so.base_dir, day, &pp[i])) {
 			nsc++;
 			goto out;
 		}
@@ -504,8 +438,8 @@ int cmd_plan(int argc, char **argv)
 		printf("\ncosts in %s (model %s); findings of deny rules on %s and at each later effective date\n",
 		       m->currency, m->name, d);
 	}
-	if (cfg.budget_set) {
-		if (cfg.budget * cfg.funded == 0)
+	if (cfg.pa.budget_set) {
+		if (cfg.pa.budget * cfg.pa.funded == 0)
 			fprintf(stderr, "trustmap plan: a budget of zero: nothing can be placed\n");
 		if (do_plans((enum rep_format)fmt, sc, nsc, pp, &cfg, day, m, &infeasible))
 			goto out;
@@ -516,7 +450,7 @@ out:
 		scen_free(&sc[i]);
 		plan_paths_free(&pp[i]);
 	}
-	for (int i = 0; i < cfg.npol; i++)
+	for (int i = 0; i < cfg.pa.npol; i++)
 		policy_free(pol[i]);
 	rep_scentab_free(&rows);
 	store_close(st);

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "common.h"
 #include "opt.h"
+#include "planargs.h"
 #include "../audit/audit.h"
 #include "../core/arena.h"
 #include "../core/err.h"
@@ -43,62 +44,11 @@
 
 struct cfg {
 	struct common c;
+	struct plan_args pa; /* pa.pol[0] is the audit's policy */
 	const char *html, *md, *date, *title;
-	const char *pol[REP_MAX_SCEN]; /* the first is the audit's */
-	int npol;
-	const char *cost, *paths_to;
-	double min_conf, budget, funded;
-	int budget_set;
-	long start_year, years;
-	int core_first;
 	long max_findings, evidence;
 	int evidence_set;
 };
-
-static int set_policy(void *vc, const char *v, int tag)
-{
-	struct cfg *c = vc;
-
-	(void)tag;
-	if (c->npol == REP_MAX_SCEN) {
-		fprintf(stderr, "trustmap report: at most %d policies\n", REP_MAX_SCEN);
-		return -1;
-	}
-	c->pol[c->npol++] = v;
-	return 0;
-}
-
-static int set_num(void *vc, const char *v, int tag)
-{
-	struct cfg *c = vc;
-	char *end;
-	double d = strtod(v, &end);
-
-	if (*end || end == v || !isfinite(d) || d < 0 || d > 1e15 || (tag == 1 && d > 1)) {
-		fprintf(stderr, "trustmap report: --%s takes a number %s, not '%s'\n",
-			tag == 0 ? "budget-per-year" : "funded-share", tag == 0 ? "of 0 or more" : "from 0 to 1", v);
-		return -1;
-	}
-	if (tag == 0)
-		c->budget = d, c->budget_set = 1;
-	else
-		c->funded = d;
-	return 0;
-}
-
-static int set_min_conf(void *vc, const char *v, int tag)
-{
-	struct cfg *c = vc;
-	char *end;
-
-	(void)tag;
-	c->min_conf = strtod(v, &end);
-	if (*end || end == v || !(c->min_conf >= 0 && c->min_conf <= 1)) {
-		fprintf(stderr, "trustmap report: --min-confidence takes a number from 0 to 1\n");
-		return -1;
-	}
-	return 0;
-}
 
 static int set_evidence(void *vc, const char *v, int tag)
 {
@@ -121,23 +71,12 @@ static const struct opt report_opts[] = {
 	{"format", 'f', "md", "md: the Markdown summary on standard output", OPT_STR, offsetof(struct cfg, c.format)},
 	{"policy", 'p', "FILE",
 	 "audit against this policy (docs/policy.md): findings, zones on the map; repeat to compare scenarios",
-	 OPT_FN, 0, set_policy, 0},
-	{"cost", 0, "FILE", "cost model for the scenarios (docs/cost.md; default rules/cost-default.yaml)", OPT_STR,
-	 offsetof(struct cfg, cost)},
-	{"budget-per-year", 0, "N", "a phased plan per scenario with this budget each year (model currency)", OPT_FN,
-	 0, set_num, 0},
-	{"start-year", 0, "Y", "the plan's first year (default the year of --date)", OPT_INT,
-	 offsetof(struct cfg, start_year)},
-	{"years", 0, "H", "the plan's yearly phases (default 10, at most 64)", OPT_INT, offsetof(struct cfg, years)},
-	{"funded-share", 0, "F", "budgets times F (0..1); say what funding then blocks", OPT_FN, 0, set_num, 1},
-	{"core-first", 0, NULL, "in the plan, every core item no later than any access item", OPT_FLAG,
-	 offsetof(struct cfg, core_first)},
+	 OPT_FN, offsetof(struct cfg, pa), plan_args_policy, 0},
+	{"date", 0, "YYYY-MM-DD", "audit as of this day (default today)", OPT_STR, offsetof(struct cfg, date)},
+	PLAN_ARGS_OPTS(struct cfg, pa),
 	{"paths-to", 0, "SELECTOR",
 	 "clean paths from each sensitive site to this core (as trustmap paths --to): a section and lines on the map",
-	 OPT_STR, offsetof(struct cfg, paths_to)},
-	{"date", 0, "YYYY-MM-DD", "audit as of this day (default today)", OPT_STR, offsetof(struct cfg, date)},
-	{"min-confidence", 0, "X", "attributions below X are suspects, not findings (default 0.5)", OPT_FN, 0,
-	 set_min_conf, 0},
+	 OPT_STR, offsetof(struct cfg, pa.paths_to)},
 	{"title", 't', "TEXT", "the report's title (default \"trustmap report\")", OPT_STR,
 	 offsetof(struct cfg, title)},
 	{"max-findings", 0, "N", "findings listed in full in the HTML (default 2000)", OPT_INT,
@@ -182,22 +121,13 @@ static int write_file(const char *path, writer_fn fn, const struct rep_in *in)
 	return 0;
 }
 
-static int year_of(int64_t day)
-{
-	time_t t = (time_t)(day * 86400);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	return tm.tm_year + 1900;
-}
-
 /* The cost model: --cost, else the rules directory's default (as `trustmap plan`). */
 static int load_cost(const struct cfg *c, struct cost_model **m)
 {
 	char dir[512], path[640], eb[TM_ERRLEN];
 
-	if (c->cost) {
-		if (!cost_load(c->cost, m, eb, sizeof(eb)))
+	if (c->pa.cost) {
+		if (!cost_load(c->pa.cost, m, eb, sizeof(eb)))
 			return 0;
 	} else if (kb_find_dir(c->c.kb_dir, dir, sizeof(dir))) {
 		snprintf(eb, sizeof(eb), "no rules directory for the default cost model (--cost FILE or --kb-dir DIR)");
@@ -251,14 +181,14 @@ static void phase_of(struct rep_phase *d, const struct plan_phase_sum *x, int ye
 static int plan_one(struct work *k, int j, const struct cfg *c, int64_t day, const char *base_dir,
 		    struct store *st, const struct vreg *vr, struct arena *ar)
 {
-	struct plan_items_opt io = {day, c->start_year, (int)c->years, c->budget, c->funded, c->core_first};
+	struct plan_items_opt io = {day, c->pa.start_year, (int)c->pa.years, c->pa.budget, c->pa.funded, c->pa.core_first};
 	struct plan_paths *pp = NULL;
 	struct rep_plan *rp = &k->plan[j];
 	char eb[TM_ERRLEN] = "", note[1024];
 	int rc;
 
-	if (c->paths_to) {
-		struct paths_opt po = {.day = day, .base_dir = base_dir, .core = c->paths_to};
+	if (c->pa.paths_to) {
+		struct paths_opt po = {.day = day, .base_dir = base_dir, .core = c->pa.paths_to};
 		if (plan_paths_run(st, vr, &k->sc[j], k->m, &po, &k->pp[j], eb, sizeof(eb))) {
 			fprintf(stderr, "trustmap report: %s: %s\n", k->sc[j].p->name, eb);
 			return -1;
@@ -309,13 +239,13 @@ static int compute(struct work *k, const struct cfg *c, struct policy **pol, int
 		   const struct vreg *vr, struct arena *ar)
 {
 	char eb[TM_ERRLEN] = "", dir[1024];
-	int scenarios = c->npol >= 2 || c->cost || c->budget_set;
+	int scenarios = c->pa.npol >= 2 || c->pa.cost || c->pa.budget_set;
 
 	if (scenarios && load_cost(c, &k->m))
 		return -1;
-	for (int i = 0; scenarios && i < c->npol; i++) {
-		struct scen_opt so = {day, c->min_conf, NULL};
-		str_set(dir, sizeof(dir), c->pol[i]);
+	for (int i = 0; scenarios && i < c->pa.npol; i++) {
+		struct scen_opt so = {day, c->pa.min_conf, NULL};
+		str_set(dir, sizeof(dir), c->pa.pol[i]);
 		so.base_dir = dirname(dir);
 		k->nsc = i + 1;
 		if (scen_eval(st, vr, pol[i], k->m, &so, &k->sc[i], eb, sizeof(eb))) {
@@ -326,18 +256,18 @@ static int compute(struct work *k, const struct cfg *c, struct policy **pol, int
 			fprintf(stderr, "trustmap report: out of memory\n");
 			return -1;
 		}
-		if (c->budget_set && plan_one(k, i, c, day, so.base_dir, st, vr, ar))
+		if (c->pa.budget_set && plan_one(k, i, c, day, so.base_dir, st, vr, ar))
 			return -1;
 	}
 	if (scenarios) {
 		rep_scentab_sort(&k->tab);
 		k->tab.currency = k->m->currency;
-		if (c->budget_set && c->budget * c->funded == 0)
+		if (c->pa.budget_set && c->pa.budget * c->pa.funded == 0)
 			fprintf(stderr, "trustmap report: a budget of zero: nothing can be placed\n");
 	}
-	if (c->paths_to) { /* the first policy's paths, as `trustmap paths --to` answers them */
-		struct paths_opt po = {.day = day, .core = c->paths_to};
-		str_set(dir, sizeof(dir), c->pol[0]);
+	if (c->pa.paths_to) { /* the first policy's paths, as `trustmap paths --to` answers them */
+		struct paths_opt po = {.day = day, .core = c->pa.paths_to};
+		str_set(dir, sizeof(dir), c->pa.pol[0]);
 		po.base_dir = dirname(dir);
 		if (paths_run(st, vr, pol[0], &po, &k->pr, eb, sizeof(eb))) {
 			fprintf(stderr, "trustmap report: %s\n", eb);
@@ -347,7 +277,7 @@ static int compute(struct work *k, const struct cfg *c, struct policy **pol, int
 			fprintf(stderr, "trustmap report: warning: %ld of %ld links name an asset the store does not "
 					"have; they are left out\n",
 				k->pr.unknown_links, k->pr.links_read);
-		if (rep_paths_build(st, &k->pr, c->paths_to, 0, ar, &k->paths)) {
+		if (rep_paths_build(st, &k->pr, c->pa.paths_to, 0, ar, &k->paths)) {
 			fprintf(stderr, "trustmap report: out of memory\n");
 			return -1;
 		}
@@ -357,7 +287,7 @@ static int compute(struct work *k, const struct cfg *c, struct policy **pol, int
 
 int cmd_report(int argc, char **argv)
 {
-	struct cfg cfg = {.min_conf = 0.5, .funded = 1, .years = 10};
+	struct cfg cfg = {.pa = PLAN_ARGS_INIT("report")};
 	struct audit_result r = {0};
 	struct audit_opt ao = {0};
 	struct rep_in in = {0};
@@ -397,15 +327,15 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "trustmap report: --max-findings takes a positive number\n");
 		goto out;
 	}
-	if ((cfg.date || cfg.min_conf != 0.5) && !cfg.npol) {
+	if ((cfg.date || cfg.pa.min_conf != 0.5) && !cfg.pa.npol) {
 		fprintf(stderr, "trustmap report: --date and --min-confidence need --policy\n");
 		goto out;
 	}
-	if ((cfg.cost || cfg.budget_set || cfg.paths_to) && !cfg.npol) {
+	if ((cfg.pa.cost || cfg.pa.budget_set || cfg.pa.paths_to) && !cfg.pa.npol) {
 		fprintf(stderr, "trustmap report: --cost, --budget-per-year and --paths-to need --policy\n");
 		goto out;
 	}
-	if (!cfg.budget_set && (cfg.funded < 1 || cfg.core_first || cfg.start_year || cfg.years != 10)) {
+	if (!cfg.pa.budget_set && (cfg.pa.funded < 1 || cfg.pa.core_first || cfg.pa.start_year || cfg.pa.years != 10)) {
 		fprintf(stderr, "trustmap report: --start-year, --years, --funded-share and --core-first need "
 				"--budget-per-year\n");
 		goto out;
@@ -415,33 +345,25 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "trustmap report: --date wants YYYY-MM-DD, not '%s'\n", cfg.date);
 		goto out;
 	}
-	if (!cfg.start_year)
-		cfg.start_year = year_of(ao.day);
-	if (cfg.years < 1 || cfg.years > PLAN_MAX_PHASES) {
-		fprintf(stderr, "trustmap report: --years takes 1 to %d\n", PLAN_MAX_PHASES);
+	if (plan_args_check(&cfg.pa, ao.day))
 		goto out;
-	}
-	if (cfg.start_year < 1970 || cfg.start_year > 9999) {
-		fprintf(stderr, "trustmap report: --start-year takes a year from 1970 to 9999\n");
-		goto out;
-	}
-	ao.min_conf = cfg.min_conf;
+	ao.min_conf = cfg.pa.min_conf;
 	if (!(ar = arena_new(4096)) || !(k = mem_calloc(1, sizeof(*k)))) {
 		fprintf(stderr, "trustmap report: out of memory\n");
 		goto out;
 	}
-	if (cfg.npol) {
+	if (cfg.pa.npol) {
 		if (kb_load_vreg(&vr, cfg.c.kb_dir, cfg.c.lists, eb, sizeof(eb))) {
 			fprintf(stderr, "trustmap report: %s\n", eb);
 			goto out;
 		}
-		for (int i = 0; i < cfg.npol; i++)
-			if (policy_load(cfg.pol[i], vr, &pol[i], eb, sizeof(eb))) {
+		for (int i = 0; i < cfg.pa.npol; i++)
+			if (policy_load(cfg.pa.pol[i], vr, &pol[i], eb, sizeof(eb))) {
 				fprintf(stderr, "trustmap report: %s\n", eb);
 				goto out;
 			}
 		p = pol[0];
-		str_set(dir, sizeof(dir), cfg.pol[0]);
+		str_set(dir, sizeof(dir), cfg.pa.pol[0]);
 		ao.base_dir = dirname(dir);
 		if (rep_zones_load(p, ao.base_dir, ar, &zs, &labels, eb, sizeof(eb))) {
 			fprintf(stderr, "trustmap report: %s\n", eb);
@@ -471,7 +393,7 @@ int cmd_report(int argc, char **argv)
 	in.plan = k->nplan ? k->plan : NULL;
 	in.nplan = k->nplan;
 	in.currency = k->m ? k->m->currency : "";
-	in.paths = cfg.paths_to ? &k->paths : NULL;
+	in.paths = cfg.pa.paths_to ? &k->paths : NULL;
 	if (cfg.html && write_file(cfg.html, rep_html, &in))
 		goto out;
 	if (cfg.md && write_file(cfg.md, rep_md, &in))
@@ -493,7 +415,7 @@ out:
 	geo_zones_free(zs);
 	mem_free(labels);
 	arena_free(ar);
-	for (int i = 0; i < cfg.npol; i++)
+	for (int i = 0; i < cfg.pa.npol; i++)
 		policy_free(pol[i]);
 	vreg_free(vr);
 	return rc;
