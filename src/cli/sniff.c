@@ -32,6 +32,7 @@
 #include "../store/store.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +114,41 @@ static const struct opt opts[] = {
 	{"no-nmap", 0, NULL, "do not load nmap-service-probes", OPT_FLAG, offsetof(struct cfg, c.no_nmap)},
 	{NULL},
 };
+
+/*
+ * The knowledge base: our own part loaded at once (a mistake there is said
+ * before anything is read), the system data (OUI registries, enterprise
+ * numbers, nmap's probes: most of the start-up) in a thread while the
+ * capture is read and decoded, which needs none of it; joined before the
+ * assets are rebuilt.
+ */
+struct kb_job {
+	struct kb *kb;
+	struct kb_opts o;
+	pthread_t th;
+	int started, rc;
+	char eb[TM_ERRLEN];
+};
+
+static void *kb_rest(void *arg)
+{
+	struct kb_job *j = arg;
+
+	j->rc = kb_load_rest(j->kb, &j->o, j->eb, sizeof(j->eb));
+	return NULL;
+}
+
+/* The whole knowledge base, once loaded; NULL (said) when its second half failed. */
+static struct kb *kb_wait(struct kb_job *j)
+{
+	if (j->started) {
+		pthread_join(j->th, NULL);
+		j->started = 0;
+		if (j->rc)
+			fprintf(stderr, "trustmap sniff: %s\n", j->eb);
+	}
+	return j->rc ? NULL : j->kb;
+}
 
 static volatile int stop_flag;
 static volatile int give_up; /* a second signal: stop waiting for a store server that is away */
@@ -735,9 +771,10 @@ static int new_resume(struct sniff_resume *rs, const struct cfg *cfg, char **fil
 	return 0;
 }
 
-static int run_sniff(struct cfg *cfg, char **files, int nfiles, void *live, struct kb *kb, int fmt,
+static int run_sniff(struct cfg *cfg, char **files, int nfiles, void *live, struct kb_job *kj, int fmt,
 		     struct buf *args, int64_t resume)
 {
+	struct kb *kb;
 	struct sink k = {.jsonl = fmt == REP_JSONL, .dedup = {.cap = DEDUP_SLOTS},
 			 .devs = {.cap = DEV_SLOTS, .no_clear = 1}, .batch = cfg->batch};
 	struct cap_cfg cc = {.on_obs = put_obs, .on_link = put_link, .arg = &k, .tick = tick, .between = between};
@@ -844,6 +881,11 @@ static int run_sniff(struct cfg *cfg, char **files, int nfiles, void *live, stru
 	checkpoint(&k, !(stop_flag && k.rs), 0);
 	k.t_store += mono() - t1;
 	/* the assets, then the run's end: a kill in between leaves a run that --resume finishes */
+	if (!(kb = kb_wait(kj))) { /* as after such a kill: the run stays open */
+		fprintf(stderr, "trustmap sniff: run %lld is stored up to its assets; 'trustmap sniff --resume %lld' "
+				"finishes it\n", (long long)k.run, (long long)k.run);
+		goto out;
+	}
 	t1 = mono();
 	built = !attr_build(kb, k.st, &bs, eb, sizeof(eb));
 	if (!built)
@@ -892,7 +934,7 @@ int cmd_sniff(int argc, char **argv)
 	struct cfg cfg = {.max_flows = UNSET, .flow_bytes = UNSET, .idle = UNSET, .batch = UNSET};
 	struct buf args;
 	char eb[TM_ERRLEN];
-	struct kb *kb = NULL;
+	struct kb_job kj = {0};
 	void *live = NULL;
 	int64_t resume = 0;
 	int npos, rc, fmt;
@@ -966,20 +1008,37 @@ int cmd_sniff(int argc, char **argv)
 		fprintf(stderr, "trustmap sniff: %s\n", eb);
 		goto out;
 	}
-	if (!(kb = cli_kb("sniff", &cfg.c)))
+	kj.o.kb_dir = cfg.c.kb_dir;
+	kj.o.lists = cfg.c.lists;
+	kj.o.skip = cfg.c.no_nmap ? KB_SKIP_NMAP : 0;
+	if (cfg.iface) { /* live: all of it now, while privileged */
+		if (!(kj.kb = cli_kb("sniff", &cfg.c)))
+			goto out;
+	} else if (kb_load_begin(&kj.kb, &kj.o, eb, sizeof(eb))) {
+		fprintf(stderr, "trustmap sniff: %s\n", eb);
 		goto out;
+	} else if (pthread_create(&kj.th, NULL, kb_rest, &kj)) {
+		if (kb_rest(&kj), kj.rc) { /* no thread: at once, as before */
+			fprintf(stderr, "trustmap sniff: %s\n", kj.eb);
+			goto out;
+		}
+	} else {
+		kj.started = 1;
+	}
 	if (cfg.iface) {
 		if (cap_drop_privileges(eb, sizeof(eb))) {
 			fprintf(stderr, "trustmap sniff: %s\n", eb);
 			goto out;
 		}
 	}
-	rc = run_sniff(&cfg, argv + 1, npos, live, kb, fmt, &args, resume);
+	rc = run_sniff(&cfg, argv + 1, npos, live, &kj, fmt, &args, resume);
 	live = NULL;
 out:
 	if (live)
 		cap_live_close(live);
-	kb_free(kb);
+	if (kj.started)
+		pthread_join(kj.th, NULL);
+	kb_free(kj.kb);
 	buf_fini(&args);
 	return rc;
 }

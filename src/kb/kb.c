@@ -151,12 +151,10 @@ int kb_load_vreg(struct vreg **out, const char *kb_dir, const char *lists, char 
 	return rc;
 }
 
-int kb_load(struct kb **out, const struct kb_opts *o, char *eb, size_t el)
+int kb_load_begin(struct kb **out, const struct kb_opts *o, char *eb, size_t el)
 {
 	static const struct kb_opts none;
 	struct kb *kb;
-	char cbuf[512];
-	const char *p, *cdir;
 	double t;
 	int rc;
 
@@ -174,13 +172,35 @@ int kb_load(struct kb **out, const struct kb_opts *o, char *eb, size_t el)
 			     kb->kb_dir[0] ? " at " : "", kb->kb_dir);
 		goto out_free;
 	}
-	cdir = cache_dir(o, cbuf, sizeof(cbuf));
 
 	t = now_ms();
 	if ((rc = vreg_load(&kb->vr, kb->kb_dir, eb, el)) ||
 	    (rc = load_user_lists(kb->vr, o->lists, eb, el)))
 		goto out_free;
 	kb->load_ms[0] = now_ms() - t;
+
+	t = now_ms();
+	if ((rc = rules_load_dir(&kb->rules, kb->kb_dir, kb->vr, eb, el)))
+		goto out_free;
+	kb->load_ms[4] = now_ms() - t;
+	*out = kb;
+	return 0;
+out_free:
+	kb_free(kb);
+	return rc;
+}
+
+int kb_load_rest(struct kb *kb, const struct kb_opts *o, char *eb, size_t el)
+{
+	static const struct kb_opts none;
+	char cbuf[512];
+	const char *p, *cdir;
+	double t;
+	int rc;
+
+	if (!o)
+		o = &none;
+	cdir = cache_dir(o, cbuf, sizeof(cbuf));
 
 	t = now_ms();
 	if (!(o->skip & KB_SKIP_OUI)) {
@@ -192,7 +212,7 @@ int kb_load(struct kb **out, const struct kb_opts *o, char *eb, size_t el)
 				 ieee, manuf);
 		else if ((rc = oui_load(&kb->oui, exists(ieee) ? ieee : NULL,
 					exists(manuf) ? manuf : NULL, eb, el)))
-			goto out_free;
+			return rc;
 	}
 	kb->load_ms[1] = now_ms() - t;
 
@@ -202,7 +222,7 @@ int kb_load(struct kb **out, const struct kb_opts *o, char *eb, size_t el)
 		if (!exists(p))
 			log_warn("no enterprise-number registry at %s", p);
 		else if ((rc = pen_load(&kb->pen, p, eb, el)))
-			goto out_free;
+			return rc;
 	}
 	kb->load_ms[2] = now_ms() - t;
 
@@ -212,18 +232,20 @@ int kb_load(struct kb **out, const struct kb_opts *o, char *eb, size_t el)
 		if (!exists(p))
 			log_warn("no nmap-service-probes at %s: service banners rely on our rules only", p);
 		else if ((rc = nmap_load(&kb->nmap, p, cdir, eb, el)))
-			goto out_free;
+			return rc;
 	}
 	kb->load_ms[3] = now_ms() - t;
-
-	t = now_ms();
-	if ((rc = rules_load_dir(&kb->rules, kb->kb_dir, kb->vr, eb, el)))
-		goto out_free;
-	kb->load_ms[4] = now_ms() - t;
-	*out = kb;
 	return 0;
-out_free:
-	kb_free(kb);
+}
+
+int kb_load(struct kb **out, const struct kb_opts *o, char *eb, size_t el)
+{
+	int rc = kb_load_begin(out, o, eb, el);
+
+	if (!rc && (rc = kb_load_rest(*out, o, eb, el))) {
+		kb_free(*out);
+		*out = NULL;
+	}
 	return rc;
 }
 

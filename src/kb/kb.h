@@ -60,6 +60,19 @@ struct kb {
  * skipped.  Free with kb_free.
  */
 int kb_load(struct kb **out, const struct kb_opts *o, char *eb, size_t el);
+/*
+ * kb_load in two halves, for a command that loads the bulk in another
+ * thread while it does something else (sniff reads the capture meanwhile):
+ * kb_load_begin finds our rules directory and loads what is ours (vendor
+ * registry, users' lists, our rules: small, and where a user's mistake
+ * shows); kb_load_rest adds the system data (OUI registries, enterprise
+ * numbers, nmap-service-probes: the slow part).  Nothing may use kb while
+ * kb_load_rest runs; it touches no other shared state than stderr (its
+ * warnings).  After a kb_load_rest failure kb is only good for kb_free.
+ * kb_load = kb_load_begin, then kb_load_rest.
+ */
+int kb_load_begin(struct kb **out, const struct kb_opts *o, char *eb, size_t el);
+int kb_load_rest(struct kb *kb, const struct kb_opts *o, char *eb, size_t el);
 void kb_free(struct kb *kb);
 
 /*
