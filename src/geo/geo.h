@@ -94,7 +94,7 @@ struct geo_geojson_opt {
 	size_t max_bytes;      /* file size ceiling; 0 = GEO_GEOJSON_MAX */
 };
 
-#define GEO_GEOJSON_MAX ((size_t)32 << 20) /* jansson needs up to ~20x this */
+#define GEO_GEOJSON_MAX ((size_t)32 << 20) /* read whole; one feature at a time is kept as nodes */
 
 /*
  * Loads a GeoJSON file (Polygon, MultiPolygon, Feature, FeatureCollection)

@@ -42,6 +42,14 @@ void geo_ring_unindex(struct geo_ring *r);
  */
 int geo_ring_simple(const struct geo_ring *r, uint32_t *e1, uint32_t *e2);
 
+/*
+ * The former jansson (DOM) GeoJSON reader (geojson_dom.c), the reference the
+ * streaming one is compared with in tests and fuzzing; same contract as
+ * geo_geojson_parse.
+ */
+int geo_geojson_parse_dom(struct geo_zones *zs, const char *name, const char *data, size_t len,
+			  const struct geo_geojson_opt *opt, char *eb, size_t el);
+
 /* Positions this close to zero are taken as zero (keeps the exact predicates out of underflow). */
 #define GEO_TINY 1e-100
 

@@ -1,12 +1,16 @@
 /*
- * fuzz_geojson.c - the GeoJSON zone loader (geo_geojson_parse) on arbitrary
- * bytes; whatever it keeps is indexed and queried at its own vertices, edge
+ * fuzz_geojson.c - the GeoJSON zone loader (geo_geojson_parse, the streaming
+ * yajl reader) on arbitrary bytes, compared with the former jansson DOM
+ * reader (geo_geojson_parse_dom) while both exist: the same return code and
+ * the same zones, vertex for vertex (messages differ only for syntax
+ * errors, which each parser words its own way); whatever it keeps is indexed and queried at its own vertices, edge
  * midpoints and box corners (index answers must equal a scan of every
  * zone), and the geodesic distance runs on doubles taken from the input
  * (finite, >= 0, at most half a meridian's length plus a margin, symmetric).
  */
 #include "core/err.h"
 #include "geo/geo.h"
+#include "geo/geo_int.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -32,6 +36,40 @@ static void probe(const struct geo_zones *zs, const struct geo_index *ix, double
 		abort();
 }
 
+/* The streaming reader's zones against the DOM reader's; aborts on any difference. */
+static void differential(const uint8_t *data, size_t size, const struct geo_geojson_opt *opt)
+{
+	struct geo_zones *a = geo_zones_new(), *b = geo_zones_new();
+	char ea[TM_ERRLEN], eb[TM_ERRLEN];
+	int ra, rb;
+
+	if (a && b) {
+		ra = geo_geojson_parse(a, "fuzz", (const char *)data, size, opt, ea, sizeof(ea));
+		rb = geo_geojson_parse_dom(b, "fuzz", (const char *)data, size, opt, eb,
+					   sizeof(eb));
+		if (ra != rb || a->n != b->n || a->nvert != b->nvert)
+			abort();
+		for (size_t z = 0; z < a->n; z++) {
+			const struct geo_zone *x = &a->z[z], *y = &b->z[z];
+
+			if (strcmp(x->name, y->name) || x->sensitivity != y->sensitivity ||
+			    x->np != y->np || memcmp(x->bb, y->bb, sizeof(x->bb)))
+				abort();
+			for (uint32_t p = 0; p < x->np; p++) {
+				if (x->p[p].nr != y->p[p].nr)
+					abort();
+				for (uint32_t r = 0; r < x->p[p].nr; r++)
+					if (x->p[p].r[r].n != y->p[p].r[r].n ||
+					    memcmp(x->p[p].r[r].v, y->p[p].r[r].v,
+						   x->p[p].r[r].n * sizeof(struct geo_pt)))
+						abort();
+			}
+		}
+	}
+	geo_zones_free(a);
+	geo_zones_free(b);
+}
+
 static void zones(const uint8_t *data, size_t size)
 {
 	struct geo_geojson_opt opt = {.name_prop = "n", .sens_prop = "s", .sens_default = 1};
@@ -40,6 +78,7 @@ static void zones(const uint8_t *data, size_t size)
 	char eb[TM_ERRLEN];
 	size_t probes = 0;
 
+	differential(data, size, size & 1 ? &opt : NULL);
 	if (!zs)
 		return;
 	if (geo_geojson_parse(zs, "fuzz", (const char *)data, size, size & 1 ? &opt : NULL, eb,
