@@ -206,6 +206,8 @@ int yr_double(struct yr *y, const yaml_node_t *n, const char *path, double lo, d
 
 	if (!yr_is_scalar(n) || !yr_slen(n) || yr_slen(n) >= sizeof(tmp))
 		return yr_fail(y, n, path, "expected a number");
+	if (memchr(yr_sval(n), 0, yr_slen(n)))
+		return yr_fail(y, n, path, "expected a number, not text holding a NUL byte");
 	memcpy(tmp, yr_sval(n), yr_slen(n));
 	tmp[yr_slen(n)] = 0;
 	errno = 0;
@@ -310,8 +312,7 @@ int yr_walk(struct yr *y, yaml_node_t *n, const char *path, void *obj, yr_field_
 	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++) {
 		yaml_node_t *k = yr_node(y, pr->key), *v = yr_node(y, pr->value);
 
-		if (!yr_is_scalar(k) || !yr_slen(k) || yr_slen(k) >= sizeof(key) ||
-		    (!y->nul_keys && memchr(yr_sval(k), 0, yr_slen(k))))
+		if (!yr_is_scalar(k) || !yr_slen(k) || yr_slen(k) >= sizeof(key) || memchr(yr_sval(k), 0, yr_slen(k)))
 			return yr_fail(y, k, path, "expected a short key");
 		memcpy(key, yr_sval(k), yr_slen(k));
 		key[yr_slen(k)] = 0;

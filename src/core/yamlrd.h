@@ -24,7 +24,6 @@ struct yr {
 	const char *noun;    /* "policy": "empty policy", "aliases ... not allowed in a policy" */
 	struct arena *arena; /* yr_text and yr_words copy into it */
 	size_t max_pairs;    /* yr_walk: a mapping with more pairs is an error (0: no limit) */
-	int nul_keys;	     /* yr_walk: 0: a key holding a NUL is refused; 1: it is read up to the NUL */
 	void *user;	     /* the caller's, for its field callbacks */
 	char *eb;	     /* the caller's error buffer */
 	size_t el;

@@ -597,7 +597,6 @@ int policy_parse(const char *file, const char *data, size_t len, const struct vr
 	c.y = (struct yr){.file = file,
 			  .noun = "policy",
 			  .arena = p->arena,
-			  .nul_keys = 1,
 			  .user = &c,
 			  .eb = eb,
 			  .el = el};

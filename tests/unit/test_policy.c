@@ -303,13 +303,11 @@ static int yfield(struct yr *y, void *obj, const char *key, yaml_node_t *k, yaml
 }
 
 /* Loads text and walks its root with yfield; eb holds the error, keys what was seen. */
-static int ywalk(const char *text, size_t max_pairs, int nul_keys, struct yseen *s, char *eb,
-		 size_t el)
+static int ywalk(const char *text, size_t max_pairs, struct yseen *s, char *eb, size_t el)
 {
 	struct yr y = {.file = "y.yaml",
 		       .noun = "test file",
 		       .max_pairs = max_pairs,
-		       .nul_keys = nul_keys,
 		       .eb = eb,
 		       .el = el};
 	yaml_node_t *root;
@@ -328,44 +326,45 @@ static void test_yamlrd(void)
 	char eb[TM_ERRLEN];
 	struct yseen s;
 
-	CHECK_INT(ywalk("a: 3\nb: -0.5\nc: [x]\n", 0, 0, &s, eb, sizeof(eb)), 0);
+	CHECK_INT(ywalk("a: 3\nb: -0.5\nc: [x]\n", 0, &s, eb, sizeof(eb)), 0);
 	CHECK_STR(s.keys, "a,b,c,");
 	CHECK_INT(s.a, 3);
 	CHECK_NEAR(s.b, -0.5, 1e-12);
 	/* the walker: unknown and repeated keys, no mapping, a non-scalar key, too many pairs */
-	CHECK_INT(ywalk("a: 1\nzz: 2\n", 0, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_INT(ywalk("a: 1\nzz: 2\n", 0, &s, eb, sizeof(eb)), TM_EPROTO);
 	CHECK_STR(eb, "y.yaml:2:1: unknown key \"zz\"");
-	CHECK_INT(ywalk("a: 1\nc: 2\na: 3\n", 0, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_INT(ywalk("a: 1\nc: 2\na: 3\n", 0, &s, eb, sizeof(eb)), TM_EPROTO);
 	CHECK_STR(eb, "y.yaml:3:1: key \"a\" given twice");
 	CHECK_STR(s.keys, "a,c,");
-	CHECK_INT(ywalk("- a\n", 0, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_INT(ywalk("- a\n", 0, &s, eb, sizeof(eb)), TM_EPROTO);
 	CHECK_STR(eb, "y.yaml:1:1: expected a mapping (key: value lines)");
-	CHECK_INT(ywalk("? [a]\n: 1\n", 0, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_INT(ywalk("? [a]\n: 1\n", 0, &s, eb, sizeof(eb)), TM_EPROTO);
 	CHECK_STR(eb, "y.yaml:1:3: expected a short key");
-	CHECK_INT(ywalk("a: 1\nc: 2\n", 2, 0, &s, eb, sizeof(eb)), 0);
-	CHECK_INT(ywalk("a: 1\nc: 2\nb: 0\n", 2, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_INT(ywalk("a: 1\nc: 2\n", 2, &s, eb, sizeof(eb)), 0);
+	CHECK_INT(ywalk("a: 1\nc: 2\nb: 0\n", 2, &s, eb, sizeof(eb)), TM_EPROTO);
 	CHECK_STR(eb, "y.yaml:1:1: more than 2 entries");
 	CHECK_STR(s.keys, "");
-	/* a key holding a NUL: refused, or (what policies always did) read up to the NUL */
-	CHECK_INT(ywalk("\"name\\0x\": 1\n", 0, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	/* a key or a number holding a NUL is refused, not read up to the NUL */
+	CHECK_INT(ywalk("\"name\\0x\": 1\n", 0, &s, eb, sizeof(eb)), TM_EPROTO);
 	CHECK_STR(eb, "y.yaml:1:1: expected a short key");
-	CHECK_INT(ywalk("\"name\\0x\": 1\n", 0, 1, &s, eb, sizeof(eb)), 0);
-	CHECK_STR(s.keys, "name,");
+	CHECK_STR(s.keys, "");
+	CHECK_INT(ywalk("b: \"1\\0\"\n", 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_STR(eb, "y.yaml:1:4: b: expected a number, not text holding a NUL byte");
 	/* the getters' messages name the path */
-	CHECK_INT(ywalk("a: 2.5\n", 0, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_INT(ywalk("a: 2.5\n", 0, &s, eb, sizeof(eb)), TM_EPROTO);
 	CHECK_STR(eb, "y.yaml:1:4: a: expected a whole number");
-	CHECK_INT(ywalk("b: 2\n", 0, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_INT(ywalk("b: 2\n", 0, &s, eb, sizeof(eb)), TM_EPROTO);
 	CHECK_STR(eb, "y.yaml:1:4: b: 2 is outside -1..1");
-	CHECK_INT(ywalk("b: 1e999\n", 0, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_INT(ywalk("b: 1e999\n", 0, &s, eb, sizeof(eb)), TM_EPROTO);
 	CHECK_STR(eb, "y.yaml:1:4: b: expected a number, not \"1e999\"");
-	CHECK_INT(ywalk("b: [1]\n", 0, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_INT(ywalk("b: [1]\n", 0, &s, eb, sizeof(eb)), TM_EPROTO);
 	CHECK_STR(eb, "y.yaml:1:4: b: expected a number");
 	/* the loader: not YAML, empty, aliases (named by the noun) */
-	CHECK_INT(ywalk("a: [1\n", 0, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_INT(ywalk("a: [1\n", 0, &s, eb, sizeof(eb)), TM_EPROTO);
 	CHECK(!strncmp(eb, "y.yaml:2:1: ", 12));
-	CHECK_INT(ywalk("# nothing\n", 0, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_INT(ywalk("# nothing\n", 0, &s, eb, sizeof(eb)), TM_EPROTO);
 	CHECK_STR(eb, "y.yaml: empty test file");
-	CHECK_INT(ywalk("a: &x 1\nc: *x\n", 0, 0, &s, eb, sizeof(eb)), TM_EPROTO);
+	CHECK_INT(ywalk("a: &x 1\nc: *x\n", 0, &s, eb, sizeof(eb)), TM_EPROTO);
 	CHECK_STR(
 	    eb,
 	    "y.yaml:1:4: aliases (*name) are not allowed in a test file"); /* the anchored node */
