@@ -1185,9 +1185,15 @@ static int stream(struct gj *g)
 	g->yh = yajl_alloc(&callbacks, NULL, g);
 	if (!g->yh)
 		return err_set(g->eb, g->el, TM_ENOMEM, "%s: out of memory", g->name);
-	st = yajl_parse(g->yh, (const unsigned char *)g->text, g->len);
+	/* yajl takes \v and \f for white space, JSON (and jansson) nowhere: the text stops there */
+	const char *vt = memchr(g->text, '\v', g->len), *ff = memchr(g->text, '\f', g->len);
+	size_t cut = (size_t)((vt && (!ff || vt < ff) ? vt : ff ? ff : g->text + g->len) - g->text);
+
+	st = yajl_parse(g->yh, (const unsigned char *)g->text, cut);
 	if (st == yajl_status_error)
 		syntax(g, yajl_get_bytes_consumed(g->yh));
+	else if (st == yajl_status_ok && cut < g->len)
+		tok_err(g, TM_EPROTO, cut, cut + 1, "invalid token");
 	else if (st == yajl_status_ok && (st = yajl_complete_parse(g->yh)) == yajl_status_error &&
 		 !g->rc)
 		syntax(g, g->len);

@@ -179,6 +179,9 @@ static const char *const TEXTS[] = {
     "{\"type\":\"Feature\",\"geometry\":null,\"properties\":{\"name\":\"\t\"}}",
     "{\"type\":\"Feature\",\"geometry\":null,\"properties\":{\"name\":Infinity}}",
     "{\"type\":\"Feature\",\"geometry\":null,\"properties\":{\"name\":NaN}}",
+    "{\"type\":\"Featre\",\v\"geometry\":null}",
+    "{\"type\":\"Featre\",\f\"geometry\":null}",
+    "{\"type\":\"Featre\",\"geometry\":\"\v\"}",
     "{\"type\":\"Feature\",\"properties\":{\"name\":\"ab\xe2\x82\"},\"geometry\":null}",
 };
 
