@@ -61,8 +61,18 @@ struct probe_ops {
 	void (*start)(struct probe_ctx *c);
 	int (*input)(struct probe_ctx *c, const uint8_t *p, size_t n);
 	void (*finish)(struct probe_ctx *c, int why);
-	/* UDP only, may be NULL: queue the next datagram variant (next community); 0 when none is left. */
+	/*
+	 * UDP only, may be NULL: queue the next datagram variant (next community); 0 when none is left.
+	 * A UDP probe's state must say which variant is queued: the engine keeps only the state while
+	 * it waits and rebuilds the datagram with start() and again() until it reaches that state.
+	 */
 	int (*again)(struct probe_ctx *c);
+	/*
+	 * UDP only: how many variants go out together, in one wait (0 or 1: one at a time).  SNMP
+	 * sends its v2c and v1 GET of a community at once: a silent agent then costs one wait per
+	 * try, not two, and the first answer wins.
+	 */
+	int group;
 };
 
 /* The ops for an enum scan_probe_id (TLS, SNMP, SSDP fall back as documented in probe.c). */

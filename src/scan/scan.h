@@ -59,7 +59,8 @@ struct scan_cfg {
 	uint64_t shard, nshards; /* this is shard `shard` (0-based) of nshards (>= 1) */
 	double rate;		 /* new connections per second (> 0), shared by the loops */
 	int threads;		 /* event loops, each on a disjoint slice of the order (0 or 1: one) */
-	int max_inflight;
+	int max_inflight;     /* TCP exchanges (and UDP answers being read) at once */
+	int max_udp_inflight; /* UDP pairs waiting for an answer at once (0: 16 x max_inflight) */
 	int connect_timeout_ms, read_timeout_ms;
 	int retries; /* extra datagrams for UDP probes */
 	const char *const *communities; /* SNMP communities to try in turn (NULL: "public") */
@@ -86,6 +87,10 @@ struct scan_stats {
 	uint64_t truncated; /* exchanges cut at the buffer's ceiling */
 	uint64_t refused;   /* connections refused (closed ports) */
 	uint64_t errors;    /* other failures to connect (no route, no local port left, ...) */
+	uint64_t datagrams; /* UDP datagrams sent */
+	uint64_t stray;	    /* UDP answers and ICMP errors that matched no waiting pair (late, wrong source) */
+	uint64_t udp_peak;  /* most UDP pairs waiting at once (per loop, the largest) */
+	uint64_t conn_peak; /* connection records allocated (per loop, the largest) */
 	double elapsed;	    /* seconds */
 };
 
@@ -93,6 +98,9 @@ struct scan_stats {
 int scan_slice_done(const struct scan_slice *s, uint64_t j);
 /* Marks position j (base <= j < base + SCAN_WINDOW) finished and advances base. */
 void scan_slice_mark(struct scan_slice *s, uint64_t j);
+
+/* Bytes the engine keeps per UDP pair waiting for its answer (no buffers: see scan.c). */
+size_t scan_udp_record_size(void);
 
 /* Pairs in shard i of n of a space of `space` pairs. */
 uint64_t scan_shard_size(uint64_t space, uint64_t shard, uint64_t nshards);

@@ -22,6 +22,15 @@ struct xp {
 	ssize_t (*recvfrom)(void *ctx, int fd, void *p, size_t n, struct sockaddr *sa, socklen_t *len);
 	void (*close)(void *ctx, int fd);
 	void *ctx;
+	/*
+	 * The stateless UDP side (NULL in a transport without it: UDP pairs then fail as errors).
+	 * udp_socket: one non-blocking, unconnected datagram socket of family (AF_INET, AF_INET6)
+	 * that reports ICMP errors on its error queue (IP_RECVERR).
+	 * recv_err: takes one entry off fd's error queue: the original destination into sa, the
+	 * error (ECONNREFUSED for a port unreachable) into *err; 0, or -EAGAIN when it is empty.
+	 */
+	int (*udp_socket)(void *ctx, int family);
+	int (*recv_err)(void *ctx, int fd, struct sockaddr *sa, socklen_t *len, int *err);
 };
 
 /* The kernel's sockets. */

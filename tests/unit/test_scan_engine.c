@@ -3,7 +3,11 @@
  * state machine fed recorded server bytes (whole and one byte at a time;
  * exact observations out), the loop's timer wheel, and the engine over a
  * fake transport (socketpairs fed from scripts) with hostile peers: a drip,
- * an endless banner, a 1 MB header, a reset, a silent port, a refused one.
+ * an endless banner, a 1 MB header, a reset, a silent port, a refused one;
+ * and the stateless UDP side over a fake datagram socket: datagrams counted
+ * per pair and SNMP version, answers, silence, ICMP refusals, late answers,
+ * answers from the wrong port or address, the SSDP -> UPnP follow-up, and
+ * silent UDP pairs that must not hold up TCP ones.
  */
 #include "check.h"
 
@@ -15,6 +19,7 @@
 #include "scan/ports.h"
 #include "scan/probe.h"
 #include "scan/scan.h"
+#include "proto/snmp.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -179,6 +184,20 @@ struct fake {
 	} f[1024];
 	long connects, bytes_written, open_now, max_open;
 	uint64_t t_first, t_last; /* ms() of the first and last connect */
+	/* UDP: one fake datagram socket; frames "kind (0 datagram, 1 ICMP), sockaddr_in, payload" */
+	const struct uscript *us;
+	int nus, usock;
+	long dg[256][16][3];	       /* datagrams by host (last octet), script index, v2c/v1/other */
+	struct sockaddr_in errq[4096]; /* ICMP errors not read yet */
+	int nerr;
+	struct { /* answers held back (late) */
+		uint64_t due;
+		struct sockaddr_in from;
+		uint8_t p[512];
+		size_t n;
+	} late[256];
+	int nlate;
+	long late_sent;
 };
 
 static uint64_t ms(void)
@@ -291,7 +310,175 @@ static void f_close(void *ctx, int fd)
 	close(fd);
 }
 
-static const struct xp fake_xp_ops = {f_connect, f_result, f_read, f_write, NULL, NULL, f_close, NULL};
+/* ---- the fake UDP side ---- */
+
+enum { U_ANSWER = 0, U_SILENT, U_REFUSE, U_WRONGPORT, U_WRONGADDR, U_LATE, U_V1ONLY, U_SECRET, U_SSDP };
+
+struct uscript {
+	uint16_t port;
+	int mode;
+};
+
+static int f_udp_socket(void *ctx, int family)
+{
+	struct fake *k = ctx;
+	int sv[2];
+
+	(void)family;
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, sv))
+		return -errno;
+	if (sv[0] >= 1024)
+		abort();
+	k->f[sv[0]].peer = sv[1];
+	k->f[sv[0]].sc = NULL;
+	k->usock = sv[0];
+	k->open_now++;
+	return sv[0];
+}
+
+static void put_frame(struct fake *k, int kind, const struct sockaddr_in *from, const uint8_t *p, size_t n)
+{
+	uint8_t fr[1 + sizeof(*from) + 512];
+
+	fr[0] = (uint8_t)kind;
+	memcpy(fr + 1, from, sizeof(*from));
+	memcpy(fr + 1 + sizeof(*from), p, n);
+	if (write(k->f[k->usock].peer, fr, 1 + sizeof(*from) + n) < 0)
+		abort();
+}
+
+/* The late answers whose time has come. */
+static void deliver_late(struct fake *k)
+{
+	for (int i = 0; i < k->nlate; i++)
+		if (k->late[i].due <= ms()) {
+			put_frame(k, 0, &k->late[i].from, k->late[i].p, k->late[i].n);
+			k->late_sent++;
+			k->late[i--] = k->late[--k->nlate];
+		}
+}
+
+/* An SNMP response to request q carrying sysDescr "Test VRP". */
+static size_t snmp_answer(const struct snmp_msg *q, uint8_t *out, size_t cap)
+{
+	struct snmp_msg m;
+	size_t len = 0;
+
+	memset(&m, 0, sizeof(m));
+	m.version = q->version;
+	memcpy(m.community, q->community, sizeof(m.community));
+	m.pdu = SNMP_PDU_RESPONSE;
+	m.reqid = q->reqid;
+	m.nvb = 1;
+	snmp_vb_name(&m.vb[0], "1.3.6.1.2.1.1.1.0");
+	m.vb[0].type = SNMP_T_OCTETS, m.vb[0].val = (const uint8_t *)"Test VRP", m.vb[0].vlen = 8;
+	if (snmp_encode_response(out, cap, &len, &m))
+		abort();
+	return len;
+}
+
+static ssize_t f_sendto(void *ctx, int fd, const void *p, size_t n, const struct sockaddr *sa, socklen_t len)
+{
+	struct fake *k = ctx;
+	struct sockaddr_in to, from;
+	struct snmp_msg q;
+	uint8_t ans[512];
+	size_t an = 0;
+	int i, host, ver;
+
+	(void)fd;
+	if (len != sizeof(to) || sa->sa_family != AF_INET)
+		abort();
+	memcpy(&to, sa, sizeof(to));
+	deliver_late(k);
+	host = (int)(ntohl(to.sin_addr.s_addr) & 0xff);
+	for (i = 0; i < k->nus && k->us[i].port != ntohs(to.sin_port); i++)
+		;
+	if (i == k->nus)
+		abort();
+	ver = snmp_decode(p, n, &q) ? 2 : q.version == SNMP_V1;
+	k->dg[host][i][ver]++;
+	from = to;
+	switch (k->us[i].mode) {
+	case U_ANSWER:
+	case U_LATE:
+	case U_WRONGPORT:
+	case U_WRONGADDR:
+		if (ver == 0 && !strcmp(q.community, "public"))
+			an = snmp_answer(&q, ans, sizeof(ans));
+		break;
+	case U_V1ONLY:
+		if (ver == 1)
+			an = snmp_answer(&q, ans, sizeof(ans));
+		break;
+	case U_SECRET:
+		if (ver == 1 && !strcmp(q.community, "s3cret"))
+			an = snmp_answer(&q, ans, sizeof(ans));
+		break;
+	case U_SSDP:
+		an = (size_t)snprintf((char *)ans, sizeof(ans),
+				      "HTTP/1.1 200 OK\r\nSERVER: Linux/3.4 UPnP/1.0 Test/1\r\n"
+				      "LOCATION: http://127.0.0.%d:80/desc.xml\r\nST: upnp:rootdevice\r\n\r\n",
+				      host);
+		break;
+	case U_REFUSE:
+		put_frame(k, 1, &to, NULL, 0);
+		break;
+	}
+	if (k->us[i].mode == U_WRONGPORT)
+		from.sin_port = htons((uint16_t)(ntohs(to.sin_port) + 1000));
+	if (k->us[i].mode == U_WRONGADDR)
+		from.sin_addr.s_addr = htonl(0x7f090909);
+	if (an && k->us[i].mode == U_LATE && k->nlate < 256) { /* after the pair's end: 4 waits of 100 ms */
+		k->late[k->nlate].due = ms() + 450;
+		k->late[k->nlate].from = from;
+		memcpy(k->late[k->nlate].p, ans, an);
+		k->late[k->nlate++].n = an;
+	} else if (an)
+		put_frame(k, 0, &from, ans, an);
+	return (ssize_t)n;
+}
+
+static ssize_t f_recvfrom(void *ctx, int fd, void *p, size_t n, struct sockaddr *sa, socklen_t *len)
+{
+	struct fake *k = ctx;
+	uint8_t fr[1 + sizeof(struct sockaddr_in) + 512];
+	ssize_t r = read(fd, fr, sizeof(fr));
+	size_t hl = 1 + sizeof(struct sockaddr_in);
+
+	deliver_late(k);
+	if (r < 0)
+		return -errno;
+	if ((size_t)r < hl)
+		abort();
+	if (fr[0] == 1) { /* ICMP: on the error queue, and reported once as the socket's error */
+		memcpy(&k->errq[k->nerr++], fr + 1, sizeof(struct sockaddr_in));
+		return -ECONNREFUSED;
+	}
+	memcpy(sa, fr + 1, sizeof(struct sockaddr_in));
+	*len = sizeof(struct sockaddr_in);
+	if ((size_t)r - hl < n)
+		n = (size_t)r - hl;
+	memcpy(p, fr + hl, n);
+	return (ssize_t)n;
+}
+
+static int f_recv_err(void *ctx, int fd, struct sockaddr *sa, socklen_t *len, int *err)
+{
+	struct fake *k = ctx;
+
+	(void)fd;
+	if (!k->nerr)
+		return -EAGAIN;
+	memcpy(sa, &k->errq[0], sizeof(k->errq[0]));
+	memmove(&k->errq[0], &k->errq[1], (size_t)--k->nerr * sizeof(k->errq[0]));
+	*len = sizeof(struct sockaddr_in);
+	*err = ECONNREFUSED;
+	return 0;
+}
+
+static const struct xp fake_xp_ops = {f_connect, f_result,   f_read,	  f_write,   f_sendto,
+				      f_recvfrom, f_close, NULL, f_udp_socket, f_recv_err};
 
 static int cmp_line(const void *a, const void *b)
 {
@@ -435,6 +622,158 @@ static void test_hold(void)
 	mem_free(k);
 }
 
+/* ---- UDP: every outcome, datagrams counted per pair ---- */
+
+static int has_line(const struct got *g, const char *l)
+{
+	for (int i = 0; i < g->n; i++)
+		if (!strcmp(g->line[i], l))
+			return 1;
+	return 0;
+}
+
+static void test_udp(void)
+{
+	static const char desc[] = "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 94\r\n\r\n<root><device>"
+				   "<manufacturer>Huawei</manufacturer><modelName>HG8245</modelName></device></root>";
+	/* kept open (the GET must find its peer): the length ends the answer */
+	static const struct script s[] = {{80, F_SILENT, desc, sizeof(desc) - 1}};
+	static const struct uscript us[] = {
+		{161, U_ANSWER}, {162, U_SILENT}, {163, U_REFUSE}, {164, U_WRONGPORT}, {165, U_WRONGADDR},
+		{166, U_LATE},	 {167, U_V1ONLY}, {168, U_SECRET}, {1900, U_SSDP},
+	};
+	static const char *const comms[] = {"public", "s3cret"};
+	/* datagrams per pair: v2c, v1 (two communities, one retry; the two versions of a community together) */
+	static const int want[9][2] = {{1, 1}, {4, 4}, {1, 1}, {4, 4}, {4, 4}, {4, 4}, {1, 1}, {3, 3}, {0, 0}};
+	struct fake *k = mem_calloc(1, sizeof(*k));
+	struct xp x = fake_xp_ops;
+	struct scan_targets t;
+	struct scan_ports p = {0};
+	struct scan_stats st;
+	static struct got g;
+	char eb[TM_ERRLEN], l[256];
+	int bad = 0;
+	struct scan_cfg cfg = {
+		.targets = &t, .ports = &p, .seed = 5, .nshards = 1, .rate = 30, .max_inflight = 8,
+		.connect_timeout_ms = 200, .read_timeout_ms = 100, .retries = 1, .communities = comms,
+		.ncommunities = 2, .xp = &x, .emit = collect, .emit_ctx = &g,
+	};
+
+	g.n = 0;
+	k->s = s;
+	k->ns = 1;
+	k->us = us;
+	k->nus = 9;
+	x.ctx = k;
+	scan_targets_init(&t);
+	scan_targets_add(&t, "127.0.0.1-4", 0, NULL, 0);
+	scan_targets_finish(&t, NULL, 0);
+	CHECK_INT(scan_ports_parse(&p,
+				   "161/udp:snmp,162/udp:snmp,163/udp:snmp,164/udp:snmp,165/udp:snmp,166/udp:snmp,"
+				   "167/udp:snmp,168/udp:snmp,1900/udp:ssdp",
+				   eb, sizeof(eb)),
+		  0);
+	CHECK_INT(scan_run(&cfg, &st, eb, sizeof(eb)), 0);
+	CHECK_INT(st.total, 36);
+	CHECK_INT(st.done, 36);
+	for (int h = 1; h <= 4; h++)
+		for (int i = 0; i < 8; i++)
+			if (k->dg[h][i][0] != want[i][0] || k->dg[h][i][1] != want[i][1] || k->dg[h][i][2]) {
+				fprintf(stderr, "host %d port %u: %ld v2c %ld v1 %ld other\n", h, us[i].port,
+					k->dg[h][i][0], k->dg[h][i][1], k->dg[h][i][2]);
+				bad++;
+			}
+	CHECK_INT(bad, 0);
+	for (int h = 1; h <= 4; h++)
+		CHECK_INT(k->dg[h][8][2], 1); /* SSDP: one M-SEARCH, answered */
+	CHECK_INT(st.datagrams, 4 * (2 + 8 + 2 + 8 + 8 + 8 + 2 + 6 + 1));
+	CHECK_INT(st.refused, 4);   /* the ICMP port unreachables of 163 */
+	CHECK_INT(st.open, 4 * 4 + 4); /* 161, 167, 168, 1900 answered; the UPnP follow-ups connected */
+	/*
+	 * stray: from the wrong port and address, the public v2c GET and its retry each
+	 * answered; the second ICMP error of 163 (v2c and v1 went together); the late answers
+	 */
+	CHECK_INT(st.stray, 4 * 2 + 4 * 2 + 4 + k->late_sent);
+	CHECK(k->late_sent >= 1);
+	CHECK_INT(st.timeouts, 0);
+	CHECK_INT(k->open_now, 0);
+	CHECK_INT(g.n, 4 * 6);
+	for (int h = 1; h <= 4; h++) {
+		static const char *const want_obs[] = {
+			"161|snmp_sysdescr||Test VRP|0", "167|snmp_sysdescr||Test VRP|0",
+			"168|snmp_sysdescr||Test VRP|0", "1900|ssdp_server||Linux/3.4 UPnP/1.0 Test/1|0",
+			"80|upnp_manufacturer||Huawei|0", "80|upnp_model||HG8245|0",
+		};
+		for (int i = 0; i < 6; i++) {
+			snprintf(l, sizeof(l), "127.0.0.%d:%s", h, want_obs[i]);
+			if (!has_line(&g, l))
+				fprintf(stderr, "missing %s\n", l), bad++;
+		}
+	}
+	CHECK_INT(bad, 0);
+	for (int i = 0; getenv("V") && i < g.n; i++)
+		fprintf(stderr, "%s\n", g.line[i]);
+	scan_ports_fini(&p);
+	scan_targets_fini(&t);
+	mem_free(k);
+}
+
+/* ---- silent UDP pairs do not hold up TCP pairs ---- */
+
+static void test_udp_overlap(void)
+{
+	static const struct script s[] = {{22, F_CLOSE, "SSH-2.0-X\r\n", 11}};
+	static const struct uscript us[] = {{162, U_SILENT}};
+	struct fake *k = mem_calloc(1, sizeof(*k));
+	struct xp x = fake_xp_ops;
+	struct scan_targets t;
+	struct scan_ports p = {0};
+	struct scan_stats st;
+	long nobs = 0, dgs = 0;
+	char eb[TM_ERRLEN];
+	uint64_t t0, t1;
+	struct scan_cfg cfg = {
+		.targets = &t, .ports = &p, .seed = 11, .nshards = 1, .rate = 100000, .max_inflight = 4,
+		.max_udp_inflight = 50, .connect_timeout_ms = 200, .read_timeout_ms = 200, .retries = 1, .xp = &x,
+		.emit = count_emit, .emit_ctx = &nobs,
+	};
+
+	k->s = s;
+	k->ns = 1;
+	k->us = us;
+	k->nus = 1;
+	x.ctx = k;
+	scan_targets_init(&t);
+	scan_targets_add(&t, "127.0.0.1-100", 0, NULL, 0);
+	scan_targets_finish(&t, NULL, 0);
+	CHECK_INT(scan_ports_parse(&p, "22:ssh,162/udp:snmp", eb, sizeof(eb)), 0);
+	t0 = ms();
+	CHECK_INT(scan_run(&cfg, &st, eb, sizeof(eb)), 0);
+	t1 = ms();
+	CHECK_INT(st.done, 200);
+	CHECK_INT(k->connects, 100);
+	CHECK_INT(nobs, 100);
+	/*
+	 * 4 TCP slots, 100 silent UDP pairs of 2 x 200 ms each, 50 at once: the TCP
+	 * pairs all ended within one read timeout (when UDP pairs held the slots:
+	 * 100 / 4 x 400 ms = 10 s); the UDP ones in two rounds of 400 ms.
+	 */
+	CHECK(k->t_last - t0 < 200);
+	CHECK(t1 - t0 >= 800);
+	CHECK(t1 - t0 < 1600);
+	for (int h = 1; h <= 100; h++)
+		dgs += (k->dg[h][0][0] == 2 && k->dg[h][0][1] == 2); /* v2c + v1, then both again */
+	CHECK_INT(dgs, 100);
+	CHECK_INT(st.datagrams, 400);
+	CHECK_INT(st.udp_peak, 50);
+	CHECK(st.conn_peak <= 4); /* no connection record for a waiting UDP pair */
+	CHECK(scan_udp_record_size() <= 128);
+	CHECK_INT(k->open_now, 0);
+	scan_ports_fini(&p);
+	scan_targets_fini(&t);
+	mem_free(k);
+}
+
 /* ---- the neighbour table ---- */
 
 static size_t put_attr(uint8_t *p, uint16_t type, const void *v, uint16_t n)
@@ -519,5 +858,7 @@ int main(void)
 	test_loop();
 	test_engine();
 	test_hold();
+	test_udp();
+	test_udp_overlap();
 	return check_done("test_scan_engine");
 }

@@ -1,8 +1,10 @@
 /*
- * snmp.c - the SNMP probe: a GET of sysDescr.0, sysObjectID.0 and sysName.0,
- * first as v2c, then -- when the retries of that ran out, since an agent
- * silently drops a version it does not speak -- as v1, for each community
- * in turn; encoded and decoded by src/proto/snmp.c.  A reply
+ * snmp.c - the SNMP probe: a GET of sysDescr.0, sysObjectID.0 and sysName.0
+ * as v2c and as v1 (an agent silently drops a version it does not speak),
+ * for each community in turn; encoded and decoded by src/proto/snmp.c.
+ * The variants come one by one from start() and again() (v2c, v1, next
+ * community...); the engine sends the two of a community together (group
+ * 2), waits, retries both, and the first answer wins.  A reply
  * gives snmp_sysdescr, snmp_sysobjectid (dotted, no leading dot) and
  * hostname; a reply that does not decode is kept as service_response
  * "SNMPv1GetRequest" flagged malformed.  Communities are never emitted.
@@ -79,4 +81,4 @@ static void finish(struct probe_ctx *c, int why)
 	}
 }
 
-const struct probe_ops probe_snmp_ops = {"snmp", start, input, finish, again};
+const struct probe_ops probe_snmp_ops = {"snmp", start, input, finish, again, 2};
