@@ -114,6 +114,28 @@ int sniff_file_same(const struct sniff_file *was, const struct sniff_file *now)
 
 /* ---- text ---- */
 
+/* "b D D ...\n": n tags (at most BORN_LINE) as differences from *prev, then the last one. */
+static int born_line(struct buf *b, const uint64_t *t, size_t n, uint64_t *prev)
+{
+	char line[2 + BORN_LINE * 21 + 1], dig[20], *o = line;
+
+	*o++ = 'b';
+	for (size_t i = 0; i < n; i++) {
+		uint64_t d = t[i] - *prev;
+		int k = 0;
+
+		do
+			dig[k++] = (char)('0' + d % 10);
+		while ((d /= 10));
+		*o++ = ' ';
+		while (k)
+			*o++ = dig[--k];
+		*prev = t[i];
+	}
+	*o++ = '\n';
+	return buf_add(b, line, (size_t)(o - line));
+}
+
 int sniff_resume_format(struct buf *b, const struct sniff_resume *r)
 {
 	int rc = buf_printf(b, RESUME_MAGIC "\nmax-flows %ld\nflow-bytes %ld\nidle %ld\n", r->max_flows,
@@ -136,12 +158,8 @@ int sniff_resume_format(struct buf *b, const struct sniff_resume *r)
 	rc |= buf_printf(b, "next %u %llu %lld\nfrom %u %llu %lld\nborn %zu\n", r->next.file,
 			 (unsigned long long)r->next.no, (long long)r->next.off, r->from.file,
 			 (unsigned long long)r->from.no, (long long)r->from.off, r->nborn);
-	for (size_t i = 0; i < r->nborn; i++) {
-		rc |= buf_printf(b, "%s%llu", i % BORN_LINE ? " " : "b ", (unsigned long long)(r->born[i] - prev));
-		prev = r->born[i];
-		if (i % BORN_LINE == BORN_LINE - 1 || i + 1 == r->nborn)
-			rc |= buf_addc(b, '\n');
-	}
+	for (size_t i = 0; i < r->nborn; i += BORN_LINE) /* a line at a time: digits by hand, no printf */
+		rc |= born_line(b, r->born + i, r->nborn - i < BORN_LINE ? r->nborn - i : BORN_LINE, &prev);
 	rc |= buf_printf(b, "failed %ld\ncomplete %d\n", r->failed, r->complete ? 1 : 0);
 	return rc ? TM_ENOMEM : 0;
 }
