@@ -162,31 +162,71 @@ static void on_signal(int sig)
 	cap_live_break(live_handle);
 }
 
-/* A set of 64-bit hashes (0 never stored), bounded: cleared when 3/4 full. */
+/*
+ * A set of 64-bit hashes (0 never stored), bounded: cleared when 3/4 of cap
+ * is used.  The table starts small and doubles up to cap as it fills (a few
+ * thousand observations touch a few pages, not cap's megabytes), which
+ * changes nothing in what it holds: only cap's 3/4 clears it.
+ */
+#define HSET_MIN 4096
+
 struct hset {
 	uint64_t *k;
-	size_t n, cap; /* cap: a power of two */
+	size_t n, cap; /* cap: a power of two, the most slots */
+	size_t size;   /* slots now (a power of two, up to cap) */
 	int no_clear;  /* when full, stop adding instead of clearing */
 };
 
-/* 1 when h was already in the set, 0 when added (or not: full). */
+static size_t hset_slot(const uint64_t *k, size_t size, uint64_t h)
+{
+	size_t i;
+
+	for (i = (size_t)(h >> 20) & (size - 1); k[i] && k[i] != h; i = (i + 1) & (size - 1))
+		;
+	return i;
+}
+
+/* Twice the slots; nonzero when they cannot be had (the set stays as it was). */
+static int hset_grow(struct hset *s)
+{
+	size_t size = s->size * 2;
+	uint64_t *k = mem_calloc(size, sizeof(*k));
+
+	if (!k)
+		return -1;
+	for (size_t i = 0; i < s->size; i++)
+		if (s->k[i])
+			k[hset_slot(k, size, s->k[i])] = s->k[i];
+	mem_free(s->k);
+	s->k = k;
+	s->size = size;
+	return 0;
+}
+
+/* 1 when h was already in the set, 0 when added (or not: full, or out of memory). */
 static int hset_add(struct hset *s, uint64_t h)
 {
 	size_t i;
 
-	if (!s->k && !(s->k = mem_calloc(s->cap, sizeof(*s->k))))
-		return 0;
+	if (!s->k) {
+		s->size = s->cap < HSET_MIN ? s->cap : HSET_MIN;
+		if (!(s->k = mem_calloc(s->size, sizeof(*s->k))))
+			return 0;
+	}
 	h |= 1;
-	for (i = (size_t)(h >> 20) & (s->cap - 1); s->k[i]; i = (i + 1) & (s->cap - 1))
-		if (s->k[i] == h)
-			return 1;
+	i = hset_slot(s->k, s->size, h);
+	if (s->k[i])
+		return 1;
 	if (s->n >= s->cap / 4 * 3) {
 		if (s->no_clear)
 			return 0;
-		memset(s->k, 0, s->cap * sizeof(*s->k));
+		memset(s->k, 0, s->size * sizeof(*s->k));
 		s->n = 0;
-		for (i = (size_t)(h >> 20) & (s->cap - 1); s->k[i]; i = (i + 1) & (s->cap - 1))
-			;
+		i = hset_slot(s->k, s->size, h);
+	} else if (s->n >= s->size / 4 * 3 && s->size < s->cap) {
+		if (hset_grow(s))
+			return 0;
+		i = hset_slot(s->k, s->size, h);
 	}
 	s->k[i] = h;
 	s->n++;
@@ -195,15 +235,10 @@ static int hset_add(struct hset *s, uint64_t h)
 
 static int hset_has(const struct hset *s, uint64_t h)
 {
-	size_t i;
-
 	if (!s->k)
 		return 0;
 	h |= 1;
-	for (i = (size_t)(h >> 20) & (s->cap - 1); s->k[i]; i = (i + 1) & (s->cap - 1))
-		if (s->k[i] == h)
-			return 1;
-	return 0;
+	return s->k[hset_slot(s->k, s->size, h)] != 0;
 }
 
 static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
@@ -255,7 +290,7 @@ struct sink {
 	double tcommit;
 	uint64_t *tags; /* the flows' first packets, gathered for the state */
 	size_t ntags, captags;
-	int tags_bad;
+	int tags_bad, tags_unsorted; /* (they come in the order the flows were made: sorted, as a rule) */
 	int replaying; /* --resume re-reading before its checkpoint: the table is not yet the one to save */
 };
 
@@ -443,6 +478,8 @@ static void add_tag(void *vc, uint64_t tag, int64_t off)
 		k->tags = v;
 		k->captags = n;
 	}
+	if (k->ntags && tag < k->tags[k->ntags - 1])
+		k->tags_unsorted = 1;
 	k->tags[k->ntags++] = tag;
 }
 
@@ -472,9 +509,9 @@ static void checkpoint(struct sink *k, int complete, int again)
 		else {
 			cap_checkpoint(k->cap, &k->rs->next, &k->rs->from);
 			k->ntags = 0;
-			k->tags_bad = 0;
+			k->tags_bad = k->tags_unsorted = 0;
 			cap_born_each(k->cap, add_tag, k);
-			if (k->ntags)
+			if (k->tags_unsorted)
 				qsort(k->tags, k->ntags, sizeof(*k->tags), cmp_u64);
 			k->rs->born = k->tags;
 			k->rs->nborn = k->ntags;

@@ -10,6 +10,14 @@
  * placed at their offset from the server's ISN in a fixed buffer from a
  * pool; a few out-of-order ranges are remembered so that the contiguous
  * prefix grows when a gap is filled.
+ *
+ * For sniff --resume, the packet that made each flow is kept in a log in
+ * the order the flows were made (an array used as a queue: appended at the
+ * tail, a dropped flow's record marked gone, the head moved past gone
+ * records, the live ones moved to the front when the tail reaches the end),
+ * so that listing the table's flows at a checkpoint reads one array in
+ * order -- already sorted when the tags grow with the capture -- instead of
+ * walking the LRU list through the whole table.
  */
 #include "flow.h"
 
@@ -19,6 +27,7 @@
 
 #define NIL UINT32_MAX
 #define OOO 4 /* out-of-order ranges remembered per flow */
+#define SLOTS_MIN 1024 /* hash slots at first: a few live flows stay in few cache lines and pages */
 
 enum { ST_OPEN = 0, ST_DONE };
 
@@ -28,8 +37,7 @@ struct flow {
 	uint32_t prev, next;   /* all flows, most recent at head; next is the free list too */
 	uint32_t bprev, bnext; /* flows holding a buffer */
 	int64_t last;	       /* capture time of the last segment */
-	uint64_t born;	       /* tag of the segment that made it (flow_seg.tag) */
-	int64_t born_off;      /* and its offset */
+	uint32_t bpos;	       /* its record in the born log */
 	uint8_t *buf;
 	uint32_t base;	       /* server sequence number of stream byte 0 */
 	uint32_t have;	       /* contiguous bytes from 0 */
@@ -43,13 +51,22 @@ struct flow {
 	uint8_t fins;	       /* bit 0: a sent FIN, bit 1: b; bit 2: server FIN offset known */
 };
 
+/* The segment that made a flow: its tag and offset (flow_seg), and the flow (NIL once dropped). */
+struct born {
+	uint64_t tag;
+	int64_t off;
+	uint32_t x;
+};
+
 struct flow_table {
 	struct flow_cfg c;
+	struct born *log;      /* live records in [lhead, ltail), in the order the flows were made */
+	uint32_t lhead, ltail, lcap;
 	struct flow *e;
 	uint32_t nused;	       /* entries ever touched (bump allocator) */
 	uint32_t free_head;    /* freed entries */
-	uint32_t *slot;	       /* index + 1, 0 empty */
-	uint32_t mask;
+	uint64_t *slot;	       /* hash << 32 | index + 1, 0 empty */
+	uint32_t mask, maxmask; /* slots - 1: grows with the live flows up to maxmask (2 * max_flows) */
 	uint32_t head, tail;   /* all flows */
 	uint32_t bhead, btail; /* flows with a buffer */
 	uint8_t **pool;	       /* free buffers */
@@ -91,11 +108,14 @@ struct flow_table *flow_new(const struct flow_cfg *c)
 		t->maxbufs = 1;
 	while (ns < 2 * t->c.max_flows)
 		ns <<= 1;
-	t->mask = (uint32_t)(ns - 1);
+	t->maxmask = (uint32_t)(ns - 1);
+	t->mask = t->maxmask < SLOTS_MIN - 1 ? t->maxmask : SLOTS_MIN - 1;
 	t->e = mem_calloc(t->c.max_flows, sizeof(*t->e));
-	t->slot = mem_calloc(ns, sizeof(*t->slot));
+	t->slot = mem_calloc((size_t)t->mask + 1, sizeof(*t->slot));
 	t->pool = mem_calloc(t->maxbufs, sizeof(*t->pool));
-	if (!t->e || !t->slot || !t->pool) {
+	t->lcap = (uint32_t)(t->c.max_flows + t->c.max_flows / 2 + 16);
+	t->log = mem_calloc(t->lcap, sizeof(*t->log));
+	if (!t->e || !t->slot || !t->pool || !t->log) {
 		flow_free(t);
 		return NULL;
 	}
@@ -117,6 +137,7 @@ void flow_free(struct flow_table *t)
 		for (size_t i = 0; i < t->npool; i++)
 			mem_free(t->pool[i]);
 	mem_free(t->pool);
+	mem_free(t->log);
 	mem_free(t->slot);
 	mem_free(t->e);
 	mem_free(t);
@@ -162,33 +183,57 @@ static int key_eq(const struct flow *f, const struct flow_ep *a, const struct fl
 	       !memcmp(f->b.addr, b->addr, 16);
 }
 
+/* The slots hold the hash too: a probe that is not the flow never touches its entry. */
 static uint32_t find(const struct flow_table *t, uint32_t h, const struct flow_ep *a, const struct flow_ep *b)
 {
 	for (uint32_t i = h & t->mask;; i = (i + 1) & t->mask) {
-		uint32_t s = t->slot[i];
+		uint64_t s = t->slot[i];
 
 		if (!s)
 			return NIL;
-		if (t->e[s - 1].hash == h && key_eq(&t->e[s - 1], a, b))
-			return s - 1;
+		if ((uint32_t)(s >> 32) == h && key_eq(&t->e[(uint32_t)s - 1], a, b))
+			return (uint32_t)s - 1;
 	}
+}
+
+static void slot_put(uint64_t *slot, uint32_t mask, uint64_t v)
+{
+	uint32_t i = (uint32_t)(v >> 32) & mask;
+
+	while (slot[i])
+		i = (i + 1) & mask;
+	slot[i] = v;
 }
 
 static void slot_add(struct flow_table *t, uint32_t idx)
 {
-	uint32_t i = t->e[idx].hash & t->mask;
+	slot_put(t->slot, t->mask, (uint64_t)t->e[idx].hash << 32 | (idx + 1));
+}
 
-	while (t->slot[i])
-		i = (i + 1) & t->mask;
-	t->slot[i] = idx + 1;
+/* Twice the slots (while below 2 * max_flows); nonzero when that cannot be had. */
+static int slot_grow(struct flow_table *t)
+{
+	uint32_t mask = t->mask * 2 + 1;
+	uint64_t *v;
+
+	if (t->mask >= t->maxmask || !(v = mem_calloc((size_t)mask + 1, sizeof(*v))))
+		return -1;
+	for (size_t i = 0; i <= t->mask; i++)
+		if (t->slot[i])
+			slot_put(v, mask, t->slot[i]);
+	mem_free(t->slot);
+	t->slot = v;
+	t->mask = mask;
+	return 0;
 }
 
 /* Backward-shift deletion: no tombstones, probe chains stay short. */
 static void slot_del(struct flow_table *t, uint32_t idx)
 {
+	uint64_t want = (uint64_t)t->e[idx].hash << 32 | (idx + 1);
 	uint32_t i = t->e[idx].hash & t->mask, j, k;
 
-	while (t->slot[i] != idx + 1)
+	while (t->slot[i] != want)
 		i = (i + 1) & t->mask;
 	for (j = i;;) {
 		t->slot[i] = 0;
@@ -196,7 +241,7 @@ static void slot_del(struct flow_table *t, uint32_t idx)
 			j = (j + 1) & t->mask;
 			if (!t->slot[j])
 				return;
-			k = t->e[t->slot[j] - 1].hash & t->mask;
+			k = (uint32_t)(t->slot[j] >> 32) & t->mask;
 			/* move j back to i unless its home k lies cyclically in (i, j] */
 			if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
 				continue;
@@ -292,9 +337,40 @@ static void hand_over(struct flow_table *t, struct flow *f, enum flow_why why)
 		release_buf(t, f);
 }
 
+/* ---- the born log ---- */
+
+static void log_add(struct flow_table *t, uint32_t x, uint64_t tag, int64_t off)
+{
+	if (t->ltail == t->lcap) { /* live records (fewer than max_flows) to the front */
+		uint32_t n = 0;
+
+		for (uint32_t i = t->lhead; i < t->ltail; i++) {
+			if (t->log[i].x == NIL)
+				continue;
+			t->log[n] = t->log[i];
+			t->e[t->log[n].x].bpos = n;
+			n++;
+		}
+		t->lhead = 0;
+		t->ltail = n;
+	}
+	t->log[t->ltail].tag = tag;
+	t->log[t->ltail].off = off;
+	t->log[t->ltail].x = x;
+	t->e[x].bpos = t->ltail++;
+}
+
+static void log_del(struct flow_table *t, uint32_t x)
+{
+	t->log[t->e[x].bpos].x = NIL;
+	while (t->lhead < t->ltail && t->log[t->lhead].x == NIL)
+		t->lhead++;
+}
+
 static void drop(struct flow_table *t, uint32_t x, enum flow_why why)
 {
 	hand_over(t, &t->e[x], why);
+	log_del(t, x);
 	slot_del(t, x);
 	lru_unlink(t, x);
 	t->e[x].next = t->free_head;
@@ -326,12 +402,14 @@ static uint8_t *get_buf(struct flow_table *t, uint32_t x)
 	return b;
 }
 
-static uint32_t make(struct flow_table *t, uint32_t h, const struct flow_ep *a, const struct flow_ep *b, int v6)
+static uint32_t make(struct flow_table *t, uint32_t h, const struct flow_ep *a, const struct flow_ep *b, int v6,
+		     const struct flow_seg *s)
 {
 	uint32_t x;
 	struct flow *f;
 
-	if (t->st.active >= t->c.max_flows) {
+	/* full: the entries, or the slots (at most half used) when they cannot grow */
+	if (t->st.active >= t->c.max_flows || (t->st.active >= (t->mask + 1) / 2 && slot_grow(t))) {
 		t->st.evicted++;
 		drop(t, t->tail, FLOW_WHY_EVICT);
 	}
@@ -348,6 +426,7 @@ static uint32_t make(struct flow_table *t, uint32_t h, const struct flow_ep *a, 
 	f->v6 = (uint8_t)v6;
 	f->hash = h;
 	f->bprev = f->bnext = NIL;
+	log_add(t, x, s->tag, s->off);
 	slot_add(t, x);
 	lru_push(t, x);
 	t->st.created++;
@@ -460,10 +539,8 @@ void flow_seg(struct flow_table *t, const struct flow_seg *s)
 	if (x == NIL) {
 		if ((s->flags & FLOW_RST) || (!s->len && !(syn && (s->flags & FLOW_ACK))) || s->no_new)
 			return; /* nothing to learn from: no entry */
-		x = make(t, h, a, b, s->v6);
+		x = make(t, h, a, b, s->v6, s);
 		f = &t->e[x];
-		f->born = s->tag;
-		f->born_off = s->off;
 		if (syn)
 			f->srv = (uint8_t)((s->flags & FLOW_ACK) ? from_b : !from_b);
 		else
@@ -512,8 +589,9 @@ void flow_seg(struct flow_table *t, const struct flow_seg *s)
 
 void flow_each(const struct flow_table *t, void (*fn)(void *arg, uint64_t tag, int64_t off), void *arg)
 {
-	for (uint32_t x = t->head; x != NIL; x = t->e[x].next)
-		fn(arg, t->e[x].born, t->e[x].born_off);
+	for (uint32_t i = t->lhead; i < t->ltail; i++)
+		if (t->log[i].x != NIL)
+			fn(arg, t->log[i].tag, t->log[i].off);
 }
 
 void flow_end(struct flow_table *t)

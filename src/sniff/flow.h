@@ -104,8 +104,10 @@ void flow_seg(struct flow_table *t, const struct flow_seg *s);
 void flow_end(struct flow_table *t);
 const struct flow_stats *flow_stats(const struct flow_table *t);
 /*
- * Calls fn for every flow in the table (open or done), most recently used
- * first, with the tag and offset of the segment that made it.  The capture
+ * Calls fn for every flow in the table (open or done), in the order they
+ * were made (oldest first: sorted by tag when tags grow with the capture),
+ * with the tag and offset of the segment that made it; reads one array, in
+ * order, never the whole table.  The capture
  * layer's resume point: re-reading from the oldest of them rebuilds the
  * table (docs/sniff.md, "Resume").
  */
