@@ -5,7 +5,8 @@
  * buffer full, idle, eviction by entries and by buffer pool, end), which
  * side is the server with and without the handshake (without a SYN-ACK the
  * lower port is the server), and the bounds (SYNs
- * alone make no entry, closed flows leave, entries never exceed the limit).
+ * alone make no entry, closed flows leave, entries never exceed the limit),
+ * flow_each's flows in the order they were made, and the hash growing.
  */
 #include "check.h"
 #include "sniff/flow.h"
@@ -404,6 +405,120 @@ static void test_v6(void)
 	flow_free(t);
 }
 
+/* Flow i: client 10.i>>8.i.1:40000+i%1000 -> server 10.0.0.2:80, made by the server's SYN-ACK. */
+static void syn_ack(struct flow_table *t, unsigned i, uint8_t flags, uint64_t tag)
+{
+	struct flow_seg s;
+
+	memset(&s, 0, sizeof(s));
+	s.src.addr[0] = s.dst.addr[0] = 10;
+	s.src.addr[3] = 2;
+	s.dst.addr[1] = (uint8_t)(i >> 8);
+	s.dst.addr[2] = (uint8_t)i;
+	s.dst.addr[3] = 1;
+	s.src.port = 80;
+	s.dst.port = (uint16_t)(40000 + i % 1000);
+	s.flags = flags;
+	s.seq = 7;
+	s.time = 100;
+	s.tag = tag;
+	s.off = (int64_t)tag * 10;
+	flow_seg(t, &s);
+}
+
+struct born_seen {
+	uint64_t tag[64];
+	int n, bad_off;
+};
+
+static void born_cb(void *arg, uint64_t tag, int64_t off)
+{
+	struct born_seen *b = arg;
+
+	if (off != (int64_t)tag * 10)
+		b->bad_off++;
+	if (b->n < 64)
+		b->tag[b->n] = tag;
+	b->n++;
+}
+
+/*
+ * flow_each gives the flows the table holds, oldest made first, with the
+ * tag and offset of the segment that made each: against a model through
+ * thousands of flows made, reset and evicted (the log compacted many times).
+ */
+static void test_born_log(void)
+{
+	struct got g;
+	struct flow_table *t = mk(&g, 16, 0, 0);
+	uint64_t live[64];
+	int nlive = 0, bad = 0;
+	unsigned seed = 7;
+
+	for (unsigned i = 0; i < 3000; i++) {
+		seed = seed * 1103515245u + 12345u;
+		if (nlive && (seed >> 16) % 3 == 0) { /* reset one of the live flows */
+			int j = (int)((seed >> 8) % (unsigned)nlive);
+
+			syn_ack(t, (unsigned)live[j] - 1, FLOW_RST | A, 0);
+			memmove(live + j, live + j + 1, (size_t)(nlive - j - 1) * sizeof(*live));
+			nlive--;
+		}
+		syn_ack(t, i, FLOW_SYN | A, i + 1);
+		if (nlive == 16) { /* the oldest made is the least recently used: evicted */
+			memmove(live, live + 1, 15 * sizeof(*live));
+			nlive--;
+		}
+		live[nlive++] = i + 1;
+		if (i % 7 == 0 || i > 2990) {
+			struct born_seen b = {.n = 0};
+
+			flow_each(t, born_cb, &b);
+			if (b.n != nlive || b.bad_off || memcmp(b.tag, live, (size_t)nlive * sizeof(*live)))
+				bad++;
+		}
+	}
+	CHECK_INT(bad, 0);
+	CHECK_INT(flow_stats(t)->active, nlive);
+	CHECK(flow_stats(t)->evicted > 100);
+	flow_end(t);
+	flow_free(t);
+}
+
+/* The hash grows with the live flows (from 1024 slots): 5,000 flows, each found again, none made twice. */
+static void test_many(void)
+{
+	struct got g;
+	struct flow_table *t = mk(&g, 5000, 0, 0);
+	int n = 0;
+
+	for (unsigned i = 0; i < 5000; i++)
+		syn_ack(t, i, FLOW_SYN | A, i + 1);
+	CHECK_INT(flow_stats(t)->active, 5000);
+	for (unsigned i = 0; i < 5000; i++)
+		syn_ack(t, i, FLOW_SYN | A, 99999); /* found: not made again */
+	CHECK_INT(flow_stats(t)->created, 5000);
+	CHECK_INT(flow_stats(t)->evicted, 0);
+	for (unsigned i = 0; i < 5000; i += 2)
+		syn_ack(t, i, FLOW_RST | A, 0);
+	CHECK_INT(flow_stats(t)->active, 2500);
+	{
+		struct born_seen b = {.n = 0};
+
+		flow_each(t, born_cb, &b);
+		n = b.n;
+		CHECK_INT(b.tag[0], 2);
+		CHECK_INT(b.tag[1], 4);
+		CHECK_INT(b.bad_off, 0);
+	}
+	CHECK_INT(n, 2500);
+	for (unsigned i = 1; i < 5000; i += 2)
+		syn_ack(t, i, FLOW_RST | A, 0);
+	CHECK_INT(flow_stats(t)->active, 0);
+	flow_end(t);
+	flow_free(t);
+}
+
 int main(void)
 {
 	test_in_order();
@@ -416,5 +531,7 @@ int main(void)
 	test_no_handshake();
 	test_bounds();
 	test_v6();
+	test_born_log();
+	test_many();
 	return check_done("test_sniff_flow");
 }
