@@ -132,6 +132,21 @@ const char *pen_org(const struct pen_db *db, uint32_t pen)
 	return hget(db, pen);
 }
 
+int pen_each(const struct pen_db *db, pen_each_fn fn, void *ctx)
+{
+	int rc;
+
+	if (!db)
+		return 0;
+	for (size_t n = 0; n < db->cap; n++)
+		if (db->name[n] && (rc = fn((uint32_t)n, db->name[n], ctx)))
+			return rc;
+	for (size_t i = 0; i < db->hcap; i++)
+		if (db->h[i].name && (rc = fn(db->h[i].num, db->h[i].name, ctx)))
+			return rc;
+	return 0;
+}
+
 size_t pen_bytes(const struct pen_db *db)
 {
 	return db ? db->cap * sizeof(*db->name) + db->hcap * sizeof(*db->h) : 0;

@@ -54,6 +54,9 @@ const char *pen_org(const struct pen_db *db, uint32_t pen);
 size_t pen_count(const struct pen_db *db);
 /* Lines skipped so far, over all files parsed. */
 size_t pen_skipped(const struct pen_db *db);
+/* Calls fn for every number with a name, in no set order, until fn returns non-zero (returned). */
+typedef int (*pen_each_fn)(uint32_t pen, const char *name, void *ctx);
+int pen_each(const struct pen_db *db, pen_each_fn fn, void *ctx);
 /* Bytes of the number tables (names not counted): bounded by the names kept, not their numbers. */
 size_t pen_bytes(const struct pen_db *db);
 

@@ -195,8 +195,17 @@ static void test_nomem(void)
  * line naming the largest number kept, lines naming spread-out numbers, and
  * numbers alike in their low bits (all in the hash) are all still found.
  */
+static int count_one(uint32_t n, const char *name, void *ctx)
+{
+	(void)name;
+	((size_t *)ctx)[0]++;
+	((size_t *)ctx)[1] += n;
+	return 0;
+}
+
 static void test_sparse(void)
 {
+	size_t each[2];
 	struct pen_db *db;
 	char eb[TM_ERRLEN], *text = malloc(1000 * 24);
 	size_t n = 0;
@@ -231,6 +240,10 @@ static void test_sparse(void)
 	CHECK_STR(pen_org(db, 1000 * 1024 + 1023), "m1000");
 	CHECK(pen_org(db, 1024) == NULL);
 	CHECK(pen_bytes(db) <= 1000 * 64); /* the direct table would be 8 MiB */
+	each[0] = each[1] = 0;
+	CHECK_INT(pen_each(db, count_one, each), 0);
+	CHECK_INT(each[0], 1000);
+	CHECK_INT(each[1], 1024 * 500500 + 1023 * 1000); /* every number once */
 	/* the first assignment still wins for a number in the hash */
 	CHECK_INT(pen_parse(db, "again", "2047 other\n", 11, eb, sizeof(eb)), 0);
 	CHECK_STR(pen_org(db, 2047), "m1");
