@@ -138,6 +138,22 @@ static void *kb_rest(void *arg)
 	return NULL;
 }
 
+/*
+ * Starts kb_rest in a thread that takes no signals: SIGINT and SIGTERM stay
+ * this thread's, so that they interrupt a read from a pipe as before.
+ */
+static int kb_thread(struct kb_job *j)
+{
+	sigset_t all, was;
+	int rc;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &was);
+	rc = pthread_create(&j->th, NULL, kb_rest, j);
+	pthread_sigmask(SIG_SETMASK, &was, NULL);
+	return rc;
+}
+
 /* The whole knowledge base, once loaded; NULL (said) when its second half failed. */
 static struct kb *kb_wait(struct kb_job *j)
 {
@@ -1054,7 +1070,7 @@ int cmd_sniff(int argc, char **argv)
 	} else if (kb_load_begin(&kj.kb, &kj.o, eb, sizeof(eb))) {
 		fprintf(stderr, "trustmap sniff: %s\n", eb);
 		goto out;
-	} else if (pthread_create(&kj.th, NULL, kb_rest, &kj)) {
+	} else if (kb_thread(&kj)) {
 		if (kb_rest(&kj), kj.rc) { /* no thread: at once, as before */
 			fprintf(stderr, "trustmap sniff: %s\n", kj.eb);
 			goto out;
