@@ -596,7 +596,7 @@ static PGresult *exec_prepared(struct pg_store *q, enum pg_id id, const struct p
 	return PQexecPrepared(q->c, name, a ? a->n : 0, a ? a->v : NULL, a ? a->len : NULL, a ? a->fmt : NULL, 1);
 }
 
-/* Sends the kept observations (COPY), resume state, links and progress on the open connection, inside the transaction. */
+/* Sends the kept rows (observations by COPY, resume state, links, progress) inside the open transaction. */
 static int kept_send(struct pg_store *q)
 {
 	static const char head[19] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
@@ -970,7 +970,7 @@ int pg_commit(struct store *st)
 		return pg_err(q, TM_EIO, "%s: committing: connection lost inside a transaction (rolled back by the server)",
 			      q->where);
 	}
-	if ((kept_any(q)) && (rc = kept_send(q))) {
+	if (kept_any(q) && (rc = kept_send(q))) {
 		kept_drop(q);
 		PQclear(PQexec(q->c, "ROLLBACK"));
 		return rc;

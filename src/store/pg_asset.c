@@ -7,6 +7,7 @@
  * Text is ordered byte-wise (COLLATE "C"), as SQLite orders it.  A clear
  * takes an advisory lock held to the end of the transaction, so two
  * rebuilds (shards of one scan finishing together) run one after the other.
+ * A link put inside a batch-only transaction is kept for the batch (pg.c).
  */
 #include "pg_int.h"
 

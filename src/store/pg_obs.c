@@ -1,10 +1,11 @@
 /*
  * pg_obs.c - runs, observations and sites in the PostgreSQL backend, with
  * the same results as sqlite_obs.c.  Inside a transaction, an observation
- * whose id nobody asks for, and a run's progress, are kept for the batch
- * (pg_int.h); everything else is one prepared statement.  Observations are
- * read back in pages of PG_PAGE rows by id, so a callback may call back into
- * the store and memory stays bounded whatever the table's size.
+ * whose id nobody asks for, and a run's progress and resume state, are kept
+ * for the batch (pg_int.h); everything else is one prepared statement.
+ * Observations (all, or one run's) are read back in pages of PG_PAGE rows by
+ * id, so a callback may call back into the store and memory stays bounded
+ * whatever the table's size.
  */
 #include "pg_int.h"
 
