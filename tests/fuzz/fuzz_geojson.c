@@ -3,7 +3,9 @@
  * yajl reader) on arbitrary bytes, compared with the former jansson DOM
  * reader (geo_geojson_parse_dom) while both exist: the same return code and
  * the same zones, vertex for vertex (messages differ only for syntax
- * errors, which each parser words its own way); whatever it keeps is indexed and queried at its own vertices, edge
+ * errors, which each parser words its own way; texts holding a NUL byte are
+ * left out: jansson's reader skips NUL bytes as if absent, the streaming one
+ * refuses them as JSON does); whatever it keeps is indexed and queried at its own vertices, edge
  * midpoints and box corners (index answers must equal a scan of every
  * zone), and the geodesic distance runs on doubles taken from the input
  * (finite, >= 0, at most half a meridian's length plus a margin, symmetric).
@@ -43,7 +45,7 @@ static void differential(const uint8_t *data, size_t size, const struct geo_geoj
 	char ea[TM_ERRLEN], eb[TM_ERRLEN];
 	int ra, rb;
 
-	if (a && b) {
+	if (a && b && !memchr(data, 0, size)) {
 		ra = geo_geojson_parse(a, "fuzz", (const char *)data, size, opt, ea, sizeof(ea));
 		rb = geo_geojson_parse_dom(b, "fuzz", (const char *)data, size, opt, eb,
 					   sizeof(eb));

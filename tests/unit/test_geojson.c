@@ -286,6 +286,9 @@ static void test_refused(void)
 	       "f:1:28: too big negative integer near '-9223372036854775809'");
 	for (size_t i = 0; i < sizeof(JANSSON_WORDS) / sizeof(JANSSON_WORDS[0]); i++)
 		same_words(JANSSON_WORDS[i]);
+	/* a NUL byte is no JSON (jansson's reader skipped it as if absent: not copied) */
+	expect("{\"type\":\"Polygon\",\0\"coordinates\":[]}", 35, TM_EPROTO,
+	       "f:1:19: lexical error: invalid char in json text.");
 	expect("  7", 3, TM_EPROTO, "f:1:2: '[' or '{' expected");
 	expect("{\"type\":\"Polygon\"} x", 20, TM_EPROTO, "f:1:20: parse error: trailing garbage");
 	expect("{\"type\":\n\"Polygon\"", 18, TM_EPROTO, "f:2:9: parse error: premature EOF");
