@@ -44,6 +44,7 @@ static const char *const names[OBS_KIND_COUNT] = {
 	[OBS_DHCP_ENTERPRISE] = "dhcp_enterprise",
 	[OBS_DHCP_USER_CLASS] = "dhcp_user_class",
 	[OBS_SSDP_USN] = "ssdp_usn",
+	[OBS_INVENTORY_ASSET] = "inventory_asset",
 };
 
 const char *obs_kind_name(enum obs_kind k)

@@ -54,6 +54,7 @@ enum obs_kind {
 	OBS_DHCP_ENTERPRISE,	   /* enterprise number (decimal) from DHCP option 124/125 or DHCPv6 16/17 */
 	OBS_DHCP_USER_CLASS,	   /* DHCP option 77 user class */
 	OBS_SSDP_USN,		   /* SSDP USN (or NT) header */
+	OBS_INVENTORY_ASSET,	   /* an inventory lists this asset (value: its asset id) and declares nothing else */
 	OBS_KIND_COUNT
 };
 

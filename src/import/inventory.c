@@ -300,6 +300,9 @@ static int row(struct imp_table *t, const struct csv_rec *rec)
 		return rc;
 	if ((rc = emit(v, rec, &o, OBS_MAC, o.mac, strlen(o.mac))) != 0)
 		return rc;
+	/* a row that declares nothing else still says the asset is there, where, at which address */
+	if (o.kind == OBS_NONE && (rc = emit(v, rec, &o, OBS_INVENTORY_ASSET, o.ref, strlen(o.ref))) != 0)
+		return rc;
 	return up.a[0] ? imp_emit_link(v->r, rec->lineno, &up) : 0;
 }
 

@@ -105,6 +105,15 @@ eq "demo: assets on the FCC Covered List" "$("$TM" assets --db "$db4" --list fcc
 eq "demo: declared mismatch kept" "$("$TM" assets --db "$db4" --format jsonl | rows 'r["flags"]' 'r["vendor"]=="huawei" and r["declared"]=="cisco"')" declared-mismatch
 eq "demo: OEM case" "$("$TM" assets --db "$db4" --format jsonl | rows 'r["vendor"]+"/"+r["component"]' '"oem" in r["flags"]')" "linksys/huawei"
 eq "demo: weak hint only" "$("$TM" show --db "$db4" ip:/127.20.9.202 | awk '/^vendor/{print $2}')" unknown
+# an inventory row declaring nothing but its id, site and address still names the device found there
+printf 'asset_id,address,site_id,latitude,longitude\nINV-9,192.0.2.77,S-NINE,48.1,2.2\n' > "$tmp/bare.csv"
+printf '{"time": 1796000000, "source": "scan", "addr": "192.0.2.77", "port": 22, "proto": "tcp", "kind": "ssh_banner", "value": "SSH-2.0-HUAWEI-1.5"}\n' > "$tmp/bare.jsonl"
+"$TM" import --db "$tmp/bare.db" "$tmp/bare.csv" "$tmp/bare.jsonl" >/dev/null
+eq "bare inventory row: the scanned device keeps its site" \
+	"$("$TM" assets --db "$tmp/bare.db" --format jsonl | rows 'r["addr"]+"="+r["vendor"]+"/"+r["site"]')" \
+	"192.0.2.77=huawei/S-NINE"
+eq "bare inventory row: and its inventory id" \
+	"$("$TM" show --db "$tmp/bare.db" ip:/192.0.2.77 --format jsonl | rows 'r["value"]' 'r["kind"]=="inventory_asset"')" INV-9
 # users' own lists
 printf 'list no-cn-cameras\n    date     2024-01-01\n    member   hikvision\n    member   dahua\n' > "$tmp/my.tm"
 eq "demo: a user's list" "$("$TM" assets --db "$db4" --lists "$tmp/my.tm" --list no-cn-cameras --format jsonl | rows 'r["vendor"]' | tr ' ' '\n' | sort | uniq -c | awk '{printf "%s %s ", $2, $1}')" \

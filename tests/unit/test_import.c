@@ -490,7 +490,10 @@ static const char inv_expect[] =
     "inventory_model|inventory|0|2001:db8::3||44:19:b6:00:00:03|C-003|S-LYO|0/0||0|"
     "DS-2CD2143G0-I\n"
     "inventory_role|inventory|0|2001:db8::3||44:19:b6:00:00:03|C-003|S-LYO|0/0||0|camera\n"
-    "mac|inventory|0|2001:db8::3||44:19:b6:00:00:03|C-003|S-LYO|0/0||0|44:19:b6:00:00:03\n";
+    "mac|inventory|0|2001:db8::3||44:19:b6:00:00:03|C-003|S-LYO|0/0||0|44:19:b6:00:00:03\n"
+    /* rows that declare nothing else: the asset is still there (and where, at which address) */
+    "inventory_asset|inventory|0||||N-004||0/0||0|N-004\n"
+    "inventory_asset|inventory|0|192.0.2.5|||N-005|S-LYO|0/0||0|N-005\n";
 
 static void test_inventory(void)
 {
@@ -501,8 +504,8 @@ static void test_inventory(void)
 	got_init(&g);
 	CHECK_INT(run_file(imp_inventory_csv, D "inventory.csv", 0, &g, &st, eb), 0);
 	CHECK_STR(buf_str(&g.b), inv_expect);
-	CHECK_INT(st.records, 4);
-	CHECK_INT(st.obs, 12);
+	CHECK_INT(st.records, 5);
+	CHECK_INT(st.obs, 14);
 	CHECK_INT(g.nsites, 2);
 	buf_fini(&g.b);
 	got_init(&g);
@@ -573,7 +576,8 @@ static void test_inventory_bad(void)
 	static const char tagged[] = "asset_id,site_id,site_tags\nA,S,\" military , border|| port;\"\n";
 	got_init(&g);
 	CHECK_INT(run_mem(imp_inventory_csv_mem, "i.csv", tagged, strlen(tagged), 0, &g, &st, eb), 0);
-	CHECK_STR(buf_str(&g.b), "site|S||0.0000|0.0000|0||\ntags|military;border;port\n");
+	CHECK_STR(buf_str(&g.b), "site|S||0.0000|0.0000|0||\ntags|military;border;port\n"
+				 "inventory_asset|inventory|0||||A|S|0/0||0|A\n");
 	buf_fini(&g.b);
 }
 
