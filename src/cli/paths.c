@@ -10,11 +10,14 @@
 #include "cli.h"
 #include "common.h"
 #include "opt.h"
+#include "planargs.h"
 #include "../core/err.h"
 #include "../core/str.h"
 #include "../kb/kb.h"
 #include "../kb/vendor.h"
 #include "../paths/paths.h"
+#include "../plan/cost.h"
+#include "../plan/items.h"
 #include "../policy/policy.h"
 #include "../report/table.h"
 #include "../store/store.h"
@@ -27,7 +30,7 @@
 
 struct cfg {
 	struct common c;
-	const char *policy, *date, *to, *cut_by;
+	const char *policy, *date, *to, *cut_by, *cost;
 	int strict, stats, summary;
 };
 
@@ -41,6 +44,9 @@ static const struct opt paths_opts[] = {
      OPT_STR, offsetof(struct cfg, to)},
     {"date", 0, "YYYY-MM-DD", "as of this day (default today): rules in force, list dates", OPT_STR,
      offsetof(struct cfg, date)},
+    {"cost", 0, "FILE",
+     "price devices by this cost model (docs/cost.md), as trustmap plan does; default: fixed prices by role",
+     OPT_STR, offsetof(struct cfg, cost)},
     {"cut-by", 0, "WHAT", "weigh the shutdown cut by devices (default: fewest devices) or cost",
      OPT_STR, offsetof(struct cfg, cut_by)},
     {"strict", 0, NULL, "links naming unknown assets are an error, not a warning", OPT_FLAG,
@@ -168,11 +174,13 @@ int cmd_paths(int argc, char **argv)
 	struct store *st = NULL;
 	struct rep_table *t = NULL;
 	struct vreg *vr = NULL;
+	struct cost_model *m = NULL;
+	struct plan_pricer *pricer = NULL;
 	char eb[TM_ERRLEN] = "", dir[1024];
 	int npos, fmt, rc;
 
 	rc = opt_parse(paths_opts, &cfg, argc, argv, &npos,
-		       "--policy FILE --to SELECTOR [--db URL] [--date YYYY-MM-DD] [--cut-by "
+		       "--policy FILE --to SELECTOR [--db URL] [--date YYYY-MM-DD] [--cost FILE] [--cut-by "
 		       "devices|cost] [--strict] "
 		       "[--summary] [--format FMT]");
 	if (rc)
@@ -214,6 +222,15 @@ int cmd_paths(int argc, char **argv)
 	po.base_dir = dirname(dir);
 	if (!(st = cli_store("paths", &cfg.c)))
 		goto out;
+	if (cfg.cost) {
+		if (cli_cost_model("paths", cfg.cost, cfg.c.kb_dir, &m))
+			goto out;
+		if (plan_pricer_new(st, m, &pricer, eb, sizeof(eb))) {
+			fprintf(stderr, "trustmap paths: %s\n", eb);
+			goto out;
+		}
+		po.cost = plan_pricer_cost, po.cost_ctx = pricer;
+	}
 	if (paths_run(st, vr, p, &po, &r, eb, sizeof(eb))) {
 		fprintf(stderr, "trustmap paths: %s\n", eb);
 		goto out;
@@ -282,6 +299,8 @@ int cmd_paths(int argc, char **argv)
 out:
 	rep_table_end(t);
 	paths_result_free(&r);
+	plan_pricer_free(pricer);
+	cost_free(m);
 	store_close(st);
 	policy_free(p);
 	vreg_free(vr);

@@ -331,24 +331,6 @@ out:
 	return rc;
 }
 
-static int load_cost(const struct cfg *c, struct cost_model **m)
-{
-	char dir[512], path[640], eb[TM_ERRLEN];
-
-	if (c->pa.cost) {
-		if (!cost_load(c->pa.cost, m, eb, sizeof(eb)))
-			return 0;
-	} else if (kb_find_dir(c->c.kb_dir, dir, sizeof(dir))) {
-		snprintf(eb, sizeof(eb), "no rules directory for the default cost model (--cost FILE or --kb-dir DIR)");
-	} else {
-		snprintf(path, sizeof(path), "%s/cost-default.yaml", dir);
-		if (!cost_load(path, m, eb, sizeof(eb)))
-			return 0;
-	}
-	fprintf(stderr, "trustmap plan: %s\n", eb);
-	return -1;
-}
-
 int cmd_plan(int argc, char **argv)
 {
 	struct cfg cfg = {.pa = PLAN_ARGS_INIT("plan")};
@@ -394,7 +376,7 @@ int cmd_plan(int argc, char **argv)
 		fprintf(stderr, "trustmap plan: --funded-share, --core-first, --items and --paths-to need --budget-per-year\n");
 		goto out;
 	}
-	if ((fmt = cli_format("plan", &cfg.c)) < 0 || load_cost(&cfg, &m))
+	if ((fmt = cli_format("plan", &cfg.c)) < 0 || cli_cost_model("plan", cfg.pa.cost, cfg.c.kb_dir, &m))
 		goto out;
 	if (kb_load_vreg(&vr, cfg.c.kb_dir, cfg.c.lists, eb, sizeof(eb))) {
 		fprintf(stderr, "trustmap plan: %s\n", eb);

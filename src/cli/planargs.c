@@ -4,6 +4,9 @@
  */
 #include "planargs.h"
 
+#include "../core/err.h"
+#include "../kb/kb.h"
+#include "../plan/cost.h"
 #include "../plan/plan.h"
 
 #include <math.h>
@@ -67,4 +70,22 @@ int plan_args_check(struct plan_args *a, int64_t day)
 		return -1;
 	}
 	return 0;
+}
+
+int cli_cost_model(const char *cmd, const char *file, const char *kb_dir, struct cost_model **m)
+{
+	char dir[512], path[640], eb[TM_ERRLEN];
+
+	if (file) {
+		if (!cost_load(file, m, eb, sizeof(eb)))
+			return 0;
+	} else if (kb_find_dir(kb_dir, dir, sizeof(dir))) {
+		snprintf(eb, sizeof(eb), "no rules directory for the default cost model (--cost FILE or --kb-dir DIR)");
+	} else {
+		snprintf(path, sizeof(path), "%s/cost-default.yaml", dir);
+		if (!cost_load(path, m, eb, sizeof(eb)))
+			return 0;
+	}
+	fprintf(stderr, "trustmap %s: %s\n", cmd, eb);
+	return -1;
 }

@@ -49,6 +49,10 @@ enum { PLAN_ARG_BUDGET, PLAN_ARG_FUNDED, PLAN_ARG_MIN_CONF };
 		{"min-confidence", 0, "X", "attributions below X are suspects, not findings (default 0.5)", OPT_FN, \
 		 offsetof(T, m), plan_args_num, PLAN_ARG_MIN_CONF}
 
+struct cost_model;
+/* The cost model file, else the rules directory's cost-default.yaml; 0, or -1 after "trustmap CMD: ...". */
+int cli_cost_model(const char *cmd, const char *file, const char *kb_dir, struct cost_model **m);
+
 /* The year (UTC) of a day number (days since 1970-01-01). */
 int plan_args_year(int64_t day);
 /* Defaults the start year to day's and checks the phases; 0, or -1 after a message. */

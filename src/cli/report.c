@@ -121,25 +121,6 @@ static int write_file(const char *path, writer_fn fn, const struct rep_in *in)
 	return 0;
 }
 
-/* The cost model: --cost, else the rules directory's default (as `trustmap plan`). */
-static int load_cost(const struct cfg *c, struct cost_model **m)
-{
-	char dir[512], path[640], eb[TM_ERRLEN];
-
-	if (c->pa.cost) {
-		if (!cost_load(c->pa.cost, m, eb, sizeof(eb)))
-			return 0;
-	} else if (kb_find_dir(c->c.kb_dir, dir, sizeof(dir))) {
-		snprintf(eb, sizeof(eb), "no rules directory for the default cost model (--cost FILE or --kb-dir DIR)");
-	} else {
-		snprintf(path, sizeof(path), "%s/cost-default.yaml", dir);
-		if (!cost_load(path, m, eb, sizeof(eb)))
-			return 0;
-	}
-	fprintf(stderr, "trustmap report: %s\n", eb);
-	return -1;
-}
-
 /* What the report computes beyond the audit, all freed by work_free. */
 struct work {
 	struct cost_model *m;
@@ -153,6 +134,7 @@ struct work {
 	struct rep_plan plan[REP_MAX_SCEN];
 	struct paths_result pr;
 	struct rep_paths paths;
+	struct plan_pricer *pricer; /* the paths' prices when there is a model */
 };
 
 static void work_free(struct work *k)
@@ -167,6 +149,7 @@ static void work_free(struct work *k)
 	}
 	rep_scentab_free(&k->tab);
 	paths_result_free(&k->pr);
+	plan_pricer_free(k->pricer);
 	cost_free(k->m);
 }
 
@@ -241,7 +224,7 @@ static int compute(struct work *k, const struct cfg *c, struct policy **pol, int
 	char eb[TM_ERRLEN] = "", dir[1024];
 	int scenarios = c->pa.npol >= 2 || c->pa.cost || c->pa.budget_set;
 
-	if (scenarios && load_cost(c, &k->m))
+	if (scenarios && cli_cost_model("report", c->pa.cost, c->c.kb_dir, &k->m))
 		return -1;
 	for (int i = 0; scenarios && i < c->pa.npol; i++) {
 		struct scen_opt so = {day, c->pa.min_conf, NULL};
@@ -265,10 +248,17 @@ static int compute(struct work *k, const struct cfg *c, struct policy **pol, int
 		if (c->pa.budget_set && c->pa.budget * c->pa.funded == 0)
 			fprintf(stderr, "trustmap report: a budget of zero: nothing can be placed\n");
 	}
-	if (c->pa.paths_to) { /* the first policy's paths, as `trustmap paths --to` answers them */
+	if (c->pa.paths_to) { /* the first policy's paths, as `trustmap paths --to [--cost]` answers them */
 		struct paths_opt po = {.day = day, .core = c->pa.paths_to};
 		str_set(dir, sizeof(dir), c->pa.pol[0]);
 		po.base_dir = dirname(dir);
+		if (k->m) { /* priced by the scenarios' model, as their plans are */
+			if (plan_pricer_new(st, k->m, &k->pricer, eb, sizeof(eb))) {
+				fprintf(stderr, "trustmap report: %s\n", eb);
+				return -1;
+			}
+			po.cost = plan_pricer_cost, po.cost_ctx = k->pricer;
+		}
 		if (paths_run(st, vr, pol[0], &po, &k->pr, eb, sizeof(eb))) {
 			fprintf(stderr, "trustmap report: %s\n", eb);
 			return -1;
@@ -281,6 +271,7 @@ static int compute(struct work *k, const struct cfg *c, struct policy **pol, int
 			fprintf(stderr, "trustmap report: out of memory\n");
 			return -1;
 		}
+		k->paths.priced_by = k->m ? k->m->name : NULL;
 	}
 	return 0;
 }

@@ -163,13 +163,73 @@ static void price_dev(const struct pctx *c, const struct asset_rec *a, struct pl
 static int64_t model_cost(void *ctx, const struct asset_rec *a)
 {
 	const struct pctx *c = ctx;
-	long k = find_id(c->ix, c->s->n, a->id);
+	long k = c->s ? find_id(c->ix, c->s->n, a->id) : -1;
 	struct plan_dev d;
 
 	if (k >= 0)
 		return cents(c->s->a[k].cost);
 	price_dev(c, a, &d);
 	return cents(d.cost);
+}
+
+/* Sets c up for scenario s (NULL: none) and model m: the store's sites and their region factors. */
+static int pctx_init(struct pctx *c, struct store *st, const struct scen *s, const struct cost_model *m, char *eb,
+		     size_t el)
+{
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->s = s, c->m = m;
+	if (!(c->ar = arena_new(0)) || (s && index_scen(s, &c->ix)))
+		return err_set(eb, el, TM_ENOMEM, "plan: out of memory");
+	if ((rc = store_site_iter(st, on_site, c)) || (rc = c->err)) {
+		if (rc == TM_ENOMEM)
+			return err_set(eb, el, rc, "plan: out of memory");
+		return err_set(eb, el, rc, "plan: %s", store_errmsg(st));
+	}
+	return 0;
+}
+
+static void pctx_fini(struct pctx *c)
+{
+	mem_free(c->ix);
+	mem_free(c->fac);
+	smap_free(&c->sites);
+	arena_free(c->ar);
+}
+
+struct plan_pricer {
+	struct pctx c;
+};
+
+int plan_pricer_new(struct store *st, const struct cost_model *m, struct plan_pricer **out, char *eb, size_t el)
+{
+	struct plan_pricer *p = mem_calloc(1, sizeof(*p));
+	int rc;
+
+	*out = NULL;
+	if (!p)
+		return err_set(eb, el, TM_ENOMEM, "plan: out of memory");
+	if ((rc = pctx_init(&p->c, st, NULL, m, eb, el))) {
+		plan_pricer_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+int64_t plan_pricer_cost(void *ctx, const struct asset_rec *a)
+{
+	struct plan_pricer *p = ctx;
+	return model_cost(&p->c, a);
+}
+
+void plan_pricer_free(struct plan_pricer *p)
+{
+	if (!p)
+		return;
+	pctx_fini(&p->c);
+	mem_free(p);
 }
 
 static int cmp_i64(const void *x, const void *y)
@@ -242,22 +302,13 @@ static int64_t last_day(const struct policy *p, int64_t day)
 int plan_paths_run(struct store *st, const struct vreg *vr, const struct scen *s, const struct cost_model *m,
 		   const struct paths_opt *o, struct plan_paths *pp, char *eb, size_t el)
 {
-	struct pctx c = {.s = s, .m = m};
+	struct pctx c;
 	struct paths_opt po = *o;
 	int rc;
 
 	memset(pp, 0, sizeof(*pp));
-	if (!(c.ar = arena_new(0)) || index_scen(s, &c.ix)) {
-		rc = err_set(eb, el, TM_ENOMEM, "plan: out of memory");
+	if ((rc = pctx_init(&c, st, s, m, eb, el)))
 		goto out;
-	}
-	if ((rc = store_site_iter(st, on_site, &c)) || (rc = c.err)) {
-		if (rc == TM_ENOMEM)
-			err_set(eb, el, rc, "plan: out of memory");
-		else
-			err_set(eb, el, rc, "plan: %s", store_errmsg(st));
-		goto out;
-	}
 	po.cost = model_cost, po.cost_ctx = &c;
 	po.day = last_day(s->p, o->day);
 	if ((rc = paths_run(st, vr, s->p, &po, &pp->r, eb, el)))
@@ -265,10 +316,7 @@ int plan_paths_run(struct store *st, const struct vreg *vr, const struct scen *s
 	if ((rc = read_devs(st, &c, pp, eb, el)) == TM_ENOMEM)
 		err_set(eb, el, rc, "plan: out of memory");
 out:
-	mem_free(c.ix);
-	mem_free(c.fac);
-	smap_free(&c.sites);
-	arena_free(c.ar);
+	pctx_fini(&c);
 	return rc;
 }
 

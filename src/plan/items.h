@@ -65,6 +65,20 @@ int plan_paths_run(struct store *st, const struct vreg *vr, const struct scen *s
 		   const struct paths_opt *o, struct plan_paths *pp, char *eb, size_t el);
 void plan_paths_free(struct plan_paths *pp);
 
+/*
+ * Devices priced by a cost model alone, for paths_opt.cost (trustmap paths
+ * --cost, the report's paths section when it has a model): (unit + labour)
+ * x the region factor of the device's site, the role guessed from product
+ * and model when the asset has none -- what plan_paths_run charges for a
+ * device that is not a scenario asset.  The store's sites are read once,
+ * here; m must outlive the pricer.  0, or TM_ENOMEM / the store's code with
+ * a message in eb.
+ */
+struct plan_pricer;
+int plan_pricer_new(struct store *st, const struct cost_model *m, struct plan_pricer **out, char *eb, size_t el);
+int64_t plan_pricer_cost(void *pricer, const struct asset_rec *a); /* a paths_cost_fn */
+void plan_pricer_free(struct plan_pricer *p);
+
 struct plan_items_opt {
 	int64_t day;	 /* the plan's day: assets due by then are overdue (deadline phase 1) */
 	long start_year; /* phase 1's year */

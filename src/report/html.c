@@ -771,7 +771,13 @@ static void paths_section(struct w *w, const struct rep_in *in)
 	esc(w, P->sel ? P->sel : "");
 	put(w, "</code>) avoid every restricted device; if not, the cheapest devices to replace to make one, and the "
 	       "restricted devices whose failure alone would cut the site off (a vendor shutdown); docs/paths.md. "
-	       "Replacement costs are <code>trustmap paths</code>'s.</p>\n");
+	       "Replacement costs: ");
+	if (P->priced_by) {
+		put(w, "the cost model <q>");
+		esc(w, P->priced_by);
+		put(w, "</q>, as the plans above and <code>trustmap paths --cost</code> price them.</p>\n");
+	} else
+		put(w, "<code>trustmap paths</code>'s fixed prices by role (no cost model).</p>\n");
 	putf(w, "<p class=\"counts\" id=\"paths-counts\"><span>sensitive sites <b id=\"n-paths\">%zu</b></span>"
 		"<span class=\"ps-clean\">clean <b id=\"n-ps-clean\">%ld</b></span>"
 		"<span class=\"ps-replace\">replace <b id=\"n-ps-replace\">%ld</b> (%s",

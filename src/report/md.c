@@ -253,8 +253,14 @@ static void paths(FILE *f, const struct rep_in *in)
 
 	fputs("\n## Clean paths to the core (", f);
 	md(f, P->sel ? P->sel : "");
-	fprintf(f, ")\n\n%zu sensitive sites; %ld devices, %ld restricted, %ld core, %ld links.\n", P->n, P->assets,
-		P->restricted, P->core, P->links);
+	fprintf(f, ")\n\n%zu sensitive sites; %ld devices, %ld restricted, %ld core, %ld links. Replacement costs: ", P->n,
+		P->assets, P->restricted, P->core, P->links);
+	if (P->priced_by) {
+		fputs("the cost model \"", f);
+		md(f, P->priced_by);
+		fputs("\".\n", f);
+	} else
+		fputs("fixed prices by role (no cost model).\n", f);
 	if (!P->n)
 		return;
 	fputs("\n| site | zone | sensitivity | devices | status | replacement | replace | cut | shutdown cut |\n"

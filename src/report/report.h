@@ -107,6 +107,7 @@ struct rep_paths {
 	const char **core_sites; /* distinct sites of the core devices */
 	size_t ncore_sites;
 	long assets, restricted, core, links;
+	const char *priced_by; /* the cost model's name; NULL: trustmap paths's fixed prices by role */
 };
 
 /* What a report is about.  Only st is required. */

@@ -73,6 +73,24 @@ S2,replace,40000.00,R1,1,R1
 S3,replace,48000.00,R1;D1,1,D1
 S5,cut-off,,,,"
 
+# --cost: devices priced by a cost model, as trustmap plan prices them: the
+# default model's router 60,000 + 2,500 labour (R1), switch 15,000 + 2,500
+# (D1), no region factor; a model with its own figures moves them
+eq "priced by the default cost model" "$(paths --to tag:core --cost rules/cost-default.yaml --format csv 2>/dev/null | cut -d, -f1,5-7)" \
+	"site,status,replace_cost,replace
+S1,replace,62500.00,R1
+S2,clean,0.00,
+S3,replace,17500.00,D1
+S5,cut-off,,"
+sed -e 's/^labour_per_device: .*/labour_per_device: 100/' -e 's/^  router: .*/  router: {unit: 1000, weight: 8}/' \
+	rules/cost-default.yaml > "$tmp/cost.yaml"
+eq "priced by another model" "$(paths --to tag:core --cost "$tmp/cost.yaml" --summary --format csv 2>/dev/null | cut -d, -f5)" \
+	"replace_cost
+16200.00"
+paths --to tag:core --cost "$tmp/nope.yaml" > /dev/null 2> "$tmp/err"
+eq "a missing cost model: exit 2" "$?" 2
+ok "a missing cost model: named" grep -q "trustmap paths: .*nope.yaml" "$tmp/err"
+
 # a policy whose only sensitive site has a clean path: exit 0
 printf 'version: 1\nlists: {high-risk: {include: [fcc-covered]}}\nzones:\n  - {name: z, sites: [S2], sensitivity: 5}\nrules:\n  - {id: r, action: deny, list: high-risk, scope: {zones: [z]}}\n' > "$tmp/s2.yaml"
 eq "only S2 sensitive" "$("$TM" paths --db "$db" --policy "$tmp/s2.yaml" --to tag:core --format csv 2>/dev/null | cut -d, -f1,5)" "site,status

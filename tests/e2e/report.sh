@@ -216,7 +216,8 @@ pl=(--budget-per-year 300000 --years 3 --paths-to tag:core)
 "$TM" report --db "$pdb" "${sc[@]}" "${pl[@]}" --title 'Plan <&> "paths"' --html "$tmp/p.html" 2> "$tmp/p.err"
 eq "scenarios: exit status" "$?" 0
 "$TM" plan --db "$pdb" "${sc[@]}" "${pl[@]}" --format csv > "$tmp/plan.csv" 2> /dev/null
-"$TM" paths --db "$pdb" --policy "$d/sensitive.yaml" --to tag:core --date 2026-12-01 --format csv > "$tmp/paths.csv" 2> /dev/null
+"$TM" paths --db "$pdb" --policy "$d/sensitive.yaml" --to tag:core --date 2026-12-01 --cost rules/cost-default.yaml \
+	--format csv > "$tmp/paths.csv" 2> /dev/null
 # phtml EXPR: a python expression over the report's parsed parts (rows, bars, budgets, ptab, ps, routes, marks, ids, tags)
 phtml() { python3 - "$1" "$2" <<'PY'
 import sys, csv, io
@@ -299,6 +300,10 @@ eq "md: plan phases" "$(grep -E '^\| [0-9]+ \| 20[0-9]+ \|' "$tmp/p.md" | cut -d
 eq "md: plan headings" "$(grep '^## Phased plan' "$tmp/p.md" | tr '\n' ';')" \
 	'## Phased plan: sensitive zones only (USD);## Phased plan: nationwide from 2027 (USD);'
 eq "md: paths rows" "$(sed -n '/^## Clean paths/,/^## /p' "$tmp/p.md" | grep -c '^| S')" 5
+eq "md: paths priced by the scenarios' model, as trustmap paths --cost prices them" \
+	"$(sed -n '/^## Clean paths/,/^## /p' "$tmp/p.md" | grep '^| S' | awk -F' [|] ' '{print $6}' | tr '\n' ' ')" \
+	"$(tail -n +2 "$tmp/paths.csv" | python3 -c 'import csv,sys; print(" ".join(r[5] for r in csv.reader(sys.stdin)))') "
+ok "md: the paths' model named" grep -q 'Replacement costs: the cost model "trustmap default' "$tmp/p.md"
 eq "md: hostile site escaped" "$(grep -o '^| S5[^|]*|' "$tmp/p.md")" '| S5"\>\<b id="pwned-path"\>x\</b\> |'
 # errors
 "$TM" report --db "$pdb" --budget-per-year 1 --html "$tmp/x.html" 2> "$tmp/out"

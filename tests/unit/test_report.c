@@ -364,9 +364,21 @@ static void test_sections(const struct rep_in *in0, const struct rep_scentab *t)
 	CHECK(strstr(h, "<b id=\"n-ps-replace\">1</b> (12.00 USD)") != NULL);
 	CHECK_INT(count(h, "<script"), 0);
 	CHECK_INT(count(h, "<1>"), 0);
+	CHECK(strstr(h, "Replacement costs: <code>trustmap paths</code>'s fixed prices by role (no cost model).</p>") !=
+	      NULL);
 	free(h);
-
+	/* priced by a model: its name, escaped, in both */
+	paths.priced_by = "model <b>";
+	h = run(rep_html, &in, &rc);
+	CHECK(strstr(h, "Replacement costs: the cost model <q>model &lt;b&gt;</q>, as the plans above and <code>trustmap "
+			"paths --cost</code> price them.</p>") != NULL);
+	free(h);
 	char *m = run(rep_md, &in, &rc);
+	CHECK(strstr(m, " Replacement costs: the cost model \"model \\<b\\>\".\n") != NULL);
+	free(m);
+	paths.priced_by = NULL;
+
+	m = run(rep_md, &in, &rc);
 	CHECK_INT(rc, 0);
 	CHECK(strstr(m, "\n## Scenarios (USD)\n\n| section | key | measure | zones \\<A\\> | everywhere |\n"
 			"|---|---|---|---:|---:|\n| total |  | assets | 3 | 1 |\n") != NULL);
@@ -376,7 +388,7 @@ static void test_sections(const struct rep_in *in0, const struct rep_scentab *t)
 			"| total |  | 3 | 1 | 2 | 1500.00 | 4000.00 | 6.00 | 12.00 | 1 |\n"
 			"| unplaced |  | 1 |  |  | 9.99 |  | 1.50 |  | 0 |\n") != NULL);
 	CHECK(strstr(m, "\n## Clean paths to the core (tag\\:core)\n\n3 sensitive sites; 4 devices, 2 restricted, 1 "
-			"core, 3 links.\n") != NULL);
+			"core, 3 links. Replacement costs: fixed prices by role (no cost model).\n") != NULL);
 	CHECK(strstr(m, "| S1 | gov | 4 | 1 | replace | 12.00 | R\\<1\\>, X2 | 1 | R\\<1\\> |\n") != NULL);
 	CHECK(strstr(m, "| S2 | gov | 4 | 2 | clean | 0.00 |  |  |  |\n") != NULL);
 	CHECK(strstr(m, "| S3 | gov | 4 | 1 | cut-off |  |  |  |  |\n") != NULL);
