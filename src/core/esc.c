@@ -144,16 +144,23 @@ int esc_csv(struct buf *b, const void *vp, size_t n)
 		rc = buf_addc(b, '"');
 	if (!rc && formula(p, n))
 		rc = buf_addc(b, '\'');
-	for (size_t i = 0; i < n && !rc; i++) {
+	for (size_t i = 0; i < n && !rc;) {
 		unsigned char c = p[i];
+		size_t j = i;
 
-		if (c == '"')
+		/* a run of bytes that go out as they are, in one append */
+		while (j < n && p[j] != '"' && (p[j] >= 0x20 || p[j] == '\r' || p[j] == '\n' || p[j] == '\t'))
+			j++;
+		if (j > i) {
+			rc = buf_add(b, p + i, j - i);
+			i = j;
+		} else if (c == '"') {
 			rc = buf_add(b, "\"\"", 2);
-		else if (c == '\r' || c == '\n' || c == '\t' || c >= 0x20)
-			rc = buf_addc(b, (char)c);
-		else {
+			i++;
+		} else {
 			char x[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
 			rc = buf_add(b, x, 4);
+			i++;
 		}
 	}
 	if (!rc && quote)
