@@ -55,7 +55,7 @@ struct cfg {
 	int64_t resume_run;
 	char **sargs; /* the scan's own arguments, for its resume state */
 	int nsargs;
-	long max_inflight, threads, connect_timeout, read_timeout, retries, batch, queue_mb;
+	long max_inflight, max_udp_inflight, threads, connect_timeout, read_timeout, retries, batch, queue_mb;
 	double rate;
 	int dry_run, bad;
 	char *comm[64]; /* SNMP communities: secrets, never printed or stored */
@@ -122,6 +122,8 @@ static const struct opt opts[] = {
 	{"rate", 0, "N", "new connections per second (default 1000)", OPT_DOUBLE, offsetof(struct cfg, rate)},
 	{"max-inflight", 0, "N", "connections open at once (default 1024)", OPT_INT,
 	 offsetof(struct cfg, max_inflight)},
+	{"max-udp-inflight", 0, "N", "UDP probes waiting for an answer at once (default 16 x --max-inflight)", OPT_INT,
+	 offsetof(struct cfg, max_udp_inflight)},
 	{"threads", 0, "N", "event loops, one a thread (default 1)", OPT_INT, offsetof(struct cfg, threads)},
 	{"connect-timeout", 0, "MS", "connect deadline in milliseconds (default 2000)", OPT_INT,
 	 offsetof(struct cfg, connect_timeout)},
@@ -636,6 +638,7 @@ static int run_scan(struct cfg *cfg, const struct scan_ports *p, uint64_t seed, 
 	struct scan_cfg sc = {
 		.targets = &cfg->t, .ports = p, .seed = seed, .shard = shard, .nshards = nshards,
 		.rate = cfg->rate, .threads = (int)cfg->threads, .max_inflight = (int)cfg->max_inflight,
+		.max_udp_inflight = (int)cfg->max_udp_inflight,
 		.connect_timeout_ms = (int)cfg->connect_timeout, .read_timeout_ms = (int)cfg->read_timeout,
 		.retries = (int)cfg->retries, .communities = (const char *const *)cfg->comm,
 		.ncommunities = cfg->ncomm, .xp = &xp_real, .emit = put_obs, .emit_ctx = &k,
@@ -932,6 +935,10 @@ static int scan_main(int argc, char **argv, struct scan_resume *rs, int64_t run)
 		seed = (uint64_t)time(NULL) * 2654435761u ^ (uint64_t)getpid();
 	if (rs)
 		seed = rs->seed;
+	if (cfg.max_udp_inflight < 0 || cfg.max_udp_inflight > 1 << 24) {
+		fprintf(stderr, "trustmap scan: --max-udp-inflight must be between 0 (16 x --max-inflight) and 16777216\n");
+		goto out;
+	}
 	if (cfg.rate <= 0 || cfg.max_inflight < 1 || cfg.connect_timeout < 1 || cfg.read_timeout < 1 ||
 	    cfg.retries < 0 || cfg.threads < 1 || cfg.threads > 256 || cfg.batch < 1 || cfg.queue_mb < 1 ||
 	    cfg.queue_mb > 65536) {
