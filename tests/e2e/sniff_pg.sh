@@ -247,7 +247,7 @@ ok "resumes killed and resumed again: $twice" test "$twice" -ge 1
 outage() {
 	local u
 	u=$(url "$1")
-	slow "$1"
+	slow "$1" 0.02
 	err=$tmp/$1.err
 	TRUSTMAP_DB_RETRY=$2 "$TM" sniff --no-nmap --db "$u" --batch 1 "${files[@]}" > "$tmp/$1.out" 2> "$err" &
 	pid=$!
