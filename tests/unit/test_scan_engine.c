@@ -342,7 +342,8 @@ static void put_frame(struct fake *k, int kind, const struct sockaddr_in *from, 
 
 	fr[0] = (uint8_t)kind;
 	memcpy(fr + 1, from, sizeof(*from));
-	memcpy(fr + 1 + sizeof(*from), p, n);
+	if (n)
+		memcpy(fr + 1 + sizeof(*from), p, n);
 	if (write(k->f[k->usock].peer, fr, 1 + sizeof(*from) + n) < 0)
 		abort();
 }
