@@ -305,6 +305,7 @@ struct sink {
 	long ncommit;
 	unsigned npk;
 	double tcommit;
+	double every; /* seconds between commits without new observations: 1, or 20 times the last one's cost */
 	uint64_t *tags; /* the flows' first packets, gathered for the state */
 	size_t ntags, captags;
 	int tags_bad, tags_unsorted; /* (they come in the order the flows were made: sorted, as a rule) */
@@ -552,12 +553,15 @@ static void checkpoint(struct sink *k, int complete, int again)
 	k->ncommit = k->n;
 	k->tcommit = mono();
 	k->t_store += k->tcommit - t;
+	k->every = 20 * (k->tcommit - t) > 1.0 ? 20 * (k->tcommit - t) : 1.0;
 }
 
 /*
  * Between two packets (capture.h): a commit every --batch observations, and
  * with files about once a second even without any (so that a resume has
- * little to re-read).  A stop (SIGINT, SIGTERM) commits here and ends the
+ * little to re-read) -- less often when a commit costs more than 1/20 of a
+ * second (a state listing a quarter of a million open flows on a loaded
+ * machine), so that these commits never take more than 5 % of the run.  A stop (SIGINT, SIGTERM) commits here and ends the
  * reading at this packet.
  */
 static int between(void *vc)
@@ -567,7 +571,7 @@ static int between(void *vc)
 
 	k->replaying = 0; /* not called while the capture layer re-reads */
 	if (!stop && k->n - k->ncommit < k->batch &&
-	    ((++k->npk & 4095) || (!k->rs && k->n == k->ncommit) || mono() - k->tcommit < 1.0))
+	    ((++k->npk & 4095) || (!k->rs && k->n == k->ncommit) || mono() - k->tcommit < k->every))
 		return 0;
 	checkpoint(k, 0, 1);
 	return stop;
@@ -830,7 +834,7 @@ static int run_sniff(struct cfg *cfg, char **files, int nfiles, void *live, stru
 {
 	struct kb *kb;
 	struct sink k = {.jsonl = fmt == REP_JSONL, .dedup = {.cap = DEDUP_SLOTS},
-			 .devs = {.cap = DEV_SLOTS, .no_clear = 1}, .batch = cfg->batch};
+			 .devs = {.cap = DEV_SLOTS, .no_clear = 1}, .batch = cfg->batch, .every = 1.0};
 	struct cap_cfg cc = {.on_obs = put_obs, .on_link = put_link, .arg = &k, .tick = tick, .between = between};
 	struct sniff_resume rs = {0};
 	struct build_stats bs;
