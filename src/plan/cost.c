@@ -15,6 +15,7 @@
 #include "core/yamlrd.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -362,36 +363,71 @@ static const struct {
 	{"linux", CR_SERVER},	   {"windows", CR_SERVER},
 };
 
-/*
- * Does word w (with an optional trailing '*') occur in s as a word?  Only
- * the places where a word starts are compared (the start of s or after a
- * byte that is not a letter or digit): the same answer as searching every
- * place and keeping a match that starts a word, without the search's cost
- * of the text's length times the word's at every one of ~60 guess words.
- */
-static int has_word(const char *s, const char *w)
+/* Does w's first n bytes match s at i (ASCII case-insensitive), ending a word there (prefix: see below)? */
+static int word_at(const char *s, size_t i, const char *w, size_t n, int prefix)
 {
-	size_t n = strlen(w), len = strlen(s);
+	const char *p = s + i;
+	size_t j = 0;
+
+	while (j < n && tolower((unsigned char)p[j]) == tolower((unsigned char)w[j]))
+		j++;
+	if (j < n)
+		return 0;
+	/* a prefix ("ar*") matches "AR2220" but not "Arista": a short one must be followed by no letter */
+	return prefix ? !isalpha((unsigned char)p[n]) || n > 3 : !isalnum((unsigned char)p[n]);
+}
+
+/*
+ * A text and the places where a run of letters and digits starts in it,
+ * found once for all ~80 guess words: a word that starts with a letter or
+ * digit (all of them) can match only there.  n < 0: more places than fit,
+ * every place is tried.
+ */
+struct wstarts {
+	const char *s;
+	size_t len;
+	uint32_t at[128];
+	int n;
+};
+
+static void wstarts_of(struct wstarts *x, const char *s)
+{
+	x->s = s, x->len = strlen(s), x->n = 0;
+	for (size_t i = 0; i < x->len; i++) {
+		if (!isalnum((unsigned char)s[i]) || (i && isalnum((unsigned char)s[i - 1])))
+			continue;
+		if (x->n == (int)(sizeof(x->at) / sizeof(x->at[0])) || i > UINT32_MAX) {
+			x->n = -1;
+			return;
+		}
+		x->at[x->n++] = (uint32_t)i;
+	}
+}
+
+/*
+ * Does word w (with an optional trailing '*') occur in x's text as a word?
+ * The same answer as searching every place and keeping a match that starts
+ * a word, without that search's cost of the text's length times the word's
+ * for every guess word.
+ */
+static int has_word(const struct wstarts *x, const char *w)
+{
+	size_t n = strlen(w);
 	int prefix = n && w[n - 1] == '*';
 
 	if (prefix)
 		n--;
-	if (!n || n >= 32 || n > len)
+	if (!n || n >= 32 || n > x->len)
 		return 0;
-	for (size_t i = 0; i + n <= len; i++) {
-		const char *p = s + i;
-		size_t j = 0;
-
-		if (i && isalnum((unsigned char)p[-1]))
-			continue;
-		while (j < n && tolower((unsigned char)p[j]) == tolower((unsigned char)w[j]))
-			j++;
-		if (j < n)
-			continue;
-		/* a prefix ("ar*") matches "AR2220" but not "Arista": a short one must be followed by no letter */
-		if (prefix ? !isalpha((unsigned char)p[n]) || n > 3 : !isalnum((unsigned char)p[n]))
-			return 1;
+	if (x->n < 0 || !isalnum((unsigned char)w[0])) {
+		for (size_t i = 0; i + n <= x->len; i++)
+			if ((!i || !isalnum((unsigned char)x->s[i - 1])) && word_at(x->s, i, w, n, prefix))
+				return 1;
+		return 0;
 	}
+	for (int k = 0; k < x->n && x->at[k] + n <= x->len; k++)
+		if (word_at(x->s, x->at[k], w, n, prefix))
+			return 1;
 	return 0;
 }
 
@@ -410,9 +446,29 @@ int cost_guess_role(const char *role, const char *const *text, int *guessed)
 				return synonyms[i].role;
 	}
 	*guessed = 1;
+	struct wstarts ws[8];
+	size_t nt = 0;
+
+	for (const char *const *t = text; t && *t; t++)
+		nt++;
+	if (nt <= sizeof(ws) / sizeof(ws[0])) {
+		for (size_t k = 0; k < nt; k++)
+			wstarts_of(&ws[k], text[k]);
+		for (size_t i = 0; i < sizeof(guesses) / sizeof(guesses[0]); i++)
+			for (size_t k = 0; k < nt; k++)
+				if (ws[k].len && has_word(&ws[k], guesses[i].word))
+					return guesses[i].role;
+		return CR_OTHER;
+	}
 	for (size_t i = 0; i < sizeof(guesses) / sizeof(guesses[0]); i++)
-		for (const char *const *t = text; t && *t; t++)
-			if (**t && has_word(*t, guesses[i].word))
+		for (const char *const *t = text; *t; t++) {
+			struct wstarts one;
+
+			if (!**t)
+				continue;
+			wstarts_of(&one, *t);
+			if (has_word(&one, guesses[i].word))
 				return guesses[i].role;
+		}
 	return CR_OTHER;
 }
