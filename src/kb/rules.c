@@ -43,6 +43,7 @@ int rules_new(struct rules **out, const struct vreg *vr)
 	if (!rs)
 		return TM_ENOMEM;
 	rs->vr = vr;
+	rs->no_pass = getenv("TRUSTMAP_RULES_NOPASS") != NULL; /* a memmem per rule, for comparison */
 	rs->gctx = pcre2_general_context_create(pcre_alloc, pcre_free, NULL);
 	if (rs->gctx) {
 		rs->cctx = pcre2_compile_context_create(rs->gctx);
@@ -84,8 +85,12 @@ void rules_free(struct rules *rs)
 	for (size_t i = 0; i < rs->n; i++)
 		rule_fini(&rs->r[i]);
 	mem_free(rs->r);
-	for (int k = 0; k < OBS_KIND_COUNT; k++)
+	for (int k = 0; k < OBS_KIND_COUNT; k++) {
 		mem_free(rs->by_kind[k].i);
+		if (rs->lits[k])
+			mem_free(rs->lits[k]->next);
+		mem_free(rs->lits[k]);
+	}
 	pcre2_match_context_free(rs->mctx);
 	pcre2_compile_context_free(rs->cctx);
 	pcre2_general_context_free(rs->gctx);
@@ -180,9 +185,39 @@ static int add_rule(struct rules *rs, struct rule *r)
 		x->i = ni;
 		x->cap = cap;
 	}
-	for (int k = 0; k < OBS_KIND_COUNT; k++)
-		if (r->kinds & ((uint64_t)1 << k))
-			rs->by_kind[k].i[rs->by_kind[k].n++] = (uint32_t)rs->n;
+	for (int k = 0; k < OBS_KIND_COUNT; k++) { /* the literals' chains: room first, so nothing half done */
+		struct rules_lits *l;
+
+		if (!(r->kinds & ((uint64_t)1 << k)) || !r->lit[0] || !r->lit[1])
+			continue;
+		if (!rs->lits[k] && !(rs->lits[k] = mem_calloc(1, sizeof(*rs->lits[k]))))
+			return TM_ENOMEM;
+		l = rs->lits[k];
+		if (l->cap < rs->by_kind[k].cap) {
+			uint32_t *nn = mem_realloc(l->next, rs->by_kind[k].cap * sizeof(*nn));
+
+			if (!nn)
+				return TM_ENOMEM;
+			l->next = nn;
+			l->cap = rs->by_kind[k].cap;
+		}
+	}
+	for (int k = 0; k < OBS_KIND_COUNT; k++) {
+		size_t pos;
+		unsigned bg;
+
+		if (!(r->kinds & ((uint64_t)1 << k)))
+			continue;
+		pos = rs->by_kind[k].n++;
+		rs->by_kind[k].i[pos] = (uint32_t)rs->n;
+		if (!r->lit[0] || !r->lit[1])
+			continue;
+		bg = rules_bigram(r->lit);
+		rs->lits[k]->bits[bg >> 6] |= (uint64_t)1 << (bg & 63);
+		rs->lits[k]->next[pos] = rs->lits[k]->head[rules_lit_head(bg)];
+		rs->lits[k]->head[rules_lit_head(bg)] = (uint32_t)pos + 1;
+		rs->lits[k]->n++;
+	}
 	if (r->ngroups > rs->maxgroups)
 		rs->maxgroups = r->ngroups;
 	rs->r[rs->n++] = *r;

@@ -71,12 +71,32 @@ struct rules_idx {
 	size_t n, cap;
 };
 
+/*
+ * One kind's literals, for a single pass over a long subject instead of a
+ * memmem per rule (rules_match.c): which first two bytes any literal has
+ * (one bit each), and chains of the rules' positions in by_kind[k].i by a
+ * hash of those two bytes.  Kept as rules are added.
+ */
+#define RULES_LIT_HEADS 4096
+#define RULES_PASS_MIN 16      /* subjects shorter than this: memmem per rule */
+#define RULES_PASS_RULES 4096  /* kinds with more rules than this: memmem per rule */
+
+struct rules_lits {
+	uint64_t bits[65536 / 64];
+	uint32_t head[RULES_LIT_HEADS]; /* position + 1, 0 none */
+	uint32_t *next;		       /* by position: the next in its chain + 1, 0 none */
+	size_t cap;		       /* of next */
+	size_t n;		       /* rules with a literal */
+};
+
 struct rules {
 	const struct vreg *vr;	/* borrowed, may be NULL */
 	struct rule *r;		/* the rules in load order */
 	size_t n, cap;
 	uint32_t maxgroups;	/* most capture groups of any rule */
 	struct rules_idx by_kind[OBS_KIND_COUNT];
+	struct rules_lits *lits[OBS_KIND_COUNT]; /* NULL: no rule of that kind has a literal */
+	bool no_pass; /* TRUSTMAP_RULES_NOPASS at rules_new: a memmem per rule, never the single pass */
 	pcre2_general_context *gctx; /* routes PCRE2's memory through mem_* */
 	pcre2_compile_context *cctx;
 	pcre2_match_context *mctx; /* match and depth limits */
@@ -91,6 +111,17 @@ struct rules_ld {
 	char *eb;
 	size_t el;
 };
+
+/* The bigram a literal (or a subject position) starts with, and its chain. */
+static inline unsigned rules_bigram(const char *p)
+{
+	return (unsigned)(unsigned char)p[0] << 8 | (unsigned char)p[1];
+}
+
+static inline unsigned rules_lit_head(unsigned bigram)
+{
+	return (bigram * 40503u >> 4) & (RULES_LIT_HEADS - 1);
+}
 
 /* Reads field l->f into l->r; 0 or TM_EPROTO/TM_ENOMEM with "file:line: ..." in l->eb. */
 int rules_field(struct rules_ld *l);

@@ -325,8 +325,34 @@ static int match_oid(const struct rules *rs, const struct obs *o, struct cand *o
 	return keep(out, n, max, &c);
 }
 
+/*
+ * The literals of kind x found in low[0, len): one pass, each position's
+ * first two bytes looked up in the kind's bitmap, the few chained rules
+ * compared there.  found[pos] (a bit per position in x->i) is set exactly
+ * when memmem(low, len, lit) would find the rule's literal.
+ */
+static void lits_pass(const struct rules *rs, const struct rules_lits *l, const struct rules_idx *x,
+		      const char *low, size_t len, uint64_t *found)
+{
+	for (size_t p = 0; p + 1 < len; p++) {
+		unsigned bg = rules_bigram(low + p);
+
+		if (!(l->bits[bg >> 6] & ((uint64_t)1 << (bg & 63))))
+			continue;
+		for (uint32_t q = l->head[rules_lit_head(bg)]; q; q = l->next[q - 1]) {
+			const char *lit = rs->r[x->i[q - 1]].lit;
+			size_t n = strlen(lit);
+
+			if (n <= len - p && !memcmp(low + p, lit, n))
+				found[(q - 1) >> 6] |= (uint64_t)1 << ((q - 1) & 63);
+		}
+	}
+}
+
 int rules_match(const struct rules *rs, const struct obs *o, struct cand *out, int max)
 {
+	uint64_t found[RULES_PASS_RULES / 64];
+	bool pass = false;
 	const struct rules_idx *x;
 	pcre2_match_data *md = NULL;
 	const char *s;
@@ -355,8 +381,16 @@ int rules_match(const struct rules *rs, const struct obs *o, struct cand *out, i
 				for (size_t k = 0; k < len; k++)
 					low[k] = (char)tolower((unsigned char)s[k]);
 				lowered = true;
+				/* a long subject and many literals: every literal in one pass */
+				if (len >= RULES_PASS_MIN && x->n <= RULES_PASS_RULES && rs->lits[o->kind] &&
+				    rs->lits[o->kind]->n >= 4 && !rs->no_pass) {
+					memset(found, 0, sizeof(found));
+					lits_pass(rs, rs->lits[o->kind], x, low, len, found);
+					pass = true;
+				}
 			}
-			if (!memmem(low, len, r->lit, strlen(r->lit)))
+			if (pass && r->lit[1] ? !(found[i >> 6] & ((uint64_t)1 << (i & 63)))
+				 : !memmem(low, len, r->lit, strlen(r->lit)))
 				continue;
 		}
 		if (!md && !(md = pcre2_match_data_create(rs->maxgroups + 1, rs->gctx)))

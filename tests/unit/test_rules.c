@@ -487,9 +487,80 @@ static void test_nomem(void)
 	CHECK_INT(ok, 1);
 }
 
+/*
+ * The single pass over a long subject's literals (rules_match.c) decides
+ * exactly as a memmem per rule: every example of every rule in rules/,
+ * alone, and at the start and in the middle of 20, 300 and 3,000 filler
+ * bytes, for each kind it reads, with the pass and without (no_pass, as
+ * TRUSTMAP_RULES_NOPASS sets it): the same candidates in the same order.
+ */
+static void test_pass(void)
+{
+	static char subj[8192];
+	struct vreg *vr = NULL;
+	struct rules *rs = NULL;
+	char eb[TM_ERRLEN] = "";
+	struct cand a[16], b[16];
+	int cases = 0, differ = 0, matched = 0;
+
+	CHECK_INT(vreg_load(&vr, "rules", eb, sizeof(eb)), 0);
+	CHECK_INT(rules_load_dir(&rs, "rules", vr, eb, sizeof(eb)), 0);
+	if (!rs) {
+		vreg_free(vr);
+		return;
+	}
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct rule *r = &rs->r[i];
+
+		for (int e = 0; e < r->nex; e++) {
+			for (int v = 0; v < 8; v++) {
+				static const size_t fills[4] = {300, 3000, 0, 20};
+				size_t fill = fills[v & 3], len = 0, ex = r->ex[e].len;
+				struct obs o = {.kind = 0};
+
+				if (ex > 4000)
+					continue;
+				for (size_t f = 0; f < fill; f++) /* filler: letters and bytes, some bigrams of literals */
+					subj[f] = "xyz Qa-\r\n\x01\xf0 oSsH"[(f * 7 + i) % 20];
+				if (v < 4) { /* the example first, then the filler */
+					memmove(subj + ex, subj, fill);
+					memcpy(subj, r->ex[e].val, ex);
+				} else { /* in the middle */
+					memmove(subj + fill / 2 + ex, subj + fill / 2, fill - fill / 2);
+					memcpy(subj + fill / 2, r->ex[e].val, ex);
+				}
+				len = fill + ex;
+				for (int k = 0; k < OBS_KIND_COUNT; k++) {
+					int na, nb;
+
+					if (!(r->kinds & ((uint64_t)1 << k)))
+						continue;
+					o.kind = (enum obs_kind)k;
+					obs_set_value(&o, subj, len);
+					na = rules_match(rs, &o, a, 16);
+					rs->no_pass = true;
+					nb = rules_match(rs, &o, b, 16);
+					rs->no_pass = false;
+					cases++;
+					matched += na > 0;
+					if (na != nb || memcmp(a, b, (size_t)na * sizeof(a[0])))
+						differ++;
+				}
+			}
+		}
+	}
+	CHECK(cases > 1000);
+	CHECK(matched > 100);
+	CHECK_INT(differ, 0);
+	printf("rules pass: %d cases, %d with candidates, %d differ\n", cases, matched, differ);
+	rules_free(rs);
+	vreg_free(vr);
+}
+
 int main(void)
 {
 	test_literal();
+	test_pass();
 	test_subst();
 	test_version_space();
 	test_oid();
