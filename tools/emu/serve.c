@@ -76,8 +76,15 @@ static int open_socket(int slot, unsigned port, char *eb, size_t el)
 	if (fd < 0)
 		return err_set(eb, el, TM_EIO, "socket: %s", strerror(errno));
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (udp)
+	if (udp) {
+		/* one socket plays this port for every emulated device, so it gets the room of many
+		   devices' buffers: 16 MiB where allowed (root), else as much as net.core.rmem_max */
+		int room = 16 << 20;
+
 		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &room, sizeof room) < 0)
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &room, sizeof room);
+	}
 	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || (!udp && listen(fd, 65535) < 0)) {
 		int e = errno;
 		close(fd);
