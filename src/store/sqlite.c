@@ -541,6 +541,7 @@ const struct store_ops store_sqlite_ops = {
 	.evidence_put = sq_evidence_put,
 	.asset_iter = sq_asset_iter,
 	.asset_scan = sq_asset_scan,
+	.asset_pick = sq_asset_pick,
 	.asset_get = sq_asset_get,
 	.evidence_iter = sq_evidence_iter,
 	.link_put = sq_link_put,

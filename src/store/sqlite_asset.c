@@ -9,6 +9,7 @@
 
 #include "core/buf.h"
 #include "core/esc.h"
+#include "core/mem.h"
 #include "core/str.h"
 
 int sq_assets_clear(struct store *st)
@@ -290,5 +291,163 @@ int sq_asset_scan(struct store *st, store_asset_view_fn fn, void *ctx)
 	}
 	rc = stop ? stop : rc == SQLITE_DONE ? 0 : sq_fail(q, rc, "reading assets");
 	sq_put(q, SQ_ASSET_SCAN, s);
+	return rc;
+}
+
+/*
+ * The audit's read (store_asset_pick).  The distinct vendor texts come from
+ * the vendor index by a loose scan (one seek per value, not a row per
+ * asset); the picked ones are bound into one query that joins each asset
+ * with its site, so that neither the other assets nor the other sites are
+ * decoded.  The component and hint terms have no index: with them in the
+ * OR, SQLite scans the table once and tests each row's three columns
+ * (EXPLAIN QUERY PLAN: SCAN a, SEARCH s USING INDEX sqlite_autoindex_sites_1).
+ */
+#define SQ_PICK_VENDORS                                                                            \
+	"WITH RECURSIVE v(x) AS (SELECT min(vendor) FROM assets UNION ALL "                        \
+	"SELECT (SELECT min(vendor) FROM assets WHERE vendor > v.x) FROM v WHERE v.x IS NOT NULL) " \
+	"SELECT x FROM v WHERE x IS NOT NULL"
+#define SQ_PICK                                                                                      \
+	"SELECT a.id, a.key, a.addr, a.ref, a.site, a.vendor, a.product, a.model, a.role, "            \
+	"a.component_vendor, a.hint_vendor, a.conf, a.flags, s.id, s.lat, s.lon, s.operator, s.region, " \
+	"s.tags FROM assets a LEFT JOIN sites s ON s.id = a.site AND a.site <> '' "                    \
+	"WHERE a.component_vendor <> '' OR a.hint_vendor <> ''"
+#define SQ_PICK_COUNTS "SELECT (SELECT count(*) FROM assets), (SELECT count(*) FROM sites)"
+
+struct picked {
+	char **v;
+	int *len;
+	int n, cap;
+};
+
+static void picked_free(struct picked *p)
+{
+	for (int i = 0; i < p->n; i++)
+		mem_free(p->v[i]);
+	mem_free(p->v);
+	mem_free(p->len);
+}
+
+/* The vendor texts pick wants, into p; TM_EUNSUP past STORE_PICK_MAX. */
+static int pick_vendors(struct sq_store *q, store_vendor_pick_fn pick, void *ctx, struct picked *p)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sqlite3_prepare_v2(q->db, SQ_PICK_VENDORS, -1, &s, NULL)) != SQLITE_OK)
+		return sq_fail(q, rc, "listing the assets' vendors");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *t = col_text(s, 0);
+		int n = sqlite3_column_bytes(s, 0);
+
+		if (!pick(ctx, t))
+			continue;
+		if (p->n == STORE_PICK_MAX) {
+			rc = sq_err(q, TM_EUNSUP, "%s: more than %d vendors to pick", q->path, STORE_PICK_MAX);
+			goto out;
+		}
+		if (p->n == p->cap) {
+			int c = p->cap ? p->cap * 2 : 16;
+			char **v = mem_realloc(p->v, (size_t)c * sizeof(*v));
+			int *l = v ? mem_realloc(p->len, (size_t)c * sizeof(*l)) : NULL;
+			if (v)
+				p->v = v;
+			if (!v || !l) {
+				rc = sq_err(q, TM_ENOMEM, "%s: out of memory", q->path);
+				goto out;
+			}
+			p->len = l, p->cap = c;
+		}
+		if (!(p->v[p->n] = mem_alloc((size_t)n + 1))) {
+			rc = sq_err(q, TM_ENOMEM, "%s: out of memory", q->path);
+			goto out;
+		}
+		memcpy(p->v[p->n], sqlite3_column_blob(s, 0), (size_t)n);
+		p->v[p->n][n] = 0;
+		p->len[p->n++] = n;
+	}
+	rc = rc == SQLITE_DONE ? 0 : sq_fail(q, rc, "listing the assets' vendors");
+out:
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int pick_counts(struct sq_store *q, long *n_assets, long *n_sites)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sqlite3_prepare_v2(q->db, SQ_PICK_COUNTS, -1, &s, NULL)) != SQLITE_OK)
+		return sq_fail(q, rc, "counting assets and sites");
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*n_assets = (long)sqlite3_column_int64(s, 0);
+		*n_sites = (long)sqlite3_column_int64(s, 1);
+		rc = 0;
+	} else {
+		rc = sq_fail(q, rc, "counting assets and sites");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int sq_asset_pick(struct store *st, store_vendor_pick_fn pick, store_asset_site_fn fn, void *ctx, long *n_assets,
+		  long *n_sites)
+{
+	struct sq_store *q = sq(st);
+	struct picked p = {0};
+	struct buf sql;
+	sqlite3_stmt *s = NULL;
+	struct asset_view v;
+	struct site_view w;
+	int rc, stop = 0;
+
+	buf_init(&sql, 16384);
+	if ((rc = pick_counts(q, n_assets, n_sites)) || (rc = pick_vendors(q, pick, ctx, &p)))
+		goto out;
+	rc = buf_adds(&sql, SQ_PICK);
+	for (int i = 0; i < p.n && !rc; i++)
+		rc = buf_adds(&sql, i ? ", ?" : " OR a.vendor IN (?");
+	if (rc || (rc = buf_adds(&sql, p.n ? ")" : ""))) {
+		rc = sq_err(q, TM_ENOMEM, "%s: out of memory", q->path);
+		goto out;
+	}
+	if ((rc = sqlite3_prepare_v2(q->db, buf_str(&sql), -1, &s, NULL)) != SQLITE_OK) {
+		rc = sq_fail(q, rc, "reading assets");
+		goto out;
+	}
+	for (int i = 0; i < p.n; i++)
+		sqlite3_bind_text(s, i + 1, p.v[i], p.len[i], SQLITE_STATIC);
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v.id = sqlite3_column_int64(s, 0);
+		v.key = col_text(s, 1);
+		v.addr = col_text(s, 2);
+		v.ref = col_text(s, 3);
+		v.site = col_text(s, 4);
+		v.vendor = col_text(s, 5);
+		v.product = col_text(s, 6);
+		v.model = col_text(s, 7);
+		v.role = col_text(s, 8);
+		v.component_vendor = col_text(s, 9);
+		v.hint_vendor = col_text(s, 10);
+		v.conf = sqlite3_column_double(s, 11);
+		v.flags = (unsigned)sqlite3_column_int64(s, 12);
+		if (sqlite3_column_type(s, 13) == SQLITE_NULL) {
+			stop = fn(ctx, &v, NULL);
+			continue;
+		}
+		w.id = col_text(s, 13);
+		w.has_coords = sqlite3_column_type(s, 14) != SQLITE_NULL && sqlite3_column_type(s, 15) != SQLITE_NULL;
+		w.lat = w.has_coords ? sqlite3_column_double(s, 14) : 0;
+		w.lon = w.has_coords ? sqlite3_column_double(s, 15) : 0;
+		w.operator_ = col_text(s, 16);
+		w.region = col_text(s, 17);
+		w.tags = col_text(s, 18);
+		stop = fn(ctx, &v, &w);
+	}
+	rc = stop ? stop : rc == SQLITE_DONE ? 0 : sq_fail(q, rc, "reading assets");
+out:
+	sqlite3_finalize(s);
+	picked_free(&p);
+	buf_fini(&sql);
 	return rc;
 }

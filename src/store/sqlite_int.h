@@ -118,6 +118,8 @@ int sq_asset_put(struct store *st, struct asset_rec *a);
 int sq_evidence_put(struct store *st, const struct ev_rec *e);
 int sq_asset_iter(struct store *st, const struct asset_filter *f, store_asset_fn fn, void *ctx);
 int sq_asset_scan(struct store *st, store_asset_view_fn fn, void *ctx);
+int sq_asset_pick(struct store *st, store_vendor_pick_fn pick, store_asset_site_fn fn, void *ctx, long *n_assets,
+		  long *n_sites);
 int sq_asset_get(struct store *st, const char *id_or_key, struct asset_rec *out);
 int sq_evidence_iter(struct store *st, int64_t asset_id, store_ev_fn fn, void *ctx);
 

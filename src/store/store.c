@@ -321,6 +321,19 @@ int store_asset_scan(struct store *st, store_asset_view_fn fn, void *ctx)
 	return st->ops->asset_scan(st, fn, ctx);
 }
 
+int store_asset_pick(struct store *st, store_vendor_pick_fn pick, store_asset_site_fn fn, void *ctx,
+		     long *n_assets, long *n_sites)
+{
+	long na, ns;
+
+	NEED_ST();
+	if (!pick || !fn)
+		return bad_arg(st, "no callback");
+	if (!st->ops->asset_pick)
+		return err_set(st->err, sizeof(st->err), TM_EUNSUP, "store: this backend cannot pick assets by vendor");
+	return st->ops->asset_pick(st, pick, fn, ctx, n_assets ? n_assets : &na, n_sites ? n_sites : &ns);
+}
+
 int store_asset_get(struct store *st, const char *id_or_key, struct asset_rec *out)
 {
 	NEED_ST();

@@ -247,6 +247,24 @@ struct asset_view {
 };
 typedef int (*store_asset_view_fn)(void *ctx, const struct asset_view *a);
 int store_asset_scan(struct store *st, store_asset_view_fn fn, void *ctx);
+/*
+ * The audit's read: only the assets a policy's rule could find.  pick is
+ * asked once for each distinct vendor text the assets hold (as stored, never
+ * NULL) and returns nonzero for the vendors wanted; fn then gets every asset
+ * whose vendor was picked or whose component_vendor or hint_vendor is not ""
+ * (the caller decides about those), in no particular order, with its site's
+ * columns (s NULL when the asset names no site or one the store does not
+ * have).  Strings as in store_asset_scan.  *n_assets and *n_sites (may be
+ * NULL) receive how many assets and sites the store holds in all.  fn
+ * returns nonzero to stop (that value is returned).  TM_EUNSUP from a
+ * backend without it, or when more than STORE_PICK_MAX vendors are picked:
+ * read everything with store_asset_scan then.
+ */
+#define STORE_PICK_MAX 500
+typedef int (*store_vendor_pick_fn)(void *ctx, const char *vendor);
+typedef int (*store_asset_site_fn)(void *ctx, const struct asset_view *a, const struct site_view *s);
+int store_asset_pick(struct store *st, store_vendor_pick_fn pick, store_asset_site_fn fn, void *ctx,
+		     long *n_assets, long *n_sites);
 /* By numeric id ("42") or key ("mac:..."); TM_ENOTFOUND when absent (out untouched). */
 int store_asset_get(struct store *st, const char *id_or_key, struct asset_rec *out);
 typedef int (*store_ev_fn)(void *ctx, const struct ev_rec *e);

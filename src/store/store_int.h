@@ -50,6 +50,9 @@ struct store_ops {
 	int (*evidence_put)(struct store *st, const struct ev_rec *e);
 	int (*asset_iter)(struct store *st, const struct asset_filter *f, store_asset_fn fn, void *ctx);
 	int (*asset_scan)(struct store *st, store_asset_view_fn fn, void *ctx);
+	/* optional (NULL: TM_EUNSUP): the audit's read of the assets a rule could find, store.h */
+	int (*asset_pick)(struct store *st, store_vendor_pick_fn pick, store_asset_site_fn fn, void *ctx,
+			  long *n_assets, long *n_sites);
 	int (*asset_get)(struct store *st, const char *id_or_key, struct asset_rec *out);
 	int (*evidence_iter)(struct store *st, int64_t asset_id, store_ev_fn fn, void *ctx);
 
