@@ -56,6 +56,8 @@ struct cap {
 	struct flow_table *ft;
 	uint64_t *macs;	   /* mac48 + 1, 0 empty */
 	size_t nmacs;
+	size_t macn;	   /* slots of macs, a power of two (MACSET, or cfg.macset) */
+	size_t bufsz;	   /* bytes of iobuf and of rbuf (CAP_IOBUF, or cfg.iobuf) */
 	struct cap_stats st;
 	char name[128];	   /* "iface:eth0" for live captures */
 	char *iobuf;	   /* stdio buffer of the capture file being read */
@@ -82,7 +84,12 @@ struct cap *cap_new(const struct cap_cfg *cfg)
 	if (!c)
 		return NULL;
 	c->cfg = *cfg;
-	c->macs = mem_calloc(MACSET, sizeof(*c->macs));
+	c->bufsz = cfg->iobuf ? (cfg->iobuf < 4096 ? 4096 : cfg->iobuf) : CAP_IOBUF;
+	for (c->macn = 64; c->macn < MACSET && c->macn < cfg->macset; c->macn <<= 1)
+		;
+	if (!cfg->macset)
+		c->macn = MACSET;
+	c->macs = mem_calloc(c->macn, sizeof(*c->macs));
 	if (!c->macs) {
 		cap_free(c);
 		return NULL;
@@ -199,13 +206,13 @@ static void src_mac(struct cap *c, const uint8_t m[6])
 		return;
 	k++;
 	h = k * 0x9e3779b97f4a7c15ULL;
-	for (i = (size_t)(h >> 48) & (MACSET - 1); c->macs[i]; i = (i + 1) & (MACSET - 1))
+	for (i = (size_t)(h >> 48) & (c->macn - 1); c->macs[i]; i = (i + 1) & (c->macn - 1))
 		if (c->macs[i] == k)
 			return;
-	if (c->nmacs >= MACSET / 4 * 3) {
-		memset(c->macs, 0, MACSET * sizeof(*c->macs)); /* bounded: the sink's dedup catches repeats */
+	if (c->nmacs >= c->macn / 4 * 3) {
+		memset(c->macs, 0, c->macn * sizeof(*c->macs)); /* bounded: the sink's dedup catches repeats */
 		c->nmacs = 0;
-		for (i = (size_t)(h >> 48) & (MACSET - 1); c->macs[i]; i = (i + 1) & (MACSET - 1))
+		for (i = (size_t)(h >> 48) & (c->macn - 1); c->macs[i]; i = (i + 1) & (c->macn - 1))
 			;
 	}
 	c->macs[i] = k;
@@ -788,7 +795,7 @@ static void fast_start(struct cap *c, struct fastrd *fr, FILE *fp, pcap_t *p, in
 	if ((fr->swap ? (h[4] << 8 | h[5]) : (h[5] << 8 | h[4])) != 2 ||
 	    (fr->swap ? (h[6] << 8 | h[7]) : (h[7] << 8 | h[6])) != 4)
 		return;
-	if (!c->rbuf && !(c->rbuf = mem_alloc(CAP_IOBUF)))
+	if (!c->rbuf && !(c->rbuf = mem_alloc(c->bufsz)))
 		return;
 	fr->snap = pcap_snapshot(p) > 0 ? (uint32_t)pcap_snapshot(p) : 0;
 	if (fr->snap > FAST_MAXREC)
@@ -808,7 +815,7 @@ static int fast_fill(struct cap *c, struct fastrd *fr, size_t need)
 	fr->boff = fr->off;
 	fr->blen = 0;
 	while (fr->blen < need) {
-		k = pread(fr->fd, c->rbuf + fr->blen, CAP_IOBUF - fr->blen, fr->boff + (int64_t)fr->blen);
+		k = pread(fr->fd, c->rbuf + fr->blen, c->bufsz - fr->blen, fr->boff + (int64_t)fr->blen);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k < 0)
@@ -835,7 +842,7 @@ static int fast_next(struct cap *c, struct fastrd *fr, const uint8_t **data, uin
 		return rc == 0 && fr->blen == 0 ? PCAP_ERROR_BREAK : 0; /* the end, or libpcap's to say */
 	h = c->rbuf + (fr->off - fr->boff);
 	n = u32at(h + 8, fr->swap);
-	if (n > fr->snap || fast_fill(c, fr, 16 + (size_t)n) <= 0)
+	if (n > fr->snap || 16 + (size_t)n > c->bufsz || fast_fill(c, fr, 16 + (size_t)n) <= 0)
 		return 0;
 	h = c->rbuf + (fr->off - fr->boff);
 	*sec = (int32_t)u32at(h, fr->swap);
@@ -911,8 +918,8 @@ int cap_stream(struct cap *c, FILE *fp, const char *name, volatile int *stop)
 		seekable = 1;
 	}
 	/* big reads: stdio's default makes one syscall per 4 KiB (glibc ignores a size without a buffer) */
-	if (c->iobuf || (c->iobuf = mem_alloc(CAP_IOBUF)))
-		setvbuf(fp, c->iobuf, _IOFBF, CAP_IOBUF);
+	if (c->iobuf || (c->iobuf = mem_alloc(c->bufsz)))
+		setvbuf(fp, c->iobuf, _IOFBF, c->bufsz);
 	/*
 	 * One real seek to where we are: from then on glibc knows the file
 	 * offset and ftello() (once a packet, for the resume point) is

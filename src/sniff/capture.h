@@ -52,6 +52,14 @@ struct cap_cfg {
 		enum sn_dec dec; /* SN_DEC_DHCP4, SN_DEC_DHCP6, SN_DEC_SNMP (from the port), SN_DEC_SSDP */
 	} udp_as[CAP_UDP_AS_MAX];
 	int nudp_as;
+	/*
+	 * Sizes, 0: the defaults.  Smaller ones are for fuzzing: a fresh
+	 * capture per input then makes no large allocation (1 MiB buffers and
+	 * a 512 KiB set are an mmap each under ASan).  Records longer than the
+	 * read buffer go to libpcap, as other records the fast reader skips.
+	 */
+	size_t iobuf;  /* each read buffer, bytes (default 1 MiB; at least 4096) */
+	size_t macset; /* source MACs remembered, a power of two (default and most 65,536; at least 64) */
 };
 
 struct cap_stats {
