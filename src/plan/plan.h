@@ -38,6 +38,13 @@ struct plan_problem {
 	const int64_t *budget; /* per phase 1..H at budget[0..H-1] */
 	int H;		       /* 1..PLAN_MAX_PHASES */
 	int core_first;
+	/*
+	 * 0: the default search.  Else the heuristic's local-search rounds
+	 * after its starts are at most this many (the default is up to 600 on
+	 * small instances); every plan is still within budget.  For the fuzz
+	 * targets, whose every input would otherwise pay the full search.
+	 */
+	int max_rounds;
 };
 
 #define PLAN_MAX_PHASES 64

@@ -610,6 +610,8 @@ static int heuristic(const struct plan_problem *pb, struct plan_result *r)
 	int iters = pb->n ? (int)(20000 / pb->n) : 0;
 	if (iters > 600)
 		iters = 600;
+	if (pb->max_rounds > 0 && iters > pb->max_rounds)
+		iters = pb->max_rounds;
 	for (int it = 0; o2 && d2 && k2 && it < iters; it++) {
 		for (size_t i = 0; i < pb->n; i++) {
 			seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
