@@ -8,7 +8,9 @@
  * (BEGIN sent lazily, savepoints inside), the batch of kept observations
  * sent by COPY at commit, and waiting for a server that went away: a batch
  * is replayed whole after a reconnect, looked up by its token when the
- * COMMIT's answer was lost, so it lands exactly once (pg_int.h).
+ * COMMIT's answer was lost, so it lands exactly once (pg_int.h).  A
+ * rebuild's assets and evidence are kept and sent by COPY too (pg_bulk.c):
+ * this file sends them before any other statement and at commit.
  */
 #include "pg_int.h"
 
@@ -89,6 +91,8 @@ static const char *const sql[PQ_COUNT] = {
 	[PQ_TOKEN_GET] = "SELECT count(*) FROM tx_done WHERE token = $1",
 	/* one rebuild of the assets at a time (shards finishing together), however long the other takes */
 	[PQ_RESUME_PUT] = "UPDATE runs SET resume = $2 WHERE id = $1",
+	/* ids for assets a rebuild writes by COPY (pg_bulk.c): n at once, increasing */
+	[PQ_ASSET_IDS] = "SELECT nextval(pg_get_serial_sequence('assets', 'id')) FROM generate_series(1, $1::int8)",
 	[PQ_RESUME_GET] = "SELECT resume FROM runs WHERE id = $1::int8",
 	/* the lean scans: no sort for sites, only the columns they return */
 	[PQ_SITE_SCAN] = "SELECT id, lat, lon, operator, region, tags FROM sites",
@@ -499,29 +503,37 @@ static int pg_reconnect(struct pg_store *q)
 
 /* ---- the batch ---- */
 
-static int put16(struct buf *b, int v)
+int pg_put16(struct buf *b, int v)
 {
 	uint16_t n = htons((uint16_t)v);
 
 	return buf_add(b, &n, 2);
 }
 
-static int put32(struct buf *b, int32_t v)
+int pg_put32(struct buf *b, int32_t v)
 {
 	uint32_t n = htonl((uint32_t)v);
 
 	return buf_add(b, &n, 4);
 }
 
-static int put_i64(struct buf *b, int64_t v)
+int pg_put_i64(struct buf *b, int64_t v)
 {
 	char p[8];
 
 	be64(p, (uint64_t)v);
-	return put32(b, 8) | buf_add(b, p, 8);
+	return pg_put32(b, 8) | buf_add(b, p, 8);
 }
 
-static int put_text(struct buf *b, const char *s, size_t max)
+int pg_put_f64(struct buf *b, double v)
+{
+	uint64_t u;
+
+	memcpy(&u, &v, 8);
+	return pg_put_i64(b, (int64_t)u);
+}
+
+int pg_put_text(struct buf *b, const char *s, size_t max)
 {
 	size_t n = strnlen(s, max);
 	char *fix = NULL;
@@ -529,11 +541,10 @@ static int put_text(struct buf *b, const char *s, size_t max)
 
 	if (n && !utf8_ok(s, n) && !(s = fix = utf8_fix(s, n)))
 		return TM_ENOMEM;
-	rc = put32(b, (int32_t)n) | buf_add(b, s, n);
+	rc = pg_put32(b, (int32_t)n) | buf_add(b, s, n);
 	mem_free(fix);
 	return rc;
 }
-#define PUT_FIELD(b, field) put_text((b), (field), sizeof(field))
 
 int pg_copy_add(struct pg_store *q, int64_t run_id, const struct obs *o)
 {
@@ -547,22 +558,22 @@ int pg_copy_add(struct pg_store *q, int64_t run_id, const struct obs *o)
 		len = OBS_VALUE_MAX;
 		flags |= OBS_TRUNCATED;
 	}
-	bad = put16(b, 14);
-	bad |= run_id > 0 ? put_i64(b, run_id) : put32(b, -1);
-	bad |= put_i64(b, o->time);
-	bad |= PUT_FIELD(b, o->source);
-	bad |= PUT_FIELD(b, o->addr);
-	bad |= PUT_FIELD(b, o->scope);
-	bad |= PUT_FIELD(b, o->mac);
-	bad |= PUT_FIELD(b, o->ref);
-	bad |= PUT_FIELD(b, o->site);
-	bad |= put_i64(b, o->port);
-	bad |= put_i64(b, o->proto);
-	bad |= put_text(b, kind, strlen(kind));
-	bad |= PUT_FIELD(b, o->probe);
-	bad |= put32(b, (int32_t)len);
+	bad = pg_put16(b, 14);
+	bad |= run_id > 0 ? pg_put_i64(b, run_id) : pg_put32(b, -1);
+	bad |= pg_put_i64(b, o->time);
+	bad |= PG_PUT_FIELD(b, o->source);
+	bad |= PG_PUT_FIELD(b, o->addr);
+	bad |= PG_PUT_FIELD(b, o->scope);
+	bad |= PG_PUT_FIELD(b, o->mac);
+	bad |= PG_PUT_FIELD(b, o->ref);
+	bad |= PG_PUT_FIELD(b, o->site);
+	bad |= pg_put_i64(b, o->port);
+	bad |= pg_put_i64(b, o->proto);
+	bad |= pg_put_text(b, kind, strlen(kind));
+	bad |= PG_PUT_FIELD(b, o->probe);
+	bad |= pg_put32(b, (int32_t)len);
 	bad |= buf_add(b, len ? (const void *)o->value : "", len);
-	bad |= put_i64(b, flags);
+	bad |= pg_put_i64(b, flags);
 	if (bad) {
 		b->len = before;
 		return pg_err(q, TM_ENOMEM, "%s: out of memory keeping a batch", q->where);
@@ -587,8 +598,7 @@ static void kept_drop(struct pg_store *q)
 	q->resume_run = 0;
 }
 
-/* Runs a prepared statement once; the raw result (caller checks and clears). */
-static PGresult *exec_prepared(struct pg_store *q, enum pg_id id, const struct pg_args *a)
+PGresult *pg_exec(struct pg_store *q, enum pg_id id, const struct pg_args *a)
 {
 	char name[16];
 
@@ -596,41 +606,55 @@ static PGresult *exec_prepared(struct pg_store *q, enum pg_id id, const struct p
 	return PQexecPrepared(q->c, name, a ? a->n : 0, a ? a->v : NULL, a ? a->len : NULL, a ? a->fmt : NULL, 1);
 }
 
+int pg_copy_send(struct pg_store *q, const char *copy, const struct buf *rows, const char *what)
+{
+	static const char head[19] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
+	PGresult *r = PQexec(q->c, copy);
+	size_t off, n;
+	int rc = 0;
+
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		rc = pg_fail(q, r, what);
+		PQclear(r);
+		return rc;
+	}
+	PQclear(r);
+	if (PQputCopyData(q->c, head, sizeof(head)) != 1)
+		rc = pg_fail(q, NULL, what);
+	for (off = 0; !rc && off < rows->len; off += n) { /* PQputCopyData takes an int's worth at a time */
+		n = rows->len - off < (1u << 30) ? rows->len - off : (1u << 30);
+		if (PQputCopyData(q->c, rows->p + off, (int)n) != 1)
+			rc = pg_fail(q, NULL, what);
+	}
+	if (!rc && (PQputCopyData(q->c, "\377\377", 2) != 1 || PQputCopyEnd(q->c, NULL) != 1))
+		rc = pg_fail(q, NULL, what);
+	while ((r = PQgetResult(q->c))) {
+		if (!rc && PQresultStatus(r) != PGRES_COMMAND_OK)
+			rc = pg_fail(q, r, what);
+		PQclear(r);
+	}
+	return rc;
+}
+
 /* Sends the kept rows (observations by COPY, resume state, links, progress) inside the open transaction. */
 static int kept_send(struct pg_store *q)
 {
-	static const char head[19] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
 	PGresult *r;
 	int rc = 0;
 
-	if (q->ncopy) {
-		r = PQexec(q->c, "COPY observations(run_id, time, source, addr, scope, mac, ref, site, port, proto, "
-				 "kind, probe, value, flags) FROM STDIN (FORMAT binary)");
-		if (PQresultStatus(r) != PGRES_COPY_IN) {
-			rc = pg_fail(q, r, "writing observations");
-			PQclear(r);
-			return rc;
-		}
-		PQclear(r);
-		if (PQputCopyData(q->c, head, sizeof(head)) != 1 ||
-		    PQputCopyData(q->c, q->copy.p, (int)q->copy.len) != 1 || PQputCopyData(q->c, "\377\377", 2) != 1 ||
-		    PQputCopyEnd(q->c, NULL) != 1)
-			rc = pg_fail(q, NULL, "writing observations");
-		while ((r = PQgetResult(q->c))) {
-			if (!rc && PQresultStatus(r) != PGRES_COMMAND_OK)
-				rc = pg_fail(q, r, "writing observations");
-			PQclear(r);
-		}
-		if (rc)
-			return rc;
-	}
+	if (q->ncopy &&
+	    (rc = pg_copy_send(q,
+			       "COPY observations(run_id, time, source, addr, scope, mac, ref, site, port, proto, "
+			       "kind, probe, value, flags) FROM STDIN (FORMAT binary)",
+			       &q->copy, "writing observations")))
+		return rc;
 	if (q->resume_run) {
 		struct pg_args a;
 
 		pa_init(&a);
 		pa_i64(&a, q->resume_run);
 		pa_text(&a, q->resume, strlen(q->resume));
-		r = exec_prepared(q, PQ_RESUME_PUT, &a);
+		r = pg_exec(q, PQ_RESUME_PUT, &a);
 		pa_fini(&a);
 		if (PQresultStatus(r) != PGRES_COMMAND_OK)
 			rc = pg_fail(q, r, "recording the resume state");
@@ -645,7 +669,7 @@ static int kept_send(struct pg_store *q)
 
 		pa_init(&a);
 		pg_link_args(&a, &q->links[i]);
-		r = exec_prepared(q, PQ_LINK_PUT, &a);
+		r = pg_exec(q, PQ_LINK_PUT, &a);
 		pa_fini(&a);
 		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : pg_fail(q, r, "storing a link");
 		PQclear(r);
@@ -658,7 +682,7 @@ static int kept_send(struct pg_store *q)
 		pa_init(&a);
 		pa_i64(&a, q->prog_run[i]);
 		pa_i64(&a, q->prog_done[i]);
-		r = exec_prepared(q, PQ_RUN_PROGRESS, &a);
+		r = pg_exec(q, PQ_RUN_PROGRESS, &a);
 		if (PQresultStatus(r) != PGRES_COMMAND_OK)
 			rc = pg_fail(q, r, "recording progress");
 		else if (!strcmp(PQcmdTuples(r), "0"))
@@ -694,9 +718,10 @@ static int pg_materialize(struct pg_store *q)
 	if (kept_any(q)) {
 		rc = kept_send(q);
 		kept_drop(q);
-		return rc;
+		if (rc)
+			return rc;
 	}
-	return 0;
+	return pg_bulk_flush(q); /* a rebuild's kept assets and evidence, before anything reads them */
 }
 
 int pg_run(struct pg_store *q, enum pg_id id, const struct pg_args *a, PGresult **res, const char *what)
@@ -716,7 +741,7 @@ int pg_run(struct pg_store *q, enum pg_id id, const struct pg_args *a, PGresult 
 			return rc;
 		if ((rc = pg_materialize(q)))
 			return rc;
-		r = exec_prepared(q, id, a);
+		r = pg_exec(q, id, a);
 		s = PQresultStatus(r);
 		if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
 			if (res)
@@ -828,6 +853,7 @@ static void pg_close(struct store *st)
 		mem_free(q->url);
 	}
 	kept_drop(q);
+	pg_bulk_end(q);
 	buf_fini(&q->copy);
 	mem_free(q->links);
 	mem_free(q);
@@ -879,6 +905,7 @@ int pg_begin(struct store *st)
 	}
 	if ((rc = pg_materialize(q)) || (rc = pg_simple(q, "SAVEPOINT tm", "starting a savepoint")))
 		return rc;
+	pg_bulk_end(q); /* rows kept after a savepoint could not be rolled back to it: one by one from here */
 	q->depth++;
 	return 0;
 }
@@ -922,7 +949,7 @@ static int commit_batch(struct pg_store *q)
 			pa_init(&a);
 			pa_text(&a, token, sizeof(token));
 			pa_i64(&a, (int64_t)time(NULL));
-			r = exec_prepared(q, PQ_TOKEN_PUT, &a);
+			r = pg_exec(q, PQ_TOKEN_PUT, &a);
 			rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : pg_fail(q, r, "writing a batch token");
 			PQclear(r);
 			if (!rc) {
@@ -967,15 +994,18 @@ int pg_commit(struct store *st)
 	}
 	if (lost(q)) {
 		kept_drop(q);
+		pg_bulk_end(q);
 		return pg_err(q, TM_EIO, "%s: committing: connection lost inside a transaction (rolled back by the server)",
 			      q->where);
 	}
-	if (kept_any(q) && (rc = kept_send(q))) {
+	if ((kept_any(q) && (rc = kept_send(q))) || (rc = pg_bulk_flush(q))) {
 		kept_drop(q);
+		pg_bulk_end(q);
 		PQclear(PQexec(q->c, "ROLLBACK"));
 		return rc;
 	}
 	kept_drop(q);
+	pg_bulk_end(q);
 	return pg_simple(q, "COMMIT", "committing");
 }
 
@@ -994,6 +1024,7 @@ int pg_rollback(struct store *st)
 		return rc;
 	}
 	q->depth = 0;
+	pg_bulk_end(q);
 	if (q->began && !lost(q))
 		rc = pg_simple(q, "ROLLBACK", "rolling back");
 	q->began = 0;
@@ -1047,9 +1078,9 @@ const struct store_ops store_pg_ops = {
 	.site_get = pg_site_get,
 	.site_iter = pg_site_iter,
 	.site_scan = pg_site_scan,
-	.assets_clear = pg_assets_clear,
-	.asset_put = pg_asset_put,
-	.evidence_put = pg_evidence_put,
+	.assets_clear = pg_bulk_assets_clear,
+	.asset_put = pg_bulk_asset_put,
+	.evidence_put = pg_bulk_evidence_put,
 	.asset_iter = pg_asset_iter,
 	.asset_scan = pg_asset_scan,
 	.asset_get = pg_asset_get,

@@ -14,7 +14,8 @@
  * batch lands exactly once.  Any other statement sends what is kept first,
  * in order, and the transaction is then no longer replayable.
  * pg.c opens, migrates, retries and runs transactions; pg_obs.c keeps runs,
- * observations and sites; pg_asset.c assets, evidence and links.
+ * observations and sites; pg_asset.c assets, evidence and links; pg_bulk.c
+ * a rebuild's assets and evidence by COPY.
  */
 #ifndef TM_STORE_PG_INT_H
 #define TM_STORE_PG_INT_H
@@ -54,6 +55,7 @@ enum pg_id {
 	PQ_SITE_SCAN,
 	PQ_ASSET_SCAN_PAGE,
 	PQ_OBS_RUN_PAGE,
+	PQ_ASSET_IDS,
 	PQ_ASSET_PAGE, /* 8 variants follow: + (vendor ? 1 : 0) + (family ? 2 : 0) + (site ? 4 : 0) */
 	PQ_COUNT = PQ_ASSET_PAGE + 8
 };
@@ -82,6 +84,7 @@ struct pg_store {
 	struct link_rec *links; /* kept links (sniff's, at its commits), owned */
 	int nlinks, caplinks;
 	uint64_t token_seq;   /* batch tokens: pid, start time, this counter */
+	struct pg_bulk *bulk; /* a rebuild's kept assets and evidence (pg_bulk.c); NULL when not keeping */
 };
 
 static inline struct pg_store *pg(struct store *st)
@@ -130,6 +133,24 @@ void pg_str(const PGresult *r, int row, int col, char *dst, size_t dstlen);
 #define PG_COL_FIELD(r, row, col, field) pg_str((r), (row), (col), (field), sizeof(field))
 int pg_isnull(const PGresult *r, int row, int col);
 
+/* Runs prepared statement id once with a's values (NULL: none), results in binary; the raw result (check and clear it). */
+PGresult *pg_exec(struct pg_store *q, enum pg_id id, const struct pg_args *a);
+
+/* Fields of COPY's binary format appended to b: 0, or nonzero when out of memory. */
+int pg_put16(struct buf *b, int v);
+int pg_put32(struct buf *b, int32_t v); /* -1: a NULL field */
+int pg_put_i64(struct buf *b, int64_t v);
+int pg_put_f64(struct buf *b, double v);
+/* Text up to its NUL or max bytes, made valid UTF-8 as pa_text does. */
+int pg_put_text(struct buf *b, const char *s, size_t max);
+#define PG_PUT_FIELD(b, field) pg_put_text((b), (field), sizeof(field))
+/*
+ * Runs copy ("COPY t(cols) FROM STDIN (FORMAT binary)") with rows (binary
+ * tuples, without the header and trailer: added here) inside the open
+ * transaction; 0, or the TM_E* code with the message set (what says what).
+ */
+int pg_copy_send(struct pg_store *q, const char *copy, const struct buf *rows, const char *what);
+
 /* Keeps one observation for the batch (inside a transaction); 0 or TM_ENOMEM. */
 int pg_copy_add(struct pg_store *q, int64_t run_id, const struct obs *o);
 /* Whether the open transaction can still keep rows for its batch (nothing of it sent yet). */
@@ -167,6 +188,24 @@ int pg_asset_get(struct store *st, const char *id_or_key, struct asset_rec *out)
 int pg_evidence_iter(struct store *st, int64_t asset_id, store_ev_fn fn, void *ctx);
 int pg_link_put(struct store *st, const struct link_rec *l);
 int pg_link_iter(struct store *st, store_link_fn fn, void *ctx);
+
+/*
+ * pg_bulk.c: a rebuild's assets and evidence by COPY.  After
+ * store_assets_clear() inside a transaction (attr_build's rebuild), assets
+ * and evidence are kept in the handle and sent by COPY: before any other
+ * statement, when a megabytes' bound is reached, and at commit.  Asset ids
+ * come from the identity's sequence in blocks; duplicate keys and evidence
+ * of an asset not put are refused at once, as row by row; evidence naming an
+ * unknown observation when the rows are sent (TM_EINVAL).  A savepoint, the
+ * commit or a rollback ends the keeping.
+ */
+int pg_bulk_assets_clear(struct store *st);
+int pg_bulk_asset_put(struct store *st, struct asset_rec *a);
+int pg_bulk_evidence_put(struct store *st, const struct ev_rec *e);
+/* Sends the kept rows inside the open transaction (0 when none kept). */
+int pg_bulk_flush(struct pg_store *q);
+/* Drops what is kept and stops keeping; NULL bulk: nothing to do. */
+void pg_bulk_end(struct pg_store *q);
 
 /* pg.c */
 int pg_begin(struct store *st);
