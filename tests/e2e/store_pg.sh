@@ -13,7 +13,7 @@ B=${TM_BUILD:-build}
 if ! pg_start; then skip "$PG_WHY"; finish store_pg; exit; fi
 
 # ---- the unit tests, on PostgreSQL ----
-for t in test_store test_store_links; do
+for t in test_store test_store_links test_store_bulk; do
 	if [ ! -x "$B/tests/$t" ]; then skip "$B/tests/$t not built"; continue; fi
 	TM_TEST_DB_URL=$PG_URL "$B/tests/$t" > "$tmp/$t.out" 2>&1
 	st=$?
