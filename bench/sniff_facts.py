@@ -14,11 +14,13 @@ client's MAC (a DISCOVER has no address yet).
 usage: python3 bench/sniff_facts.py DIR LOAD0 LOAD1 NPROC ARCH TSHARK_VERSION
 """
 import datetime
+import os
 import re
 import sqlite3
 import sys
 
 d, load0, load1, nproc, arch, tsv = sys.argv[1:7]
+cold = open("%s/cold" % d).read().strip() if os.path.exists("%s/cold" % d) else "not run"
 
 
 def tm(path):
@@ -109,6 +111,11 @@ for c in ("mix", "scan"):
     r["cat"] = tm("%s/%s.cat.time" % (d, c))
     r["tm"] = tm("%s/%s.tm.time" % (d, c))
     r["ts"] = tm("%s/%s.ts.time" % (d, c))
+    # the cold reading (page cache dropped before each of cat and trustmap), when it ran
+    r["cold"] = None
+    if cold == "1" and os.path.exists("%s/%s.tmcold.time" % (d, c)):
+        r["cold"] = (tm("%s/%s.tmcold.time" % (d, c)), tm("%s/%s.catcold.time" % (d, c)),
+                     open("%s/%s.tmcold.rc" % (d, c)).read().strip())
     r["rc"] = (open("%s/%s.tm.rc" % (d, c)).read().strip(), open("%s/%s.ts.rc" % (d, c)).read().strip())
     k = counters("%s/%s.tm.out" % (d, c))
     r["pkts"], r["bytes"] = k.get("packets", 0), k.get("bytes", 0)
@@ -154,14 +161,39 @@ print("| packets/s (CPU) | " + cells(lambda r, t: "%.0f" % (r["pkts"] / max(r[t]
 print("| peak RSS MB | " + cells(lambda r, t: "%.0f" % r[t][1]) + " |")
 print("| exit status | " + cells(lambda r, t: r["rc"][0] if t == "tm" else r["rc"][1] if t == "ts" else "0") + " |")
 print("| trustmap vs tshark (CPU) | %.1fx | | | %.1fx | | |" % (M["ts"][2] / M["tm"][2], S["ts"][2] / S["tm"][2]))
-print("| trustmap vs the read limit (wall) | %.0f %% | | | %.0f %% | | |"
+print("| trustmap vs the read limit (wall), warm: cat of the cached file | %.0f %% | | | %.0f %% | | |"
       % (100 * M["cat"][0] / M["tm"][0], 100 * S["cat"][0] / S["tm"][0]))
+
+
+def cold_cells(fn):
+    return " | ".join((fn(rows[c]["cold"]) if rows[c]["cold"] else "-") + " | | "
+                      + ("%.1f" % rows[c]["cold"][1][0] if rows[c]["cold"] else "-") for c in ("mix", "scan"))
+
+
+if M["cold"] or S["cold"]:
+    print("| cold, page cache dropped before each: wall s | " + cold_cells(lambda x: "%.1f" % x[0][0]) + " |")
+    print("| cold: CPU s (user + system); exit status | " + " | ".join(
+        ("%.1f; %s | | %.1f; 0" % (rows[c]["cold"][0][2], rows[c]["cold"][2], rows[c]["cold"][1][2])
+         if rows[c]["cold"] else "- | | -") for c in ("mix", "scan")) + " |")
+    print("| cold: MB/s (wall) | " + " | ".join(
+        ("%.0f | | %.0f" % (rows[c]["size"] / 1e6 / max(rows[c]["cold"][0][0], 1e-3),
+                            rows[c]["size"] / 1e6 / max(rows[c]["cold"][1][0], 1e-3))
+         if rows[c]["cold"] else "- | | -") for c in ("mix", "scan")) + " |")
+    print("| trustmap vs the read limit (wall), cold: the storage's | " + " | ".join(
+        ("%.0f %% | | " % (100 * rows[c]["cold"][1][0] / max(rows[c]["cold"][0][0], 1e-3))
+         if rows[c]["cold"] else "- | | ") for c in ("mix", "scan")) + " |")
 print("| store part: observation writes + commits, asset rebuild (wall s) | %.2f + %.2f of %.1f | | | %.2f + %.2f of %.1f | | |"
       % (M["store"] + S["store"]))
 print("| observations stored; flows (peak, evictions) | %d; %d (%d, %d) | | | %d; %d (%d, %d) | | |"
       % (M["obs"], M["flows"], M["peak"], M["ev"], S["obs"], S["flows"], S["peak"], S["ev"]))
 print("| (address, fact): trustmap / tshark / both | %d / %d / %d | | | %d / %d / %d | | |"
       % (M["facts"][:3] + S["facts"][:3]))
+print()
+print("Read limit: the warm row is cat of a file already in the page cache (a memory copy, the"
+      " CPU's limit); the cold rows drop the page cache before each of cat and trustmap"
+      " (sync; echo 1 > /proc/sys/vm/drop_caches), so both read from the storage (trustmap"
+      " its knowledge base too): the storage's limit."
+      + ("" if cold == "1" else " Cold reading %s." % cold))
 print()
 for c in ("mix", "scan"):
     r = rows[c]
