@@ -208,6 +208,10 @@ struct sink {
 	atomic_int retry;    /* the store is waiting for its server: attempt N (0 not waiting) */
 	atomic_long committed; /* observations committed */
 	char werr[TM_ERRLEN];  /* the writer's error (read after wq_close) */
+	/* where the time went (TRUSTMAP_SCAN_TIMES): nanoseconds */
+	atomic_llong busy_ns;	       /* the writer inside a batch's transaction */
+	atomic_llong held_ns, held_at; /* the loops held back by a full queue: in all, since (0: not held) */
+	atomic_long nbatch;
 };
 
 static double mono(void)
@@ -216,6 +220,14 @@ static double mono(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static long long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static uint64_t addr_hash(const char *s)
@@ -426,10 +438,20 @@ static void pair_done(void *vc)
 static int hold(void *vc)
 {
 	struct sink *k = vc;
+	long long t, since;
+	int full;
 
 	if (wq_error(k->wq))
 		return -1;
-	return wq_full(k->wq);
+	full = wq_full(k->wq);
+	t = mono_ns(); /* the wall time the queue was full, whichever loop saw it first and last */
+	if (full) {
+		since = 0;
+		atomic_compare_exchange_strong(&k->held_at, &since, t);
+	} else if ((since = atomic_exchange(&k->held_at, 0))) {
+		atomic_fetch_add(&k->held_ns, t - since);
+	}
+	return full;
 }
 
 static void tick(void *vc, uint64_t done, uint64_t total)
@@ -445,10 +467,8 @@ static void tick(void *vc, uint64_t done, uint64_t total)
 /* ---- the writer thread ---- */
 
 /* One batch in one transaction: its observations, the progress, the resume state. */
-static int write_batch(void *vc, struct wq_item *it)
+static int write_batch_tx(struct sink *k, struct batch *b)
 {
-	struct sink *k = vc;
-	struct batch *b = (struct batch *)it;
 	size_t off = 0;
 	struct obs o;
 	int rc;
@@ -480,6 +500,20 @@ out_rollback:
 	return rc;
 out_msg:
 	snprintf(k->werr, sizeof(k->werr), "%s", store_errmsg(k->st));
+	return rc;
+}
+
+/* The write queue's callback: one batch, timed. */
+static int write_batch(void *vc, struct wq_item *it)
+{
+	struct sink *k = vc;
+	struct batch *b = (struct batch *)it;
+	long long t0 = mono_ns();
+	int rc;
+
+	atomic_fetch_add(&k->nbatch, 1);
+	rc = write_batch_tx(k, b);
+	atomic_fetch_add(&k->busy_ns, mono_ns() - t0);
 	return rc;
 }
 
@@ -571,6 +605,40 @@ static int count_asset(void *vc, const struct asset_rec *a)
 	return 0;
 }
 
+/* "scanned N pairs in ...: ... failed" (no newline). */
+static void scanned_line(const struct scan_stats *ss)
+{
+	printf("scanned %llu pairs in %.1f s (%.0f/s): %llu answered, %llu observations, %llu timeouts, "
+	       "%llu truncated, %llu refused, %llu failed",
+	       (unsigned long long)ss->done, ss->elapsed, ss->elapsed > 0 ? ss->done / ss->elapsed : 0.0,
+	       (unsigned long long)ss->open, (unsigned long long)ss->obs, (unsigned long long)ss->timeouts,
+	       (unsigned long long)ss->truncated, (unsigned long long)ss->refused, (unsigned long long)ss->errors);
+}
+
+/*
+ * With TRUSTMAP_SCAN_TIMES set, one line on standard error saying where the
+ * store's time went (bench/scale reads it): the writer thread inside batch
+ * transactions, the loops held back by a full queue (the store was the
+ * limit then), the final rebuild of the assets (-1: left to another shard).
+ */
+static void times_line(struct sink *k, double rebuild)
+{
+	const char *e = getenv("TRUSTMAP_SCAN_TIMES");
+	long long held = atomic_load(&k->held_ns), at = atomic_load(&k->held_at);
+	long n = atomic_load(&k->nbatch);
+
+	if (!e || !*e || !strcmp(e, "0"))
+		return;
+	if (at)
+		held += mono_ns() - at;
+	fprintf(stderr, "scan times: store writer busy %.2f s in %ld batches (%.1f ms each), loops held back %.2f s, ",
+		atomic_load(&k->busy_ns) / 1e9, n, n ? atomic_load(&k->busy_ns) / 1e6 / n : 0.0, held / 1e9);
+	if (rebuild < 0)
+		fprintf(stderr, "rebuild left to the last shard\n");
+	else
+		fprintf(stderr, "rebuild %.2f s\n", rebuild);
+}
+
 static void summary(struct store *st, const struct cfg *cfg, const struct scan_stats *ss, int fmt)
 {
 	static const struct rep_col cols[] = {{"family", REP_STR, 32}, {"assets", REP_NUM, 10}};
@@ -589,13 +657,10 @@ static void summary(struct store *st, const struct cfg *cfg, const struct scan_s
 		rep_row(tb, cells);
 	}
 	rep_table_end(tb);
-	if (fmt == REP_TABLE)
-		printf("scanned %llu pairs in %.1f s (%.0f/s): %llu answered, %llu observations, %llu timeouts, "
-		       "%llu truncated, %llu refused, %llu failed; %ld assets, %ld attributed\n",
-		       (unsigned long long)ss->done, ss->elapsed, ss->elapsed > 0 ? ss->done / ss->elapsed : 0.0,
-		       (unsigned long long)ss->open, (unsigned long long)ss->obs, (unsigned long long)ss->timeouts,
-		       (unsigned long long)ss->truncated, (unsigned long long)ss->refused,
-		       (unsigned long long)ss->errors, f.assets, f.attributed);
+	if (fmt == REP_TABLE) {
+		scanned_line(ss);
+		printf("; %ld assets, %ld attributed\n", f.assets, f.attributed);
+	}
 }
 
 struct shard_state {
@@ -652,6 +717,7 @@ static int run_scan(struct cfg *cfg, const struct scan_ports *p, uint64_t seed, 
 	struct kb *kb = NULL;
 	int rc = 2, src, wrc;
 	long nmac = 0;
+	double t_build;
 
 	buf_init(&k.line, 0);
 	buf_init(&k.state, 0);
@@ -730,17 +796,23 @@ static int run_scan(struct cfg *cfg, const struct scan_ports *p, uint64_t seed, 
 		goto out;
 	}
 	if (cfg->scan_name && nshards > 1 && !shards_finished(k.st, cfg->scan_name, (int)nshards)) {
-		if (fmt == REP_TABLE)
+		if (fmt == REP_TABLE) {
 			printf("shard %llu/%llu of scan %s done (run %lld); the last shard to finish rebuilds the assets\n",
 			       (unsigned long long)shard + 1, (unsigned long long)nshards, cfg->scan_name,
 			       (long long)k.run);
+			scanned_line(&ss);
+			printf("\n");
+		}
+		times_line(&k, -1);
 		rc = src || k.failed ? 2 : 0;
 		goto out;
 	}
+	t_build = mono();
 	if (attr_build(kb, k.st, &bs, cfg->eb, sizeof(cfg->eb))) {
 		fprintf(stderr, "trustmap scan: %s\n", cfg->eb);
 		goto out;
 	}
+	times_line(&k, mono() - t_build);
 	if (fmt != REP_JSONL)
 		summary(k.st, cfg, &ss, fmt);
 	if (fmt == REP_TABLE)
