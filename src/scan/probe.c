@@ -4,6 +4,8 @@
  */
 #include "probe.h"
 
+#include "../core/err.h"
+#include "../core/mem.h"
 #include "../core/str.h"
 #include "ports.h"
 
@@ -49,7 +51,7 @@ void probe_ctx_init(struct probe_ctx *c, int id, const char *addr, uint16_t port
 	c->state = 0;
 	telnet_init(&c->tn);
 	c->nobs = 0;
-	c->in[0] = 0;
+	probe_ctx_release(c);
 	c->next_probe = -1;
 	c->next_port = 0;
 	c->hops = 0;
@@ -57,9 +59,37 @@ void probe_ctx_init(struct probe_ctx *c, int id, const char *addr, uint16_t port
 	c->next_path[0] = 0;
 }
 
+void probe_ctx_release(struct probe_ctx *c)
+{
+	if (c->in && c->in != c->in0)
+		mem_free(c->in);
+	c->in = c->in0;
+	c->incap = PROBE_SMALL;
+	c->inlen = 0;
+	c->in[0] = 0;
+}
+
+int probe_reserve(struct probe_ctx *c, size_t n)
+{
+	uint8_t *b;
+
+	if (n <= c->incap || c->incap >= PROBE_BUF)
+		return 0; /* fits, or already the whole buffer: the caller cuts */
+	if (!(b = mem_alloc(PROBE_BUF + 1)))
+		return TM_ENOMEM;
+	memcpy(b, c->in, c->inlen + 1);
+	c->in = b;
+	c->incap = PROBE_BUF;
+	return 0;
+}
+
 int probe_append(struct probe_ctx *c, const uint8_t *p, size_t n)
 {
-	size_t room = PROBE_BUF - c->inlen;
+	size_t room;
+
+	if (c->inlen + n > c->incap)
+		probe_reserve(c, c->inlen + n); /* on failure: cut at the inline buffer, flagged */
+	room = c->incap - c->inlen;
 
 	if (n > room) {
 		n = room;
@@ -68,7 +98,7 @@ int probe_append(struct probe_ctx *c, const uint8_t *p, size_t n)
 	memcpy(c->in + c->inlen, p, n);
 	c->inlen += n;
 	c->in[c->inlen] = 0;
-	if (c->inlen < PROBE_BUF)
+	if (c->inlen < c->incap)
 		return 0;
 	c->flags |= OBS_TRUNCATED; /* full: we read no further, whatever came next */
 	return 1;

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #define PROBE_BUF 16384 /* bytes kept per connection; more is cut and flagged */
+#define PROBE_SMALL 2048 /* of them kept inline: a longer answer moves to a heap buffer of PROBE_BUF */
 #define PROBE_OUT 4096	/* bytes a probe may queue to send at once (a TLS flight fits) */
 
 enum probe_rc { PROBE_MORE = 0, PROBE_DONE = 1 };
@@ -40,6 +41,7 @@ struct probe_ctx {
 	void *ectx;
 	unsigned flags;	  /* OBS_TRUNCATED once the buffer filled */
 	size_t inlen;	  /* bytes in in[] */
+	size_t incap;	  /* bytes in[] holds now (PROBE_SMALL, or PROBE_BUF once grown), a NUL after them */
 	size_t outlen;	  /* bytes queued in out[] */
 	int state;	  /* the probe's own */
 	struct telnet tn; /* telnet option negotiation */
@@ -52,8 +54,14 @@ struct probe_ctx {
 	int hops;	    /* follow-ups already made */
 	void *tls;	    /* the TLS probe's session (freed by its finish) */
 	char next_path[256];
+	/*
+	 * What the peer sent, NUL-terminated: in0 while it fits, then a heap buffer of PROBE_BUF + 1
+	 * (probe_append grows it, probe_ctx_release gives it back).  Most answers are a banner or a
+	 * short page: a pool of thousands of connections keeps 2 KB each resident, not 16 KB.
+	 */
+	uint8_t *in;
 	uint8_t out[PROBE_OUT];
-	uint8_t in[PROBE_BUF + 1];
+	uint8_t in0[PROBE_SMALL + 1];
 };
 
 struct probe_ops {
@@ -77,9 +85,16 @@ struct probe_ops {
 
 /* The ops for an enum scan_probe_id (TLS, SNMP, SSDP fall back as documented in probe.c). */
 const struct probe_ops *probe_get(int id);
-/* Sets up c for one exchange (does not call start). */
+/*
+ * Sets up c for one exchange (does not call start).  c is zeroed memory the first time, or a
+ * context set up before: a grown in[] of the exchange before is given back.
+ */
 void probe_ctx_init(struct probe_ctx *c, int id, const char *addr, uint16_t port, uint8_t proto,
 		    probe_emit_fn emit, void *ectx);
+/* Gives back a grown in[] (c keeps its inline buffer, emptied). */
+void probe_ctx_release(struct probe_ctx *c);
+/* Makes in[] hold at least n bytes (at most PROBE_BUF); 0, or TM_ENOMEM (in[] unchanged). */
+int probe_reserve(struct probe_ctx *c, size_t n);
 /* Appends to in[]; returns 1 when the buffer is full (the rest cut, OBS_TRUNCATED set). */
 int probe_append(struct probe_ctx *c, const uint8_t *p, size_t n);
 /* Queues bytes to send; silently cut at PROBE_OUT. */

@@ -225,6 +225,7 @@ static void end(struct conn *c, int why)
 		e->follow = c;
 		return;
 	}
+	probe_ctx_release(&c->pc); /* a grown input buffer goes back now, not when the slot is reused */
 	c->next = e->free;
 	e->free = c;
 	e->inflight--;
@@ -744,6 +745,8 @@ static void udp_fini(struct eng *e)
 		mem_free(e->chunk[i]);
 	mem_free(e->chunk);
 	mem_free(e->bucket);
+	if (e->scratch)
+		probe_ctx_release(e->scratch);
 	mem_free(e->scratch);
 	mem_free(e->rx);
 	mem_free(e->defer);
@@ -929,6 +932,7 @@ static int run_loop(struct eng *e, uint64_t total, char *eb, size_t el)
 	udp_fini(e);
 	for (int i = 0; i < e->nall; i++) {
 		buf_fini(&e->all[i]->pend);
+		probe_ctx_release(&e->all[i]->pc); /* a pair still open when the scan stopped */
 		mem_free(e->all[i]);
 	}
 	mem_free(e->all);

@@ -12,6 +12,9 @@
 #include "scan/ports.h"
 #include "scan/probe.h"
 
+#include <string.h>
+#include <stdio.h>
+
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -245,8 +248,52 @@ static void test_tls(void)
 	CHECK_STR(got, "service_response=SSH-2.0-OpenSSH_9.2\r\n/2");
 }
 
+/* in[] starts inline (PROBE_SMALL) and moves to the heap for a longer answer, cut at PROBE_BUF */
+static void test_growth(void)
+{
+	static uint8_t page[PROBE_BUF + 100], tn[2 * PROBE_SMALL];
+	const struct probe_ops *ops = probe_get(SCAN_PROBE_HTTP);
+	size_t k = 0;
+
+	begin(SCAN_PROBE_HTTP, "192.0.2.1", 80, 6);
+	CHECK(c.in == c.in0 && c.incap == PROBE_SMALL);
+	ops->start(&c);
+	k += (size_t)snprintf((char *)page, sizeof(page), "HTTP/1.1 200 OK\r\nServer: Grow\r\n\r\n<html><title>");
+	memset(page + k, 'x', 3000);
+	k += 3000;
+	memcpy(page + k, "</title>", 8);
+	k += 8;
+	/* in pieces across the inline buffer's end: everything is kept, in order, not cut */
+	ops->input(&c, page, 1000); /* done or not: the probe looks at the head */
+	CHECK(c.in == c.in0);
+	ops->input(&c, page + 1000, k - 1000);
+	CHECK(c.in != c.in0 && c.incap == PROBE_BUF);
+	CHECK_INT((long)c.inlen, (long)k);
+	CHECK(!memcmp(c.in, page, k) && c.in[k] == 0);
+	CHECK_INT((int)(c.flags & OBS_TRUNCATED), 0);
+	/* a full buffer is cut at PROBE_BUF and flagged */
+	memset(page, 'y', sizeof(page));
+	CHECK_INT(probe_append(&c, page, sizeof(page)), 1);
+	CHECK_INT((long)c.inlen, PROBE_BUF);
+	CHECK(c.flags & OBS_TRUNCATED);
+	/* the next exchange starts inline again: the heap buffer was given back (ASan's leak check) */
+	begin(SCAN_PROBE_TELNET, "192.0.2.1", 23, 6);
+	CHECK(c.in == c.in0 && c.incap == PROBE_SMALL && c.inlen == 0);
+	/* telnet text longer than the inline buffer, option negotiation taken out of it */
+	ops = probe_get(SCAN_PROBE_TELNET);
+	ops->start(&c);
+	memset(tn, 'z', sizeof(tn));
+	tn[0] = 255, tn[1] = 251, tn[2] = 1; /* IAC WILL ECHO */
+	CHECK_INT(ops->input(&c, tn, sizeof(tn)), PROBE_MORE);
+	CHECK_INT((long)c.inlen, (long)sizeof(tn) - 3);
+	CHECK(c.in[0] == 'z' && c.in[c.inlen - 1] == 'z' && c.in[c.inlen] == 0);
+	probe_ctx_release(&c);
+	CHECK(c.in == c.in0 && c.inlen == 0);
+}
+
 int main(void)
 {
+	test_growth();
 	test_snmp();
 	test_follow();
 	test_tls();

@@ -30,9 +30,11 @@ static int prompt(const struct probe_ctx *c)
 
 static int input(struct probe_ctx *c, const uint8_t *p, size_t n)
 {
-	telnet_feed(&c->tn, p, n, c->in, PROBE_BUF, &c->inlen, c->out, PROBE_OUT, &c->outlen);
+	/* what the negotiation keeps of the input is never longer than the input */
+	probe_reserve(c, c->inlen + n < PROBE_BUF ? c->inlen + n : PROBE_BUF);
+	telnet_feed(&c->tn, p, n, c->in, c->incap, &c->inlen, c->out, PROBE_OUT, &c->outlen);
 	c->in[c->inlen] = 0;
-	if (c->inlen >= PROBE_BUF) {
+	if (c->inlen >= c->incap) {
 		c->flags |= OBS_TRUNCATED;
 		return PROBE_DONE;
 	}
