@@ -121,6 +121,8 @@ struct aud {
 	struct smap site_ix; /* used only when the store did not give the sites sorted by id */
 	int sites_unsorted;
 	size_t guess;	     /* site_find: the site found last */
+	int picking;	     /* store_asset_pick: only the assets a rule could find, with their sites */
+	long pick_si;	     /* picking: the site of the asset being taken, -1 none */
 	uint32_t last_op, last_region; /* intern() cache: neighbouring sites share them */
 	struct smap str_ix; /* interned operator and region names */
 	int32_t *listed_ix; /* registry index -> interned id + 1 (0: not yet) */
@@ -657,13 +659,13 @@ static int take(struct aud *a, const struct asset_view *as, const struct asset_r
 	const char *vs = cut(as->vendor, vb, ASSET_CUT(vendor));
 	const char *cs = cut(as->component_vendor, cb, ASSET_CUT(component_vendor));
 	const char *hs = cut(as->hint_vendor, hb, ASSET_CUT(hint_vendor));
-	long si = site[0] ? site_find(a, site) : -1;
+	long si = a->picking ? a->pick_si : site[0] ? site_find(a, site) : -1;
 	struct site *s = si >= 0 ? &a->sites[si] : NULL;
 	int vendor, comp, hint;
 
 	if (a->err)
 		return a->err;
-	a->r->assets++;
+	a->r->assets_read++;
 	if (s && s->placed)
 		a->r->assets_placed++;
 	vendor = vs[0] ? vreg_find(a->vr, vs, strlen(vs)) : -1;
@@ -717,6 +719,132 @@ static int on_rec(void *ctx, const struct asset_rec *r)
 				r->component_vendor, r->hint_vendor, r->conf, r->flags};
 
 	return take(a, &as, r) ? a->err : 0;
+}
+
+/*
+ * Picking (store_asset_pick): could a rule find a device of this vendor text?
+ * Cut and looked up as take() does; any role and not declared-only, so that
+ * every asset wanted() keeps is read (wanted() still decides, per asset).
+ */
+static int pick_vendor(void *ctx, const char *vendor)
+{
+	struct aud *a = ctx;
+	char vb[ASSET_CUT(vendor) + 1];
+	const char *vs = cut(vendor, vb, ASSET_CUT(vendor));
+	int idx = vs[0] ? vreg_find(a->vr, vs, strlen(vs)) : -1;
+
+	return idx >= 0 && wanted(a, idx, -1, -1, NULL, 0);
+}
+
+/*
+ * Room for n more entries of size at once (the store has said how many
+ * assets it holds before the first one comes: pages are touched only as
+ * they fill, and no realloc copies a growing array over and over).
+ */
+static int reserve(void **arr, size_t *cap, size_t size, size_t n)
+{
+	void *x;
+
+	if (n > ((size_t)1 << 22))
+		n = (size_t)1 << 22;
+	if (*cap >= n || !(x = mem_realloc(*arr, n * size)))
+		return 0; /* GROW will try again, smaller */
+	*arr = x, *cap = n;
+	return 0;
+}
+
+/*
+ * A picked asset with its site (s NULL: none).  A site that comes again
+ * right after itself (a site's devices are together) is kept once here;
+ * other repeats once by dedup_sites() after the read.
+ */
+static int on_pick(void *ctx, const struct asset_view *as, const struct site_view *s)
+{
+	struct aud *a = ctx;
+	char idb[SITE_CUT(id) + 1];
+	long si = -1;
+
+	if (!a->v->nkept && !a->r->assets_read) {
+		reserve((void **)&a->v->kept, &a->v->capkept, sizeof(*a->v->kept), (size_t)a->r->assets + 1);
+		reserve((void **)&a->sites, &a->capsites, sizeof(*a->sites), (size_t)a->r->assets + 1);
+	}
+	if (s) {
+		const char *id = cut(s->id, idb, SITE_CUT(id));
+		if (a->nsites && !strcmp(a->sites[a->nsites - 1].id, id)) {
+			si = (long)a->nsites - 1;
+		} else {
+			if (on_site(a, s))
+				return a->err;
+			si = (long)a->nsites - 1;
+		}
+	}
+	a->pick_si = si;
+	return take(a, as, NULL) ? a->err : 0;
+}
+
+struct site_hash {
+	uint64_t h;
+	uint32_t i;
+};
+
+static int by_hash(const void *x, const void *y)
+{
+	const struct site_hash *a = x, *b = y;
+
+	if (a->h != b->h)
+		return a->h < b->h ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/*
+ * After picking: one entry per site id (the first), the kept assets pointed
+ * at it.  Sorting hashes of the ids (sequential, a few megabytes) costs less
+ * than a hash table probed at random for every asset.
+ */
+static int dedup_sites(struct aud *a)
+{
+	size_t n = a->nsites, w = 0;
+	struct site_hash *x;
+	uint32_t *to;
+	int dup = 0;
+
+	if (n < 2)
+		return 0;
+	x = mem_alloc(n * sizeof(*x));
+	to = mem_alloc(n * sizeof(*to));
+	if (!x || !to) {
+		mem_free(x);
+		mem_free(to);
+		return a->err = TM_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		x[i] = (struct site_hash){smap_hash(a->sites[i].id), (uint32_t)i}, to[i] = (uint32_t)i;
+	qsort(x, n, sizeof(*x), by_hash);
+	/* equal ids are neighbours with equal hashes; the one before is checked first (collisions are rare) */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j-- > 0 && x[j].h == x[i].h;)
+			if (!strcmp(a->sites[x[j].i].id, a->sites[x[i].i].id)) {
+				to[x[i].i] = to[x[j].i], dup = 1; /* its first, with a lower index */
+				break;
+			}
+	if (dup) {
+		/* keep the first of each id, in order; to[] becomes old -> new */
+		for (size_t i = 0; i < n; i++) {
+			if (to[i] != i) {
+				to[i] = to[to[i]];
+				continue;
+			}
+			a->sites[w] = a->sites[i];
+			to[i] = (uint32_t)w++;
+		}
+		a->nsites = w;
+		for (size_t k = 0; k < a->v->nkept; k++)
+			if (a->v->kept[k].si >= 0)
+				a->v->kept[k].si = (int32_t)to[a->v->kept[k].si];
+	}
+	mem_free(x);
+	mem_free(to);
+	return 0;
 }
 
 /* Step 3, per kept asset: every rule in force on o->day, then on each later day. */
@@ -895,12 +1023,22 @@ static int expired_findings(struct aud *a)
 				f->rule = r;
 		str_set(f->asset_key, sizeof(f->asset_key), x->asset);
 		str_set(f->site, sizeof(f->site), x->site);
-		long si = x->site[0] ? site_find(a, x->site) : -1;
+		long si = x->site[0] && !a->picking ? site_find(a, x->site) : -1;
 		if (a->err)
 			return a->err;
 		if (si >= 0) {
 			str_set(f->operator_, sizeof(f->operator_), a->v->strs[a->sites[si].op]);
 			str_set(f->region, sizeof(f->region), a->v->strs[a->sites[si].region]);
+		} else if (x->site[0] && a->picking) {
+			/* only the sites of picked assets were read: this one from the store (by its whole id) */
+			struct site_rec sr;
+			int rc = store_site_get(a->st, x->site, &sr);
+			if (rc && rc != TM_ENOTFOUND)
+				return a->err = rc;
+			if (!rc) {
+				str_set(f->operator_, sizeof(f->operator_), sr.operator_);
+				str_set(f->region, sizeof(f->region), sr.region);
+			}
 		}
 	}
 	/* their compact records: the keys the order needs */
@@ -1001,6 +1139,23 @@ static void aud_free(struct aud *a)
 	smap_free(&a->str_ix);
 }
 
+/*
+ * Can the audit read only the assets a rule could find?  Not when asked to
+ * read all, when o->each wants every asset, or when a share cap in force
+ * counts every device in its scope (wanted() keeps them all then).
+ */
+static int can_pick(const struct aud *a)
+{
+	if (a->o->read_all || a->o->each)
+		return 0;
+	for (int i = 0; i < a->p->nrules; i++) {
+		const struct pol_rule *r = &a->p->rules[i];
+		if (r->max_share >= 0 && (r->effective == INT64_MIN || r->effective <= a->o->day))
+			return 0;
+	}
+	return 1;
+}
+
 int audit_run(struct store *st, const struct vreg *vr, const struct policy *p,
 	      const struct audit_opt *o, struct audit_result *r, char *eb, size_t el)
 {
@@ -1014,13 +1169,11 @@ int audit_run(struct store *st, const struct vreg *vr, const struct policy *p,
 		return err_set(eb, el, TM_ENOMEM, "audit: out of memory");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	intern(&a, ""); /* index 0: no operator / region */
-	if ((rc = a.err) || (rc = store_site_scan(st, on_site, &a)))
+	a.picking = can_pick(&a);
+	if ((rc = a.err) || (!a.picking && (rc = store_site_scan(st, on_site, &a))))
 		goto out;
 	if ((rc = load_geo(&a)))
 		goto out;
-	r->sites = (long)a.nsites;
-	for (size_t i = 0; i < a.nsites; i++)
-		r->sites_placed += a.sites[i].placed;
 	r->ms_load = ms_since(&t0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 
@@ -1048,12 +1201,31 @@ int audit_run(struct store *st, const struct vreg *vr, const struct policy *p,
 		rc = TM_ENOMEM;
 		goto out;
 	}
-	/* 1. the assets some rule could find (whole records only when o->each wants them) */
-	rc = o->each ? store_asset_iter(st, NULL, on_rec, &a) : store_asset_scan(st, on_view, &a);
+	/*
+	 * 1. the assets some rule could find: only those and their sites when
+	 * the store can pick them, else all (whole records when o->each wants them)
+	 */
+	if (a.picking) {
+		rc = store_asset_pick(st, pick_vendor, on_pick, &a, &r->assets, &r->sites);
+		if (rc == TM_EUNSUP && !a.nsites && !r->assets_read) {
+			/* this store cannot: everything, as below */
+			a.picking = 0;
+			rc = store_site_scan(st, on_site, &a);
+		} else if (!rc && !a.err) {
+			rc = dedup_sites(&a);
+		}
+	}
+	if (!a.picking && !rc && !a.err)
+		rc = o->each ? store_asset_iter(st, NULL, on_rec, &a) : store_asset_scan(st, on_view, &a);
 	if (a.err)
 		rc = a.err;
 	if (rc)
 		goto out;
+	if (!a.picking)
+		r->assets = r->assets_read, r->sites = (long)a.nsites;
+	r->sites_read = (long)a.nsites;
+	for (size_t i = 0; i < a.nsites; i++)
+		r->sites_placed += a.sites[i].placed;
 	ms_a = ms_since(&t0);
 	/* 2. their sites with the zones, in one batch */
 	clock_gettime(CLOCK_MONOTONIC, &t0);

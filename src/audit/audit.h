@@ -84,8 +84,13 @@ struct audit_result {
 	size_t n, cap;
 	struct audit_finding *s; /* suspects */
 	size_t ns, scap;
-	long assets, assets_placed; /* assets seen; of them, with a site that has coordinates */
-	long sites, sites_placed;
+	/*
+	 * The store's assets and sites; those the audit read (all of them, or
+	 * only the assets a rule could find and their sites: audit_opt.read_all);
+	 * of those read, the ones placed (an asset whose site has coordinates).
+	 */
+	long assets, assets_read, assets_placed;
+	long sites, sites_read, sites_placed;
 	long zones_geo;		    /* polygon features and circles indexed */
 	long excepted;		    /* findings an exception in force suppressed */
 	long rules_in_force;
@@ -123,6 +128,14 @@ struct audit_opt {
 	 * names): free the result before the policy.
 	 */
 	int lean;
+	/*
+	 * Read every asset and site, not only the assets a rule in force could
+	 * find with their sites (store_asset_pick).  The audit reads them all
+	 * anyway when the store cannot pick, a share cap is in force (it counts
+	 * every device) or o->each wants every asset.  The findings are the
+	 * same either way; for comparisons and tests.
+	 */
+	int read_all;
 };
 
 /*

@@ -315,6 +315,8 @@ int cmd_audit(int argc, char **argv)
 	}
 	ao.min_conf = cfg.min_conf;
 	ao.lean = 1; /* compact findings, filled one at a time as they are printed */
+	/* every asset and site read, not only those a rule could find: the same findings, for comparisons */
+	ao.read_all = getenv("TRUSTMAP_AUDIT_READ_ALL") && *getenv("TRUSTMAP_AUDIT_READ_ALL") == '1';
 	if ((fmt = cli_format("audit", &cfg.c)) < 0)
 		goto out;
 	if (kb_load_vreg(&vr, cfg.c.kb_dir, cfg.c.lists, eb, sizeof(eb))) {
@@ -364,9 +366,11 @@ int cmd_audit(int argc, char **argv)
 		day_text(ao.day, d);
 		fprintf(fmt == REP_TABLE ? stdout : stderr,
 			"%s%s: %zu findings, %zu suspects (confidence < %.2f), %ld suppressed by exceptions; "
-			"%ld assets (%ld placed), %ld sites (%ld placed), %ld zones indexed, %ld of %d rules in force on %s\n",
+			"%ld assets (%ld read, %ld placed), %ld sites (%ld read, %ld placed), %ld zones indexed, "
+			"%ld of %d rules in force on %s\n",
 			fmt == REP_TABLE ? "\n" : "", p->name, r.n, r.ns, ao.min_conf, r.excepted, r.assets,
-			r.assets_placed, r.sites, r.sites_placed, r.zones_geo, r.rules_in_force, p->nrules, d);
+			r.assets_read, r.assets_placed, r.sites, r.sites_read, r.sites_placed, r.zones_geo,
+			r.rules_in_force, p->nrules, d);
 	}
 	if (cfg.stats)
 		fprintf(stderr, "audit: load %.0f ms, spatial join %.0f ms, assets %.0f ms\n", r.ms_load, r.ms_join,

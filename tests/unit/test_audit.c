@@ -5,7 +5,8 @@
  * and a site the store does not have; an exception before and after its
  * expiry; share caps), the counts, and that the compact findings
  * (audit_opt.lean, read with audit_result_get) are the whole records byte
- * for byte.  Sites are written out of id order and assets so that the
+ * for byte, whether the audit picked the assets a rule could find or read
+ * them all (audit_opt.read_all).  Sites are written out of id order and assets so that the
  * audit's guess of the next site misses: its hash is used.  Also the
  * planner's hooks (later days, each, on_finding: the order and days of the
  * calls) and allocation failures at every step.
@@ -133,36 +134,63 @@ static void lines(const struct policy *p, const struct audit_result *r, int s, c
 	}
 }
 
-/* Runs p on d both ways: the compact findings must be the whole ones byte for byte. */
-static void run_both(const struct policy *p, int64_t d, double min_conf, struct audit_result *lean, long zones)
+/*
+ * Runs p on d three ways: whole records, compact ones, and compact ones
+ * from every asset and site read (audit_opt.read_all): the findings must be
+ * the same byte for byte.  nread: the assets the audit reads when it picks
+ * (those of a listed vendor, or naming a component or hint maker; all 11
+ * when a share cap is in force).
+ */
+static void run_both(const struct policy *p, int64_t d, double min_conf, struct audit_result *lean, long zones,
+		     long nread)
 {
 	struct audit_opt o = {.day = d, .min_conf = min_conf, .base_dir = "tests/data/audit"};
-	struct audit_result full;
+	struct audit_result full, all;
 	struct store *st = open_store();
 	char eb[256] = "";
-	struct audit_finding f;
+	struct audit_finding f, g;
 
 	CHECK_INT(audit_run(st, vr, p, &o, &full, eb, sizeof(eb)), 0);
 	o.lean = 1;
 	CHECK_INT(audit_run(st, vr, p, &o, lean, eb, sizeof(eb)), 0);
+	o.read_all = 1;
+	CHECK_INT(audit_run(st, vr, p, &o, &all, eb, sizeof(eb)), 0);
 	CHECK(lean->f == NULL && lean->s == NULL && lean->priv != NULL);
 	CHECK(full.f != NULL && full.priv == NULL);
 	CHECK_INT(lean->n, full.n);
 	CHECK_INT(lean->ns, full.ns);
+	CHECK_INT(all.n, full.n);
+	CHECK_INT(all.ns, full.ns);
 	for (int s = 0; s < 2; s++)
 		for (size_t i = 0; i < (s ? full.ns : full.n) && i < (s ? lean->ns : lean->n); i++) {
 			memset(&f, 0x5a, sizeof(f));
 			CHECK_INT(audit_result_get(lean, s, i, &f), 0);
 			CHECK(!memcmp(&f, s ? &full.s[i] : &full.f[i], sizeof(f)));
+			memset(&g, 0xa5, sizeof(g));
+			CHECK_INT(audit_result_get(&all, s, i, &g), 0);
+			CHECK(!memcmp(&f, &g, sizeof(f)));
 		}
 	CHECK_INT(audit_result_get(lean, 0, lean->n, &f), TM_EINVAL);
 	CHECK_INT(audit_result_get(lean, 1, lean->ns, &f), TM_EINVAL);
+	/* everything read: the store's 11 assets, 9 of them at a site with coordinates; 6 sites, 5 placed */
+	CHECK_INT(all.assets, 11);
+	CHECK_INT(all.assets_read, 11);
+	CHECK_INT(all.assets_placed, 9);
+	CHECK_INT(all.sites, 6);
+	CHECK_INT(all.sites_read, 6);
+	CHECK_INT(all.sites_placed, 5);
+	CHECK_INT(all.excepted, full.excepted);
+	/* picked: the same store counts, fewer read (A2 and a cisco switch are on no list) */
 	CHECK_INT(lean->assets, 11);
-	CHECK_INT(lean->assets_placed, 9);
+	CHECK_INT(lean->assets_read, nread);
+	CHECK_INT(lean->assets_placed, nread == 11 ? 9 : 8);
 	CHECK_INT(lean->sites, 6);
+	CHECK_INT(lean->sites_read, 6); /* every site has a listed device, S1 twice apart (A1, A8) */
 	CHECK_INT(lean->sites_placed, 5);
+	CHECK_INT(lean->excepted, full.excepted);
 	CHECK_INT(lean->zones_geo, zones);
 	audit_result_free(&full);
+	audit_result_free(&all);
 	store_close(st);
 }
 
@@ -175,7 +203,7 @@ static void test_findings(void)
 	if (!p)
 		return;
 	/* before the exception expires and before the everywhere rule */
-	run_both(p, day("2026-11-29"), 0.5, &r, 2);
+	run_both(p, day("2026-11-29"), 0.5, &r, 2, 10);
 	lines(p, &r, 0, got, sizeof(got));
 	CHECK_STR(got, "no-high-risk-near-gov:A1:gov/Government quarter:critical:huawei:huawei:OpA "
 		       "no-high-risk-near-gov:A3:base:critical:hikvision:hikvision:OpA");
@@ -186,7 +214,7 @@ static void test_findings(void)
 	audit_result_free(&r);
 
 	/* 2027: the warn rule everywhere, the exception expired (and a finding of its own) */
-	run_both(p, day("2027-01-02"), 0.5, &r, 2);
+	run_both(p, day("2027-01-02"), 0.5, &r, 2, 10);
 	lines(p, &r, 0, got, sizeof(got));
 	CHECK_STR(got, "no-high-risk-near-gov:A1:gov/Government quarter:critical:huawei:huawei:OpA "
 		       "no-high-risk-near-gov:A3:base:critical:hikvision:hikvision:OpA "
@@ -234,7 +262,7 @@ static void test_component(void)
 	CHECK_INT(policy_parse("parts.yaml", text, sizeof(text) - 1, vr, &p, eb, sizeof(eb)), 0);
 	if (!p)
 		return;
-	run_both(p, day("2026-11-29"), 0.5, &r, 0);
+	run_both(p, day("2026-11-29"), 0.5, &r, 0, 10);
 	lines(p, &r, 0, got, sizeof(got));
 	CHECK_STR(got, "any:A1::high:huawei:huawei:OpA any:A3::high:hikvision:hikvision:OpA "
 		       "any:A5::high:zte:zte:OpB any:A7::high:dahua:dahua:OpA any:A8::high:huawei:huawei:OpA "
@@ -256,7 +284,7 @@ static void test_share(void)
 
 	if (!p)
 		return;
-	run_both(p, day("2026-11-29"), 0.5, &r, 0);
+	run_both(p, day("2026-11-29"), 0.5, &r, 0, 11); /* a share cap counts every device: all read */
 	/* OpA devices: A1 A2 A3 A4 A7 A8 A9 (7; listed A1 A3 A7: 3 of 7, under 50 %); OpA sites S1 S2 S5 all listed > 90 %;
 	   OpB switches: A6 (conf 0.3: not listed) -> no finding */
 	CHECK_INT(r.n, 1);
