@@ -366,12 +366,10 @@ static void to_sockaddr(scan_u128 a, uint16_t port, struct sockaddr_storage *ss,
 	}
 }
 
-/* Starts c's TCP exchange with probe on (a, port); 0 or TM_EIO/TM_ENOMEM (c is then back in the pool). */
-static int start_conn(struct eng *e, struct conn *c, scan_u128 a, uint16_t port, int probe)
+/* Sets c up for an exchange with probe on (a, port) over proto (6, 17), at stage, no socket yet. */
+static void conn_reset(struct eng *e, struct conn *c, scan_u128 a, uint16_t port, int probe, uint8_t proto, int stage)
 {
-	const struct scan_cfg *cfg = e->cfg;
 	char as[46];
-	int rc;
 
 	scan_addr_str(a, as);
 	c->addr = a;
@@ -381,11 +379,20 @@ static int start_conn(struct eng *e, struct conn *c, scan_u128 a, uint16_t port,
 	c->fd = -1;
 	c->tries = 0;
 	c->outoff = 0;
-	c->stage = ST_CONNECT;
+	c->stage = stage;
 	c->ops = probe_get(probe);
-	probe_ctx_init(&c->pc, probe, as, port, 6, emit_cb, c);
-	c->pc.comms = cfg->communities;
-	c->pc.ncomms = cfg->ncommunities;
+	probe_ctx_init(&c->pc, probe, as, port, proto, emit_cb, c);
+	c->pc.comms = e->cfg->communities;
+	c->pc.ncomms = e->cfg->ncommunities;
+}
+
+/* Starts c's TCP exchange with probe on (a, port); 0 or TM_EIO/TM_ENOMEM (c is then back in the pool). */
+static int start_conn(struct eng *e, struct conn *c, scan_u128 a, uint16_t port, int probe)
+{
+	const struct scan_cfg *cfg = e->cfg;
+	int rc;
+
+	conn_reset(e, c, a, port, probe, 6, ST_CONNECT);
 	c->fd = cfg->xp->connect_nonblock(cfg->xp->ctx, SOCK_STREAM, (struct sockaddr *)&c->sa, c->salen);
 	if (c->fd < 0) {
 		rc = c->fd == -EMFILE || c->fd == -ENFILE || c->fd == -ENOBUFS ? TM_EIO : 0;
@@ -571,10 +578,8 @@ static struct uwait *udp_match(struct eng *e, const struct sockaddr_storage *ss,
 /* An answer to w: read by a connection of the pool, like a TCP answer, then w's pair ends with it. */
 static void udp_answer(struct eng *e, struct uwait *w, const uint8_t *p, size_t n)
 {
-	const struct scan_cfg *cfg = e->cfg;
 	struct conn *c = conn_get(e);
 	uint64_t pos = w->pos;
-	char as[46];
 
 	if (!c) { /* out of memory: the pair ends unread */
 		uw_drop(e, w);
@@ -583,21 +588,9 @@ static void udp_answer(struct eng *e, struct uwait *w, const uint8_t *p, size_t 
 		return;
 	}
 	e->inflight++;
-	memset(&c->tm, 0, sizeof(c->tm));
-	c->e = e;
-	c->fd = -1;
-	c->tries = 0;
-	c->outoff = 0;
-	c->stage = ST_READ;
+	conn_reset(e, c, w->addr, w->port, w->probe, 17, ST_READ);
 	c->pos = pos;
-	c->addr = w->addr;
 	buf_reset(&c->pend);
-	to_sockaddr(w->addr, w->port, &c->sa, &c->salen);
-	c->ops = probe_get(w->probe);
-	scan_addr_str(w->addr, as);
-	probe_ctx_init(&c->pc, w->probe, as, w->port, 17, emit_cb, c);
-	c->pc.comms = cfg->communities;
-	c->pc.ncomms = cfg->ncommunities;
 	c->pc.state = w->state;
 	uw_drop(e, w);
 	e->st->open++;
