@@ -36,6 +36,7 @@
 #include "../store/store.h"
 #include "../store/wq.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -784,6 +785,12 @@ static int run_scan(struct cfg *cfg, const struct scan_ports *p, uint64_t seed, 
 	wrc = wq_close(k.wq);
 	k.wq = NULL;
 	store_set_wait_hook(k.st, NULL, NULL);
+	/*
+	 * The connection slots, answers and batches were freed in the loops' and the writer's malloc
+	 * arenas, which this thread's rebuild cannot reuse: give their pages back to the system first,
+	 * so that the peak is the larger of the scan and the rebuild, not the two added.
+	 */
+	malloc_trim(0);
 	if (wrc) { /* committed batches stay, with the state that accounts for them */
 		fprintf(stderr, "trustmap scan: %s\n", k.werr[0] ? k.werr : tm_strerror(wrc));
 		fprintf(stderr, "trustmap scan: stopped; what was committed stays (trustmap scan --resume %lld "
