@@ -21,6 +21,7 @@
 
 #define CANDS_PER_ASSET 512
 #define CANDS_PER_OBS 16
+#define EV_QUEUE 512 /* evidence rows handed to the store at once (store_evidence_put_many) */
 
 struct bobs {
 	int64_t id, time;
@@ -49,6 +50,8 @@ struct ctx {
 	size_t n, cap;
 	struct strtab keys, names;
 	uint32_t *parent; /* union-find over key ids */
+	struct ev_rec *evq; /* evidence not yet written: its assets are */
+	int nevq;
 	char *eb;
 	size_t el;
 };
@@ -248,6 +251,27 @@ static void identity(const struct ctx *c, uint32_t first, struct asset_rec *a)
 		str_set(a->ref, sizeof(a->ref), best[2] + 4);
 }
 
+/* Writes the queued evidence, in the order it was queued. */
+static int ev_flush(struct ctx *c, struct store *st)
+{
+	int n = c->nevq;
+
+	c->nevq = 0;
+	return n ? store_evidence_put_many(st, c->evq, n) : 0;
+}
+
+/* A zeroed row at the queue's end, the queue written first when full; NULL on a store error (*rc). */
+static struct ev_rec *ev_next(struct ctx *c, struct store *st, int *rc)
+{
+	struct ev_rec *e;
+
+	if (c->nevq == EV_QUEUE && (*rc = ev_flush(c, st)))
+		return NULL;
+	e = &c->evq[c->nevq++];
+	memset(e, 0, sizeof(*e));
+	return e;
+}
+
 static int write_group(struct ctx *c, struct store *st, struct attr_scratch *sc, uint32_t first,
 		       struct cand *cands, struct build_stats *bs)
 {
@@ -281,39 +305,39 @@ static int write_group(struct ctx *c, struct store *st, struct attr_scratch *sc,
 	/* what was seen but claimed nothing is still shown with the asset */
 	for (uint32_t i = first; i; i = c->o[i - 1].next) {
 		int used = 0;
-		struct ev_rec e = {0};
+		struct ev_rec *e;
 
 		for (int j = 0; j < n && !used; j++)
 			used = cands[j].obs == (int)(i - 1);
 		if (used)
 			continue;
-		e.asset_id = a.id;
-		e.obs_id = c->o[i - 1].id;
-		str_set(e.kind, sizeof(e.kind), obs_kind_name((enum obs_kind)c->o[i - 1].kind));
-		str_set(e.rule, sizeof(e.rule), "-");
-		if ((rc = store_evidence_put(st, &e)))
+		if (!(e = ev_next(c, st, &rc)))
 			return rc;
+		e->asset_id = a.id;
+		e->obs_id = c->o[i - 1].id;
+		str_set(e->kind, sizeof(e->kind), obs_kind_name((enum obs_kind)c->o[i - 1].kind));
+		str_set(e->rule, sizeof(e->rule), "-");
 		bs->evidence++;
 	}
 	for (int i = 0; i < n; i++) {
 		const struct cand *x = &cands[i];
-		struct ev_rec e = {0};
+		struct ev_rec *e;
 
 		if (x->obs < 0 || (x->strength == EV_NONE && !x->role[0] && strcmp(x->rule, "mac:local")))
 			continue;
-		e.asset_id = a.id;
-		e.obs_id = x->obs >= 0 ? c->o[x->obs].id : 0;
-		str_set(e.kind, sizeof(e.kind), obs_kind_name((enum obs_kind)c->o[x->obs].kind));
-		str_set(e.vendor, sizeof(e.vendor), vid(c->kb, x->vendor));
-		str_set(e.vendor_raw, sizeof(e.vendor_raw), x->vendor_raw);
-		str_set(e.product, sizeof(e.product), x->product);
-		str_set(e.version, sizeof(e.version), x->version);
-		str_set(e.rule, sizeof(e.rule), x->rule);
-		e.strength = x->strength;
-		e.conf = x->conf;
-		e.conflict = !attr_agrees(c->kb->vr, &at, x);
-		if ((rc = store_evidence_put(st, &e)))
+		if (!(e = ev_next(c, st, &rc)))
 			return rc;
+		e->asset_id = a.id;
+		e->obs_id = x->obs >= 0 ? c->o[x->obs].id : 0;
+		str_set(e->kind, sizeof(e->kind), obs_kind_name((enum obs_kind)c->o[x->obs].kind));
+		str_set(e->vendor, sizeof(e->vendor), vid(c->kb, x->vendor));
+		str_set(e->vendor_raw, sizeof(e->vendor_raw), x->vendor_raw);
+		str_set(e->product, sizeof(e->product), x->product);
+		str_set(e->version, sizeof(e->version), x->version);
+		str_set(e->rule, sizeof(e->rule), x->rule);
+		e->strength = x->strength;
+		e->conf = x->conf;
+		e->conflict = !attr_agrees(c->kb->vr, &at, x);
 		bs->evidence++;
 	}
 	return 0;
@@ -330,8 +354,9 @@ int attr_build(const struct kb *kb, struct store *st, struct build_stats *bs, ch
 	memset(bs, 0, sizeof(*bs));
 	c.ar = arena_new(1 << 20);
 	cands = mem_calloc(CANDS_PER_ASSET, sizeof(*cands));
+	c.evq = mem_calloc(EV_QUEUE, sizeof(*c.evq));
 	sc = attr_scratch_new(kb);
-	if (!c.ar || !cands || !sc)
+	if (!c.ar || !cands || !c.evq || !sc)
 		goto out;
 	if ((rc = store_obs_iter(st, read_obs, &c))) {
 		err_set(eb, el, rc, "reading observations: %s",
@@ -382,6 +407,10 @@ int attr_build(const struct kb *kb, struct store *st, struct build_stats *bs, ch
 			goto out_db;
 		}
 	}
+	if ((rc = ev_flush(&c, st))) {
+		store_rollback(st);
+		goto out_db;
+	}
 	if ((rc = store_commit(st)))
 		goto out_db;
 	rc = 0;
@@ -393,6 +422,7 @@ out:
 	mem_free(tail);
 	mem_free(c.parent);
 	mem_free(c.o);
+	mem_free(c.evq);
 	st_free(&c.keys);
 	st_free(&c.names);
 	arena_free(c.ar);

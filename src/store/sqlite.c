@@ -539,6 +539,7 @@ const struct store_ops store_sqlite_ops = {
 	.assets_clear = sq_assets_clear,
 	.asset_put = sq_asset_put,
 	.evidence_put = sq_evidence_put,
+	.evidence_put_many = sq_evidence_put_many,
 	.asset_iter = sq_asset_iter,
 	.asset_scan = sq_asset_scan,
 	.asset_pick = sq_asset_pick,

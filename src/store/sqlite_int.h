@@ -116,6 +116,7 @@ int sq_site_scan(struct store *st, store_site_view_fn fn, void *ctx);
 int sq_assets_clear(struct store *st);
 int sq_asset_put(struct store *st, struct asset_rec *a);
 int sq_evidence_put(struct store *st, const struct ev_rec *e);
+int sq_evidence_put_many(struct store *st, const struct ev_rec *e, int n);
 int sq_asset_iter(struct store *st, const struct asset_filter *f, store_asset_fn fn, void *ctx);
 int sq_asset_scan(struct store *st, store_asset_view_fn fn, void *ctx);
 int sq_asset_pick(struct store *st, store_vendor_pick_fn pick, store_asset_site_fn fn, void *ctx, long *n_assets,

@@ -303,6 +303,26 @@ int store_evidence_put(struct store *st, const struct ev_rec *e)
 	return st->ops->evidence_put(st, e);
 }
 
+int store_evidence_put_many(struct store *st, const struct ev_rec *e, int n)
+{
+	int ok, rc = 0;
+
+	NEED_ST();
+	if (!e || n <= 0)
+		return 0;
+	for (ok = 0; ok < n && e[ok].asset_id > 0; ok++)
+		;
+	/* the rows before one without an asset are stored, as one call a row would */
+	if (ok && st->ops->evidence_put_many)
+		rc = st->ops->evidence_put_many(st, e, ok);
+	else
+		for (int i = 0; i < ok && !rc; i++)
+			rc = st->ops->evidence_put(st, &e[i]);
+	if (!rc && ok < n)
+		rc = bad_arg(st, "evidence without an asset");
+	return rc;
+}
+
 int store_asset_iter(struct store *st, const struct asset_filter *f, store_asset_fn fn, void *ctx)
 {
 	static const struct asset_filter all;

@@ -219,6 +219,12 @@ int store_assets_clear(struct store *st);
 int store_asset_put(struct store *st, struct asset_rec *a);
 /* Inserts e (value/len ignored: read back from the observation).  TM_EINVAL for an unknown asset or observation. */
 int store_evidence_put(struct store *st, const struct ev_rec *e);
+/*
+ * Inserts e[0..n) in order, as n calls of store_evidence_put would (same
+ * rows, same ids, same message for the first that fails; the ones before it
+ * stay), in fewer statements where the backend can.
+ */
+int store_evidence_put_many(struct store *st, const struct ev_rec *e, int n);
 
 /* All members are optional: NULL (or 0) means no condition.  Conditions combine with AND. */
 struct asset_filter {

@@ -48,6 +48,8 @@ struct store_ops {
 	int (*assets_clear)(struct store *st);
 	int (*asset_put)(struct store *st, struct asset_rec *a);
 	int (*evidence_put)(struct store *st, const struct ev_rec *e);
+	/* optional (NULL: evidence_put once a row): store_evidence_put_many, e[] already checked */
+	int (*evidence_put_many)(struct store *st, const struct ev_rec *e, int n);
 	int (*asset_iter)(struct store *st, const struct asset_filter *f, store_asset_fn fn, void *ctx);
 	int (*asset_scan)(struct store *st, store_asset_view_fn fn, void *ctx);
 	/* optional (NULL: TM_EUNSUP): the audit's read of the assets a rule could find, store.h */
