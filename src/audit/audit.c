@@ -123,6 +123,8 @@ struct aud {
 	size_t guess;	     /* site_find: the site found last */
 	int picking;	     /* store_asset_pick: only the assets a rule could find, with their sites */
 	long pick_si;	     /* picking: the site of the asset being taken, -1 none */
+	char pick_vendor[ASSET_CUT(vendor) + 1], pick_role[ASSET_CUT(role) + 1]; /* pick_vendor()'s last */
+	int pick_idx, pick_ans;	/* its registry index (-2: none yet), its answer for pick_role (-1: none) */
 	uint32_t last_op, last_region; /* intern() cache: neighbouring sites share them */
 	struct smap str_ix; /* interned operator and region names */
 	int32_t *listed_ix; /* registry index -> interned id + 1 (0: not yet) */
@@ -722,18 +724,35 @@ static int on_rec(void *ctx, const struct asset_rec *r)
 }
 
 /*
- * Picking (store_asset_pick): could a rule find a device of this vendor text?
- * Cut and looked up as take() does; any role and not declared-only, so that
- * every asset wanted() keeps is read (wanted() still decides, per asset).
+ * Picking (store_asset_pick): could a rule find a device of this vendor text
+ * (role NULL: in any role; else in this one)?  Both cut and looked up as
+ * take() does, not declared-only, so that every asset wanted() keeps is read
+ * (wanted() still decides, per asset).  The store asks row by row for the
+ * picked vendors: the last vendor text's index and the last answer are kept.
  */
-static int pick_vendor(void *ctx, const char *vendor)
+static int pick_vendor(void *ctx, const char *vendor, const char *role)
 {
 	struct aud *a = ctx;
-	char vb[ASSET_CUT(vendor) + 1];
+	char vb[ASSET_CUT(vendor) + 1], rb[ASSET_CUT(role) + 1];
 	const char *vs = cut(vendor, vb, ASSET_CUT(vendor));
-	int idx = vs[0] ? vreg_find(a->vr, vs, strlen(vs)) : -1;
+	const char *rs = role ? cut(role, rb, ASSET_CUT(role)) : NULL;
+	int idx;
 
-	return idx >= 0 && wanted(a, idx, -1, -1, NULL, 0);
+	if (a->pick_idx != -2 && !strcmp(a->pick_vendor, vs)) {
+		idx = a->pick_idx;
+	} else {
+		idx = vs[0] ? vreg_find(a->vr, vs, strlen(vs)) : -1;
+		str_set(a->pick_vendor, sizeof(a->pick_vendor), vs);
+		a->pick_idx = idx, a->pick_ans = -1;
+	}
+	if (idx < 0)
+		return 0;
+	if (!rs)
+		return wanted(a, idx, -1, -1, NULL, 0);
+	if (a->pick_ans >= 0 && !strcmp(a->pick_role, rs))
+		return a->pick_ans;
+	str_set(a->pick_role, sizeof(a->pick_role), rs);
+	return a->pick_ans = wanted(a, idx, -1, -1, rs, 0);
 }
 
 /*
@@ -1206,6 +1225,7 @@ int audit_run(struct store *st, const struct vreg *vr, const struct policy *p,
 	 * the store can pick them, else all (whole records when o->each wants them)
 	 */
 	if (a.picking) {
+		a.pick_idx = -2, a.pick_ans = -1;
 		rc = store_asset_pick(st, pick_vendor, on_pick, &a, &r->assets, &r->sites);
 		if (rc == TM_EUNSUP && !a.nsites && !r->assets_read) {
 			/* this store cannot: everything, as below */

@@ -349,9 +349,10 @@ int sq_asset_scan(struct store *st, store_asset_view_fn fn, void *ctx)
 /*
  * The audit's read (store_asset_pick).  The distinct vendor texts come from
  * the vendor index by a loose scan (one seek per value, not a row per
- * asset); the picked ones are bound into one query that joins each asset
- * with its site, so that neither the other assets nor the other sites are
- * decoded.  The component and hint terms have no index: with them in the
+ * asset); the picked ones are bound into one query that asks pick about
+ * each of their rows' role (an SQL function, tm_pick_role) before it joins
+ * the row with its site, so that neither the other assets nor the other
+ * sites are decoded or looked up.  The component and hint terms have no index: with them in the
  * OR, SQLite scans the table once and tests each row's three columns
  * (EXPLAIN QUERY PLAN: SCAN a, SEARCH s USING INDEX sqlite_autoindex_sites_1).
  */
@@ -364,6 +365,7 @@ int sq_asset_scan(struct store *st, store_asset_view_fn fn, void *ctx)
 	"a.component_vendor, a.hint_vendor, a.conf, a.flags, s.id, s.lat, s.lon, s.operator, s.region, " \
 	"s.tags FROM assets a LEFT JOIN sites s ON s.id = a.site AND a.site <> '' "                    \
 	"WHERE a.component_vendor <> '' OR a.hint_vendor <> ''"
+#define SQ_PICK_ROLE " AND tm_pick_role(a.vendor, a.role))"
 #define SQ_PICK_COUNTS "SELECT (SELECT count(*) FROM assets), (SELECT count(*) FROM sites)"
 
 struct picked {
@@ -392,7 +394,7 @@ static int pick_vendors(struct sq_store *q, store_vendor_pick_fn pick, void *ctx
 		const char *t = col_text(s, 0);
 		int n = sqlite3_column_bytes(s, 0);
 
-		if (!pick(ctx, t))
+		if (!pick(ctx, t, NULL))
 			continue;
 		if (p->n == STORE_PICK_MAX) {
 			rc = sq_err(q, TM_EUNSUP, "%s: more than %d vendors to pick", q->path, STORE_PICK_MAX);
@@ -442,11 +444,28 @@ static int pick_counts(struct sq_store *q, long *n_assets, long *n_sites)
 	return rc;
 }
 
+struct pick_role {
+	store_vendor_pick_fn pick;
+	void *ctx;
+};
+
+/* tm_pick_role(vendor, role): pick's answer for one row of a picked vendor. */
+static void pick_role_fn(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+	const struct pick_role *x = sqlite3_user_data(c);
+	const char *v = (const char *)sqlite3_value_text(argv[0]);
+	const char *r = (const char *)sqlite3_value_text(argv[1]);
+
+	(void)argc;
+	sqlite3_result_int(c, x->pick(x->ctx, v ? v : "", r ? r : "") != 0);
+}
+
 int sq_asset_pick(struct store *st, store_vendor_pick_fn pick, store_asset_site_fn fn, void *ctx, long *n_assets,
 		  long *n_sites)
 {
 	struct sq_store *q = sq(st);
 	struct picked p = {0};
+	struct pick_role pr = {pick, ctx};
 	struct buf sql;
 	sqlite3_stmt *s = NULL;
 	struct asset_view v;
@@ -458,9 +477,15 @@ int sq_asset_pick(struct store *st, store_vendor_pick_fn pick, store_asset_site_
 		goto out;
 	rc = buf_adds(&sql, SQ_PICK);
 	for (int i = 0; i < p.n && !rc; i++)
-		rc = buf_adds(&sql, i ? ", ?" : " OR a.vendor IN (?");
-	if (rc || (rc = buf_adds(&sql, p.n ? ")" : ""))) {
+		rc = buf_adds(&sql, i ? ", ?" : " OR (a.vendor IN (?");
+	if (rc || (rc = buf_adds(&sql, p.n ? ")" SQ_PICK_ROLE : ""))) {
 		rc = sq_err(q, TM_ENOMEM, "%s: out of memory", q->path);
+		goto out;
+	}
+	/* the function lives as long as this connection; each call replaces its pick */
+	if ((rc = sqlite3_create_function(q->db, "tm_pick_role", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY, &pr,
+					  pick_role_fn, NULL, NULL)) != SQLITE_OK) {
+		rc = sq_fail(q, rc, "reading assets");
 		goto out;
 	}
 	if ((rc = sqlite3_prepare_v2(q->db, buf_str(&sql), -1, &s, NULL)) != SQLITE_OK) {
@@ -499,6 +524,8 @@ int sq_asset_pick(struct store *st, store_vendor_pick_fn pick, store_asset_site_
 	rc = stop ? stop : rc == SQLITE_DONE ? 0 : sq_fail(q, rc, "reading assets");
 out:
 	sqlite3_finalize(s);
+	/* pr is gone after this call: the function too */
+	sqlite3_create_function(q->db, "tm_pick_role", 2, SQLITE_UTF8, NULL, NULL, NULL, NULL);
 	picked_free(&p);
 	buf_fini(&sql);
 	return rc;

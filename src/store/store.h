@@ -256,9 +256,12 @@ int store_asset_scan(struct store *st, store_asset_view_fn fn, void *ctx);
 /*
  * The audit's read: only the assets a policy's rule could find.  pick is
  * asked once for each distinct vendor text the assets hold (as stored, never
- * NULL) and returns nonzero for the vendors wanted; fn then gets every asset
- * whose vendor was picked or whose component_vendor or hint_vendor is not ""
- * (the caller decides about those), in no particular order, with its site's
+ * NULL) with role NULL, and returns nonzero when a device of that vendor
+ * could be wanted in some role; a backend may then ask again for an asset of
+ * a picked vendor with its role (never NULL) and leave it out on zero.  fn
+ * gets every asset whose vendor (and role) was picked or whose
+ * component_vendor or hint_vendor is not "" (the caller decides about
+ * those), in no particular order, with its site's
  * columns (s NULL when the asset names no site or one the store does not
  * have).  Strings as in store_asset_scan.  *n_assets and *n_sites (may be
  * NULL) receive how many assets and sites the store holds in all.  fn
@@ -267,7 +270,7 @@ int store_asset_scan(struct store *st, store_asset_view_fn fn, void *ctx);
  * read everything with store_asset_scan then.
  */
 #define STORE_PICK_MAX 500
-typedef int (*store_vendor_pick_fn)(void *ctx, const char *vendor);
+typedef int (*store_vendor_pick_fn)(void *ctx, const char *vendor, const char *role);
 typedef int (*store_asset_site_fn)(void *ctx, const struct asset_view *a, const struct site_view *s);
 int store_asset_pick(struct store *st, store_vendor_pick_fn pick, store_asset_site_fn fn, void *ctx,
 		     long *n_assets, long *n_sites);

@@ -119,14 +119,17 @@ static const char policy_text[] =
 struct seen {
 	char texts[512]; /* every vendor text pick was asked about */
 	char rows[512];	 /* "ref@site" per asset given, sorted by the caller */
-	const char *want;
+	const char *want, *not_role;
 };
 
-static int pick_one(void *ctx, const char *vendor)
+/* vendor x->want in every role but x->not_role (asked with role NULL once per vendor text, then per row) */
+static int pick_one(void *ctx, const char *vendor, const char *role)
 {
 	struct seen *x = ctx;
 	size_t n = strlen(x->texts);
 
+	if (role)
+		return !strcmp(vendor, x->want) && strcmp(role, x->not_role);
 	snprintf(x->texts + n, sizeof(x->texts) - n, "[%s]", vendor);
 	return !strcmp(vendor, x->want);
 }
@@ -166,7 +169,7 @@ static void sort_words(char *s)
 static void test_store_pick(void)
 {
 	struct store *st = NULL;
-	struct seen x = {.want = "huawei"};
+	struct seen x = {.want = "huawei", .not_role = ""};
 	long na = -1, ns = -1;
 	char eb[256];
 
@@ -181,16 +184,22 @@ static void test_store_pick(void)
 	CHECK_INT(ns, 4);
 	/* nothing picked: only the part and the hint */
 	memset(&x, 0, sizeof(x));
-	x.want = "no such vendor";
+	x.want = "no such vendor", x.not_role = "";
 	CHECK_INT(store_asset_pick(st, pick_one, row, &x, NULL, NULL), 0);
 	sort_words(x.rows);
 	CHECK_STR(x.rows, "B8@P1 B9@P1");
 	/* the unplaced site comes with its row */
 	memset(&x, 0, sizeof(x));
-	x.want = "zte";
+	x.want = "zte", x.not_role = "";
 	CHECK_INT(store_asset_pick(st, pick_one, row, &x, NULL, NULL), 0);
 	sort_words(x.rows);
 	CHECK_STR(x.rows, "B10@- B15@P3(unplaced) B8@P1 B9@P1");
+	/* the same vendor but not its routers: B10 left out by its role */
+	memset(&x, 0, sizeof(x));
+	x.want = "zte", x.not_role = "router";
+	CHECK_INT(store_asset_pick(st, pick_one, row, &x, NULL, NULL), 0);
+	sort_words(x.rows);
+	CHECK_STR(x.rows, "B15@P3(unplaced) B8@P1 B9@P1");
 	store_close(st);
 }
 
@@ -247,10 +256,14 @@ static void both(const struct policy *p, int64_t d, const char *want, const char
 	CHECK_INT(all.sites, 4);
 	CHECK_INT(all.sites_read, 4);
 	CHECK_INT(all.sites_placed, 3);
-	/* picked: every asset but the two no rule can find (B7 and B14, on no list) */
+	/*
+	 * picked: every asset a rule can find, and the part and the hint (B8,
+	 * B9: the audit decides those); not B7 and B14 (on no list), B5 and
+	 * B13 (their makers listed for other roles only)
+	 */
 	CHECK_INT(pk.assets, 15);
-	CHECK_INT(pk.assets_read, 13);
-	CHECK_INT(pk.assets_placed, 10);
+	CHECK_INT(pk.assets_read, 11);
+	CHECK_INT(pk.assets_placed, 8);
 	CHECK_INT(pk.sites, 4);
 	CHECK_INT(pk.sites_read, 3); /* P4 holds nothing */
 	CHECK_INT(pk.sites_placed, 2);
@@ -273,7 +286,7 @@ static void test_audit_pick(void)
 	 * B1 excepted for "tagged", still in the core zone; B2, B3 by other
 	 * spellings of Huawei; B4 by its family; B5 (a Hikvision router) and
 	 * B8 (a Huawei part: the list takes none) and B13 (not the user list's
-	 * role) are read but found by nothing; B9 a suspect by its hint; B10,
+	 * role) are found by nothing; B9 a suspect by its hint; B10,
 	 * B11 without a site record; the expired exception names P3 (not read
 	 * for itself: its operator from the store)
 	 */
