@@ -45,6 +45,12 @@ struct plan_problem {
 	 * targets, whose every input would otherwise pay the full search.
 	 */
 	int max_rounds;
+	/*
+	 * 0: no limit.  Else the exact searches (the plan's branch and bound,
+	 * the shortfall's) stop after this many nodes: the plan is then the
+	 * heuristic's (exact 0), the shortfall the bounds found (short_exact 0).
+	 */
+	long max_nodes;
 };
 
 #define PLAN_MAX_PHASES 64

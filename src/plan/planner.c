@@ -193,6 +193,7 @@ struct bb {
 	double best_v;
 	int found;
 	long nodes;
+	int stopped; /* pb->max_nodes reached */
 };
 
 static void bb_dfs(struct bb *b, size_t k)
@@ -200,6 +201,10 @@ static void bb_dfs(struct bb *b, size_t k)
 	struct st *s = &b->s;
 	const struct plan_problem *pb = s->pb;
 
+	if (pb->max_nodes > 0 && b->nodes >= pb->max_nodes) {
+		b->stopped = 1;
+		return;
+	}
 	b->nodes++;
 	if (k == pb->n) {
 		if (cf_ok(s, 0) && (!b->found || s->value > b->best_v + 1e-9)) {
@@ -276,7 +281,7 @@ static int exact(const struct plan_problem *pb, struct plan_result *r)
 	r->nodes += b.nodes;
 	if (b.found)
 		memcpy(r->phase, b.best, pb->n * sizeof(*r->phase));
-	rc = b.found;
+	rc = b.found && !b.stopped; /* stopped: not known optimal, the heuristic plans */
 out:
 	st_fini(&b.s);
 	mem_free(b.order);
@@ -675,6 +680,7 @@ struct sf {
 	size_t nset;
 	int64_t best;
 	long nodes;
+	int stopped; /* pb->max_nodes reached */
 };
 
 static int64_t overflow(const struct st *s)
@@ -691,6 +697,10 @@ static void sf_dfs(struct sf *f, size_t k)
 {
 	struct st *s = &f->s;
 
+	if (s->pb->max_nodes > 0 && f->nodes >= s->pb->max_nodes) {
+		f->stopped = 1;
+		return;
+	}
 	f->nodes++;
 	int64_t o = overflow(s);
 	if (o >= f->best)
@@ -825,9 +835,16 @@ static int shortfall(const struct plan_problem *pb, struct plan_result *r)
 		f.best = hi + 1;
 		sf_dfs(&f, 0);
 		r->nodes += f.nodes;
-		if (f.best <= hi)
-			r->short_lo = r->short_hi = f.best;
-		r->short_exact = 1;
+		if (f.stopped) { /* a better assignment found is still an upper bound */
+			if (f.best <= hi)
+				r->short_hi = f.best;
+			if (r->short_lo > r->short_hi)
+				r->short_lo = r->short_hi;
+		} else {
+			if (f.best <= hi)
+				r->short_lo = r->short_hi = f.best;
+			r->short_exact = 1;
+		}
 	}
 	rc = 0;
 out:
