@@ -1,12 +1,15 @@
 /*
  * audit.c - the audit (audit.h) in three steps, so that a million assets
  * cost seconds:
- *   1. sites into memory from the store's lean scan (compactly: a million
- *      sites cost tens of megabytes), the policy's polygons and circles into
- *      src/geo's index; then one pass over the assets (the lean asset scan)
- *      that keeps only the assets some rule in force could find (a listed
- *      maker, a weak hint of one, or a share cap counting them): most
- *      assets are on no list and are dropped there;
+ *   1. the policy's polygons and circles into src/geo's index; then only
+ *      the assets some rule in force could find, with their sites, from the
+ *      store (store_asset_pick: the store asks pick_vendor() about each
+ *      vendor text, then about each row's role, with the matcher's own
+ *      lookup; a site is kept once, dedup_sites()), each kept when wanted()
+ *      says so (a listed maker, a weak hint of one).  When the store cannot
+ *      pick, a share cap counts every device, or the planner wants every
+ *      asset: every site (the lean scan, compactly: a million sites cost
+ *      tens of megabytes) and one pass over every asset, keeping the same;
  *   2. the sites of the kept assets joined with the zones in one batch
  *      (geo_join visits them in grid-cell order, for the cache);
  *   3. each kept asset, in id order, checked against every rule in force.
