@@ -155,10 +155,12 @@ static const struct opt opts[] = {
 };
 
 static volatile int stop_flag;
+static volatile int give_up; /* a second signal: stop waiting for a store server that is away */
 
 static void on_signal(int sig)
 {
 	(void)sig;
+	give_up = stop_flag;
 	stop_flag = 1;
 }
 
@@ -760,6 +762,7 @@ static int run_scan(struct cfg *cfg, const struct scan_ports *p, uint64_t seed, 
 	}
 	/* from here to wq_close the store is the writer thread's */
 	store_set_wait_hook(k.st, on_wait, &k);
+	store_set_give_up(k.st, &give_up);
 	if (wq_open(&k.wq, &qc, cfg->eb, sizeof(cfg->eb))) {
 		fprintf(stderr, "trustmap scan: %s\n", cfg->eb);
 		goto out;
