@@ -745,6 +745,65 @@ static void test_random(uint64_t seed, int n_inst)
 	CHECK(worst >= 0.95);
 }
 
+/*
+ * The search caps (max_rounds, max_nodes, as the fuzz targets set them):
+ * every plan still within budget, "feasible" only when it is, "exact" only
+ * with the optimum; a stopped exact search is not called exact; the capped
+ * shortfall's bounds hold the uncapped exact one; 0 caps change nothing.
+ */
+static void test_caps(void)
+{
+	char eb[TM_ERRLEN];
+	int stopped = 0, short_bounds = 0;
+
+	rng = 0xca95ca95ca95ULL;
+	for (int t = 0; t < 300; t++) {
+		struct plan_item it[16];
+		int64_t visit[16], budget[8];
+		int n = rnd(4, 9), H = rnd(2, 4), ns = rnd(1, 4);
+		struct plan_problem pb = {it, (size_t)n, visit, (size_t)ns, budget, H, t % 5 == 4};
+
+		for (int q = 0; q < ns; q++)
+			visit[q] = rnd(0, 30);
+		for (int p = 0; p < H; p++)
+			budget[p] = rnd(20, 160);
+		for (int i = 0; i < n; i++)
+			it[i] = (struct plan_item){rnd(5, 80), rnd(1, 10), (uint32_t)rnd(0, ns - 1),
+						   rnd(0, 2) == 0 ? rnd(1, H) : 0, rnd(0, 2)};
+		double opt = brute(&pb);
+		struct plan_result r0, rz, rc;
+		enum plan_mode mode = (enum plan_mode)(t % 3);
+		CHECK_INT(plan_solve(&pb, mode, &r0, eb, sizeof(eb)), 0);
+		pb.max_rounds = 0, pb.max_nodes = 0;
+		CHECK_INT(plan_solve(&pb, mode, &rz, eb, sizeof(eb)), 0);
+		CHECK(!memcmp(r0.phase, rz.phase, (size_t)n * sizeof(*r0.phase)));
+		CHECK_INT(rz.nodes, r0.nodes);
+		pb.max_rounds = 1 + t % 3, pb.max_nodes = 1 + t % 40;
+		CHECK_INT(plan_solve(&pb, mode, &rc, eb, sizeof(eb)), 0);
+		CHECK_INT(plan_check(&pb, rc.phase, 0, eb, sizeof(eb)), 0);
+		if (rc.feasible)
+			CHECK_INT(bf_ok(&pb, rc.phase), 1);
+		if (rc.exact)
+			CHECK_NEAR(rc.value, opt, 1e-9);
+		if (r0.exact && !rc.exact)
+			stopped++;
+		if (!rc.feasible) {
+			CHECK(rc.short_lo <= rc.short_hi);
+			if (!r0.feasible && r0.short_exact) {
+				CHECK(rc.short_lo <= r0.short_lo && r0.short_lo <= rc.short_hi);
+				short_bounds++;
+			}
+		}
+		plan_result_free(&r0);
+		plan_result_free(&rz);
+		plan_result_free(&rc);
+	}
+	printf("search caps: %d of 300 exact searches stopped by max_nodes, %d capped shortfalls bound the exact one\n",
+	       stopped, short_bounds);
+	CHECK(stopped > 0);
+	CHECK(short_bounds > 0);
+}
+
 /* A larger instance: the heuristic within budget and at least the plain greedy's value. */
 static void test_large(void)
 {
@@ -787,6 +846,7 @@ int main(void)
 	test_random(88172645463325252ULL, 300);
 	test_random(0x5eed0f0cafe1234ULL, 300);
 	test_large();
+	test_caps();
 	test_items();
 	return check_done("test_plan");
 }
