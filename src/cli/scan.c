@@ -686,7 +686,18 @@ static int shard_run(void *vc, const struct run_rec *r)
 	return 0;
 }
 
-/* Whether every shard 1..n of the named scan has a finished latest run (more than 256: assume so). */
+/*
+ * Whether every shard 1..n of the named scan has a finished latest run (more
+ * than 256: assume so).  Each shard commits its run's end, after its last
+ * batch, and only then asks; so the shard whose end commits last sees every
+ * shard finished and rebuilds, from every shard's observations: the assets
+ * are rebuilt at least once after the whole scan, by one process, once
+ * (shards that ask before the last end leave it).  Two shards ending at the
+ * same moment may both see it and rebuild twice: the same result, one after
+ * the other (the clear's lock).  A rebuild per shard of only the addresses it
+ * observed would not do: every address's pairs are spread over all shards,
+ * and devices are grouped across addresses (a shared MAC).
+ */
 static int shards_finished(struct store *st, const char *name, int n)
 {
 	struct shard_state s = {.name = name, .n = n};
