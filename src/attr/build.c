@@ -343,12 +343,61 @@ static int write_group(struct ctx *c, struct store *st, struct attr_scratch *sc,
 	return 0;
 }
 
+static int strcmp0(const struct strtab *t, uint32_t a, uint32_t b)
+{
+	return a == b ? 0 : !a ? -1 : !b ? 1 : strcmp(t->str[a - 1], t->str[b - 1]);
+}
+
+/*
+ * Observations of a group by exchange -- their keys (MAC, address, ref), site, port, protocol
+ * and probe -- and inside one exchange in the order they were made (their ids), not in the order
+ * of their ids alone: the store's ids follow the order in which batches arrived, which differs
+ * between two stores given the same observations (shards into PostgreSQL against one process
+ * into SQLite), and attribution breaks ties and picks the asset's address and site by this
+ * order.  One exchange's observations are written together, in the order its probe made them
+ * (sysDescr before sysObjectID), in every store.  The same observations then give the same
+ * assets wherever they are stored.
+ */
+static int by_exchange(const void *pa, const void *pb, void *vc)
+{
+	const struct ctx *c = vc;
+	const struct bobs *a = &c->o[*(const uint32_t *)pa - 1], *b = &c->o[*(const uint32_t *)pb - 1];
+	int d;
+
+	for (int k = 0; k < 3; k++)
+		if ((d = strcmp0(&c->keys, a->keys[k], b->keys[k])))
+			return d;
+	if ((d = strcmp0(&c->names, a->site, b->site)))
+		return d;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	if (a->proto != b->proto)
+		return a->proto < b->proto ? -1 : 1;
+	if ((d = strcmp0(&c->names, a->probe, b->probe)))
+		return d;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Sorts the chain from first (1-based) by exchange; its new first.  ord: room for the chain. */
+static uint32_t sort_chain(struct ctx *c, uint32_t first, uint32_t *ord)
+{
+	size_t n = 0;
+
+	for (uint32_t i = first; i; i = c->o[i - 1].next)
+		ord[n++] = i;
+	qsort_r(ord, n, sizeof(*ord), by_exchange, c);
+	for (size_t j = 0; j + 1 < n; j++)
+		c->o[ord[j] - 1].next = ord[j + 1];
+	c->o[ord[n - 1] - 1].next = 0;
+	return ord[0];
+}
+
 int attr_build(const struct kb *kb, struct store *st, struct build_stats *bs, char *eb, size_t el)
 {
 	struct ctx c = {.kb = kb, .eb = eb, .el = el};
 	struct attr_scratch *sc = NULL;
 	struct cand *cands = NULL;
-	uint32_t *head = NULL, *tail = NULL;
+	uint32_t *head = NULL, *tail = NULL, *ord = NULL;
 	int rc = TM_ENOMEM;
 
 	memset(bs, 0, sizeof(*bs));
@@ -386,7 +435,7 @@ int attr_build(const struct kb *kb, struct store *st, struct build_stats *bs, ch
 				first = key;
 		}
 	}
-	/* chain observations by group root, in id order */
+	/* chain observations by group root, then each chain by exchange */
 	for (size_t i = 0; i < c.n; i++) {
 		const struct bobs *b = &c.o[i];
 		uint32_t root = find(c.parent, b->keys[0] ? b->keys[0] : b->keys[1] ? b->keys[1] : b->keys[2]);
@@ -397,6 +446,11 @@ int attr_build(const struct kb *kb, struct store *st, struct build_stats *bs, ch
 			head[root] = (uint32_t)(i + 1);
 		tail[root] = (uint32_t)(i + 1);
 	}
+	if (!(ord = mem_alloc((c.n ? c.n : 1) * sizeof(*ord))))
+		goto out;
+	for (uint32_t r = 1; r <= c.keys.n; r++)
+		if (head[r] && c.o[head[r] - 1].next)
+			head[r] = sort_chain(&c, head[r], ord);
 	if ((rc = store_begin(st)) || (rc = store_assets_clear(st)))
 		goto out_db;
 	for (uint32_t r = 1; r <= c.keys.n; r++) {
@@ -420,6 +474,7 @@ out_db:
 out:
 	mem_free(head);
 	mem_free(tail);
+	mem_free(ord);
 	mem_free(c.parent);
 	mem_free(c.o);
 	mem_free(c.evq);
