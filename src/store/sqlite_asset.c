@@ -316,6 +316,24 @@ static const char *col_text(sqlite3_stmt *s, int i)
 	return t ? t : "";
 }
 
+/* The view's columns 0-12 of the current row (the asset scan's and the pick's, in the same order). */
+static void view_row(sqlite3_stmt *s, struct asset_view *v)
+{
+	v->id = sqlite3_column_int64(s, 0);
+	v->key = col_text(s, 1);
+	v->addr = col_text(s, 2);
+	v->ref = col_text(s, 3);
+	v->site = col_text(s, 4);
+	v->vendor = col_text(s, 5);
+	v->product = col_text(s, 6);
+	v->model = col_text(s, 7);
+	v->role = col_text(s, 8);
+	v->component_vendor = col_text(s, 9);
+	v->hint_vendor = col_text(s, 10);
+	v->conf = sqlite3_column_double(s, 11);
+	v->flags = (unsigned)sqlite3_column_int64(s, 12);
+}
+
 int sq_asset_scan(struct store *st, store_asset_view_fn fn, void *ctx)
 {
 	struct sq_store *q = sq(st);
@@ -326,19 +344,7 @@ int sq_asset_scan(struct store *st, store_asset_view_fn fn, void *ctx)
 	if ((rc = sq_get(q, SQ_ASSET_SCAN, &s)))
 		return rc;
 	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		v.id = sqlite3_column_int64(s, 0);
-		v.key = col_text(s, 1);
-		v.addr = col_text(s, 2);
-		v.ref = col_text(s, 3);
-		v.site = col_text(s, 4);
-		v.vendor = col_text(s, 5);
-		v.product = col_text(s, 6);
-		v.model = col_text(s, 7);
-		v.role = col_text(s, 8);
-		v.component_vendor = col_text(s, 9);
-		v.hint_vendor = col_text(s, 10);
-		v.conf = sqlite3_column_double(s, 11);
-		v.flags = (unsigned)sqlite3_column_int64(s, 12);
+		view_row(s, &v);
 		stop = fn(ctx, &v);
 	}
 	rc = stop ? stop : rc == SQLITE_DONE ? 0 : sq_fail(q, rc, "reading assets");
@@ -495,19 +501,7 @@ int sq_asset_pick(struct store *st, store_vendor_pick_fn pick, store_asset_site_
 	for (int i = 0; i < p.n; i++)
 		sqlite3_bind_text(s, i + 1, p.v[i], p.len[i], SQLITE_STATIC);
 	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		v.id = sqlite3_column_int64(s, 0);
-		v.key = col_text(s, 1);
-		v.addr = col_text(s, 2);
-		v.ref = col_text(s, 3);
-		v.site = col_text(s, 4);
-		v.vendor = col_text(s, 5);
-		v.product = col_text(s, 6);
-		v.model = col_text(s, 7);
-		v.role = col_text(s, 8);
-		v.component_vendor = col_text(s, 9);
-		v.hint_vendor = col_text(s, 10);
-		v.conf = sqlite3_column_double(s, 11);
-		v.flags = (unsigned)sqlite3_column_int64(s, 12);
+		view_row(s, &v);
 		if (sqlite3_column_type(s, 13) == SQLITE_NULL) {
 			stop = fn(ctx, &v, NULL);
 			continue;
