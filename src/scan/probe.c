@@ -87,8 +87,9 @@ int probe_append(struct probe_ctx *c, const uint8_t *p, size_t n)
 {
 	size_t room;
 
-	if (c->inlen + n > c->incap)
-		probe_reserve(c, c->inlen + n); /* on failure: cut at the inline buffer, flagged */
+	/* one byte past what came: an answer that ends exactly at the inline buffer's end may go on */
+	if (c->inlen + n >= c->incap)
+		probe_reserve(c, c->inlen + n + 1); /* on failure: cut at the inline buffer, flagged */
 	room = c->incap - c->inlen;
 
 	if (n > room) {

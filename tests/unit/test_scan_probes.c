@@ -291,9 +291,38 @@ static void test_growth(void)
 	CHECK(c.in == c.in0 && c.inlen == 0);
 }
 
+/* A read that ends exactly at the inline buffer's end is not a full buffer: the answer goes on
+ * into the heap buffer, and only PROBE_BUF bytes are "cut" (the endless persona's telnet banner
+ * was once cut at 2048 when a read happened to end there). */
+static void test_inline_edge(void)
+{
+	static uint8_t b[PROBE_SMALL];
+	const struct probe_ops *ops;
+
+	memset(b, 'e', sizeof(b));
+	begin(SCAN_PROBE_BANNER, "192.0.2.1", 21, 6);
+	CHECK_INT(probe_append(&c, b, sizeof(b)), 0);
+	CHECK_INT((long)c.inlen, PROBE_SMALL);
+	CHECK_INT((int)(c.flags & OBS_TRUNCATED), 0);
+	CHECK_INT(probe_append(&c, b, 1), 0);
+	CHECK_INT((long)c.inlen, PROBE_SMALL + 1);
+	CHECK_INT((long)c.incap, PROBE_BUF);
+	probe_ctx_release(&c);
+
+	begin(SCAN_PROBE_TELNET, "192.0.2.1", 23, 6);
+	ops = probe_get(SCAN_PROBE_TELNET);
+	ops->start(&c);
+	CHECK_INT(ops->input(&c, b, sizeof(b)), PROBE_MORE);
+	CHECK_INT((int)(c.flags & OBS_TRUNCATED), 0);
+	CHECK_INT(ops->input(&c, b, 1), PROBE_MORE);
+	CHECK_INT((long)c.inlen, PROBE_SMALL + 1);
+	probe_ctx_release(&c);
+}
+
 int main(void)
 {
 	test_growth();
+	test_inline_edge();
 	test_snmp();
 	test_follow();
 	test_tls();

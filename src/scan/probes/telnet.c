@@ -30,8 +30,9 @@ static int prompt(const struct probe_ctx *c)
 
 static int input(struct probe_ctx *c, const uint8_t *p, size_t n)
 {
-	/* what the negotiation keeps of the input is never longer than the input */
-	probe_reserve(c, c->inlen + n < PROBE_BUF ? c->inlen + n : PROBE_BUF);
+	/* what the negotiation keeps of the input is never longer than the input; one byte more so
+	 * that text ending exactly at the inline buffer's end is not taken for a full buffer */
+	probe_reserve(c, c->inlen + n + 1);
 	telnet_feed(&c->tn, p, n, c->in, c->incap, &c->inlen, c->out, PROBE_OUT, &c->outlen);
 	c->in[c->inlen] = 0;
 	if (c->inlen >= c->incap) {
