@@ -1,9 +1,27 @@
 /*
- * mre.c - the multi-regex engine of mre.h: patterns compiled by PCRE2 as
- * they are added, a prefilter built at compile (Hyperscan, mre_hs.c, for
- * what it takes; required literals, mre_pf.c, for the rest), and the scan:
+ * mre.c - the multi-regex engine of mre.h: patterns checked as they are
+ * added, a prefilter built at compile (Hyperscan, mre_hs.c, for what it
+ * takes; required literals, mre_pf.c, for the rest), and the scan:
  * prefilter candidates, sorted into the order of addition, each confirmed
  * by pcre2_match under match and depth limits.
+ *
+ * Compiled on first use.  A capture tries only the few patterns its
+ * prefilter selects, yet compiling all of nmap's 12k at load cost ~490M
+ * instructions (a tenth of a 1 GB sniff).  So mre_add compiles a pattern
+ * only when mre_syn.c cannot vouch for it (then a bad one is refused there
+ * with PCRE2's message, as before); the others are compiled by the first
+ * scan that selects them.  Thread safety, the choice: one mutex per engine
+ * and, per pattern, an atomic pointer published with release and read with
+ * acquire (double-checked: the fast path is one acquire load, the lock is
+ * taken only while a pattern has no code yet, and the pointer is tested
+ * again under it), so each pattern is compiled exactly once, whatever the
+ * number of threads, and nobody sees a half-made one.  A per-thread cache
+ * would compile a pattern once per thread and multiply the memory; a
+ * compare-and-swap without the lock could compile it twice and throw one
+ * away; pthread_once takes no argument.  The same scheme makes the JIT copy
+ * (it was already lazy).  The lock is held for one compile (~40 us), on a
+ * pattern's first use only.  TRUSTMAP_MRE_EAGER=1 compiles every pattern at
+ * mre_add as before (to compare).
  */
 #include "mre_int.h"
 #include "../core/err.h"
@@ -26,13 +44,19 @@ static void pc_free(void *p, void *data)
 	mem_free(p);
 }
 
+static int env_on(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v && strcmp(v, "0");
+}
+
 /* PCRE2's JIT, unless it is missing or TRUSTMAP_NO_JIT is set (to compare). */
 static int jit_wanted(void)
 {
-	const char *no = getenv("TRUSTMAP_NO_JIT");
 	uint32_t jit = 0;
 
-	if (no && *no && strcmp(no, "0"))
+	if (env_on("TRUSTMAP_NO_JIT"))
 		return 0;
 	return pcre2_config(PCRE2_CONFIG_JIT, &jit) >= 0 && jit;
 }
@@ -66,12 +90,14 @@ void mre_free(struct mre *m)
 		pcre2_code_free(m->pat[i].code);
 		mem_free(m->pat[i].src);
 	}
-	if (m->jit) {
-		for (size_t i = 0; m->jit->p && i < m->n; i++)
-			pcre2_code_free(atomic_load(&m->jit->p[i].code));
-		mem_free(m->jit->p);
-		pthread_mutex_destroy(&m->jit->lock);
-		mem_free(m->jit);
+	if (m->live) {
+		for (size_t i = 0; m->live->p && i < m->n; i++) {
+			pcre2_code_free(atomic_load(&m->live->p[i].code));
+			pcre2_code_free(atomic_load(&m->live->p[i].jit));
+		}
+		mem_free(m->live->p);
+		pthread_mutex_destroy(&m->live->lock);
+		mem_free(m->live);
 	}
 	mem_free(m->pat);
 	hs_free_database(m->db);
@@ -83,8 +109,7 @@ void mre_free(struct mre *m)
 }
 
 /* PCRE2's compile of (pat, len) into *code; 0, or TM_EPROTO/TM_ENOMEM with the message in eb. */
-/* PCRE2's compile of (pat, len) into *code; 0, or TM_EPROTO/TM_ENOMEM with the message in eb. */
-static int compile_one(struct mre *m, const char *pat, size_t len, unsigned flags,
+static int compile_one(const struct mre *m, const char *pat, size_t len, unsigned flags,
 		       pcre2_code **code, char *eb, size_t el)
 {
 	uint32_t opts = (flags & MRE_CASELESS ? PCRE2_CASELESS : 0) |
@@ -124,8 +149,13 @@ int mre_add(struct mre *m, const char *pat, size_t len, unsigned flags, unsigned
 	}
 	pt = &m->pat[m->n];
 	memset(pt, 0, sizeof(*pt));
-	if ((rc = compile_one(m, pat, len, flags, &pt->code, eb, el)))
-		return rc;
+	if (!env_on("TRUSTMAP_MRE_EAGER") && mre_syntax_sure(pat, len, &pt->ncap)) {
+		groups = pt->ncap - 1; /* compiled on first use */
+	} else {
+		if ((rc = compile_one(m, pat, len, flags, &pt->code, eb, el)))
+			return rc;
+		pcre2_pattern_info(pt->code, PCRE2_INFO_CAPTURECOUNT, &groups);
+	}
 	if (!(pt->src = mem_alloc(len + 1))) {
 		pcre2_code_free(pt->code);
 		return err_set(eb, el, TM_ENOMEM, "out of memory");
@@ -135,28 +165,30 @@ int mre_add(struct mre *m, const char *pat, size_t len, unsigned flags, unsigned
 	pt->len = len;
 	pt->flags = flags;
 	pt->id = id;
-	pcre2_pattern_info(pt->code, PCRE2_INFO_CAPTURECOUNT, &groups);
 	pt->ncap = groups + 1;
+	m->nlazy += !pt->code;
 	if (pt->ncap > m->maxcap)
 		m->maxcap = pt->ncap;
 	m->n++;
 	return 0;
 }
 
-static int jit_init(struct mre *m)
+static int live_init(struct mre *m)
 {
-	struct mre_jit *j = mem_calloc(1, sizeof(*j));
+	struct mre_live *l = mem_calloc(1, sizeof(*l));
 
-	if (!j || !(j->p = mem_calloc(m->n, sizeof(*j->p)))) {
-		mem_free(j);
+	if (!l || !(l->p = mem_calloc(m->n, sizeof(*l->p)))) {
+		mem_free(l);
 		return TM_ENOMEM;
 	}
 	for (size_t i = 0; i < m->n; i++) {
-		atomic_init(&j->p[i].code, NULL);
-		atomic_init(&j->p[i].failed, 0);
+		atomic_init(&l->p[i].code, NULL);
+		atomic_init(&l->p[i].jit, NULL);
+		atomic_init(&l->p[i].failed, 0);
 	}
-	pthread_mutex_init(&j->lock, NULL);
-	m->jit = j;
+	l->jit = jit_wanted();
+	pthread_mutex_init(&l->lock, NULL);
+	m->live = l;
 	return 0;
 }
 
@@ -223,7 +255,7 @@ int mre_compile(struct mre *m, const char *cache_dir, char *eb, size_t el)
 				goto fail;
 			break;
 		}
-	if (m->n && jit_wanted() && (rc = jit_init(m)))
+	if (m->n && (rc = live_init(m)))
 		goto fail;
 	m->compiled = 1;
 	return 0;
@@ -333,53 +365,98 @@ static int fits(const struct mre *m, const struct mre_scratch *s)
 }
 
 /*
- * The JIT-compiled copy of pattern i, compiled on its first use (about 10
- * us; all 12k of nmap's would add 130 ms to every load) and published
- * atomically, so readers never see a half-made one; NULL when JIT is off or
- * failed.  The interpreted code is never modified, so other threads go on
- * using it meanwhile.
+ * Pattern i's interpreted code, compiled under the lock on its first use
+ * when mre_add did not, published with release; the compile context is the
+ * engine's and is used only under the lock.  A pattern mre_syn.c vouched
+ * for and PCRE2 refuses after all (a gap in mre_syn.c) is warned about
+ * once and never matches; out of memory, it does not match this time.
  */
-static pcre2_code *jit_of(const struct mre *m, size_t i)
+pcre2_code *mre_code_of(const struct mre *m, size_t i)
 {
-	struct mre_jit_pat *jp;
+	struct mre_live_pat *lp;
 	pcre2_code *c;
+	char eb[TM_ERRLEN];
+	int rc = 0;
 
-	if (!m->jit)
+	if (m->pat[i].code)
+		return m->pat[i].code;
+	if (!m->live)
 		return NULL;
-	jp = &m->jit->p[i];
-	c = atomic_load_explicit(&jp->code, memory_order_acquire);
-	if (c || atomic_load_explicit(&jp->failed, memory_order_relaxed))
+	lp = &m->live->p[i];
+	c = atomic_load_explicit(&lp->code, memory_order_acquire);
+	if (c || (atomic_load_explicit(&lp->failed, memory_order_relaxed) & 1))
 		return c;
-	pthread_mutex_lock(&m->jit->lock);
-	c = atomic_load_explicit(&jp->code, memory_order_acquire);
-	if (!c && !atomic_load(&jp->failed)) {
-		c = pcre2_code_copy(m->pat[i].code);
-		if (c && pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) == 0) {
-			atomic_store_explicit(&jp->code, c, memory_order_release);
-		} else {
-			pcre2_code_free(c);
-			c = NULL;
-			atomic_store(&jp->failed, 1);
-		}
+	pthread_mutex_lock(&m->live->lock);
+	c = atomic_load_explicit(&lp->code, memory_order_acquire);
+	if (!c && !(atomic_load_explicit(&lp->failed, memory_order_relaxed) & 1)) {
+		const struct mre_pat *pt = &m->pat[i];
+		rc = compile_one(m, pt->src, pt->len, pt->flags, &c, eb, sizeof(eb));
+		if (!rc)
+			atomic_store_explicit(&lp->code, c, memory_order_release);
+		else if (rc != TM_ENOMEM) /* out of memory: tried again next time */
+			atomic_fetch_or(&lp->failed, 1);
 	}
-	pthread_mutex_unlock(&m->jit->lock);
+	pthread_mutex_unlock(&m->live->lock);
+	if (rc == TM_ENOMEM)
+		log_warn("regex (id %u) not compiled on first use: %s", m->pat[i].id, eb);
+	else if (rc)
+		log_warn("regex (id %u) refused by PCRE2 on first use, never matches: %s",
+			 m->pat[i].id, eb);
 	return c;
 }
 
-/* One confirmation: JIT first, the interpreter when JIT stops at one of its own limits. */
+/*
+ * The JIT-compiled copy of pattern i, compiled on its first use (about 10
+ * us; all 12k of nmap's would add 130 ms to every load) and published the
+ * same way; NULL when JIT is off or failed.  The interpreted code is never
+ * modified, so other threads go on using it meanwhile.
+ */
+static pcre2_code *jit_of(const struct mre *m, size_t i, pcre2_code *code)
+{
+	struct mre_live_pat *lp;
+	pcre2_code *c;
+
+	if (!m->live->jit)
+		return NULL;
+	lp = &m->live->p[i];
+	c = atomic_load_explicit(&lp->jit, memory_order_acquire);
+	if (c || (atomic_load_explicit(&lp->failed, memory_order_relaxed) & 2))
+		return c;
+	pthread_mutex_lock(&m->live->lock);
+	c = atomic_load_explicit(&lp->jit, memory_order_acquire);
+	if (!c && !(atomic_load_explicit(&lp->failed, memory_order_relaxed) & 2)) {
+		c = pcre2_code_copy(code);
+		if (c && pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) == 0) {
+			atomic_store_explicit(&lp->jit, c, memory_order_release);
+		} else {
+			pcre2_code_free(c);
+			c = NULL;
+			atomic_fetch_or(&lp->failed, 2);
+		}
+	}
+	pthread_mutex_unlock(&m->live->lock);
+	return c;
+}
+
+/*
+ * One confirmation: JIT first, the interpreter when JIT stops at one of its
+ * own limits; PCRE2_ERROR_NOMATCH for a pattern that could not be compiled.
+ */
 static int match_one(const struct mre *m, size_t i, struct mre_scratch *s, const uint8_t *p,
 		     size_t n)
 {
-	pcre2_code *jc = jit_of(m, i);
+	pcre2_code *code = mre_code_of(m, i), *jc;
 	int rc;
 
 	s->confirms++;
-	if (jc) {
+	if (!code)
+		return PCRE2_ERROR_NOMATCH;
+	if ((jc = jit_of(m, i, code))) {
 		rc = pcre2_match(jc, p, n, 0, 0, s->md, m->mctx);
 		if (rc >= 0 || rc == PCRE2_ERROR_NOMATCH)
 			return rc;
 	}
-	return pcre2_match(m->pat[i].code, p, n, 0, 0, s->md, m->mctx);
+	return pcre2_match(code, p, n, 0, 0, s->md, m->mctx);
 }
 
 /* Runs PCRE2 on each candidate in order; fn may stop it. */

@@ -20,7 +20,8 @@
  *
  * Life cycle: mre_new, mre_add for each pattern, mre_compile once, then any
  * number of threads call mre_scan, each with its own struct mre_scratch.  An
- * mre is read-only after mre_compile (JIT copies aside, made thread-safely).
+ * mre is read-only after mre_compile (the codes and JIT copies made on a
+ * pattern's first use aside, made thread-safely: see mre.c).
  *
  * A Hyperscan database of many patterns takes seconds to build, so
  * mre_compile keeps it in cache_dir as "mre-<hash>.hsdb", the hash covering
@@ -53,10 +54,13 @@ void mre_free(struct mre *m);
 
 /*
  * Adds pattern (pat, len) (may hold NUL bytes) with the caller's id (ids
- * need not be dense or unique).  PCRE2 compiles it now (all of nmap's 12k
- * patterns take ~35 ms), so a pattern PCRE2 rejects fails here with
+ * need not be dense or unique).  A pattern PCRE2 rejects fails here with
  * TM_EPROTO and PCRE2's message and offset in eb; the mre is unchanged.
- * TM_EINVAL after mre_compile.
+ * PCRE2 compiles it here only when a cheap syntax check (mre_syn.c) cannot
+ * vouch for it; otherwise the first mre_scan that needs it does (all of
+ * nmap's 12k patterns took ~35 ms at load, a few are used per capture).
+ * TRUSTMAP_MRE_EAGER=1 compiles every pattern here.  TM_EINVAL after
+ * mre_compile.
  */
 int mre_add(struct mre *m, const char *pat, size_t len, unsigned flags, unsigned id, char *eb,
 	    size_t el);

@@ -1,8 +1,10 @@
 /*
  * mre_int.h - what the files of the multi-regex engine share (mre.c: life
- * cycle and scan; mre_lit.c: reading required literals out of a pattern;
- * mre_pf.c: the portable prefilter built on them; mre_hs.c: Hyperscan and
- * its on-disk cache).  Not for callers of mre.h, except tests.
+ * cycle and scan; mre_syn.c: whether PCRE2 surely accepts a pattern, so
+ * that it may be compiled on first use; mre_lit.c: reading required
+ * literals out of a pattern; mre_pf.c: the portable prefilter built on
+ * them; mre_hs.c: Hyperscan and its on-disk cache).  Not for callers of
+ * mre.h, except tests.
  *
  * The portable prefilter: a pattern is split into its top-level branches;
  * a branch may match only if its anchored prefix ("^SSH-2.0-") is at the
@@ -57,8 +59,14 @@ void mre_lit_extract(const char *pat, size_t len, unsigned flags, struct lit_inf
 /* 1 when some branch has no key worth indexing (anchored prefix under 2 bytes and no run of 3). */
 int mre_lit_weak(const struct lit_info *li);
 
+/*
+ * mre_syn.c: 1 when PCRE2 surely compiles (pat, len) (any MRE_* flags), with
+ * *ncap set to its capture groups + 1; 0 when not sure (PCRE2 must say).
+ */
+int mre_syntax_sure(const char *pat, size_t len, uint32_t *ncap);
+
 struct mre_pat {
-	pcre2_code *code;	/* interpreted; also the fallback when JIT gives up */
+	pcre2_code *code;	/* compiled at mre_add; NULL: compiled on first use (mre_live) */
 	char *src;	/* the pattern, NUL-terminated copy (Hyperscan wants C strings) */
 	size_t len;
 	unsigned flags; /* MRE_* */
@@ -71,15 +79,18 @@ struct mre_pat {
 struct mre_pf;
 
 /*
- * The lazily made JIT copies: apart from the engine (which callers hold
- * const), the only thing a scan may change.
+ * What a scan makes on first use, one per pattern: the interpreted code of
+ * a pattern mre_add did not compile, and the JIT copy.  Apart from the
+ * engine (which callers hold const), the only thing a scan may change.
  */
-struct mre_jit {
+struct mre_live {
 	pthread_mutex_t lock;		/* serialises compiles */
-	struct mre_jit_pat {
-		_Atomic(pcre2_code *) code; /* NULL: none yet */
-		atomic_int failed;
-	} *p;				/* one per pattern, made by mre_compile */
+	int jit;			/* JIT wanted (PCRE2 has it, TRUSTMAP_NO_JIT unset) */
+	struct mre_live_pat {
+		_Atomic(pcre2_code *) code; /* lazily compiled; NULL: none (yet) */
+		_Atomic(pcre2_code *) jit;  /* NULL: none yet */
+		atomic_int failed;	    /* bit 1: compile failed, bit 2: JIT failed */
+	} *p;				/* made by mre_compile */
 };
 
 struct mre {
@@ -91,7 +102,8 @@ struct mre {
 	pcre2_general_context *gctx;
 	pcre2_compile_context *cctx;
 	pcre2_match_context *mctx;
-	struct mre_jit *jit;	/* NULL when PCRE2 has no JIT or TRUSTMAP_NO_JIT is set */
+	struct mre_live *live;	/* made by mre_compile when there are patterns */
+	size_t nlazy;		/* patterns mre_add left to compile on first use */
 	hs_database_t *db;	/* NULL when Hyperscan takes nothing */
 	size_t nhs;
 	struct mre_pf *pf;	/* patterns Hyperscan did not take; NULL if none */
@@ -110,6 +122,12 @@ struct mre_scratch {
 	size_t limit_hits;
 	size_t confirms;	/* PCRE2 runs so far (statistics) */
 };
+
+/*
+ * Pattern i's interpreted code: compiled now if mre_add left it for its
+ * first use; NULL when PCRE2 refused it then (warned about once).
+ */
+pcre2_code *mre_code_of(const struct mre *m, size_t i);
 
 /* mre_pf.c: builds the portable prefilter of every pattern with hs == 0. */
 int mre_pf_build(struct mre *m);

@@ -351,7 +351,7 @@ static int naive(const struct nmap_db *db, const char *probe, const uint8_t *p, 
 		const struct mre *m = db->pr[pr->chain[c]].mre;
 		for (size_t i = 0; i < m->n; i++) {
 			const struct nmap_line *l = &db->ln[m->pat[i].id];
-			if (pcre2_match(m->pat[i].code, p, n, 0, 0, md, mc) < 0)
+			if (pcre2_match(mre_code_of(m, i), p, n, 0, 0, md, mc) < 0)
 				continue;
 			lines[k++] = l->line;
 			if (!l->soft)
@@ -364,7 +364,7 @@ static int naive(const struct nmap_db *db, const char *probe, const uint8_t *p, 
 /* Each policy gives the same hits as the others and as trying every regex in order. */
 static void test_paths(struct nmap_db *const *db, int ndb)
 {
-	struct nmap_scratch *s[3];
+	struct nmap_scratch *s[4];
 	pcre2_match_data *md = pcre2_match_data_create(64, NULL);
 	pcre2_match_context *mc = pcre2_match_context_create(NULL);
 	struct nmap_hit a[16], b[16];
@@ -494,11 +494,22 @@ static void bench(const char *which)
 	}
 }
 
+/* Regexes mre_add left to their first use, over every probe. */
+static size_t lazy_count(const struct nmap_db *db)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < db->npr; i++)
+		n += db->pr[i].mre->nlazy;
+	return n;
+}
+
 static void test_real(void)
 {
-	static const char *const policy[] = {NULL, "hyperscan", "portable"};
-	static const size_t expect_hs[] = {104, 11917, 0};
-	struct nmap_db *db[3] = {NULL, NULL, NULL};
+	/* the last: auto, every regex compiled at load (TRUSTMAP_MRE_EAGER=1) */
+	static const char *const policy[] = {NULL, "hyperscan", "portable", NULL};
+	static const size_t expect_hs[] = {104, 11917, 0, 104};
+	struct nmap_db *db[4] = {NULL, NULL, NULL, NULL};
 	struct nmap_scratch *s;
 	int d;
 
@@ -507,9 +518,12 @@ static void test_real(void)
 		CHECK(0);
 		return;
 	}
-	for (d = 0; d < 3; d++) {
+	for (d = 0; d < 4; d++) {
 		/* the first run on a machine builds the Hyperscan databases (~25 s), then cached */
+		if (d == 3)
+			setenv("TRUSTMAP_MRE_EAGER", "1", 1);
 		db[d] = load_real(policy[d]);
+		unsetenv("TRUSTMAP_MRE_EAGER");
 		CHECK(db[d] != NULL);
 		if (!db[d])
 			goto out;
@@ -517,15 +531,16 @@ static void test_real(void)
 		CHECK_INT(nmap_bad_lines(db[d]), 0);
 		CHECK_INT(nmap_probe_count(db[d]), 148);
 		CHECK_INT(nmap_prefiltered(db[d]), expect_hs[d]);
+		CHECK_INT(lazy_count(db[d]), d == 3 ? 0 : 11861); /* the other 56 compiled at load */
 		s = nmap_scratch_new(db[d]);
 		test_truths(db[d], s);
 		nmap_scratch_free(s);
 	}
-	test_paths(db, 3);
+	test_paths(db, 4);
 	test_hostile(db[0]);
 	test_hostile(db[2]);
 out:
-	for (d = 0; d < 3; d++)
+	for (d = 0; d < 4; d++)
 		nmap_free(db[d]);
 	if (getenv("TM_BENCH"))
 		bench(getenv("TM_BENCH"));
