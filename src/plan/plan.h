@@ -51,6 +51,13 @@ struct plan_problem {
 	 * heuristic's (exact 0), the shortfall the bounds found (short_exact 0).
 	 */
 	long max_nodes;
+	/*
+	 * 0: the default starts (12 on instances of up to 64 items, else 1).
+	 * Else the heuristic's greedy starts before its rounds are at most this
+	 * many (4 still tries every ordering key once).  For the fuzz targets,
+	 * as max_rounds.
+	 */
+	int max_starts;
 };
 
 #define PLAN_MAX_PHASES 64

@@ -554,6 +554,9 @@ static int heuristic(const struct plan_problem *pb, struct plan_result *r)
 	int rc, have = 0, pairs = pb->n > 0 && pb->n <= 64;
 	int starts = pb->n <= 64 ? 12 : 1;
 
+	if (pb->max_starts > 0 && starts > pb->max_starts)
+		starts = pb->max_starts;
+
 	memset(&best, 0, sizeof(best));
 	if ((rc = st_init(&s, pb)) || (rc = st_init(&best, pb)))
 		goto out;

@@ -746,7 +746,7 @@ static void test_random(uint64_t seed, int n_inst)
 }
 
 /*
- * The search caps (max_rounds, max_nodes, as the fuzz targets set them):
+ * The search caps (max_rounds, max_nodes, max_starts, as the fuzz targets set them):
  * every plan still within budget, "feasible" only when it is, "exact" only
  * with the optimum; a stopped exact search is not called exact; the capped
  * shortfall's bounds hold the uncapped exact one; 0 caps change nothing.
@@ -755,6 +755,7 @@ static void test_caps(void)
 {
 	char eb[TM_ERRLEN];
 	int stopped = 0, short_bounds = 0;
+	long moves12 = 0, moves1 = 0;
 
 	rng = 0xca95ca95ca95ULL;
 	for (int t = 0; t < 300; t++) {
@@ -774,11 +775,11 @@ static void test_caps(void)
 		struct plan_result r0, rz, rc;
 		enum plan_mode mode = (enum plan_mode)(t % 3);
 		CHECK_INT(plan_solve(&pb, mode, &r0, eb, sizeof(eb)), 0);
-		pb.max_rounds = 0, pb.max_nodes = 0;
+		pb.max_rounds = 0, pb.max_nodes = 0, pb.max_starts = 0;
 		CHECK_INT(plan_solve(&pb, mode, &rz, eb, sizeof(eb)), 0);
 		CHECK(!memcmp(r0.phase, rz.phase, (size_t)n * sizeof(*r0.phase)));
 		CHECK_INT(rz.nodes, r0.nodes);
-		pb.max_rounds = 1 + t % 3, pb.max_nodes = 1 + t % 40;
+		pb.max_rounds = 1 + t % 3, pb.max_nodes = 1 + t % 40, pb.max_starts = 1 + t % 4;
 		CHECK_INT(plan_solve(&pb, mode, &rc, eb, sizeof(eb)), 0);
 		CHECK_INT(plan_check(&pb, rc.phase, 0, eb, sizeof(eb)), 0);
 		if (rc.feasible)
@@ -794,14 +795,31 @@ static void test_caps(void)
 				short_bounds++;
 			}
 		}
+		if (mode == PLAN_HEURISTIC) { /* fewer starts: fewer moves tried, the plan still sound */
+			struct plan_result r12, r1;
+			pb.max_nodes = 0, pb.max_rounds = 1, pb.max_starts = 0;
+			CHECK_INT(plan_solve(&pb, mode, &r12, eb, sizeof(eb)), 0);
+			pb.max_starts = 1;
+			CHECK_INT(plan_solve(&pb, mode, &r1, eb, sizeof(eb)), 0);
+			CHECK_INT(plan_check(&pb, r1.phase, 0, eb, sizeof(eb)), 0);
+			if (r1.feasible) {
+				CHECK_INT(bf_ok(&pb, r1.phase), 1);
+				CHECK(r1.value <= opt + 1e-9);
+			}
+			moves12 += r12.nodes, moves1 += r1.nodes;
+			plan_result_free(&r12);
+			plan_result_free(&r1);
+		}
 		plan_result_free(&r0);
 		plan_result_free(&rz);
 		plan_result_free(&rc);
 	}
-	printf("search caps: %d of 300 exact searches stopped by max_nodes, %d capped shortfalls bound the exact one\n",
-	       stopped, short_bounds);
+	printf("search caps: %d of 300 exact searches stopped by max_nodes, %d capped shortfalls bound the exact one; "
+	       "heuristic moves at 1 round: %ld with 12 starts, %ld with 1 (max_starts)\n",
+	       stopped, short_bounds, moves12, moves1);
 	CHECK(stopped > 0);
 	CHECK(short_bounds > 0);
+	CHECK(moves1 > 0 && moves1 < moves12);
 }
 
 /* A larger instance: the heuristic within budget and at least the plain greedy's value. */
