@@ -56,7 +56,7 @@ struct out {
 /* Calls fn on each of the first HEAD_LINES lines; stops when fn returns nonzero. */
 static int each_head(const char *path, int (*fn)(const char *s, size_t n, void *ctx), void *ctx)
 {
-	char eb[256];
+	char eb[256], io[4096];
 	struct lr l;
 	const char *s;
 	size_t n;
@@ -64,6 +64,9 @@ static int each_head(const char *path, int (*fn)(const char *s, size_t n, void *
 
 	if (lr_open(&l, path, 4096, eb, sizeof(eb)))
 		return -1;
+	/* a file of ours, closed below: stdio reads through io, not a buffer malloc'd per file */
+	if (l.own)
+		setvbuf(l.f, io, _IOFBF, sizeof(io));
 	while (k++ < HEAD_LINES && lr_next(&l, &s, &n) == 1)
 		if ((rc = fn(s, n, ctx)))
 			break;
