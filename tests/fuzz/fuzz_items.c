@@ -170,9 +170,13 @@ static void items(const uint8_t *d, size_t n)
 		fprintf(stderr, "items cost %lld, devices and overheads %lld\n", (long long)got, (long long)want);
 		abort();
 	}
-	/* the planner's search capped (up to 600 rounds by default): every kind of round still runs */
+	/*
+	 * the planner's search capped (up to 600 rounds and 12 starts by default):
+	 * every kind of round still runs, every ordering key starts once
+	 */
 	pi.pb.max_rounds = pi.pb_full.max_rounds = 12;
 	pi.pb.max_nodes = pi.pb_full.max_nodes = 2000;
+	pi.pb.max_starts = pi.pb_full.max_starts = 4;
 	rc = plan_items_solve(&pi, (enum plan_mode)(x.k % 3), &o, eb, sizeof(eb));
 	if (!rc) {
 		if (plan_check(&pi.pb, o.r.phase, 0, eb, sizeof(eb)))

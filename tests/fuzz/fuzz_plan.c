@@ -7,7 +7,8 @@
  * parser: a property check of the solver.  The heuristic's local search is
  * capped at 12 rounds (max_rounds; up to 600 by default on small instances,
  * ~35 ms an input under ASan): each kind of round still runs; the exact
- * searches at 2,000 nodes (max_nodes).
+ * searches at 2,000 nodes (max_nodes); the greedy starts before the rounds
+ * at 4 (max_starts; 12 by default): each ordering key still starts once.
  */
 #include "core/err.h"
 #include "plan/plan.h"
@@ -45,7 +46,7 @@ static void planner(const uint8_t *d, size_t n)
 	 * fresh, each order, each variant); the exact searches stop at 2,000
 	 * nodes (small instances still finish, larger ones take the stopped path)
 	 */
-	struct plan_problem pb = {it, (size_t)ni, visit, 4, budget, H, cf, 12, 2000};
+	struct plan_problem pb = {it, (size_t)ni, visit, 4, budget, H, cf, 12, 2000, 4};
 	if (plan_solve(&pb, (enum plan_mode)mode, &r, eb, sizeof(eb)) == 0) {
 		if (plan_check(&pb, r.phase, 0, eb, sizeof(eb)))
 			fprintf(stderr, "over budget: %s\n", eb), abort();
