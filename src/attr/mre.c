@@ -216,7 +216,7 @@ static int offer_hs(struct mre *m)
 	if (!(li = mem_alloc(sizeof(*li))))
 		return TM_ENOMEM;
 	for (size_t i = 0; i < m->n; i++) {
-		mre_lit_extract(m->pat[i].src, m->pat[i].len, m->pat[i].flags, li);
+		mre_lit_get(m, i, li);
 		m->pat[i].want_hs = (uint8_t)mre_lit_weak(li);
 		any |= m->pat[i].want_hs;
 	}
@@ -237,14 +237,35 @@ static void uncompile(struct mre *m)
 	m->pf = NULL;
 }
 
-int mre_compile(struct mre *m, const char *cache_dir, char *eb, size_t el)
+/* The literals' cache of one mre_compile; without it (out of memory) they are read each time. */
+static void lit_cache_new(struct mre *m)
+{
+	struct lit_cache *c = mem_calloc(1, sizeof(*c));
+
+	if (c && !(c->off = mem_alloc((m->n ? m->n : 1) * sizeof(*c->off)))) {
+		mem_free(c);
+		c = NULL;
+	}
+	if (c)
+		memset(c->off, 0xff, m->n * sizeof(*c->off));
+	m->lc = c;
+}
+
+static void lit_cache_free(struct mre *m)
+{
+	if (m->lc) {
+		mem_free(m->lc->buf);
+		mem_free(m->lc->off);
+		mem_free(m->lc);
+		m->lc = NULL;
+	}
+}
+
+/* mre_compile's work; m->lc may hold the literals read so far. */
+static int compile_parts(struct mre *m, const char *cache_dir, char *eb, size_t el)
 {
 	int rc;
 
-	if (!m)
-		return err_set(eb, el, TM_EINVAL, "mre_compile: no engine");
-	if (m->compiled)
-		return 0;
 	if ((rc = offer_hs(m)) < 0)
 		goto fail;
 	if (rc && (rc = mre_hs_build(m, cache_dir, eb, el)) == TM_ENOMEM)
@@ -262,6 +283,20 @@ int mre_compile(struct mre *m, const char *cache_dir, char *eb, size_t el)
 fail:
 	uncompile(m);
 	return err_set(eb, el, rc, "out of memory");
+}
+
+int mre_compile(struct mre *m, const char *cache_dir, char *eb, size_t el)
+{
+	int rc;
+
+	if (!m)
+		return err_set(eb, el, TM_EINVAL, "mre_compile: no engine");
+	if (m->compiled)
+		return 0;
+	lit_cache_new(m);
+	rc = compile_parts(m, cache_dir, eb, el);
+	lit_cache_free(m);
+	return rc;
 }
 
 static int grow_u32(uint32_t **p, size_t *have, size_t need)

@@ -56,8 +56,23 @@ struct lit_info {
 
 /* Reads the required literals of (pat, len) compiled with flags (MRE_*); never fails. */
 void mre_lit_extract(const char *pat, size_t len, unsigned flags, struct lit_info *li);
+
+/*
+ * The literals of each pattern, packed (a few dozen bytes where a struct
+ * lit_info takes 2 KB), while mre_compile runs: choosing Hyperscan's share
+ * and the prefilter's two passes read every pattern's literals, and reading
+ * them is most of the compile.
+ */
+struct lit_cache {
+	uint8_t *buf;
+	size_t len, cap;
+	uint32_t *off; /* per pattern: where in buf, UINT32_MAX: not read yet */
+};
 /* 1 when some branch has no key worth indexing (anchored prefix under 2 bytes and no run of 3). */
 int mre_lit_weak(const struct lit_info *li);
+
+/* The literals of pattern i of m into li: from m->lc when read before, else read (and kept). */
+void mre_lit_get(struct mre *m, size_t i, struct lit_info *li);
 
 /*
  * mre_syn.c: 1 when PCRE2 surely compiles (pat, len) (any MRE_* flags), with
@@ -107,6 +122,7 @@ struct mre {
 	hs_database_t *db;	/* NULL when Hyperscan takes nothing */
 	size_t nhs;
 	struct mre_pf *pf;	/* patterns Hyperscan did not take; NULL if none */
+	struct lit_cache *lc;	/* during mre_compile only; NULL: literals read each time */
 };
 
 struct mre_scratch {

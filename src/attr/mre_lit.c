@@ -6,9 +6,11 @@
  * less, never more: a run is broken at every construct that is not a plain
  * mandatory character, so the prefilter built on it may let too much
  * through but never drops a real match.  Also counts literal characters
- * (mre_literal_count).
+ * (mre_literal_count), and keeps each pattern's literals packed while the
+ * engine compiles (mre_lit_get).
  */
 #include "mre_int.h"
+#include "../core/mem.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -549,6 +551,77 @@ void mre_lit_extract(const char *pat, size_t len, unsigned flags, struct lit_inf
 	}
 	li->always = x.always;
 	li->icase = x.icase;
+}
+
+/* li packed: flags, branches, and per branch its prefix and runs as (length, bytes). */
+static size_t lit_pack(const struct lit_info *li, uint8_t *o)
+{
+	size_t n = 0;
+
+	o[n++] = (uint8_t)((li->always ? 1 : 0) | (li->icase ? 2 : 0));
+	o[n++] = (uint8_t)li->nbr;
+	for (int k = 0; k < li->nbr; k++) {
+		const struct lit_branch *br = &li->br[k];
+		o[n++] = br->anch.len;
+		memcpy(o + n, br->anch.b, br->anch.len);
+		n += br->anch.len;
+		o[n++] = (uint8_t)br->nrun;
+		for (int j = 0; j < br->nrun; j++) {
+			o[n++] = br->run[j].len;
+			memcpy(o + n, br->run[j].b, br->run[j].len);
+			n += br->run[j].len;
+		}
+	}
+	return n;
+}
+
+/* The fields lit_pack kept (the rest of li is left as it was: nobody reads it). */
+static void lit_unpack(const uint8_t *p, struct lit_info *li)
+{
+	li->always = p[0] & 1;
+	li->icase = p[0] >> 1 & 1;
+	li->nbr = p[1];
+	p += 2;
+	for (int k = 0; k < li->nbr; k++) {
+		struct lit_branch *br = &li->br[k];
+		br->anch.len = *p++;
+		memcpy(br->anch.b, p, br->anch.len);
+		p += br->anch.len;
+		br->nrun = *p++;
+		for (int j = 0; j < br->nrun; j++) {
+			br->run[j].len = *p++;
+			memcpy(br->run[j].b, p, br->run[j].len);
+			p += br->run[j].len;
+		}
+	}
+}
+
+#define LIT_PACKED_MAX (2 + LIT_BRANCHES * (2 + LIT_MAX + LIT_RUNS * (1 + LIT_MAX)))
+
+void mre_lit_get(struct mre *m, size_t i, struct lit_info *li)
+{
+	struct lit_cache *c = m->lc;
+	const struct mre_pat *pt = &m->pat[i];
+
+	if (c && c->off[i] != UINT32_MAX) {
+		lit_unpack(c->buf + c->off[i], li);
+		return;
+	}
+	mre_lit_extract(pt->src, pt->len, pt->flags, li);
+	if (!c || c->len + LIT_PACKED_MAX > UINT32_MAX)
+		return;
+	if (c->len + LIT_PACKED_MAX > c->cap) { /* out of memory: read again next time */
+		size_t nc = c->cap ? c->cap * 2 : 16384;
+		uint8_t *nb;
+		while (nc < c->len + LIT_PACKED_MAX)
+			nc *= 2;
+		if (!(nb = mem_realloc(c->buf, nc)))
+			return;
+		c->buf = nb;
+		c->cap = nc;
+	}
+	c->off[i] = (uint32_t)c->len;
+	c->len += lit_pack(li, c->buf + c->len);
 }
 
 int mre_lit_weak(const struct lit_info *li)

@@ -436,7 +436,7 @@ static int count_keys(struct mre *m, struct lit_info *li, struct freq *f)
 	for (size_t i = 0; i < m->n; i++) {
 		if (m->pat[i].hs)
 			continue;
-		mre_lit_extract(m->pat[i].src, m->pat[i].len, m->pat[i].flags, li);
+		mre_lit_get(m, i, li);
 		for (int k = 0; !li->always && k < li->nbr; k++) {
 			const struct lit_branch *lb = &li->br[k];
 			if (lb->anch.len && fcount(f, &lb->anch, li->icase, 1))
@@ -462,7 +462,7 @@ static int collect(struct mre *m, struct mre_pf *pf, struct key **keys, size_t *
 	for (i = 0; i < m->n; i++) {
 		if (m->pat[i].hs)
 			continue;
-		mre_lit_extract(m->pat[i].src, m->pat[i].len, m->pat[i].flags, li);
+		mre_lit_get(m, i, li);
 		if (li->always) {
 			if (add_always(pf, (uint32_t)i))
 				goto out;
