@@ -149,12 +149,13 @@ int mre_add(struct mre *m, const char *pat, size_t len, unsigned flags, unsigned
 	}
 	pt = &m->pat[m->n];
 	memset(pt, 0, sizeof(*pt));
-	if (!env_on("TRUSTMAP_MRE_EAGER") && mre_syntax_sure(pat, len, &pt->ncap)) {
+	if (!env_on("TRUSTMAP_MRE_EAGER") && mre_syntax_sure(pat, len, &pt->ncap, &pt->lits)) {
 		groups = pt->ncap - 1; /* compiled on first use */
 	} else {
 		if ((rc = compile_one(m, pat, len, flags, &pt->code, eb, el)))
 			return rc;
 		pcre2_pattern_info(pt->code, PCRE2_INFO_CAPTURECOUNT, &groups);
+		pt->lits = mre_literal_count(pat, len);
 	}
 	if (!(pt->src = mem_alloc(len + 1))) {
 		pcre2_code_free(pt->code);
@@ -187,6 +188,7 @@ static int live_init(struct mre *m)
 		atomic_init(&l->p[i].failed, 0);
 	}
 	l->jit = jit_wanted();
+	atomic_init(&l->ncompiled, 0);
 	pthread_mutex_init(&l->lock, NULL);
 	m->live = l;
 	return 0;
@@ -426,9 +428,10 @@ pcre2_code *mre_code_of(const struct mre *m, size_t i)
 	if (!c && !(atomic_load_explicit(&lp->failed, memory_order_relaxed) & 1)) {
 		const struct mre_pat *pt = &m->pat[i];
 		rc = compile_one(m, pt->src, pt->len, pt->flags, &c, eb, sizeof(eb));
-		if (!rc)
+		if (!rc) {
 			atomic_store_explicit(&lp->code, c, memory_order_release);
-		else if (rc != TM_ENOMEM) /* out of memory: tried again next time */
+			atomic_fetch_add_explicit(&m->live->ncompiled, 1, memory_order_relaxed);
+		} else if (rc != TM_ENOMEM) /* out of memory: tried again next time */
 			atomic_fetch_or(&lp->failed, 1);
 	}
 	pthread_mutex_unlock(&m->live->lock);
@@ -542,6 +545,11 @@ int mre_scan(const struct mre *m, struct mre_scratch *s, const uint8_t *p, size_
 size_t mre_count(const struct mre *m)
 {
 	return m ? m->n : 0;
+}
+
+size_t mre_literals(const struct mre *m, size_t i)
+{
+	return m && i < m->n ? m->pat[i].lits : 0;
 }
 
 size_t mre_prefiltered(const struct mre *m)

@@ -105,6 +105,8 @@ int mre_scan(const struct mre *m, struct mre_scratch *s, const uint8_t *p, size_
 	     void *ctx);
 
 size_t mre_count(const struct mre *m);
+/* mre_literal_count of pattern i (in the order added; 0 past the end), counted at mre_add. */
+size_t mre_literals(const struct mre *m, size_t i);
 /* How many patterns Hyperscan took (0 on the portable path). */
 size_t mre_prefiltered(const struct mre *m);
 /* How many patterns no prefilter can rule out (tried by PCRE2 on every subject). */

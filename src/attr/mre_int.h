@@ -76,9 +76,10 @@ void mre_lit_get(struct mre *m, size_t i, struct lit_info *li);
 
 /*
  * mre_syn.c: 1 when PCRE2 surely compiles (pat, len) (any MRE_* flags), with
- * *ncap set to its capture groups + 1; 0 when not sure (PCRE2 must say).
+ * *ncap set to its capture groups + 1 and *lits to mre_literal_count's
+ * answer; 0 when not sure (PCRE2 must say).
  */
-int mre_syntax_sure(const char *pat, size_t len, uint32_t *ncap);
+int mre_syntax_sure(const char *pat, size_t len, uint32_t *ncap, size_t *lits);
 
 struct mre_pat {
 	pcre2_code *code;	/* compiled at mre_add; NULL: compiled on first use (mre_live) */
@@ -87,6 +88,7 @@ struct mre_pat {
 	unsigned flags; /* MRE_* */
 	unsigned id;	/* the caller's */
 	uint32_t ncap;	/* capture groups + 1 */
+	size_t lits;	/* mre_literal_count of the pattern */
 	uint8_t want_hs; /* 1: offered to Hyperscan (see mre_compile's policy) */
 	uint8_t hs;	/* 1: Hyperscan's database holds it */
 };
@@ -101,6 +103,7 @@ struct mre_pf;
 struct mre_live {
 	pthread_mutex_t lock;		/* serialises compiles */
 	int jit;			/* JIT wanted (PCRE2 has it, TRUSTMAP_NO_JIT unset) */
+	atomic_size_t ncompiled;	/* patterns compiled on first use so far (tests) */
 	struct mre_live_pat {
 		_Atomic(pcre2_code *) code; /* lazily compiled; NULL: none (yet) */
 		_Atomic(pcre2_code *) jit;  /* NULL: none yet */

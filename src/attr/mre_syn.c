@@ -20,7 +20,9 @@
  * size might approach PCRE2's limit -- makes it answer "not sure", and the
  * caller compiles the pattern at once as before.  So it may say too little,
  * never too much; tests/unit/test_mre.c checks "sure" against pcre2_compile
- * on nmap's patterns and on random ones.
+ * on nmap's patterns and on random ones.  It also counts the pattern's
+ * literal characters as mre_literal_count does (for nmap's specificity), so
+ * that a pattern is read once at load, not twice.
  */
 #include "mre_int.h"
 
@@ -36,6 +38,7 @@ struct syn {
 	const uint8_t *p;
 	size_t n, i;
 	uint32_t groups;  /* capture groups so far */
+	size_t lits;	  /* literal characters, as mre_literal_count counts them */
 	unsigned maxref;  /* highest back reference */
 	/* per open group: its cost so far; [0] is the whole pattern */
 	unsigned long cost[SYN_DEPTH + 1];
@@ -148,6 +151,7 @@ static int escape(struct syn *s)
 	v = esc_value(s, &i, 0);
 	if (v == -2)
 		return -1;
+	s->lits += v >= 0;
 	s->i = i;
 	item(s, COST_ITEM);
 	return 0;
@@ -335,7 +339,7 @@ open:
 	return 0;
 }
 
-int mre_syntax_sure(const char *pat, size_t len, uint32_t *ncap)
+int mre_syntax_sure(const char *pat, size_t len, uint32_t *ncap, size_t *lits)
 {
 	struct syn s;
 	int rc;
@@ -392,6 +396,7 @@ int mre_syntax_sure(const char *pat, size_t len, uint32_t *ncap)
 			rc = 0;
 			break;
 		default: /* '.', and every other byte stands for itself */
+			s.lits += s.p[s.i] != '.';
 			s.i++;
 			item(&s, COST_ITEM);
 			rc = 0;
@@ -408,5 +413,6 @@ int mre_syntax_sure(const char *pat, size_t len, uint32_t *ncap)
 	if (s.depth || s.maxref > s.groups || s.cost[0] > SYN_COST)
 		return 0;
 	*ncap = s.groups + 1;
+	*lits = s.lits;
 	return 1;
 }

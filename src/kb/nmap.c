@@ -290,7 +290,6 @@ static int parse_match(struct pst *ps, struct cur *c, int soft)
 	str_copy(l->service, sizeof(l->service), w, wl);
 	l->soft = (uint8_t)soft;
 	l->line = ps->lineno;
-	l->lit = mre_literal_count(re, rl);
 	while (!(rc = next_template(c, &mode, &ml, &t, &tl)))
 		if ((rc = set_template(ps, l, mode, ml, t, tl)) == TM_ENOMEM)
 			return rc;
@@ -303,6 +302,8 @@ static int parse_match(struct pst *ps, struct cur *c, int soft)
 		snprintf(ps->msg, sizeof(ps->msg), "match: bad regex: %s", eb);
 		return rc;
 	}
+	/* counted by mre_add's read of the regex */
+	l->lit = mre_literals(db->pr[ps->probe].mre, mre_count(db->pr[ps->probe].mre) - 1);
 	db->nln++;
 	return bad;
 }

@@ -1,7 +1,8 @@
 /*
  * test_mre_syn.c - the syntax check that lets the multi-regex engine compile
  * a pattern on first use (src/attr/mre_syn.c): when it says "sure", PCRE2
- * compiles the pattern and finds the same number of capture groups -- on
+ * compiles the pattern and finds the same number of capture groups, and the
+ * literal characters are those mre_literal_count counts -- on
  * hand-made cases, on every regex of Debian's nmap-service-probes, and on
  * random patterns made of regex syntax, byte by byte and construct by
  * construct (TM_SYN_ITER=N each instead of 1,000,000); and how many of
@@ -18,6 +19,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -39,17 +41,23 @@ static int pcre_ncap(const char *p, size_t n, unsigned flags)
 	return (int)groups + 1;
 }
 
-/* Sure implies accepted with the same groups; returns 1 when sure. */
+/*
+ * Sure implies accepted with the same groups, and the literals counted as
+ * mre_literal_count does; returns 1 when sure.
+ */
 static int sound(const char *p, size_t n, unsigned flags, int verbose)
 {
 	uint32_t ncap = 0;
+	size_t lits = 0, lc;
 	int pc;
 
-	if (!mre_syntax_sure(p, n, &ncap))
+	if (!mre_syntax_sure(p, n, &ncap, &lits))
 		return 0;
 	pc = pcre_ncap(p, n, flags);
-	if (pc != (int)ncap) {
+	lc = mre_literal_count(p, n);
+	if (pc != (int)ncap || lits != lc) {
 		CHECK_INT(pc, ncap);
+		CHECK_INT(lits, lc);
 		if (verbose)
 			fprintf(stderr, "  pattern: \"%.*s\"\n", (int)n, p);
 	}
@@ -127,7 +135,8 @@ static void test_cases(void)
 
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		uint32_t ncap = 0;
-		int sure = mre_syntax_sure(c[i].p, strlen(c[i].p), &ncap);
+		size_t lits;
+		int sure = mre_syntax_sure(c[i].p, strlen(c[i].p), &ncap, &lits);
 		if (sure != (c[i].ncap > 0) || (sure && (int)ncap != c[i].ncap))
 			fprintf(stderr, "case %zu \"%s\": sure %d ncap %u\n", i, c[i].p, sure, ncap);
 		CHECK_INT(sure, c[i].ncap > 0);
@@ -348,6 +357,80 @@ static void test_engine(void)
 	mre_free(eager);
 }
 
+/* Threads that meet the same patterns first at once (run it under TSan too). */
+#define NTHR 8
+#define NPAT 400
+
+struct thr {
+	const struct mre *m;
+	pthread_barrier_t *go;
+	int hits[NPAT];
+	int ok;
+};
+
+static int note(void *ctx, unsigned id, const uint8_t *subj, size_t n, const size_t *ov, int nc)
+{
+	struct thr *t = ctx;
+
+	(void)subj, (void)n, (void)nc;
+	if (id < NPAT && ov[0] != MRE_UNSET)
+		t->hits[id]++;
+	return 0;
+}
+
+static void *worker(void *arg)
+{
+	struct thr *t = arg;
+	struct mre_scratch *s = mre_scratch_new(t->m);
+	char subj[64];
+
+	t->ok = s != NULL;
+	pthread_barrier_wait(t->go);
+	for (int round = 0; s && round < 3; round++)
+		for (int k = 0; k < NPAT; k++) {
+			int n = snprintf(subj, sizeof(subj), "banner-%03d v%d.%d\r\n", k, k % 7, round);
+			if (mre_scan(t->m, s, (const uint8_t *)subj, (size_t)n, note, t))
+				t->ok = 0;
+		}
+	mre_scratch_free(s);
+	return NULL;
+}
+
+static void test_threads(void)
+{
+	struct mre *m = mre_new();
+	static struct thr t[NTHR];
+	pthread_t th[NTHR];
+	pthread_barrier_t go;
+	char pat[64], eb[TM_ERRLEN];
+	int same = 1, all = 1;
+
+	for (int k = 0; k < NPAT; k++) {
+		int n = snprintf(pat, sizeof(pat), "^banner-%03d v(\\d+)\\.(\\d)", k);
+		CHECK_INT(mre_add(m, pat, (size_t)n, 0, (unsigned)k, eb, sizeof(eb)), 0);
+	}
+	CHECK_INT(mre_compile(m, NULL, eb, sizeof(eb)), 0);
+	CHECK_INT(m->nlazy, NPAT);
+	pthread_barrier_init(&go, NULL, NTHR);
+	for (int i = 0; i < NTHR; i++) {
+		t[i].m = m;
+		t[i].go = &go;
+		pthread_create(&th[i], NULL, worker, &t[i]);
+	}
+	for (int i = 0; i < NTHR; i++)
+		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&go);
+	for (int i = 0; i < NTHR; i++) {
+		all &= t[i].ok;
+		for (int k = 0; k < NPAT; k++)
+			same &= t[i].hits[k] == 3;
+	}
+	CHECK(all);
+	CHECK(same); /* each thread: each pattern matched its banner in each round */
+	CHECK_INT(atomic_load(&m->live->ncompiled), NPAT); /* each compiled once */
+	mre_free(m);
+}
+
 int main(void)
 {
 	test_cases();
@@ -355,5 +438,6 @@ int main(void)
 	test_random();
 	test_random_tokens();
 	test_engine();
+	test_threads();
 	return check_done("test_mre_syn");
 }
