@@ -349,14 +349,49 @@ static int strcmp0(const struct strtab *t, uint32_t a, uint32_t b)
 }
 
 /*
- * Observations of a group by exchange -- their keys (MAC, address, ref), site, port, protocol
- * and probe -- and inside one exchange in the order they were made (their ids), not in the order
- * of their ids alone: the store's ids follow the order in which batches arrived, which differs
- * between two stores given the same observations (shards into PostgreSQL against one process
- * into SQLite), and attribution breaks ties and picks the asset's address and site by this
- * order.  One exchange's observations are written together, in the order its probe made them
- * (sysDescr before sysObjectID), in every store.  The same observations then give the same
- * assets wherever they are stored.
+ * The exchange an observation kind comes from, as far as its kind tells: the kinds one exchange
+ * gives together (an SNMP GET's sysDescr, sysObjectID and sysName; an HTTP answer's Server,
+ * realm and title; ...) share a number, so that their own order is kept.
+ */
+static int exchange_of(int kind)
+{
+	switch (kind) {
+	case OBS_SNMP_SYSOBJECTID: case OBS_SNMP_SYSDESCR: case OBS_SNMP_ENGINEID: case OBS_HOSTNAME:
+		return OBS_SNMP_SYSDESCR;
+	case OBS_HTTP_SERVER: case OBS_HTTP_TITLE: case OBS_HTTP_REALM:
+		return OBS_HTTP_SERVER;
+	case OBS_TLS_SUBJECT: case OBS_TLS_ISSUER: case OBS_TLS_SAN: case OBS_TLS_SHA256:
+		return OBS_TLS_SUBJECT;
+	case OBS_LLDP_SYSDESC: case OBS_LLDP_CHASSIS: case OBS_LLDP_SYSNAME: case OBS_LLDP_ORG:
+		return OBS_LLDP_SYSDESC;
+	case OBS_CDP_PLATFORM: case OBS_CDP_DEVICE_ID: case OBS_CDP_VERSION:
+		return OBS_CDP_PLATFORM;
+	case OBS_DHCP_VENDOR_CLASS: case OBS_DHCP_HOSTNAME: case OBS_DHCP_PRL: case OBS_DHCP_ENTERPRISE:
+	case OBS_DHCP_USER_CLASS:
+		return OBS_DHCP_VENDOR_CLASS;
+	case OBS_SSDP_SERVER: case OBS_SSDP_USN:
+		return OBS_SSDP_SERVER;
+	case OBS_UPNP_MANUFACTURER: case OBS_UPNP_MODEL:
+		return OBS_UPNP_MANUFACTURER;
+	case OBS_INVENTORY_VENDOR: case OBS_INVENTORY_MODEL: case OBS_INVENTORY_ROLE: case OBS_INVENTORY_SERIAL:
+	case OBS_INVENTORY_ASSET:
+		return OBS_INVENTORY_VENDOR;
+	default:
+		return kind;
+	}
+}
+
+/*
+ * Observations of a group by exchange -- their keys (MAC, address, ref), site, port, protocol,
+ * probe and the exchange their kind comes from -- and inside one exchange in the order they were
+ * made (their ids), not in the order of their ids alone: the store's ids follow the order in
+ * which batches arrived, which differs between two stores given the same observations (shards
+ * into PostgreSQL against one process into SQLite), and attribution breaks ties and picks the
+ * asset's address and site by this order.  The kind's exchange matters where two exchanges share
+ * a port and name no probe: a camera's HTTP page and its UPnP description (the SSDP follow-up,
+ * made by whichever shard has port 1900) are both on port 80.  One exchange's observations are
+ * written together, in the order its probe made them (sysDescr before sysObjectID), in every
+ * store.  The same observations then give the same assets wherever they are stored.
  */
 static int by_exchange(const void *pa, const void *pb, void *vc)
 {
@@ -374,6 +409,8 @@ static int by_exchange(const void *pa, const void *pb, void *vc)
 	if (a->proto != b->proto)
 		return a->proto < b->proto ? -1 : 1;
 	if ((d = strcmp0(&c->names, a->probe, b->probe)))
+		return d;
+	if ((d = exchange_of(a->kind) - exchange_of(b->kind)))
 		return d;
 	return a->id < b->id ? -1 : a->id > b->id;
 }

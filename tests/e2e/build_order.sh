@@ -5,8 +5,10 @@
 # asset rebuild once broke ties by that order: here one scan of the
 # emulator's 37 personas is imported as it came and with its exchanges in
 # reverse order (each exchange's own observations kept in the order its probe
-# made them, as every store keeps them), and the two asset lists must be
-# equal but for the ids -- vendor, product, role, address, everything.
+# made them, as every store keeps them), and then with the exchanges
+# shuffled (two exchanges on one port, a camera's HTTP page and its UPnP
+# description, once gave a different role); the asset lists must be equal but
+# for the ids -- vendor, product, role, address, everything.
 cd "$(dirname "$0")/../.." || exit 2
 . tests/e2e/lib.bash
 EMU=${EMU:-$PWD/${TM_BUILD:-build}/trustmap-emu}
@@ -39,6 +41,20 @@ for l in open(sys.argv[1]):
 for k in reversed(order):
     sys.stdout.write("".join(groups[k]))
 PY
+# and every exchange shuffled: runs of rows of one address, port, protocol and probe (an
+# exchange, or a few of them back to back) in a random order, each run's rows kept in theirs
+python3 -c '
+import json, random, sys
+runs, last = [], None
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    k = (r.get("addr"), r.get("port"), r.get("proto"), r.get("probe"))
+    if k != last:
+        runs.append([])
+        last = k
+    runs[-1].append(l)
+random.Random(7).shuffle(runs)
+sys.stdout.write("".join("".join(r) for r in runs))' "$tmp/obs.jsonl" > "$tmp/shuf.jsonl"
 ok "the observations, reordered ($(wc -l < "$tmp/obs.jsonl") rows, $(sort -u "$tmp/obs.jsonl" | wc -l) distinct)" \
 	cmp -s <(sort "$tmp/obs.jsonl") <(sort "$tmp/rev.jsonl")
 norm() { python3 -c '
@@ -49,7 +65,7 @@ for l in sys.stdin:
     r.pop("id", None)
     rows.append(json.dumps(r, sort_keys=True))
 print("\n".join(sorted(rows)))'; }
-for f in obs rev; do
+for f in obs rev shuf; do
 	"$TM" import --db "$tmp/$f.db" --type jsonl "$tmp/$f.jsonl" > /dev/null 2> "$tmp/$f.err"
 	eq "import of the $f order: exit status" "$?" 0
 	"$TM" assets --db "$tmp/$f.db" --format jsonl | norm > "$tmp/$f.assets"
@@ -59,4 +75,6 @@ ok "assets from the scan ($n)" test "$n" -ge 140
 ok "attributed ones among them ($(grep -vc '"vendor": ""' "$tmp/obs.assets"))" test "$(grep -vc '"vendor": ""' "$tmp/obs.assets")" -ge 100
 ok "the same assets from either order, field for field ($(diff "$tmp/obs.assets" "$tmp/rev.assets" | grep -c '^<') differ)" \
 	cmp -s "$tmp/obs.assets" "$tmp/rev.assets"
+ok "the same assets from a shuffle of the exchanges ($(diff "$tmp/obs.assets" "$tmp/shuf.assets" | grep -c '^<') differ)" \
+	cmp -s "$tmp/obs.assets" "$tmp/shuf.assets"
 finish build_order
