@@ -73,9 +73,13 @@ NO_COV static int ours(const char *p)
 		p++;
 	while (p[n] && p[n] != ' ' && p[n] != '>' && p[n] != '/' && p[n] != '\n')
 		n++;
-	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
-		if (strlen(tags[i]) == n && !memcmp(tags[i], p, n))
+	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) { /* by hand: no interceptor calls */
+		size_t k = 0;
+		while (k < n && tags[i][k] == p[k])
+			k++;
+		if (k == n && !tags[i][k])
 			return 1;
+	}
 	return 0;
 }
 
