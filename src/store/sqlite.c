@@ -529,6 +529,7 @@ const struct store_ops store_sqlite_ops = {
 	.run_resume_put = sq_run_resume_put,
 	.run_resume_get = sq_run_resume_get,
 	.obs_add = sq_obs_add,
+	.obs_add_many = sq_obs_add_many,
 	.obs_iter = sq_obs_iter,
 	.obs_iter_run = sq_obs_iter_run,
 	.obs_count = sq_obs_count,

@@ -104,6 +104,7 @@ int sq_run_progress(struct store *st, int64_t run_id, int64_t done);
 int sq_run_resume_put(struct store *st, int64_t run_id, const char *state);
 int sq_run_resume_get(struct store *st, int64_t run_id, char **state);
 int sq_obs_add(struct store *st, int64_t run_id, const struct obs *o, int64_t *obs_id);
+int sq_obs_add_many(struct store *st, int64_t run_id, const struct obs *o, int n, int *done);
 int sq_obs_iter(struct store *st, store_obs_fn fn, void *ctx);
 int sq_obs_iter_run(struct store *st, int64_t run_id, store_obs_fn fn, void *ctx);
 int64_t sq_obs_count(struct store *st);

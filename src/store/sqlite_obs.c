@@ -172,38 +172,46 @@ int sq_run_iter(struct store *st, store_run_fn fn, void *ctx)
 	return rc;
 }
 
-int sq_obs_add(struct store *st, int64_t run_id, const struct obs *o, int64_t *obs_id)
+/* Binds o to parameters at + 1 .. at + OBS_COLS (the column order of SQ_OBS_ADD in sqlite.c). */
+#define OBS_COLS 14
+static void obs_bind(sqlite3_stmt *s, int at, int64_t run_id, const struct obs *o)
 {
-	struct sq_store *q = sq(st);
-	sqlite3_stmt *s;
 	size_t len = o->len;
 	unsigned flags = o->flags;
-	int rc;
 
-	if ((rc = sq_get(q, SQ_OBS_ADD, &s)))
-		return rc;
 	if (len > OBS_VALUE_MAX) {
 		len = OBS_VALUE_MAX;
 		flags |= OBS_TRUNCATED;
 	}
 	if (run_id > 0)
-		sqlite3_bind_int64(s, 1, run_id);
+		sqlite3_bind_int64(s, at + 1, run_id);
 	else
-		sqlite3_bind_null(s, 1);
-	sqlite3_bind_int64(s, 2, o->time);
-	SQ_BIND_FIELD(s, 3, o->source);
-	SQ_BIND_FIELD(s, 4, o->addr);
-	SQ_BIND_FIELD(s, 5, o->scope);
-	SQ_BIND_FIELD(s, 6, o->mac);
-	SQ_BIND_FIELD(s, 7, o->ref);
-	SQ_BIND_FIELD(s, 8, o->site);
-	sqlite3_bind_int(s, 9, o->port);
-	sqlite3_bind_int(s, 10, o->proto);
-	sq_bind_str(s, 11, obs_kind_name(o->kind));
-	SQ_BIND_FIELD(s, 12, o->probe);
+		sqlite3_bind_null(s, at + 1);
+	sqlite3_bind_int64(s, at + 2, o->time);
+	SQ_BIND_FIELD(s, at + 3, o->source);
+	SQ_BIND_FIELD(s, at + 4, o->addr);
+	SQ_BIND_FIELD(s, at + 5, o->scope);
+	SQ_BIND_FIELD(s, at + 6, o->mac);
+	SQ_BIND_FIELD(s, at + 7, o->ref);
+	SQ_BIND_FIELD(s, at + 8, o->site);
+	sqlite3_bind_int(s, at + 9, o->port);
+	sqlite3_bind_int(s, at + 10, o->proto);
+	sq_bind_str(s, at + 11, obs_kind_name(o->kind));
+	SQ_BIND_FIELD(s, at + 12, o->probe);
 	/* a non-NULL pointer even for 0 bytes, so the value is an empty BLOB, not NULL */
-	sqlite3_bind_blob(s, 13, len ? (const void *)o->value : "", (int)len, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 14, flags);
+	sqlite3_bind_blob(s, at + 13, len ? (const void *)o->value : "", (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(s, at + 14, flags);
+}
+
+int sq_obs_add(struct store *st, int64_t run_id, const struct obs *o, int64_t *obs_id)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sq_get(q, SQ_OBS_ADD, &s)))
+		return rc;
+	obs_bind(s, 0, run_id, o);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_DONE) {
 		rc = 0;
@@ -216,6 +224,66 @@ int sq_obs_add(struct store *st, int64_t run_id, const struct obs *o, int64_t *o
 	}
 	sq_put(q, SQ_OBS_ADD, s);
 	return rc;
+}
+
+/*
+ * Many observations, OBS_BATCH to an INSERT (the rest in one more): each
+ * statement's fixed cost (its run through the VDBE, the step, the reset)
+ * paid once per batch instead of once a row.  Rows keep their order, so
+ * their ids are those one call a row would give.  A statement that fails
+ * adds none of its rows (SQLite's statement rollback); *done says how many
+ * went in before it, and store.c adds the rest one by one, each error
+ * with its own message.
+ */
+#define OBS_BATCH 32
+
+static sqlite3_stmt *obs_many_stmt(struct sq_store *q, int rows)
+{
+	static const char head[] = "INSERT INTO observations(run_id, time, source, addr, scope, mac, ref, "
+				   "site, port, proto, kind, probe, value, flags) VALUES ";
+	static const char row[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?),";
+	char sql[sizeof(head) + OBS_BATCH * (sizeof(row) - 1)];
+	size_t l = sizeof(head) - 1;
+	sqlite3_stmt *s = NULL;
+
+	memcpy(sql, head, l);
+	for (int j = 0; j < rows; j++, l += sizeof(row) - 1)
+		memcpy(sql + l, row, sizeof(row) - 1);
+	sql[l - 1] = '\0'; /* the last row's comma */
+	if (sqlite3_prepare_v3(q->db, sql, -1, 0, &s, NULL) != SQLITE_OK)
+		return NULL;
+	return s;
+}
+
+int sq_obs_add_many(struct store *st, int64_t run_id, const struct obs *o, int n, int *done)
+{
+	struct sq_store *q = sq(st);
+	sqlite3_stmt *s = NULL;
+	int i = 0, rc = SQLITE_DONE;
+
+	*done = 0;
+	if (n >= OBS_BATCH)
+		s = obs_many_stmt(q, OBS_BATCH);
+	for (; s && i + OBS_BATCH <= n; i += OBS_BATCH) {
+		for (int j = 0; j < OBS_BATCH; j++)
+			obs_bind(s, j * OBS_COLS, run_id, &o[i + j]);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE)
+			break;
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_DONE && n - i > 1 && (s = obs_many_stmt(q, n - i))) {
+		for (int j = 0; j < n - i; j++)
+			obs_bind(s, j * OBS_COLS, run_id, &o[i + j]);
+		if ((rc = sqlite3_step(s)) == SQLITE_DONE)
+			i = n;
+		sqlite3_finalize(s);
+	} else if (rc == SQLITE_DONE && n - i == 1 && !sq_obs_add(st, run_id, &o[i], NULL)) {
+		i = n;
+	}
+	*done = i;
+	return i == n ? 0 : TM_EDB; /* the rest one by one (store.c), with their own messages */
 }
 
 /* An integer column forced into [0, max] (0 when outside: the file was edited). */

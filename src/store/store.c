@@ -225,6 +225,29 @@ int store_obs_add(struct store *st, int64_t run_id, const struct obs *o, int64_t
 	return st->ops->obs_add(st, run_id, o, obs_id);
 }
 
+int store_obs_add_many(struct store *st, int64_t run_id, const struct obs *o, int n, int *nfailed)
+{
+	int rc = 0, e, bad = 0, done = 0;
+
+	if (nfailed)
+		*nfailed = 0;
+	NEED_ST();
+	if (!o || n <= 0)
+		return 0;
+	for (int i = 0; i < n; i++)
+		bad |= o[i].len && !o[i].value;
+	/* many a statement; from a statement that fails (or with a row lacking its value), row by row */
+	if (!bad && st->ops->obs_add_many && !st->ops->obs_add_many(st, run_id, o, n, &done))
+		return 0;
+	for (int i = done; i < n; i++)
+		if ((e = store_obs_add(st, run_id, &o[i], NULL))) {
+			rc = e;
+			if (nfailed)
+				(*nfailed)++;
+		}
+	return rc;
+}
+
 int store_obs_iter(struct store *st, store_obs_fn fn, void *ctx)
 {
 	NEED_ST();

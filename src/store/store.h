@@ -138,6 +138,13 @@ int store_run_iter(struct store *st, store_run_fn fn, void *ctx);
  */
 int store_obs_add(struct store *st, int64_t run_id, const struct obs *o, int64_t *obs_id);
 /*
+ * store_obs_add of o[0..n) in order (their ids in that order), several rows
+ * a statement where the backend can.  A row the store refuses is skipped and
+ * counted in *nfailed (may be NULL); returns 0 when every row was added, else
+ * the last error (store_errmsg says why).
+ */
+int store_obs_add_many(struct store *st, int64_t run_id, const struct obs *o, int n, int *nfailed);
+/*
  * Every observation in id order; fn returns nonzero to stop (that value is
  * returned).  o and o->value are valid only during the callback.  A kind
  * name this build does not know reads back as OBS_NONE.

@@ -35,6 +35,11 @@ struct store_ops {
 	int (*run_resume_get)(struct store *st, int64_t run_id, char **state);
 
 	int (*obs_add)(struct store *st, int64_t run_id, const struct obs *o, int64_t *obs_id);
+	/*
+	 * optional (NULL: obs_add once a row): store_obs_add_many's rows, o[] already
+	 * checked; o[0..*done) were added, also on an error (obs_add goes on from there)
+	 */
+	int (*obs_add_many)(struct store *st, int64_t run_id, const struct obs *o, int n, int *done);
 	int (*obs_iter)(struct store *st, store_obs_fn fn, void *ctx);
 	/* optional (NULL: TM_EUNSUP): one run's observations, store.h */
 	int (*obs_iter_run)(struct store *st, int64_t run_id, store_obs_fn fn, void *ctx);
