@@ -310,7 +310,20 @@ struct sink {
 	size_t ntags, captags;
 	int tags_bad, tags_unsorted; /* (they come in the order the flows were made: sorted, as a rule) */
 	int replaying; /* --resume re-reading before its checkpoint: the table is not yet the one to save */
+	/*
+	 * Observations not yet written, in order, with their values copied into
+	 * pend_val: stored several a statement (store_obs_add_many) when
+	 * PEND_MAX are waiting and at each checkpoint, before its commit, so
+	 * that a commit holds exactly what it held when each was written at once.
+	 * Counted in n already; the ones the store refuses move to failed.
+	 */
+	struct obs *pend;
+	size_t *pend_off;
+	size_t npend;
+	struct buf pend_val;
 };
+
+#define PEND_MAX 256
 
 static double mono(void);
 
@@ -377,6 +390,44 @@ static uint64_t dev_hash(char tag, const char *scope, const char *s, size_t max)
 	return finish(hash_str(h, s, max));
 }
 
+/* Writes the waiting observations (put_obs); each one the store refuses counts as failed. */
+static void flush_obs(struct sink *k)
+{
+	int failed = 0;
+
+	for (size_t i = 0; i < k->npend; i++)
+		k->pend[i].value = (const uint8_t *)k->pend_val.p + k->pend_off[i];
+	if (k->npend && store_obs_add_many(k->st, k->run, k->pend, (int)k->npend, &failed)) {
+		k->n -= failed;
+		k->failed += failed;
+	}
+	k->npend = 0;
+	buf_reset(&k->pend_val);
+}
+
+/* o queued for flush_obs (its value copied); -1 when out of memory. */
+static int pend_add(struct sink *k, const struct obs *o)
+{
+	size_t off = k->pend_val.len;
+
+	if (!k->pend) {
+		k->pend = mem_alloc(PEND_MAX * sizeof(*k->pend));
+		k->pend_off = mem_alloc(PEND_MAX * sizeof(*k->pend_off));
+		if (!k->pend || !k->pend_off) {
+			mem_free(k->pend);
+			mem_free(k->pend_off);
+			k->pend = NULL;
+			k->pend_off = NULL;
+			return -1;
+		}
+	}
+	if (o->len && buf_add(&k->pend_val, o->value, o->len))
+		return -1;
+	k->pend[k->npend] = *o;
+	k->pend_off[k->npend++] = off;
+	return 0;
+}
+
 static int put_obs(void *vc, const struct obs *o)
 {
 	struct sink *k = vc;
@@ -393,10 +444,17 @@ static int put_obs(void *vc, const struct obs *o)
 	if (k->jsonl)
 		json_line(k, o);
 	t = mono();
-	if (store_obs_add(k->st, k->run, o, NULL))
-		k->failed++;
-	else
-		k->n++; /* committed between packets (between()) */
+	if (!pend_add(k, o)) {
+		k->n++; /* written by flush_obs, committed between packets (between()) */
+		if (k->npend == PEND_MAX)
+			flush_obs(k);
+	} else { /* out of memory: the waiting ones, then this one alone */
+		flush_obs(k);
+		if (store_obs_add(k->st, k->run, o, NULL))
+			k->failed++;
+		else
+			k->n++;
+	}
 	k->t_store += mono() - t;
 	return 0;
 }
@@ -519,6 +577,7 @@ static void checkpoint(struct sink *k, int complete, int again)
 	double t = mono();
 	int rc;
 
+	flush_obs(k);
 	flush_links(k);
 	if (k->rs && !k->replaying) {
 		k->rs->nborn = 0;
@@ -845,6 +904,7 @@ static int run_sniff(struct cfg *cfg, char **files, int nfiles, void *live, stru
 
 	buf_init(&k.line, 0);
 	buf_init(&k.state, 0);
+	buf_init(&k.pend_val, 0);
 	if (!(k.st = cli_store("sniff", &cfg->c)))
 		goto out;
 	store_set_give_up(k.st, &give_up);
@@ -988,8 +1048,11 @@ out:
 	mem_free(k.dedup.k);
 	mem_free(k.devs.k);
 	mem_free(k.links);
+	mem_free(k.pend);
+	mem_free(k.pend_off);
 	buf_fini(&k.line);
 	buf_fini(&k.state);
+	buf_fini(&k.pend_val);
 	return rc;
 }
 
