@@ -382,7 +382,8 @@ static int put_state(struct sink *k, int complete)
 	if (k->noresume)
 		return 0;
 	buf_reset(&k->state);
-	if (scan_resume_format(&k->state, k->seed, k->cfg->nsargs, k->cfg->sargs, &k->prog, complete))
+	if (scan_resume_format(&k->state, k->seed, k->cfg->nsargs, k->cfg->sargs, &k->prog, complete,
+			       (uint64_t)k->n))
 		return -1;
 	rc = store_run_resume_put(k->st, k->run, buf_str(&k->state));
 	if (rc == TM_EUNSUP) /* a backend without resume: the scan goes on without */
@@ -411,7 +412,8 @@ static void seal(struct sink *k, int complete)
 	b->pairs_done = (int64_t)scan_progress_done(&k->prog);
 	if (!atomic_load(&k->noresume)) {
 		buf_reset(&k->state);
-		if (scan_resume_format(&k->state, k->seed, k->cfg->nsargs, k->cfg->sargs, &k->prog, complete) ||
+		if (scan_resume_format(&k->state, k->seed, k->cfg->nsargs, k->cfg->sargs, &k->prog, complete,
+			       (uint64_t)k->n) ||
 		    !(b->state = mem_strdup(buf_str(&k->state)))) {
 			batch_free(b);
 			k->failed++;
@@ -738,6 +740,8 @@ static int run_scan(struct cfg *cfg, const struct scan_ports *p, uint64_t seed, 
 	k.tcommit = mono();
 	if (cfg->rs) {
 		k.prog = cfg->rs->prog;
+		/* the run's count goes on from what its committed batches held */
+		k.n = k.ncommit = (long)cfg->rs->nobs; /* at most 2^53: the parser's bound */
 		if (k.prog.n != (int)cfg->threads) {
 			fprintf(stderr, "trustmap scan: run %lld was scanned with %d threads\n", (long long)cfg->resume_run,
 				k.prog.n);

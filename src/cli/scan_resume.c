@@ -8,6 +8,8 @@
  *   loops 2
  *   loop BASE ISSUED J...       per event loop: positions below BASE are finished,
  *   loop BASE ISSUED J...       and so are BASE + J for each J (J < ISSUED - BASE)
+ *   obs 5120                    observations committed with this state (so a resumed run
+ *                               counts them all; a state without the line counts from 0)
  *   complete 0
  *
  * Read back with a bounded line reader: a state edited by hand is refused
@@ -42,7 +44,7 @@ static int put_arg(struct buf *b, const char *a)
 }
 
 int scan_resume_format(struct buf *b, uint64_t seed, int nargs, char *const *args, const struct scan_progress *p,
-		       int complete)
+		       int complete, uint64_t nobs)
 {
 	int rc = buf_printf(b, RESUME_MAGIC "\nseed %llu\n", (unsigned long long)seed);
 
@@ -57,7 +59,7 @@ int scan_resume_format(struct buf *b, uint64_t seed, int nargs, char *const *arg
 				rc |= buf_printf(b, " %llu", (unsigned long long)(j - s->base));
 		rc |= buf_addc(b, '\n');
 	}
-	rc |= buf_printf(b, "complete %d\n", complete ? 1 : 0);
+	rc |= buf_printf(b, "obs %llu\ncomplete %d\n", (unsigned long long)nobs, complete ? 1 : 0);
 	return rc ? TM_ENOMEM : 0;
 }
 
@@ -94,7 +96,7 @@ static int parse_loop(struct scan_slice *s, const char *p, const char *end)
 int scan_resume_parse(const char *text, struct scan_resume *r, char *eb, size_t el)
 {
 	const char *p = text, *nl, *end = text + strlen(text);
-	int line = 0, loops = -1, nloop = 0, rc = TM_EPROTO, seen_end = 0;
+	int line = 0, loops = -1, nloop = 0, rc = TM_EPROTO, seen_end = 0, seen_obs = 0;
 	uint64_t v;
 
 	memset(r, 0, sizeof(*r));
@@ -128,6 +130,9 @@ int scan_resume_parse(const char *text, struct scan_resume *r, char *eb, size_t 
 			if (loops < 0 || nloop >= loops || parse_loop(&r->prog.v[nloop], p + 5, nl))
 				goto bad;
 			nloop++;
+		} else if (n > 4 && !memcmp(p, "obs ", 4)) {
+			if (seen_obs++ || !str_to_u64(p + 4, n - 4, &r->nobs) || r->nobs > (1ull << 53))
+				goto bad;
 		} else if (n == 10 && (!memcmp(p, "complete 0", 10) || !memcmp(p, "complete 1", 10))) {
 			r->complete = p[9] == '1';
 			seen_end = 1;

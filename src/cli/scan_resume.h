@@ -19,11 +19,12 @@ struct scan_resume {
 	char **args; /* the scan's arguments (without SNMP communities) */
 	struct scan_progress prog;
 	int complete; /* every pair finished: only the neighbour table and the run's end were left */
+	uint64_t nobs; /* observations the run committed with this state (0 in a state written without) */
 };
 
 /* Appends the state to b; TM_ENOMEM. */
 int scan_resume_format(struct buf *b, uint64_t seed, int nargs, char *const *args, const struct scan_progress *p,
-		       int complete);
+		       int complete, uint64_t nobs);
 /*
  * Reads text (from scan_resume_format) into r; on failure r is empty and eb
  * says which line is wrong.  Free with scan_resume_fini().

@@ -24,10 +24,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	buf_init(&t, 0);
-	if (scan_resume_format(&t, a.seed, a.nargs, a.args, &a.prog, a.complete) ||
+	if (scan_resume_format(&t, a.seed, a.nargs, a.args, &a.prog, a.complete, a.nobs) ||
 	    scan_resume_parse(buf_str(&t), &b, eb, sizeof(eb)))
 		abort();
-	if (a.seed != b.seed || a.nargs != b.nargs || a.complete != b.complete || a.prog.n != b.prog.n ||
+	if (a.seed != b.seed || a.nobs != b.nobs || a.nargs != b.nargs || a.complete != b.complete || a.prog.n != b.prog.n ||
 	    scan_progress_done(&a.prog) != scan_progress_done(&b.prog))
 		abort();
 	for (int i = 0; i < a.nargs; i++)

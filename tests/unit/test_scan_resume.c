@@ -52,9 +52,9 @@ static void test_text(void)
 	scan_slice_mark(&v[0], 5);
 	v[1].issued = 3;
 	buf_init(&b, 0);
-	CHECK_INT(scan_resume_format(&b, 77, 4, args, &p, 0), 0);
+	CHECK_INT(scan_resume_format(&b, 77, 4, args, &p, 0, 5120), 0);
 	CHECK_STR(buf_str(&b), "trustmap-scan-resume 1\nseed 77\narg -p\narg 22,80\narg 10.0.0.0/30\narg a%25b%0ac\n"
-			       "loops 2\nloop 1 6 1 4\nloop 0 3\ncomplete 0\n");
+			       "loops 2\nloop 1 6 1 4\nloop 0 3\nobs 5120\ncomplete 0\n");
 	CHECK_INT((int)scan_progress_done(&p), 3);
 	CHECK_INT(scan_resume_parse(buf_str(&b), &r, eb, sizeof(eb)), 0);
 	CHECK_INT((int)r.seed, 77);
@@ -66,8 +66,13 @@ static void test_text(void)
 	CHECK(scan_slice_done(&r.prog.v[0], 2) && scan_slice_done(&r.prog.v[0], 5));
 	CHECK(!scan_slice_done(&r.prog.v[0], 1) && !scan_slice_done(&r.prog.v[0], 3));
 	CHECK_INT(r.complete, 0);
+	CHECK_INT((int)r.nobs, 5120);
 	scan_resume_fini(&r);
 	buf_fini(&b);
+	/* a state written before the count was kept: read, counting from 0 */
+	CHECK_INT(scan_resume_parse("trustmap-scan-resume 1\nseed 1\nloops 1\nloop 0 0\ncomplete 0\n", &r, eb, sizeof(eb)), 0);
+	CHECK_INT((int)r.nobs, 0);
+	scan_resume_fini(&r);
 
 	/* refused, with the line */
 	static const struct {
@@ -78,6 +83,8 @@ static void test_text(void)
 		{"trustmap-scan-resume 1\nseed x\n", "line 2"},
 		{"trustmap-scan-resume 1\nseed 1\nloops 1\nloop 5 4\ncomplete 0\n", "line 4"},   /* issued < base */
 		{"trustmap-scan-resume 1\nseed 1\nloops 1\nloop 0 3 3\ncomplete 0\n", "line 4"}, /* J >= issued - base */
+		{"trustmap-scan-resume 1\nseed 1\nloops 1\nloop 0 0\nobs 1\nobs 2\ncomplete 0\n", "line 6"}, /* twice */
+		{"trustmap-scan-resume 1\nseed 1\nloops 1\nloop 0 0\nobs 9007199254740993\ncomplete 0\n", "line 5"},
 		{"trustmap-scan-resume 1\nseed 1\nloops 1\nloop 0 99999\ncomplete 0\n", "line 4"}, /* beyond the window */
 		{"trustmap-scan-resume 1\nseed 1\nloops 2\nloop 0 0\ncomplete 0\n", "incomplete"},
 		{"trustmap-scan-resume 1\nseed 1\nloops 1\nloop 0 0\n", "incomplete"},
