@@ -1,10 +1,10 @@
 /*
  * mre.h - a multi-regex engine: many PCRE patterns, one pass over a subject,
  * the real matches in the order the patterns were added, with captures.  A
- * prefilter names the few patterns that may match; PCRE2 (JIT-compiled on
- * first use) confirms each candidate and extracts the captures, under match
- * and depth limits so that a hostile subject cannot make a pattern
- * backtrack for ever.  Generic: knows nothing of nmap.
+ * prefilter names the few patterns that may match; PCRE2 (compiled and
+ * JIT-compiled on first use, mre.c) confirms each candidate and extracts
+ * the captures, under match and depth limits so that a hostile subject
+ * cannot make a pattern backtrack for ever.  Generic: knows nothing of nmap.
  *
  * Two prefilters (mre_int.h): required literals of our own (anchored
  * prefixes and literal runs read out of each pattern, found by one hashed
