@@ -100,6 +100,7 @@ struct gj {
 	/* the stream */
 	yajl_handle yh;
 	int rc;		     /* first error (its message in eb) */
+	size_t top_end;	     /* just past the top-level value, once it has closed */
 	int ferr;	     /* a feature's error, reported when the root is a FeatureCollection */
 	int root;	     /* -1 none yet, else N_OBJ or N_ARR */
 	int features;	     /* kind of the root's "features": -1 absent */
@@ -1136,6 +1137,8 @@ static int close_frame(struct gj *g)
 	struct frame *f = &g->fr[--g->nfr];
 
 	mem_free(f->tab);
+	if (!g->nfr)
+		g->top_end = tok_end(g);
 	g->nke = f->kbase;
 	g->nka = f->kabase;
 	return f->feature ? feature_done(g, f->node) : 1;
@@ -1197,6 +1200,14 @@ static int stream(struct gj *g)
 	else if (st == yajl_status_ok && (st = yajl_complete_parse(g->yh)) == yajl_status_error &&
 		 !g->rc)
 		syntax(g, g->len);
+	/* yajl, done with the top-level value, waits for the end of a string it began after
+	 * it and then says ok: only white space may follow the value */
+	if (!g->rc && st == yajl_status_ok && g->top_end) {
+		size_t i = ws(g->text, g->len, g->top_end);
+
+		if (i < g->len)
+			tok_err(g, TM_EPROTO, i + 1, i + 1, "parse error: trailing garbage");
+	}
 	yajl_free(g->yh);
 	g->yh = NULL;
 	if (!g->rc && st != yajl_status_ok)

@@ -300,6 +300,12 @@ static void test_refused(void)
 	       "f:1:19: lexical error: invalid char in json text.");
 	expect("  7", 3, TM_EPROTO, "f:1:2: '[' or '{' expected");
 	expect("{\"type\":\"Polygon\"} x", 20, TM_EPROTO, "f:1:20: parse error: trailing garbage");
+	/* an unterminated string after the value: yajl alone would take it (fuzz_geojson) */
+	expect("{\"type\":\"FeatureCollection\",\"features\":[]} \"", 44, TM_EPROTO,
+	       "f:1:44: parse error: trailing garbage");
+	expect("{\"type\":\"FeatureCollection\",\"features\":[]}\n\t\"ab", 46, TM_EPROTO,
+	       "f:2:2: parse error: trailing garbage");
+	CHECK(compare("{\"type\":\"FeatureCollection\",\"features\":[]} \"", 44, NULL));
 	expect("{\"type\":\n\"Polygon\"", 18, TM_EPROTO, "f:2:9: parse error: premature EOF");
 	for (size_t i = 0; i < n; i++)
 		deep[l++] = '[';
