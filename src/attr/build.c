@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define CANDS_PER_ASSET 512
 #define CANDS_PER_OBS 16
@@ -54,7 +55,16 @@ struct ctx {
 	int nevq;
 	char *eb;
 	size_t el;
+	int64_t t_attr, t_store; /* ns in attribution and in the store's writes (TRUSTMAP_BUILD_TIMES) */
 };
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 static uint32_t hash(const char *s)
 {
@@ -254,10 +264,13 @@ static void identity(const struct ctx *c, uint32_t first, struct asset_rec *a)
 /* Writes the queued evidence, in the order it was queued. */
 static int ev_flush(struct ctx *c, struct store *st)
 {
-	int n = c->nevq;
+	int n = c->nevq, rc;
+	int64_t t0 = now_ns();
 
 	c->nevq = 0;
-	return n ? store_evidence_put_many(st, c->evq, n) : 0;
+	rc = n ? store_evidence_put_many(st, c->evq, n) : 0;
+	c->t_store += now_ns() - t0;
+	return rc;
 }
 
 /* A zeroed row at the queue's end, the queue written first when full; NULL on a store error (*rc). */
@@ -279,6 +292,7 @@ static int write_group(struct ctx *c, struct store *st, struct attr_scratch *sc,
 	struct attribution at;
 	struct obs o;
 	int n = 0, rc;
+	int64_t t0 = now_ns(), t1;
 
 	for (uint32_t i = first; i && n < CANDS_PER_ASSET; i = c->o[i - 1].next) {
 		to_obs(c, &c->o[i - 1], &o);
@@ -298,7 +312,11 @@ static int write_group(struct ctx *c, struct store *st, struct attr_scratch *sc,
 	str_set(a.declared_vendor, sizeof(a.declared_vendor), vid(c->kb, at.declared_vendor));
 	str_set(a.component_vendor, sizeof(a.component_vendor), vid(c->kb, at.component_vendor));
 	str_set(a.hint_vendor, sizeof(a.hint_vendor), vid(c->kb, at.hint_vendor));
-	if ((rc = store_asset_put(st, &a)))
+	t1 = now_ns();
+	c->t_attr += t1 - t0;
+	rc = store_asset_put(st, &a);
+	c->t_store += now_ns() - t1;
+	if (rc)
 		return rc;
 	bs->assets++;
 	bs->attributed += at.vendor >= 0;
@@ -429,6 +447,23 @@ static uint32_t sort_chain(struct ctx *c, uint32_t first, uint32_t *ord)
 	return ord[0];
 }
 
+/*
+ * With TRUSTMAP_BUILD_TIMES set, one line on standard error saying where a
+ * rebuild's time went (t: start, read, grouped, cleared, written, committed).
+ * Times vary, so they are not among build_stats' counters.
+ */
+static void build_times(const struct ctx *c, const int64_t *t)
+{
+	if (!getenv("TRUSTMAP_BUILD_TIMES"))
+		return;
+	fprintf(stderr,
+		"build times: read %.3f s, group %.3f s, clear %.3f s, attribute %.3f s, "
+		"store writes %.3f s, commit %.3f s, all %.3f s\n",
+		(double)(t[1] - t[0]) / 1e9, (double)(t[2] - t[1]) / 1e9, (double)(t[3] - t[2]) / 1e9,
+		(double)c->t_attr / 1e9, (double)c->t_store / 1e9, (double)(t[5] - t[4]) / 1e9,
+		(double)(t[5] - t[0]) / 1e9);
+}
+
 int attr_build(const struct kb *kb, struct store *st, struct build_stats *bs, char *eb, size_t el)
 {
 	struct ctx c = {.kb = kb, .eb = eb, .el = el};
@@ -436,6 +471,7 @@ int attr_build(const struct kb *kb, struct store *st, struct build_stats *bs, ch
 	struct cand *cands = NULL;
 	uint32_t *head = NULL, *tail = NULL, *ord = NULL;
 	int rc = TM_ENOMEM;
+	int64_t t[6] = {now_ns()};
 
 	memset(bs, 0, sizeof(*bs));
 	c.ar = arena_new(1 << 20);
@@ -450,6 +486,7 @@ int attr_build(const struct kb *kb, struct store *st, struct build_stats *bs, ch
 		goto out;
 	}
 	bs->obs = (long)c.n;
+	t[1] = now_ns();
 	rc = TM_ENOMEM;
 	c.parent = mem_calloc(c.keys.n + 1, sizeof(*c.parent));
 	head = mem_calloc(c.keys.n + 1, sizeof(*head));
@@ -488,8 +525,10 @@ int attr_build(const struct kb *kb, struct store *st, struct build_stats *bs, ch
 	for (uint32_t r = 1; r <= c.keys.n; r++)
 		if (head[r] && c.o[head[r] - 1].next)
 			head[r] = sort_chain(&c, head[r], ord);
+	t[2] = now_ns();
 	if ((rc = store_begin(st)) || (rc = store_assets_clear(st)))
 		goto out_db;
+	t[3] = now_ns();
 	for (uint32_t r = 1; r <= c.keys.n; r++) {
 		if (!head[r])
 			continue;
@@ -502,8 +541,11 @@ int attr_build(const struct kb *kb, struct store *st, struct build_stats *bs, ch
 		store_rollback(st);
 		goto out_db;
 	}
+	t[4] = now_ns();
 	if ((rc = store_commit(st)))
 		goto out_db;
+	t[5] = now_ns();
+	build_times(&c, t);
 	rc = 0;
 	goto out;
 out_db:

@@ -25,6 +25,13 @@
 #define SQ_AI_F " AND family = ?3"
 #define SQ_AI_S " AND site = ?4"
 #define SQ_AI(cond) SQ_ASSET_SEL "WHERE conf >= ?1" cond " ORDER BY id LIMIT ?5"
+/* SQ_ROWS (32) copies of a row's text, comma-separated, at compile time */
+#define SQ_R2(r) r "," r
+#define SQ_R4(r) SQ_R2(r) "," SQ_R2(r)
+#define SQ_R8(r) SQ_R4(r) "," SQ_R4(r)
+#define SQ_R16(r) SQ_R8(r) "," SQ_R8(r)
+#define SQ_R32(r) SQ_R16(r) "," SQ_R16(r)
+_Static_assert(SQ_ROWS == 32, "SQ_R32 writes SQ_ROWS rows");
 
 /* Constant text only: every value is bound. */
 static const char *const sql[SQ_COUNT] = {
@@ -87,6 +94,8 @@ static const char *const sql[SQ_COUNT] = {
 	[SQ_SITE_SCAN] = "SELECT id, lat, lon, operator, region, tags FROM sites",
 	[SQ_ASSET_SCAN] = "SELECT id, key, addr, ref, site, vendor, product, model, role, component_vendor, "
 			  "hint_vendor, conf, flags FROM assets ORDER BY id",
+	[SQ_OBS_ADD_ROWS] = SQ_OBS_HEAD SQ_R32(SQ_OBS_ROW),
+	[SQ_EV_PUT_ROWS] = SQ_EV_HEAD SQ_R32(SQ_EV_ROW),
 	[SQ_ASSET_ITER + 0] = SQ_AI(""),
 	[SQ_ASSET_ITER + 1] = SQ_AI(SQ_AI_V),
 	[SQ_ASSET_ITER + 2] = SQ_AI(SQ_AI_F),
@@ -159,6 +168,26 @@ void sq_put(struct sq_store *q, enum sq_id id, sqlite3_stmt *s)
 	sqlite3_clear_bindings(s);
 }
 
+sqlite3_stmt *sq_prepare_rows(struct sq_store *q, const char *head, const char *row, int rows)
+{
+	size_t hl = strlen(head), rl = strlen(row), l = hl;
+	sqlite3_stmt *s = NULL;
+	char *text;
+
+	if (rows < 1 || rows > SQ_ROWS || !(text = mem_alloc(hl + (size_t)rows * (rl + 1))))
+		return NULL;
+	memcpy(text, head, hl);
+	for (int j = 0; j < rows; j++, l += rl + 1) {
+		memcpy(text + l, row, rl);
+		text[l + rl] = ',';
+	}
+	text[l - 1] = '\0'; /* the last row's comma */
+	if (sqlite3_prepare_v2(q->db, text, (int)(l - 1), &s, NULL) != SQLITE_OK)
+		s = NULL;
+	mem_free(text);
+	return s;
+}
+
 int sq_step_done(struct sq_store *q, sqlite3_stmt *s, const char *what)
 {
 	int rc = sqlite3_step(s);
@@ -183,8 +212,7 @@ void sq_col_str(sqlite3_stmt *s, int i, char *dst, size_t dstlen)
 
 /* ---- opening ---- */
 
-/* Runs constant SQL text (one or more statements, no values) to its end. */
-static int sq_script(struct sq_store *q, const char *text, const char *what)
+int sq_script(struct sq_store *q, const char *text, const char *what)
 {
 	while (text && *text) {
 		sqlite3_stmt *s = NULL;
@@ -369,6 +397,7 @@ static void sq_close(struct store *st)
 	for (int i = 0; i < SQ_COUNT; i++)
 		sqlite3_finalize(q->stmt[i]);
 	sqlite3_close_v2(q->db); /* rolls back an open transaction */
+	mem_free(q->ddl);
 	mem_free(q->path);
 	mem_free(q);
 }
@@ -427,13 +456,29 @@ static int sq_tx(struct sq_store *q, enum sq_id id, const char *what)
 	return rc;
 }
 
+/* The deferred DDL is gone with the levels that held the drop (a rollback, or SQLite's own). */
+static void sq_ddl_drop(struct sq_store *q)
+{
+	mem_free(q->ddl);
+	q->ddl = NULL;
+}
+
+void sq_defer_ddl(struct sq_store *q, char *ddl)
+{
+	sq_ddl_drop(q);
+	q->ddl = ddl;
+	q->ddl_depth = q->depth;
+}
+
 int sq_begin(struct store *st)
 {
 	struct sq_store *q = sq(st);
 	int rc;
 
-	if (q->depth && sqlite3_get_autocommit(q->db))
+	if (q->depth && sqlite3_get_autocommit(q->db)) {
 		q->depth = 0; /* SQLite rolled back on its own after an error */
+		sq_ddl_drop(q);
+	}
 	rc = sq_tx(q, q->depth ? SQ_SAVEPOINT : SQ_BEGIN, "starting a transaction");
 	if (!rc)
 		q->depth++;
@@ -447,13 +492,23 @@ int sq_commit(struct store *st)
 
 	if (!q->depth || sqlite3_get_autocommit(q->db)) {
 		q->depth = 0;
+		sq_ddl_drop(q);
 		return sq_err(q, TM_EINVAL, "%s: commit without an open transaction", q->path);
 	}
+	if (q->depth == 1 && q->ddl) { /* the indexes a clear dropped, over the new rows */
+		if ((rc = sq_script(q, q->ddl, "indexing the assets")))
+			return rc; /* the transaction stays open: the caller rolls back */
+		sq_ddl_drop(q);
+	}
 	rc = sq_tx(q, q->depth > 1 ? SQ_RELEASE : SQ_COMMIT, "committing");
-	if (sqlite3_get_autocommit(q->db))
+	if (sqlite3_get_autocommit(q->db)) {
 		q->depth = 0;
-	else if (!rc)
+		sq_ddl_drop(q);
+	} else if (!rc) {
+		if (q->ddl && q->ddl_depth == q->depth)
+			q->ddl_depth--; /* the drop now belongs to the enclosing level */
 		q->depth--;
+	}
 	return rc;
 }
 
@@ -463,6 +518,8 @@ int sq_rollback(struct store *st)
 	struct sq_store *q = sq(st);
 	int rc;
 
+	if (q->ddl && (q->depth <= q->ddl_depth || sqlite3_get_autocommit(q->db)))
+		sq_ddl_drop(q); /* this level undoes the drop */
 	if (!q->depth || sqlite3_get_autocommit(q->db)) {
 		int had = q->depth;
 

@@ -12,14 +12,12 @@
 #include "core/mem.h"
 #include "core/str.h"
 
-int sq_assets_clear(struct store *st)
+/* The old rows one by one (the DELETEs of the schema's first version), when the tables cannot be dropped. */
+static int clear_rows(struct sq_store *q)
 {
-	struct sq_store *q = sq(st);
 	sqlite3_stmt *s;
 	int rc;
 
-	if ((rc = sq_begin(st)))
-		return rc;
 	if (!(rc = sq_get(q, SQ_EV_CLEAR, &s))) {
 		rc = sq_step_done(q, s, "clearing evidence");
 		sq_put(q, SQ_EV_CLEAR, s);
@@ -27,6 +25,99 @@ int sq_assets_clear(struct store *st)
 	if (!rc && !(rc = sq_get(q, SQ_ASSET_CLEAR, &s))) {
 		rc = sq_step_done(q, s, "clearing assets");
 		sq_put(q, SQ_ASSET_CLEAR, s);
+	}
+	return rc;
+}
+
+#define SQ_CLEAR_DDL                                                                               \
+	"SELECT type, tbl_name, sql FROM sqlite_schema WHERE tbl_name IN ('assets', 'evidence') " \
+	"AND sql IS NOT NULL ORDER BY type <> 'table', tbl_name, rowid"
+
+/*
+ * Both tables dropped and created again from their own text in the schema
+ * (whatever migration wrote it), their indexes and triggers left for the
+ * commit (sq_defer_ddl): with foreign keys on, SQLite deletes the rows of a
+ * table that is the child or the parent of a key one by one, each checked;
+ * a table nothing references (evidence, then assets once evidence is gone)
+ * is dropped page by page.  The new rows then go into bare tables and each
+ * index is built once by a sort over them, not kept up row by row: random
+ * inserts into evidence_obs and the vendor indexes.  Ids start at 1 again,
+ * as after the DELETEs (no AUTOINCREMENT).  The key's UNIQUE constraint
+ * belongs to the table and stays: a duplicate key is still refused at once.
+ */
+static int clear_drop(struct sq_store *q)
+{
+	struct buf tab[2], idx;
+	sqlite3_stmt *s = NULL;
+	int rc, seen = 0;
+
+	buf_init(&tab[0], 1 << 16);
+	buf_init(&tab[1], 1 << 16);
+	buf_init(&idx, 1 << 16);
+	if ((rc = sqlite3_prepare_v2(q->db, SQ_CLEAR_DDL, -1, &s, NULL)) != SQLITE_OK) {
+		rc = sq_fail(q, rc, "reading the assets' schema");
+		goto out;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *type = (const char *)sqlite3_column_text(s, 0);
+		const char *tbl = (const char *)sqlite3_column_text(s, 1);
+		const char *sql = (const char *)sqlite3_column_text(s, 2);
+		int t = tbl && !strcmp(tbl, "evidence");
+		struct buf *b = type && !strcmp(type, "table") ? &tab[t] : &idx;
+
+		if (!type || !tbl || !sql) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		if (b != &idx)
+			seen |= 1 << t;
+		if (buf_adds(b, sql) || buf_adds(b, ";\n")) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		rc = sq_fail(q, rc, "reading the assets' schema");
+		goto out;
+	}
+	if (seen != 3) {
+		rc = sq_err(q, TM_EDB, "%s: no assets or evidence table", q->path);
+		goto out;
+	}
+	if ((rc = sq_script(q, "DROP TABLE evidence; DROP TABLE assets", "clearing assets")) ||
+	    (rc = sq_script(q, buf_str(&tab[0]), "clearing assets")) ||
+	    (rc = sq_script(q, buf_str(&tab[1]), "clearing evidence")))
+		goto out;
+	if (idx.len) {
+		char *ddl = buf_take(&idx);
+
+		if (!ddl) {
+			rc = sq_err(q, TM_ENOMEM, "%s: out of memory", q->path);
+			goto out;
+		}
+		sq_defer_ddl(q, ddl);
+	}
+out:
+	buf_fini(&tab[0]);
+	buf_fini(&tab[1]);
+	buf_fini(&idx);
+	return rc;
+}
+
+int sq_assets_clear(struct store *st)
+{
+	struct sq_store *q = sq(st);
+	int rc;
+
+	if ((rc = sq_begin(st)))
+		return rc;
+	if ((rc = clear_drop(q))) {
+		/* a statement still reading them (SQLITE_LOCKED), a schema not ours: row by row */
+		sq_rollback(st);
+		if ((rc = sq_begin(st)))
+			return rc;
+		rc = clear_rows(q);
 	}
 	if (rc) {
 		sq_rollback(st);
@@ -89,8 +180,7 @@ int sq_asset_put(struct store *st, struct asset_rec *a)
 	return rc;
 }
 
-/* Binds e to parameters at + 1 .. at + EV_COLS (the column order of SQ_EV_PUT in sqlite.c). */
-#define EV_COLS 11
+/* Binds e to parameters at + 1 .. at + SQ_EV_COLS (the column order of SQ_EV_PUT in sqlite.c). */
 static void ev_bind(sqlite3_stmt *s, int at, const struct ev_rec *e)
 {
 	sqlite3_bind_int64(s, at + 1, e->asset_id);
@@ -131,45 +221,39 @@ int sq_evidence_put(struct store *st, const struct ev_rec *e)
 }
 
 /*
- * Many evidence rows, EV_BATCH to an INSERT: each statement's fixed cost
- * (its start, the foreign-key bookkeeping and the statement journal at its
- * end) was about a quarter of the rebuild's evidence writes, one row a
- * statement (bench/sniff's mix: 650M -> 480M instructions for 33,151 rows).
- * The statement is prepared once a call (callers hand over hundreds of
- * rows).  A batch that fails is undone whole by SQLite, and its rows are
- * then written one at a time, so the rows before the failing one are
- * stored and its message is sq_evidence_put's, as with one call a row.
+ * Many evidence rows, SQ_ROWS to an INSERT (the cached SQ_EV_PUT_ROWS):
+ * each statement's fixed cost (its start, the foreign-key bookkeeping and
+ * the statement journal at its end) was about a quarter of the rebuild's
+ * evidence writes, one row a statement (bench/sniff's mix: 650M -> 480M
+ * instructions for 33,151 rows); the rest of a call in one more
+ * (sq_prepare_rows).  A batch that fails is undone whole by SQLite, and its
+ * rows are then written one at a time, so the rows before the failing one
+ * are stored and its message is sq_evidence_put's, as with one call a row.
  */
-#define EV_BATCH 32
-
 int sq_evidence_put_many(struct store *st, const struct ev_rec *e, int n)
 {
-	static const char head[] = "INSERT INTO evidence(asset_id, obs_id, kind, vendor, vendor_raw, product, "
-				   "version, rule, strength, conf, conflict) VALUES ";
-	static const char row[] = "(?,?,?,?,?,?,?,?,?,?,?),";
-	char sql[sizeof(head) + EV_BATCH * (sizeof(row) - 1)];
 	struct sq_store *q = sq(st);
 	sqlite3_stmt *s = NULL;
-	size_t l = sizeof(head) - 1;
-	int i = 0, rc = 0;
+	int i = 0, rc = SQLITE_DONE;
 
-	if (n >= EV_BATCH) {
-		memcpy(sql, head, l);
-		for (int j = 0; j < EV_BATCH; j++, l += sizeof(row) - 1)
-			memcpy(sql + l, row, sizeof(row) - 1);
-		sql[l - 1] = '\0'; /* the last row's comma */
-		if (sqlite3_prepare_v3(q->db, sql, -1, 0, &s, NULL) != SQLITE_OK)
-			s = NULL; /* one at a time below, with its own messages */
-	}
-	for (; s && i + EV_BATCH <= n; i += EV_BATCH) {
-		for (int j = 0; j < EV_BATCH; j++)
-			ev_bind(s, j * EV_COLS, &e[i + j]);
+	if (n >= SQ_ROWS && sq_get(q, SQ_EV_PUT_ROWS, &s))
+		s = NULL; /* one at a time below, with its own messages */
+	for (; s && i + SQ_ROWS <= n; i += SQ_ROWS) {
+		for (int j = 0; j < SQ_ROWS; j++)
+			ev_bind(s, j * SQ_EV_COLS, &e[i + j]);
 		rc = sqlite3_step(s);
 		sqlite3_reset(s);
 		if (rc != SQLITE_DONE)
 			break;
 	}
-	sqlite3_finalize(s);
+	sq_put(q, SQ_EV_PUT_ROWS, s);
+	if (rc == SQLITE_DONE && n - i > 1 && (s = sq_prepare_rows(q, SQ_EV_HEAD, SQ_EV_ROW, n - i))) {
+		for (int j = 0; j < n - i; j++)
+			ev_bind(s, j * SQ_EV_COLS, &e[i + j]);
+		if (sqlite3_step(s) == SQLITE_DONE)
+			i = n;
+		sqlite3_finalize(s);
+	}
 	for (rc = 0; !rc && i < n; i++)
 		rc = sq_evidence_put(st, &e[i]);
 	return rc;

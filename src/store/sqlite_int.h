@@ -48,9 +48,29 @@ enum sq_id {
 	SQ_LINK_ITER,
 	SQ_SITE_SCAN,
 	SQ_ASSET_SCAN,
+	SQ_OBS_ADD_ROWS, /* SQ_ROWS rows an INSERT (sq_obs_add_many) */
+	SQ_EV_PUT_ROWS,	 /* SQ_ROWS rows an INSERT (sq_evidence_put_many) */
 	SQ_ASSET_ITER, /* 8 variants follow: + (vendor ? 1 : 0) + (family ? 2 : 0) + (site ? 4 : 0) */
 	SQ_COUNT = SQ_ASSET_ITER + 8
 };
+
+/*
+ * The multi-row INSERTs: a statement's fixed cost (its start, the foreign-key
+ * bookkeeping, the statement journal at its end) paid once for SQ_ROWS rows.
+ * The heads and rows of their text, shared by the cached full-batch
+ * statements (sqlite.c) and sq_prepare_rows() for a shorter rest.
+ */
+#define SQ_ROWS 32
+#define SQ_OBS_HEAD                                                                    \
+	"INSERT INTO observations(run_id, time, source, addr, scope, mac, ref, site, " \
+	"port, proto, kind, probe, value, flags) VALUES "
+#define SQ_OBS_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define SQ_OBS_COLS 14
+#define SQ_EV_HEAD                                                                             \
+	"INSERT INTO evidence(asset_id, obs_id, kind, vendor, vendor_raw, product, version, " \
+	"rule, strength, conf, conflict) VALUES "
+#define SQ_EV_ROW "(?,?,?,?,?,?,?,?,?,?,?)"
+#define SQ_EV_COLS 11
 
 struct sq_store {
 	struct store base;	     /* must stay first */
@@ -59,6 +79,8 @@ struct sq_store {
 	int depth;		     /* open transaction levels (1 = BEGIN, more = savepoints) */
 	int busy_ms;		     /* busy timeout, for messages */
 	sqlite3_stmt *stmt[SQ_COUNT]; /* prepared at open, reset after each use */
+	char *ddl;		     /* indexes to create before the outermost commit (sq_defer_ddl); owned */
+	int ddl_depth;		     /* the innermost level whose rollback undoes the drop ddl repairs */
 };
 
 static inline struct sq_store *sq(struct store *st)
@@ -76,6 +98,13 @@ int sq_get(struct sq_store *q, enum sq_id id, sqlite3_stmt **out);
 /* Resets the cached statement for reuse, or finalizes a fresh copy. */
 void sq_put(struct sq_store *q, enum sq_id id, sqlite3_stmt *s);
 /*
+ * Prepares head followed by rows copies of row, comma-separated (1 <= rows
+ * <= SQ_ROWS): a multi-row INSERT for a batch's rest, finalized by the
+ * caller.  NULL when SQLite refuses it (the caller then goes a row at a
+ * time, with each row's own message).
+ */
+sqlite3_stmt *sq_prepare_rows(struct sq_store *q, const char *head, const char *row, int rows);
+/*
  * Sets the handle's message "path: what: sqlite's message" and returns the
  * TM_E* code for SQLite result code src (busy -> TM_ETIMEOUT, constraint ->
  * TM_EINVAL, out of memory -> TM_ENOMEM, I/O -> TM_EIO, others TM_EDB).
@@ -83,6 +112,14 @@ void sq_put(struct sq_store *q, enum sq_id id, sqlite3_stmt *s);
 int sq_fail(struct sq_store *q, int src, const char *what);
 /* Sets the handle's message and returns rc (for errors found by us, not SQLite). */
 int sq_err(struct sq_store *q, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Runs constant SQL text (one or more statements, no values) to its end. */
+int sq_script(struct sq_store *q, const char *text, const char *what);
+/*
+ * Called inside the level (a savepoint or the transaction) that dropped
+ * indexes: ddl (owned from here) is run just before the outermost COMMIT,
+ * and forgotten when a rollback undoes that level or one around it.
+ */
+void sq_defer_ddl(struct sq_store *q, char *ddl);
 /* Steps a write statement once: 0 or the mapped error. */
 int sq_step_done(struct sq_store *q, sqlite3_stmt *s, const char *what);
 

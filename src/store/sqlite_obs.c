@@ -172,8 +172,7 @@ int sq_run_iter(struct store *st, store_run_fn fn, void *ctx)
 	return rc;
 }
 
-/* Binds o to parameters at + 1 .. at + OBS_COLS (the column order of SQ_OBS_ADD in sqlite.c). */
-#define OBS_COLS 14
+/* Binds o to parameters at + 1 .. at + SQ_OBS_COLS (the column order of SQ_OBS_ADD in sqlite.c). */
 static void obs_bind(sqlite3_stmt *s, int at, int64_t run_id, const struct obs *o)
 {
 	size_t len = o->len;
@@ -227,34 +226,14 @@ int sq_obs_add(struct store *st, int64_t run_id, const struct obs *o, int64_t *o
 }
 
 /*
- * Many observations, OBS_BATCH to an INSERT (the rest in one more): each
- * statement's fixed cost (its run through the VDBE, the step, the reset)
- * paid once per batch instead of once a row.  Rows keep their order, so
- * their ids are those one call a row would give.  A statement that fails
- * adds none of its rows (SQLite's statement rollback); *done says how many
- * went in before it, and store.c adds the rest one by one, each error
- * with its own message.
+ * Many observations, SQ_ROWS to an INSERT (the cached SQ_OBS_ADD_ROWS) and
+ * the rest in one more (sq_prepare_rows): each statement's fixed cost (its
+ * run through the VDBE, the step, the reset) paid once per batch instead
+ * of once a row.  Rows keep their order, so their ids are those one call a
+ * row would give.  A statement that fails adds none of its rows (SQLite's
+ * statement rollback); *done says how many went in before it, and store.c
+ * adds the rest one by one, each error with its own message.
  */
-#define OBS_BATCH 32
-
-static sqlite3_stmt *obs_many_stmt(struct sq_store *q, int rows)
-{
-	static const char head[] = "INSERT INTO observations(run_id, time, source, addr, scope, mac, ref, "
-				   "site, port, proto, kind, probe, value, flags) VALUES ";
-	static const char row[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?),";
-	char sql[sizeof(head) + OBS_BATCH * (sizeof(row) - 1)];
-	size_t l = sizeof(head) - 1;
-	sqlite3_stmt *s = NULL;
-
-	memcpy(sql, head, l);
-	for (int j = 0; j < rows; j++, l += sizeof(row) - 1)
-		memcpy(sql + l, row, sizeof(row) - 1);
-	sql[l - 1] = '\0'; /* the last row's comma */
-	if (sqlite3_prepare_v3(q->db, sql, -1, 0, &s, NULL) != SQLITE_OK)
-		return NULL;
-	return s;
-}
-
 int sq_obs_add_many(struct store *st, int64_t run_id, const struct obs *o, int n, int *done)
 {
 	struct sq_store *q = sq(st);
@@ -262,20 +241,20 @@ int sq_obs_add_many(struct store *st, int64_t run_id, const struct obs *o, int n
 	int i = 0, rc = SQLITE_DONE;
 
 	*done = 0;
-	if (n >= OBS_BATCH)
-		s = obs_many_stmt(q, OBS_BATCH);
-	for (; s && i + OBS_BATCH <= n; i += OBS_BATCH) {
-		for (int j = 0; j < OBS_BATCH; j++)
-			obs_bind(s, j * OBS_COLS, run_id, &o[i + j]);
+	if (n >= SQ_ROWS && sq_get(q, SQ_OBS_ADD_ROWS, &s))
+		s = NULL; /* one at a time (store.c), with its own messages */
+	for (; s && i + SQ_ROWS <= n; i += SQ_ROWS) {
+		for (int j = 0; j < SQ_ROWS; j++)
+			obs_bind(s, j * SQ_OBS_COLS, run_id, &o[i + j]);
 		rc = sqlite3_step(s);
 		sqlite3_reset(s);
 		if (rc != SQLITE_DONE)
 			break;
 	}
-	sqlite3_finalize(s);
-	if (rc == SQLITE_DONE && n - i > 1 && (s = obs_many_stmt(q, n - i))) {
+	sq_put(q, SQ_OBS_ADD_ROWS, s);
+	if (rc == SQLITE_DONE && n - i > 1 && (s = sq_prepare_rows(q, SQ_OBS_HEAD, SQ_OBS_ROW, n - i))) {
 		for (int j = 0; j < n - i; j++)
-			obs_bind(s, j * OBS_COLS, run_id, &o[i + j]);
+			obs_bind(s, j * SQ_OBS_COLS, run_id, &o[i + j]);
 		if ((rc = sqlite3_step(s)) == SQLITE_DONE)
 			i = n;
 		sqlite3_finalize(s);
