@@ -23,6 +23,7 @@
 #define CANDS_PER_ASSET 512
 #define CANDS_PER_OBS 16
 #define EV_QUEUE 512 /* evidence rows handed to the store at once (store_evidence_put_many) */
+#define MEMO_CANDS (1 << 16) /* candidates the memo keeps at most (~25 MB) */
 
 struct bobs {
 	int64_t id, time;
@@ -44,8 +45,32 @@ struct strtab { /* open addressing: string -> 1-based id */
 	uint32_t nslot;
 };
 
+/*
+ * The memo: what attr_candidates() said about an observation's kind, probe
+ * and value, for the next observation with the same three.  Attribution
+ * reads nothing else of an observation (not its time, address, port or
+ * flags), so the candidates are the same but for the index of the
+ * observation they name.  Devices of one model answer alike: in a scan of
+ * many, most values come again, and each is matched once.
+ */
+struct memo_ent {
+	uint32_t hash;
+	uint32_t obs;	/* 1-based: the observation whose kind, probe and value are the key; 0 empty */
+	uint32_t first; /* its candidates: pool[first .. first + n) */
+	uint32_t n;
+};
+
+struct memo {
+	struct memo_ent *slot;
+	uint32_t nslot, used;
+	struct cand *pool;
+	uint32_t npool;
+	long hits, misses;
+};
+
 struct ctx {
 	const struct kb *kb;
+	struct memo memo;
 	struct arena *ar;
 	struct bobs *o;
 	size_t n, cap;
@@ -205,6 +230,54 @@ static void unite(uint32_t *p, uint32_t a, uint32_t b)
 		p[a > b ? a : b] = a < b ? a : b;
 }
 
+static uint32_t memo_hash(const struct bobs *b)
+{
+	uint32_t h = 2166136261u;
+
+	h = (h ^ b->kind) * 16777619u;
+	h = (h ^ b->probe) * 16777619u;
+	for (uint32_t i = 0; i < b->len; i++)
+		h = (h ^ b->value[i]) * 16777619u;
+	return h;
+}
+
+static int memo_same(const struct bobs *a, const struct bobs *b)
+{
+	return a->kind == b->kind && a->probe == b->probe && a->len == b->len &&
+	       (!a->len || !memcmp(a->value, b->value, a->len));
+}
+
+/* Room for one more entry (the table at most half full); 0 when it cannot grow. */
+static int memo_room(struct memo *m)
+{
+	uint32_t ns = m->nslot ? m->nslot * 2 : 4096;
+	struct memo_ent *slot;
+
+	if ((m->used + 1) * 2 <= m->nslot)
+		return 1;
+	if (!(slot = mem_calloc(ns, sizeof(*slot))))
+		return 0;
+	for (uint32_t i = 0; i < m->nslot; i++) {
+		uint32_t h;
+
+		if (!m->slot[i].obs)
+			continue;
+		for (h = m->slot[i].hash & (ns - 1); slot[h].obs; h = (h + 1) & (ns - 1))
+			;
+		slot[h] = m->slot[i];
+	}
+	mem_free(m->slot);
+	m->slot = slot;
+	m->nslot = ns;
+	return 1;
+}
+
+static void memo_free(struct memo *m)
+{
+	mem_free(m->slot);
+	mem_free(m->pool);
+}
+
 /* Rebuilds a struct obs (borrowing strings) from a compact record. */
 static void to_obs(const struct ctx *c, const struct bobs *b, struct obs *o)
 {
@@ -218,6 +291,52 @@ static void to_obs(const struct ctx *c, const struct bobs *b, struct obs *o)
 	o->len = b->len;
 	if (b->probe)
 		str_set(o->probe, sizeof(o->probe), c->names.str[b->probe - 1]);
+}
+
+/*
+ * attr_candidates() for observation i (1-based) with CANDS_PER_OBS of room,
+ * from the memo when an observation with the same kind, probe and value was
+ * asked before.  What the memo cannot keep (the pool full, a candidate not
+ * naming i) is asked again each time.
+ */
+static int obs_cands(struct ctx *c, struct attr_scratch *sc, uint32_t i, struct cand *out)
+{
+	struct memo *m = &c->memo;
+	const struct bobs *b = &c->o[i - 1];
+	uint32_t h = memo_hash(b), at = 0;
+	struct obs o;
+	int n;
+
+	if (m->nslot) {
+		for (at = h & (m->nslot - 1); m->slot[at].obs; at = (at + 1) & (m->nslot - 1)) {
+			const struct memo_ent *e = &m->slot[at];
+
+			if (e->hash != h || !memo_same(&c->o[e->obs - 1], b))
+				continue;
+			memcpy(out, m->pool + e->first, e->n * sizeof(*out));
+			for (uint32_t j = 0; j < e->n; j++)
+				out[j].obs = (int)(i - 1);
+			m->hits++;
+			return (int)e->n;
+		}
+	}
+	to_obs(c, b, &o);
+	n = attr_candidates(c->kb, sc, &o, (int)(i - 1), out, CANDS_PER_OBS);
+	m->misses++;
+	for (int j = 0; j < n; j++)
+		if (out[j].obs != (int)(i - 1))
+			return n;
+	if (m->npool + (uint32_t)n > MEMO_CANDS || !memo_room(m))
+		return n;
+	if (!m->pool && !(m->pool = mem_alloc(MEMO_CANDS * sizeof(*m->pool))))
+		return n;
+	for (at = h & (m->nslot - 1); m->slot[at].obs; at = (at + 1) & (m->nslot - 1))
+		;
+	m->slot[at] = (struct memo_ent){h, i, m->npool, (uint32_t)n};
+	memcpy(m->pool + m->npool, out, (size_t)n * sizeof(*out));
+	m->npool += (uint32_t)n;
+	m->used++;
+	return n;
 }
 
 static const char *vid(const struct kb *kb, int idx)
@@ -295,8 +414,13 @@ static int write_group(struct ctx *c, struct store *st, struct attr_scratch *sc,
 	int64_t t0 = now_ns(), t1;
 
 	for (uint32_t i = first; i && n < CANDS_PER_ASSET; i = c->o[i - 1].next) {
-		to_obs(c, &c->o[i - 1], &o);
 		int room = CANDS_PER_ASSET - n < CANDS_PER_OBS ? CANDS_PER_ASSET - n : CANDS_PER_OBS;
+
+		if (room == CANDS_PER_OBS) {
+			n += obs_cands(c, sc, i, cands + n);
+			continue;
+		}
+		to_obs(c, &c->o[i - 1], &o);
 		n += attr_candidates(c->kb, sc, &o, (int)(i - 1), cands + n, room);
 	}
 	attr_fuse(c->kb->vr, cands, n, &at);
@@ -458,10 +582,10 @@ static void build_times(const struct ctx *c, const int64_t *t)
 		return;
 	fprintf(stderr,
 		"build times: read %.3f s, group %.3f s, clear %.3f s, attribute %.3f s, "
-		"store writes %.3f s, commit %.3f s, all %.3f s\n",
+		"store writes %.3f s, commit %.3f s, all %.3f s; memo %ld hits, %ld misses\n",
 		(double)(t[1] - t[0]) / 1e9, (double)(t[2] - t[1]) / 1e9, (double)(t[3] - t[2]) / 1e9,
 		(double)c->t_attr / 1e9, (double)c->t_store / 1e9, (double)(t[5] - t[4]) / 1e9,
-		(double)(t[5] - t[0]) / 1e9);
+		(double)(t[5] - t[0]) / 1e9, c->memo.hits, c->memo.misses);
 }
 
 int attr_build(const struct kb *kb, struct store *st, struct build_stats *bs, char *eb, size_t el)
@@ -559,6 +683,7 @@ out:
 	mem_free(c.evq);
 	st_free(&c.keys);
 	st_free(&c.names);
+	memo_free(&c.memo);
 	arena_free(c.ar);
 	attr_scratch_free(sc);
 	mem_free(cands);
