@@ -5,10 +5,12 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int file_read(const char *path, size_t max, char **data, size_t *len, char *eb, size_t el)
 {
 	FILE *f;
+	struct stat st;
 	char *p = NULL, *np;
 	size_t n = 0, cap = 0, got;
 	int rc = TM_EIO;
@@ -19,8 +21,22 @@ int file_read(const char *path, size_t max, char **data, size_t *len, char *eb, 
 	if (!f)
 		return err_set(eb, el, errno == ENOENT ? TM_ENOTFOUND : TM_EIO, "%s: %s", path,
 			       strerror(errno));
+	/*
+	 * A regular file: its size (+1, to see the end without growing) at
+	 * once, so that a file of megabytes is not copied at each doubling
+	 * (every copy is fresh pages, each a fault).  A file that grows while
+	 * read still grows the buffer below.
+	 */
+	if (f != stdin && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (size_t)st.st_size <= max) {
+		cap = (size_t)st.st_size + 1;
+		if (!(p = mem_alloc(cap + 1))) {
+			rc = err_set(eb, el, TM_ENOMEM, "%s: out of memory", path);
+			goto out;
+		}
+	}
 	for (;;) {
-		if (cap - n < 65536) {
+		if (cap - n < 65536 && (!p || n == cap)) {
 			cap = cap ? cap * 2 : 65536;
 			if (cap > max + 1)
 				cap = max + 1;

@@ -199,6 +199,46 @@ static void test_obs(void)
 	CHECK(o.flags & OBS_TRUNCATED);
 }
 
+/* file_read sizes its buffer from the file's size: sizes around its 64 KiB steps and ceilings, and empty files. */
+static void test_file_sizes(void)
+{
+	static const size_t sizes[] = {0, 1, 65535, 65536, 65537, 131072, 200001};
+	char path[] = "/tmp/tm-test-XXXXXX", eb[TM_ERRLEN], *data;
+	size_t len;
+	int fd = mkstemp(path);
+	char *want = mem_alloc(200001);
+
+	CHECK(fd >= 0 && want);
+	if (fd < 0 || !want)
+		return;
+	for (size_t i = 0; i < 200001; i++)
+		want[i] = (char)(i * 7 + i / 251);
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		size_t z = sizes[k];
+
+		CHECK(ftruncate(fd, 0) == 0 && lseek(fd, 0, SEEK_SET) == 0);
+		CHECK(write(fd, want, z) == (ssize_t)z);
+		CHECK_INT(file_read(path, z, &data, &len, eb, sizeof(eb)), 0);
+		CHECK_INT(len, z);
+		CHECK(data && !memcmp(data, want, z) && data[z] == 0);
+		mem_free(data);
+		CHECK_INT(file_read(path, 1u << 20, &data, &len, eb, sizeof(eb)), 0);
+		CHECK_INT(len, z);
+		CHECK(data && !memcmp(data, want, z) && data[z] == 0);
+		mem_free(data);
+		if (z) {
+			CHECK_INT(file_read(path, z - 1, &data, &len, eb, sizeof(eb)), TM_ELIMIT);
+			CHECK(data == NULL);
+		}
+	}
+	CHECK_INT(file_read("/dev/null", 10, &data, &len, eb, sizeof(eb)), 0); /* not regular: read to the end */
+	CHECK_INT(len, 0);
+	mem_free(data);
+	close(fd);
+	unlink(path);
+	mem_free(want);
+}
+
 static void test_files(void)
 {
 	char path[] = "/tmp/tm-test-XXXXXX", eb[TM_ERRLEN];
@@ -219,6 +259,13 @@ static void test_files(void)
 	CHECK(data == NULL);
 	CHECK(strstr(eb, path) != NULL);
 	CHECK_INT(file_read("/nonexistent/x", 10, &data, &len, eb, sizeof(eb)), TM_ENOTFOUND);
+	CHECK_INT(file_read(path, 16, &data, &len, eb, sizeof(eb)), 0); /* exactly the ceiling */
+	CHECK_INT(len, 16);
+	CHECK(data && !memcmp(data, "a\nbb\r\nccc\0d\nlast", 16) && data[16] == 0);
+	mem_free(data);
+	CHECK_INT(file_read(path, 15, &data, &len, eb, sizeof(eb)), TM_ELIMIT);
+	CHECK(data == NULL);
+	test_file_sizes();
 
 	CHECK_INT(lr_open(&l, path, 2, eb, sizeof(eb)), 0);
 	CHECK_INT(lr_next(&l, &line, &n), 1);
