@@ -119,9 +119,11 @@ static const struct opt opts[] = {
 /*
  * The knowledge base: our own part loaded at once (a mistake there is said
  * before anything is read), the system data (OUI registries, enterprise
- * numbers, nmap's probes: most of the start-up) in a thread while the
- * capture is read and decoded, which needs none of it; joined before the
- * assets are rebuilt.
+ * numbers, nmap's probes: most of the start-up) in a thread started before
+ * ours is read (kb_new, then the thread, then kb_load_ours: the two fill
+ * different members), which goes on while the capture is read and decoded,
+ * which needs none of it; joined before the assets are rebuilt.
+ * kb_load_rest itself loads nmap's probes in one more thread.
  */
 struct kb_job {
 	struct kb *kb;
@@ -1141,16 +1143,26 @@ int cmd_sniff(int argc, char **argv)
 	if (cfg.iface) { /* live: all of it now, while privileged */
 		if (!(kj.kb = cli_kb("sniff", &cfg.c)))
 			goto out;
-	} else if (kb_load_begin(&kj.kb, &kj.o, eb, sizeof(eb))) {
+	} else if (kb_new(&kj.kb, &kj.o, eb, sizeof(eb))) {
 		fprintf(stderr, "trustmap sniff: %s\n", eb);
 		goto out;
 	} else if (kb_thread(&kj)) {
-		if (kb_rest(&kj), kj.rc) { /* no thread: at once, as before */
+		/* no thread: at once, as before */
+		if (kb_load_ours(kj.kb, &kj.o, eb, sizeof(eb))) {
+			fprintf(stderr, "trustmap sniff: %s\n", eb);
+			goto out;
+		}
+		if (kb_rest(&kj), kj.rc) {
 			fprintf(stderr, "trustmap sniff: %s\n", kj.eb);
 			goto out;
 		}
 	} else {
+		/* the system data loads from now on, ours meanwhile (a mistake there is still said first) */
 		kj.started = 1;
+		if (kb_load_ours(kj.kb, &kj.o, eb, sizeof(eb))) {
+			fprintf(stderr, "trustmap sniff: %s\n", eb);
+			goto out; /* joined below before the kb is freed */
+		}
 	}
 	if (cfg.iface) {
 		if (cap_drop_privileges(eb, sizeof(eb))) {

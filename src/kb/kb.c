@@ -11,6 +11,8 @@
 #include "../core/str.h"
 
 #include <libgen.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -151,11 +153,10 @@ int kb_load_vreg(struct vreg **out, const char *kb_dir, const char *lists, char 
 	return rc;
 }
 
-int kb_load_begin(struct kb **out, const struct kb_opts *o, char *eb, size_t el)
+int kb_new(struct kb **out, const struct kb_opts *o, char *eb, size_t el)
 {
 	static const struct kb_opts none;
 	struct kb *kb;
-	double t;
 	int rc;
 
 	if (!o)
@@ -170,72 +171,152 @@ int kb_load_begin(struct kb **out, const struct kb_opts *o, char *eb, size_t el)
 			     "cannot find trustmap's rules directory (vendors.tm)%s%s; "
 			     "use --kb-dir or TRUSTMAP_KB_DIR",
 			     kb->kb_dir[0] ? " at " : "", kb->kb_dir);
-		goto out_free;
+		kb_free(kb);
+		return rc;
 	}
-
-	t = now_ms();
-	if ((rc = vreg_load(&kb->vr, kb->kb_dir, eb, el)) ||
-	    (rc = load_user_lists(kb->vr, o->lists, eb, el)))
-		goto out_free;
-	kb->load_ms[0] = now_ms() - t;
-
-	t = now_ms();
-	if ((rc = rules_load_dir(&kb->rules, kb->kb_dir, kb->vr, eb, el)))
-		goto out_free;
-	kb->load_ms[4] = now_ms() - t;
 	*out = kb;
 	return 0;
-out_free:
-	kb_free(kb);
-	return rc;
 }
 
-int kb_load_rest(struct kb *kb, const struct kb_opts *o, char *eb, size_t el)
+int kb_load_ours(struct kb *kb, const struct kb_opts *o, char *eb, size_t el)
 {
 	static const struct kb_opts none;
-	char cbuf[512];
-	const char *p, *cdir;
 	double t;
 	int rc;
 
 	if (!o)
 		o = &none;
-	cdir = cache_dir(o, cbuf, sizeof(cbuf));
+	t = now_ms();
+	if ((rc = vreg_load(&kb->vr, kb->kb_dir, eb, el)) ||
+	    (rc = load_user_lists(kb->vr, o->lists, eb, el)))
+		return rc;
+	kb->load_ms[0] = now_ms() - t;
 
 	t = now_ms();
-	if (!(o->skip & KB_SKIP_OUI)) {
-		const char *ieee = pick(o->ieee_dir, "TRUSTMAP_IEEE_DIR", KB_DEFAULT_IEEE);
-		const char *manuf = pick(o->manuf, "TRUSTMAP_MANUF", KB_DEFAULT_MANUF);
+	if ((rc = rules_load_dir(&kb->rules, kb->kb_dir, kb->vr, eb, el)))
+		return rc;
+	kb->load_ms[4] = now_ms() - t;
+	return 0;
+}
 
+int kb_load_begin(struct kb **out, const struct kb_opts *o, char *eb, size_t el)
+{
+	int rc = kb_new(out, o, eb, el);
+
+	if (!rc && (rc = kb_load_ours(*out, o, eb, el))) {
+		kb_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* nmap-service-probes, loaded in a thread of its own by kb_load_rest */
+struct nmap_job {
+	const char *path, *cdir;
+	struct nmap_db *db;
+	double ms;
+	int rc;
+	char eb[TM_ERRLEN];
+};
+
+static void *nmap_job_run(void *arg)
+{
+	struct nmap_job *j = arg;
+	double t = now_ms();
+
+	j->rc = nmap_load(&j->db, j->path, j->cdir, j->eb, sizeof(j->eb));
+	j->ms = now_ms() - t;
+	return NULL;
+}
+
+/*
+ * Starts j in a thread that takes no signals (they stay with the threads
+ * that had them: sniff's SIGINT must still interrupt its read from a pipe).
+ * Nonzero when no thread could be had: the caller runs j itself.
+ */
+static int nmap_job_start(struct nmap_job *j, pthread_t *th)
+{
+	sigset_t all, was;
+	int rc;
+
+	if (getenv("TRUSTMAP_KB_SERIAL")) /* one thread, as before (comparisons, debugging) */
+		return -1;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &was);
+	rc = pthread_create(th, NULL, nmap_job_run, j);
+	pthread_sigmask(SIG_SETMASK, &was, NULL);
+	return rc;
+}
+
+/*
+ * The OUI registries and the enterprise numbers in this thread while
+ * nmap-service-probes (the longest: parsing ~12,000 regexes and building
+ * their prefilter) loads in another; the two share nothing.  Every
+ * missing-file warning is said first, in the order they always had; the
+ * OUI's or the enterprise numbers' error wins over nmap's, as when nmap
+ * came last.
+ */
+int kb_load_rest(struct kb *kb, const struct kb_opts *o, char *eb, size_t el)
+{
+	static const struct kb_opts none;
+	struct nmap_job nj = {0};
+	pthread_t th;
+	char cbuf[512];
+	const char *ieee = NULL, *manuf = NULL, *pen = NULL;
+	int rc = 0, started = 0, load_oui = 0;
+	double t;
+
+	if (!o)
+		o = &none;
+	if (!(o->skip & KB_SKIP_OUI)) {
+		ieee = pick(o->ieee_dir, "TRUSTMAP_IEEE_DIR", KB_DEFAULT_IEEE);
+		manuf = pick(o->manuf, "TRUSTMAP_MANUF", KB_DEFAULT_MANUF);
 		if (!exists(ieee) && !exists(manuf))
 			log_warn("no OUI registry (%s, %s): MAC addresses will not be attributed",
 				 ieee, manuf);
-		else if ((rc = oui_load(&kb->oui, exists(ieee) ? ieee : NULL,
-					exists(manuf) ? manuf : NULL, eb, el)))
-			return rc;
+		else
+			load_oui = 1;
 	}
+	if (!(o->skip & KB_SKIP_PEN)) {
+		pen = pick(o->pen, "TRUSTMAP_PEN", KB_DEFAULT_PEN);
+		if (!exists(pen)) {
+			log_warn("no enterprise-number registry at %s", pen);
+			pen = NULL;
+		}
+	}
+	if (!(o->skip & KB_SKIP_NMAP)) {
+		nj.path = pick(o->nmap_probes, "TRUSTMAP_NMAP_PROBES", KB_DEFAULT_NMAP_PROBES);
+		nj.cdir = cache_dir(o, cbuf, sizeof(cbuf));
+		if (!exists(nj.path)) {
+			log_warn("no nmap-service-probes at %s: service banners rely on our rules only",
+				 nj.path);
+			nj.path = NULL;
+		}
+	}
+	if (nj.path)
+		started = !nmap_job_start(&nj, &th);
+
+	t = now_ms();
+	if (load_oui)
+		rc = oui_load(&kb->oui, exists(ieee) ? ieee : NULL, exists(manuf) ? manuf : NULL, eb, el);
 	kb->load_ms[1] = now_ms() - t;
 
 	t = now_ms();
-	p = pick(o->pen, "TRUSTMAP_PEN", KB_DEFAULT_PEN);
-	if (!(o->skip & KB_SKIP_PEN)) {
-		if (!exists(p))
-			log_warn("no enterprise-number registry at %s", p);
-		else if ((rc = pen_load(&kb->pen, p, eb, el)))
-			return rc;
-	}
+	if (!rc && pen)
+		rc = pen_load(&kb->pen, pen, eb, el);
 	kb->load_ms[2] = now_ms() - t;
 
-	t = now_ms();
-	p = pick(o->nmap_probes, "TRUSTMAP_NMAP_PROBES", KB_DEFAULT_NMAP_PROBES);
-	if (!(o->skip & KB_SKIP_NMAP)) {
-		if (!exists(p))
-			log_warn("no nmap-service-probes at %s: service banners rely on our rules only", p);
-		else if ((rc = nmap_load(&kb->nmap, p, cdir, eb, el)))
-			return rc;
+	if (started)
+		pthread_join(th, NULL);
+	else if (nj.path && !rc)
+		nmap_job_run(&nj);
+	kb->nmap = nj.db; /* freed by kb_free when rc says kb is only good for that */
+	kb->load_ms[3] = nj.ms;
+	if (!rc && nj.rc) {
+		str_set(eb, el, nj.eb);
+		rc = nj.rc;
 	}
-	kb->load_ms[3] = now_ms() - t;
-	return 0;
+	return rc;
 }
 
 int kb_load(struct kb **out, const struct kb_opts *o, char *eb, size_t el)

@@ -73,6 +73,19 @@ int kb_load(struct kb **out, const struct kb_opts *o, char *eb, size_t el);
  */
 int kb_load_begin(struct kb **out, const struct kb_opts *o, char *eb, size_t el);
 int kb_load_rest(struct kb *kb, const struct kb_opts *o, char *eb, size_t el);
+/*
+ * kb_load_begin in two halves, so that kb_load_rest may start (in another
+ * thread) before our own part is read: kb_new finds our rules directory and
+ * makes an empty kb (an error when there is none); kb_load_ours adds the
+ * vendor registry, the users' lists and our rules.  kb_load_ours and
+ * kb_load_rest fill different members and may run at the same time; after
+ * a failure of either kb is only good for kb_free (once both are done).
+ * kb_load_rest loads nmap-service-probes in a thread of its own while it
+ * reads the OUI and enterprise-number registries (TRUSTMAP_KB_SERIAL=1: all
+ * in the calling thread).
+ */
+int kb_new(struct kb **out, const struct kb_opts *o, char *eb, size_t el);
+int kb_load_ours(struct kb *kb, const struct kb_opts *o, char *eb, size_t el);
 void kb_free(struct kb *kb);
 
 /*
