@@ -195,6 +195,7 @@ static int add_branch(struct mre_pf *pf, uint32_t pat, int icase, const struct l
  */
 struct fent {
 	uint32_t count; /* 0: empty slot */
+	uint32_t h;	/* fhash: a probe past another key compares this, not the bytes */
 	uint8_t len, icase, anch;
 	uint8_t b[LIT_MAX];
 };
@@ -214,34 +215,53 @@ static uint32_t fhash(const struct lit_run *r, int icase, int anch)
 	return h ^ h >> 15;
 }
 
-/* The slot of (r, icase, anch): its entry, or the empty slot where it goes. */
-static struct fent *fslot(struct freq *f, const struct lit_run *r, int icase, int anch)
+/* The slot of (r, icase, anch) of hash h: its entry, or the empty slot where it goes. */
+static struct fent *fslot_h(struct freq *f, uint32_t h, const struct lit_run *r, int icase, int anch)
 {
-	size_t i = fhash(r, icase, anch) & f->mask;
+	size_t i = h & f->mask;
 
 	for (;; i = (i + 1) & f->mask) {
 		struct fent *e = &f->t[i];
-		if (!e->count || (e->len == r->len && e->icase == icase && e->anch == anch &&
+		if (!e->count || (e->h == h && e->len == r->len && e->icase == icase && e->anch == anch &&
 				  !memcmp(e->b, r->b, r->len)))
 			return e;
 	}
 }
 
-/* Doubles the table when half full; 0 or TM_ENOMEM. */
+static struct fent *fslot(struct freq *f, const struct lit_run *r, int icase, int anch)
+{
+	return fslot_h(f, fhash(r, icase, anch), r, icase, anch);
+}
+
+/*
+ * Zeroed slots.  Not calloc: a fresh page that a probe reads and then a
+ * count writes costs two faults (much time in a VM); memset writes each
+ * page once, up front.
+ */
+static struct fent *fslots(size_t n)
+{
+	struct fent *t = mem_alloc(n * sizeof(*t));
+
+	if (t)
+		memset(t, 0, n * sizeof(*t));
+	return t;
+}
+
+/* Doubles the table when half full (keys are distinct: each goes to the first empty slot); 0 or TM_ENOMEM. */
 static int fgrow(struct freq *f)
 {
 	struct freq g = {NULL, f->mask * 2 + 1, 0};
 
-	if (!(g.t = mem_calloc(g.mask + 1, sizeof(*g.t))))
+	if (!(g.t = fslots(g.mask + 1)))
 		return TM_ENOMEM;
 	for (size_t i = 0; i <= f->mask; i++) {
 		const struct fent *e = &f->t[i];
-		struct lit_run r;
+		size_t j;
 		if (!e->count)
 			continue;
-		r.len = e->len;
-		memcpy(r.b, e->b, e->len);
-		*fslot(&g, &r, e->icase, e->anch) = *e;
+		for (j = e->h & g.mask; g.t[j].count; j = (j + 1) & g.mask)
+			;
+		g.t[j] = *e;
 		g.used++;
 	}
 	mem_free(f->t);
@@ -252,11 +272,14 @@ static int fgrow(struct freq *f)
 static int fcount(struct freq *f, const struct lit_run *r, int icase, int anch)
 {
 	struct fent *e;
+	uint32_t h;
 
 	if (f->used >= f->mask / 2 && fgrow(f))
 		return TM_ENOMEM;
-	e = fslot(f, r, icase, anch);
+	h = fhash(r, icase, anch);
+	e = fslot_h(f, h, r, icase, anch);
 	if (!e->count) {
+		e->h = h;
 		e->len = r->len, e->icase = (uint8_t)icase, e->anch = (uint8_t)anch;
 		memcpy(e->b, r->b, r->len);
 		f->used++;
@@ -428,10 +451,22 @@ static int add_always(struct mre_pf *pf, uint32_t pat)
 	return 0;
 }
 
-/* Counts the possible keys of every pattern Hyperscan did not take. */
+/*
+ * Counts the possible keys of every pattern Hyperscan did not take.  The
+ * table starts at six slots a pattern (nmap's average is under three
+ * distinct ones), at least 64 slots, so that it seldom grows: growing was
+ * most of the count, and nmap's ~140 probes (most with a few patterns) each
+ * zeroed 1024 slots.
+ */
 static int count_keys(struct mre *m, struct lit_info *li, struct freq *f)
 {
-	if (!(f->t = mem_calloc(f->mask + 1, sizeof(*f->t))))
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->n; i++)
+		n += !m->pat[i].hs;
+	while (f->mask < 6 * n && f->mask < (1u << 22) - 1)
+		f->mask = f->mask * 2 + 1;
+	if (!(f->t = fslots(f->mask + 1)))
 		return TM_ENOMEM;
 	for (size_t i = 0; i < m->n; i++) {
 		if (m->pat[i].hs)
@@ -453,7 +488,7 @@ static int count_keys(struct mre *m, struct lit_info *li, struct freq *f)
 static int collect(struct mre *m, struct mre_pf *pf, struct key **keys, size_t *nk)
 {
 	struct lit_info *li = mem_alloc(sizeof(*li));
-	struct freq f = {NULL, 1023, 0};
+	struct freq f = {NULL, 63, 0}; /* count_keys sizes it */
 	size_t ck = 0, i;
 	int k, rc = TM_ENOMEM;
 
