@@ -8,7 +8,8 @@
  * expiry and eviction when the table is full) and the flows holding a
  * buffer (eviction when the buffer pool is exhausted).  Server bytes are
  * placed at their offset from the server's ISN in a fixed buffer from a
- * pool; a few out-of-order ranges are remembered so that the contiguous
+ * pool; a few out-of-order ranges are remembered (in the buffer, before its
+ * bytes) so that the contiguous
  * prefix grows when a gap is filled.
  *
  * For sniff --resume, the packet that made each flow is kept in a log in
@@ -33,19 +34,30 @@
 
 enum { ST_OPEN = 0, ST_DONE };
 
+/*
+ * A flow's buffer: the out-of-order ranges (only a flow with bytes placed
+ * has any) before the server's bytes.  Kept here, not in the entry, so that
+ * an entry is 96 bytes instead of 136: a scan fills the table with flows
+ * that never get a byte, and every entry's memory is touched once (the
+ * first touch of a page is a fault, in a VM a slow one).
+ */
+struct sbuf {
+	uint32_t ooo_s[OOO], ooo_e[OOO];
+	uint8_t nooo;
+	uint8_t data[];
+};
+
 struct flow {
 	struct flow_ep a, b; /* a < b (address, then port) */
 	uint32_t hash;
 	uint32_t prev, next;   /* all flows, most recent at head; next is the free list too */
 	uint32_t bprev, bnext; /* flows holding a buffer */
 	int64_t last;	       /* capture time of the last segment */
+	struct sbuf *buf;
 	uint32_t bpos;	       /* its record in the born log */
-	uint8_t *buf;
 	uint32_t base;	       /* server sequence number of stream byte 0 */
 	uint32_t have;	       /* contiguous bytes from 0 */
 	uint32_t fin_off;      /* offset of the server's FIN */
-	uint32_t ooo_s[OOO], ooo_e[OOO];
-	uint8_t nooo;
 	uint8_t v6;
 	uint8_t srv;	       /* 0: a is the server, 1: b */
 	uint8_t state;	       /* ST_OPEN, ST_DONE */
@@ -71,7 +83,7 @@ struct flow_table {
 	uint32_t mask, maxmask; /* slots - 1: grows with the live flows up to maxmask (2 * max_flows) */
 	uint32_t head, tail;   /* all flows */
 	uint32_t bhead, btail; /* flows with a buffer */
-	uint8_t **pool;	       /* free buffers */
+	struct sbuf **pool;    /* free buffers */
 	size_t npool, maxbufs;
 	struct flow_stats st;
 };
@@ -355,7 +367,7 @@ static void hand_over(struct flow_table *t, struct flow *f, enum flow_why why)
 
 	if (f->state == ST_OPEN && f->have && f->buf) {
 		t->st.flushed[why]++;
-		t->c.flush(t->c.arg, s, c, f->v6, f->buf, f->have, complete, why, f->last);
+		t->c.flush(t->c.arg, s, c, f->v6, f->buf->data, f->have, complete, why, f->last);
 	}
 	f->state = ST_DONE;
 	if (f->buf)
@@ -404,14 +416,14 @@ static void drop(struct flow_table *t, uint32_t x, enum flow_why why)
 }
 
 /* A buffer for flow x: from the pool, new, or taken from the flow that had one longest unused. */
-static uint8_t *get_buf(struct flow_table *t, uint32_t x)
+static struct sbuf *get_buf(struct flow_table *t, uint32_t x)
 {
-	uint8_t *b = NULL;
+	struct sbuf *b = NULL;
 
 	if (t->npool)
 		b = t->pool[--t->npool];
 	else if (t->st.buffers < t->maxbufs)
-		b = mem_alloc(t->c.flow_bytes);
+		b = mem_alloc(sizeof(*b) + t->c.flow_bytes);
 	else if (t->btail != NIL && t->btail != x) {
 		t->st.evicted++;
 		drop(t, t->btail, FLOW_WHY_EVICT);
@@ -420,6 +432,7 @@ static uint8_t *get_buf(struct flow_table *t, uint32_t x)
 	}
 	if (!b)
 		return NULL;
+	b->nooo = 0;
 	t->e[x].buf = b;
 	blru_push(t, x);
 	if (++t->st.buffers > t->st.buffers_peak)
@@ -464,38 +477,39 @@ static uint32_t make(struct flow_table *t, uint32_t h, const struct flow_ep *a, 
 
 static void grow_prefix(struct flow *f)
 {
+	struct sbuf *b = f->buf;
 	int again = 1;
 
 	while (again) {
 		again = 0;
-		for (int i = 0; i < f->nooo; i++) {
-			if (f->ooo_s[i] > f->have)
+		for (int i = 0; i < b->nooo; i++) {
+			if (b->ooo_s[i] > f->have)
 				continue;
-			if (f->ooo_e[i] > f->have)
-				f->have = f->ooo_e[i];
-			f->ooo_s[i] = f->ooo_s[f->nooo - 1];
-			f->ooo_e[i] = f->ooo_e[f->nooo - 1];
-			f->nooo--;
+			if (b->ooo_e[i] > f->have)
+				f->have = b->ooo_e[i];
+			b->ooo_s[i] = b->ooo_s[b->nooo - 1];
+			b->ooo_e[i] = b->ooo_e[b->nooo - 1];
+			b->nooo--;
 			again = 1;
 			break;
 		}
 	}
 }
 
-static void add_range(struct flow *f, uint32_t s, uint32_t e)
+static void add_range(struct sbuf *b, uint32_t s, uint32_t e)
 {
-	for (int i = 0; i < f->nooo; i++) {
-		if (s > f->ooo_e[i] || e < f->ooo_s[i])
+	for (int i = 0; i < b->nooo; i++) {
+		if (s > b->ooo_e[i] || e < b->ooo_s[i])
 			continue;
-		if (s < f->ooo_s[i])
-			f->ooo_s[i] = s;
-		if (e > f->ooo_e[i])
-			f->ooo_e[i] = e;
+		if (s < b->ooo_s[i])
+			b->ooo_s[i] = s;
+		if (e > b->ooo_e[i])
+			b->ooo_e[i] = e;
 		return; /* overlapping several ranges: the others merge when the prefix reaches them */
 	}
-	if (f->nooo < OOO) {
-		f->ooo_s[f->nooo] = s;
-		f->ooo_e[f->nooo++] = e;
+	if (b->nooo < OOO) {
+		b->ooo_s[b->nooo] = s;
+		b->ooo_e[b->nooo++] = e;
 	}
 	/* else forgotten: a retransmission brings it again */
 }
@@ -517,7 +531,7 @@ static void place(struct flow_table *t, uint32_t x, uint32_t seq, const uint8_t 
 		end = lim;
 	if (!f->buf && !get_buf(t, x))
 		return;
-	memcpy(f->buf + start, p + skip, (size_t)(end - start));
+	memcpy(f->buf->data + start, p + skip, (size_t)(end - start));
 	if (t->bhead != x) {
 		blru_unlink(t, x);
 		blru_push(t, x);
@@ -526,7 +540,7 @@ static void place(struct flow_table *t, uint32_t x, uint32_t seq, const uint8_t 
 		f->have = (uint32_t)end;
 		grow_prefix(f);
 	} else {
-		add_range(f, (uint32_t)start, (uint32_t)end);
+		add_range(f->buf, (uint32_t)start, (uint32_t)end);
 	}
 }
 
