@@ -15,6 +15,7 @@
 #include "../kb/vendor.h"
 #include "../store/store.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,8 +77,6 @@ struct ctx {
 	size_t n, cap;
 	struct strtab keys, names;
 	uint32_t *parent; /* union-find over key ids */
-	struct ev_rec *evq; /* evidence not yet written: its assets are */
-	int nevq;
 	char *eb;
 	size_t el;
 	int64_t t_attr, t_store; /* ns in attribution and in the store's writes (TRUSTMAP_BUILD_TIMES) */
@@ -380,38 +379,67 @@ static void identity(const struct ctx *c, uint32_t first, struct asset_rec *a)
 		str_set(a->ref, sizeof(a->ref), best[2] + 4);
 }
 
-/* Writes the queued evidence, in the order it was queued. */
-static int ev_flush(struct ctx *c, struct store *st)
-{
-	int n = c->nevq, rc;
-	int64_t t0 = now_ns();
+/*
+ * Attribution and the store's writes overlap: a worker thread attributes
+ * the groups in order, BATCH_GROUPS at a time, into one of two batches,
+ * while the calling thread writes the other one (each asset, then its
+ * batch's evidence in order).  The store sees the same rows in the same
+ * order as one thread doing both, so the ids are the same.  Without a
+ * thread, one thread fills and writes each batch in turn.
+ */
+#define BATCH_GROUPS 256
 
-	c->nevq = 0;
-	rc = n ? store_evidence_put_many(st, c->evq, n) : 0;
-	c->t_store += now_ns() - t0;
-	return rc;
-}
+struct batch {
+	struct asset_rec a[BATCH_GROUPS];
+	uint32_t nev_of[BATCH_GROUPS]; /* evidence rows of each asset, in ev[] in order */
+	struct ev_rec *ev;	       /* asset_id filled when the asset is written */
+	size_t nev, capev;
+	int n;			       /* assets; 0 after the last group */
+	int full;		       /* filled, not yet written */
+	int rc;			       /* the worker's failure (out of memory) */
+	long attributed;
+	int64_t t_attr;
+};
 
-/* A zeroed row at the queue's end, the queue written first when full; NULL on a store error (*rc). */
-static struct ev_rec *ev_next(struct ctx *c, struct store *st, int *rc)
+struct pipe {
+	struct ctx *c;
+	struct attr_scratch *sc;
+	struct cand *cands;
+	const uint32_t *head; /* group roots' first observations, [1 .. nroot] */
+	uint32_t nroot, next; /* the worker's next root */
+	struct batch b[2];
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int stop; /* the writer gave up: the worker stops */
+};
+
+/* A zeroed evidence row at the batch's end; NULL when out of memory. */
+static struct ev_rec *ev_add(struct batch *b)
 {
 	struct ev_rec *e;
 
-	if (c->nevq == EV_QUEUE && (*rc = ev_flush(c, st)))
-		return NULL;
-	e = &c->evq[c->nevq++];
+	if (b->nev == b->capev) {
+		size_t nc = b->capev ? b->capev * 2 : 4096;
+
+		if (!(e = mem_realloc(b->ev, nc * sizeof(*e))))
+			return NULL;
+		b->ev = e;
+		b->capev = nc;
+	}
+	e = &b->ev[b->nev++];
 	memset(e, 0, sizeof(*e));
 	return e;
 }
 
-static int write_group(struct ctx *c, struct store *st, struct attr_scratch *sc, uint32_t first,
-		       struct cand *cands, struct build_stats *bs)
+/* Attributes the group from first into the batch's next asset and its evidence rows. */
+static int attr_group(struct ctx *c, struct attr_scratch *sc, uint32_t first, struct cand *cands,
+		      struct batch *b)
 {
-	struct asset_rec a = {0};
+	struct asset_rec *a = &b->a[b->n];
 	struct attribution at;
 	struct obs o;
-	int n = 0, rc;
-	int64_t t0 = now_ns(), t1;
+	size_t nev0 = b->nev;
+	int n = 0;
 
 	for (uint32_t i = first; i && n < CANDS_PER_ASSET; i = c->o[i - 1].next) {
 		int room = CANDS_PER_ASSET - n < CANDS_PER_OBS ? CANDS_PER_ASSET - n : CANDS_PER_OBS;
@@ -424,26 +452,20 @@ static int write_group(struct ctx *c, struct store *st, struct attr_scratch *sc,
 		n += attr_candidates(c->kb, sc, &o, (int)(i - 1), cands + n, room);
 	}
 	attr_fuse(c->kb->vr, cands, n, &at);
-	identity(c, first, &a);
-	str_set(a.vendor, sizeof(a.vendor), vid(c->kb, at.vendor));
-	str_set(a.family, sizeof(a.family), vid(c->kb, at.family));
-	str_set(a.product, sizeof(a.product), at.product);
-	str_set(a.model, sizeof(a.model), at.model);
-	str_set(a.version, sizeof(a.version), at.version);
-	str_set(a.role, sizeof(a.role), at.role);
-	a.conf = at.conf;
-	a.flags = at.flags;
-	str_set(a.declared_vendor, sizeof(a.declared_vendor), vid(c->kb, at.declared_vendor));
-	str_set(a.component_vendor, sizeof(a.component_vendor), vid(c->kb, at.component_vendor));
-	str_set(a.hint_vendor, sizeof(a.hint_vendor), vid(c->kb, at.hint_vendor));
-	t1 = now_ns();
-	c->t_attr += t1 - t0;
-	rc = store_asset_put(st, &a);
-	c->t_store += now_ns() - t1;
-	if (rc)
-		return rc;
-	bs->assets++;
-	bs->attributed += at.vendor >= 0;
+	memset(a, 0, sizeof(*a));
+	identity(c, first, a);
+	str_set(a->vendor, sizeof(a->vendor), vid(c->kb, at.vendor));
+	str_set(a->family, sizeof(a->family), vid(c->kb, at.family));
+	str_set(a->product, sizeof(a->product), at.product);
+	str_set(a->model, sizeof(a->model), at.model);
+	str_set(a->version, sizeof(a->version), at.version);
+	str_set(a->role, sizeof(a->role), at.role);
+	a->conf = at.conf;
+	a->flags = at.flags;
+	str_set(a->declared_vendor, sizeof(a->declared_vendor), vid(c->kb, at.declared_vendor));
+	str_set(a->component_vendor, sizeof(a->component_vendor), vid(c->kb, at.component_vendor));
+	str_set(a->hint_vendor, sizeof(a->hint_vendor), vid(c->kb, at.hint_vendor));
+	b->attributed += at.vendor >= 0;
 	/* what was seen but claimed nothing is still shown with the asset */
 	for (uint32_t i = first; i; i = c->o[i - 1].next) {
 		int used = 0;
@@ -453,13 +475,11 @@ static int write_group(struct ctx *c, struct store *st, struct attr_scratch *sc,
 			used = cands[j].obs == (int)(i - 1);
 		if (used)
 			continue;
-		if (!(e = ev_next(c, st, &rc)))
-			return rc;
-		e->asset_id = a.id;
+		if (!(e = ev_add(b)))
+			return TM_ENOMEM;
 		e->obs_id = c->o[i - 1].id;
 		str_set(e->kind, sizeof(e->kind), obs_kind_name((enum obs_kind)c->o[i - 1].kind));
 		str_set(e->rule, sizeof(e->rule), "-");
-		bs->evidence++;
 	}
 	for (int i = 0; i < n; i++) {
 		const struct cand *x = &cands[i];
@@ -467,9 +487,8 @@ static int write_group(struct ctx *c, struct store *st, struct attr_scratch *sc,
 
 		if (x->obs < 0 || (x->strength == EV_NONE && !x->role[0] && strcmp(x->rule, "mac:local")))
 			continue;
-		if (!(e = ev_next(c, st, &rc)))
-			return rc;
-		e->asset_id = a.id;
+		if (!(e = ev_add(b)))
+			return TM_ENOMEM;
 		e->obs_id = x->obs >= 0 ? c->o[x->obs].id : 0;
 		str_set(e->kind, sizeof(e->kind), obs_kind_name((enum obs_kind)c->o[x->obs].kind));
 		str_set(e->vendor, sizeof(e->vendor), vid(c->kb, x->vendor));
@@ -480,9 +499,123 @@ static int write_group(struct ctx *c, struct store *st, struct attr_scratch *sc,
 		e->strength = x->strength;
 		e->conf = x->conf;
 		e->conflict = !attr_agrees(c->kb->vr, &at, x);
-		bs->evidence++;
 	}
+	b->nev_of[b->n++] = (uint32_t)(b->nev - nev0);
 	return 0;
+}
+
+/* Fills an empty batch with the next groups (none left: b->n stays 0). */
+static void fill_batch(struct pipe *p, struct batch *b)
+{
+	int64_t t0 = now_ns();
+
+	b->n = 0;
+	b->nev = 0;
+	b->attributed = 0;
+	b->rc = 0;
+	for (; p->next <= p->nroot && b->n < BATCH_GROUPS; p->next++)
+		if (p->head[p->next] && (b->rc = attr_group(p->c, p->sc, p->head[p->next], p->cands, b)))
+			break;
+	b->t_attr = now_ns() - t0;
+}
+
+/* Writes a batch: its assets in order, then its evidence in order (EV_QUEUE rows a call). */
+static int write_batch(struct ctx *c, struct store *st, struct batch *b, struct build_stats *bs)
+{
+	int64_t t0 = now_ns();
+	size_t at = 0;
+	int rc = 0;
+
+	for (int g = 0; g < b->n && !rc; g++) {
+		if ((rc = store_asset_put(st, &b->a[g])))
+			break;
+		for (uint32_t j = 0; j < b->nev_of[g]; j++)
+			b->ev[at + j].asset_id = b->a[g].id;
+		at += b->nev_of[g];
+	}
+	for (size_t i = 0; !rc && i < b->nev; i += EV_QUEUE)
+		rc = store_evidence_put_many(st, b->ev + i, b->nev - i < EV_QUEUE ? (int)(b->nev - i) : EV_QUEUE);
+	if (!rc) {
+		bs->assets += b->n;
+		bs->attributed += b->attributed;
+		bs->evidence += (long)b->nev;
+	}
+	c->t_attr += b->t_attr;
+	c->t_store += now_ns() - t0;
+	return rc;
+}
+
+static void *attr_worker(void *vp)
+{
+	struct pipe *p = vp;
+
+	for (int k = 0;; k ^= 1) {
+		struct batch *b = &p->b[k];
+		int stop;
+
+		pthread_mutex_lock(&p->mu);
+		while (b->full && !p->stop)
+			pthread_cond_wait(&p->cv, &p->mu);
+		stop = p->stop;
+		pthread_mutex_unlock(&p->mu);
+		if (stop)
+			break;
+		fill_batch(p, b);
+		pthread_mutex_lock(&p->mu);
+		b->full = 1;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		if (b->rc || !b->n)
+			break;
+	}
+	return NULL;
+}
+
+/*
+ * Begins the transaction, clears the assets (while the worker starts on the
+ * groups) and writes every batch; the transaction is left open on success.
+ */
+static int write_all(struct pipe *p, struct store *st, struct build_stats *bs, int64_t *t_clear)
+{
+	pthread_t th;
+	int threaded = !pthread_create(&th, NULL, attr_worker, p), rc;
+
+	if (!(rc = store_begin(st)) && (rc = store_assets_clear(st)))
+		store_rollback(st);
+	*t_clear = now_ns();
+	for (int k = 0; !rc; k ^= 1) {
+		struct batch *b = &p->b[k];
+
+		if (threaded) {
+			pthread_mutex_lock(&p->mu);
+			while (!b->full)
+				pthread_cond_wait(&p->cv, &p->mu);
+			pthread_mutex_unlock(&p->mu);
+		} else {
+			fill_batch(p, b);
+		}
+		if (b->rc) {
+			rc = b->rc;
+			store_rollback(st);
+			break;
+		}
+		if (!b->n)
+			break;
+		if ((rc = write_batch(p->c, st, b, bs)))
+			store_rollback(st);
+		pthread_mutex_lock(&p->mu);
+		b->full = 0;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	if (threaded) {
+		pthread_mutex_lock(&p->mu);
+		p->stop = 1;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		pthread_join(th, NULL);
+	}
+	return rc;
 }
 
 static int strcmp0(const struct strtab *t, uint32_t a, uint32_t b)
@@ -591,6 +724,7 @@ static void build_times(const struct ctx *c, const int64_t *t)
 int attr_build(const struct kb *kb, struct store *st, struct build_stats *bs, char *eb, size_t el)
 {
 	struct ctx c = {.kb = kb, .eb = eb, .el = el};
+	struct pipe *p = mem_calloc(1, sizeof(*p)); /* its batches: too big for the stack */
 	struct attr_scratch *sc = NULL;
 	struct cand *cands = NULL;
 	uint32_t *head = NULL, *tail = NULL, *ord = NULL;
@@ -600,9 +734,8 @@ int attr_build(const struct kb *kb, struct store *st, struct build_stats *bs, ch
 	memset(bs, 0, sizeof(*bs));
 	c.ar = arena_new(1 << 20);
 	cands = mem_calloc(CANDS_PER_ASSET, sizeof(*cands));
-	c.evq = mem_calloc(EV_QUEUE, sizeof(*c.evq));
 	sc = attr_scratch_new(kb);
-	if (!c.ar || !cands || !c.evq || !sc)
+	if (!c.ar || !cands || !sc || !p)
 		goto out;
 	if ((rc = store_obs_iter(st, read_obs, &c))) {
 		err_set(eb, el, rc, "reading observations: %s",
@@ -650,24 +783,30 @@ int attr_build(const struct kb *kb, struct store *st, struct build_stats *bs, ch
 		if (head[r] && c.o[head[r] - 1].next)
 			head[r] = sort_chain(&c, head[r], ord);
 	t[2] = now_ns();
-	if ((rc = store_begin(st)) || (rc = store_assets_clear(st)))
-		goto out_db;
-	t[3] = now_ns();
-	for (uint32_t r = 1; r <= c.keys.n; r++) {
-		if (!head[r])
-			continue;
-		if ((rc = write_group(&c, st, sc, head[r], cands, bs))) {
-			store_rollback(st);
-			goto out_db;
-		}
+	p->c = &c;
+	p->sc = sc;
+	p->cands = cands;
+	p->head = head;
+	p->nroot = c.keys.n;
+	p->next = 1;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	rc = write_all(p, st, bs, &t[3]);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	if (rc && (p->b[0].rc || p->b[1].rc)) {
+		err_set(eb, el, rc, "attributing assets: out of memory");
+		goto out;
 	}
-	if ((rc = ev_flush(&c, st))) {
-		store_rollback(st);
+	if (rc)
 		goto out_db;
-	}
 	t[4] = now_ns();
-	if ((rc = store_commit(st)))
-		goto out_db;
+	if ((rc = store_commit(st))) {
+		/* the message first: a rollback after SQLite's own may set another */
+		err_set(eb, el, rc, "writing assets: %s", store_errmsg(st));
+		store_rollback(st);
+		goto out;
+	}
 	t[5] = now_ns();
 	build_times(&c, t);
 	rc = 0;
@@ -680,7 +819,11 @@ out:
 	mem_free(ord);
 	mem_free(c.parent);
 	mem_free(c.o);
-	mem_free(c.evq);
+	if (p) {
+		mem_free(p->b[0].ev);
+		mem_free(p->b[1].ev);
+		mem_free(p);
+	}
 	st_free(&c.keys);
 	st_free(&c.names);
 	memo_free(&c.memo);
