@@ -252,9 +252,16 @@ static int slot_grow(struct flow_table *t)
 	uint32_t mask = t->mask * 2 + 1;
 	uint64_t *v;
 
-	if (t->mask >= t->maxmask || !(v = mem_calloc((size_t)mask + 1, sizeof(*v))))
+	/*
+	 * Not calloc: the rehash below reads a slot before it writes it, and a
+	 * fresh page first read maps the zero page, then faults again when
+	 * written (two faults a page, slow in a VM); memset writes each page
+	 * once, in order, after the huge-page hint.
+	 */
+	if (t->mask >= t->maxmask || !(v = mem_alloc(((size_t)mask + 1) * sizeof(*v))))
 		return -1;
 	huge(v, ((size_t)mask + 1) * sizeof(*v));
+	memset(v, 0, ((size_t)mask + 1) * sizeof(*v));
 	for (size_t i = 0; i <= t->mask; i++)
 		if (t->slot[i])
 			slot_put(v, mask, t->slot[i]);
@@ -624,6 +631,17 @@ void flow_seg(struct flow_table *t, const struct flow_seg *s)
 		drop(t, x, FLOW_WHY_FIN);
 	else if ((f->fins & 3) == 3 && (!(f->fins & 4) || f->have >= f->fin_off))
 		drop(t, x, FLOW_WHY_FIN);
+}
+
+void flow_prefetch(const struct flow_table *t, const struct flow_ep *src, const struct flow_ep *dst)
+{
+	const struct flow_ep *a = src, *b = dst;
+
+	if (ep_cmp(src, dst) > 0) {
+		a = dst;
+		b = src;
+	}
+	__builtin_prefetch(&t->slot[key_hash(t, a, b) & t->mask]);
 }
 
 void flow_each(const struct flow_table *t, void (*fn)(void *arg, uint64_t tag, int64_t off), void *arg)
