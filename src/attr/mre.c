@@ -289,14 +289,17 @@ fail:
 
 int mre_compile(struct mre *m, const char *cache_dir, char *eb, size_t el)
 {
-	int rc;
+	int rc, loaded;
 
 	if (!m)
 		return err_set(eb, el, TM_EINVAL, "mre_compile: no engine");
 	if (m->compiled)
 		return 0;
 	lit_cache_new(m);
+	m->lit_from_cache = loaded = mre_lit_cache_load(m, cache_dir);
 	rc = compile_parts(m, cache_dir, eb, el);
+	if (!rc && !loaded)
+		mre_lit_cache_store(m, cache_dir);
 	lit_cache_free(m);
 	return rc;
 }

@@ -157,7 +157,8 @@ static void prune(const char *dir)
 
 	while (d && (e = readdir(d))) {
 		size_t l = strlen(e->d_name);
-		if (strncmp(e->d_name, "mre-", 4) || l < 9 || strcmp(e->d_name + l - 5, ".hsdb"))
+		if (strncmp(e->d_name, "mre-", 4) || l < 9 ||
+		    (strcmp(e->d_name + l - 5, ".hsdb") && strcmp(e->d_name + l - 4, ".lit")))
 			continue;
 		if (snprintf(p, sizeof(p), "%s/%s", dir, e->d_name) < (int)sizeof(p) &&
 		    !lstat(p, &st) && S_ISREG(st.st_mode) && st.st_mtime < old)
@@ -252,6 +253,160 @@ out:
 	free(ser); /* Hyperscan's allocator is malloc */
 	mem_free(hdr);
 	return rc;
+}
+
+/* ---- the literals' cache (mre_int.h) ---- */
+
+#define LIT_MAGIC "TMMRELT1"
+
+/* The binary that read the literals (its extractor): device, inode, size, modification time. */
+static int lit_exe(uint8_t id[40])
+{
+	struct stat st;
+
+	if (stat("/proc/self/exe", &st))
+		return -1;
+	put_le(id, (uint64_t)st.st_dev, 8);
+	put_le(id + 8, (uint64_t)st.st_ino, 8);
+	put_le(id + 16, (uint64_t)st.st_size, 8);
+	put_le(id + 24, (uint64_t)st.st_mtim.tv_sec, 8);
+	put_le(id + 32, (uint64_t)st.st_mtim.tv_nsec, 8);
+	return 0;
+}
+
+static int lit_key(const struct mre *m, struct hkey *k)
+{
+	uint32_t lim[3] = {LIT_MAX, LIT_RUNS, LIT_BRANCHES};
+
+	k->a = 0xcbf29ce484222325ull, k->b = 0x3c6ef372fe94f82bull;
+	mix(k, "mrelit1", 7);
+	mix(k, lim, sizeof(lim));
+	for (size_t i = 0; i < m->n; i++) {
+		uint64_t len = m->pat[i].len;
+		unsigned fl = m->pat[i].flags;
+		mix(k, &len, sizeof(len));
+		mix(k, m->pat[i].src, m->pat[i].len);
+		mix(k, &fl, sizeof(fl));
+	}
+	return 0;
+}
+
+static int lit_path(char *buf, size_t len, const char *dir, const struct hkey *k)
+{
+	int w = snprintf(buf, len, "%s/mre-%016llx%016llx.lit", dir, (unsigned long long)k->a,
+			 (unsigned long long)k->b);
+	return w > 0 && (size_t)w < len ? 0 : TM_ELIMIT;
+}
+
+/*
+ * The file: magic, key (16), the binary that wrote it (40, lit_exe),
+ * pattern count (4), packed bytes (8), checksum of what follows (8), then
+ * per pattern its offset (4) and the packed literals, each checked by
+ * mre_lit_packed_len before it is used.  Its name holds the key only, so
+ * that a rebuilt binary rewrites the file rather than adding one.  0,
+ * TM_EPROTO (damaged), TM_ENOTFOUND (another binary's), TM_ENOMEM.
+ */
+static int lit_parse(struct mre *m, const struct hkey *k, const uint8_t *data, size_t len)
+{
+	struct lit_cache *c = m->lc;
+	const uint8_t *magic, *kb, *exe, *offs, *buf;
+	uint8_t id[40];
+	struct rd r;
+	uint64_t blen, sum;
+	uint32_t n;
+	uint8_t *nb;
+
+	rd_init(&r, data, len);
+	magic = rd_bytes(&r, 8);
+	kb = rd_bytes(&r, 16);
+	exe = rd_bytes(&r, 40);
+	n = rd_le32(&r);
+	blen = rd_le64(&r);
+	sum = rd_le64(&r);
+	if (!rd_ok(&r) || memcmp(magic, LIT_MAGIC, 8) || n != m->n || rd_left(&r) != (uint64_t)n * 4 + blen ||
+	    blen > UINT32_MAX || memcmp(kb, &k->a, 8) || memcmp(kb + 8, &k->b, 8) ||
+	    sum != checksum(rd_cur(&r), rd_left(&r)))
+		return TM_EPROTO;
+	if (lit_exe(id) || memcmp(exe, id, 40))
+		return TM_ENOTFOUND;
+	offs = rd_bytes(&r, (size_t)n * 4);
+	buf = rd_bytes(&r, blen);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t o = (uint32_t)offs[4 * i] | (uint32_t)offs[4 * i + 1] << 8 |
+			     (uint32_t)offs[4 * i + 2] << 16 | (uint32_t)offs[4 * i + 3] << 24;
+		if (o >= blen || !mre_lit_packed_len(buf + o, blen - o))
+			return TM_EPROTO;
+	}
+	if (!(nb = mem_alloc(blen ? blen : 1)))
+		return TM_ENOMEM;
+	memcpy(nb, buf, blen);
+	for (size_t i = 0; i < n; i++)
+		c->off[i] = (uint32_t)offs[4 * i] | (uint32_t)offs[4 * i + 1] << 8 |
+			    (uint32_t)offs[4 * i + 2] << 16 | (uint32_t)offs[4 * i + 3] << 24;
+	mem_free(c->buf);
+	c->buf = nb;
+	c->len = c->cap = blen;
+	return 0;
+}
+
+int mre_lit_cache_load(struct mre *m, const char *cache_dir)
+{
+	char path[4200], eb[TM_ERRLEN], *data;
+	struct hkey k;
+	size_t len;
+	int rc;
+
+	if (!cache_dir || !m->lc || !m->n || lit_key(m, &k) || lit_path(path, sizeof(path), cache_dir, &k))
+		return 0;
+	for (size_t i = 0; i < m->n; i++)
+		if (m->lc->off[i] != UINT32_MAX)
+			return 0; /* read already: keep those */
+	if (file_read(path, CACHE_MAX, &data, &len, eb, sizeof(eb)))
+		return 0;
+	rc = lit_parse(m, &k, (const uint8_t *)data, len);
+	mem_free(data);
+	if (rc == TM_EPROTO)
+		log_warn("%s: stale or damaged literals cache, rebuilding", path);
+	else if (!rc)
+		utimensat(AT_FDCWD, path, NULL, 0); /* in use: keep it from pruning */
+	return !rc;
+}
+
+void mre_lit_cache_store(const struct mre *m, const char *cache_dir)
+{
+	const struct lit_cache *c = m->lc;
+	char path[4200], tmp[4300];
+	uint8_t hdr[8 + 16 + 40 + 4 + 8 + 8], *offs;
+	struct hkey k, s = {0xcbf29ce484222325ull, 0};
+	int fd;
+
+	if (!cache_dir || !c || !m->n || c->len > UINT32_MAX || lit_key(m, &k) ||
+	    lit_path(path, sizeof(path), cache_dir, &k) || lit_exe(hdr + 24))
+		return;
+	for (size_t i = 0; i < m->n; i++)
+		if (c->off[i] == UINT32_MAX)
+			return; /* not every pattern read (a mode that needs fewer): nothing kept */
+	if (!(offs = mem_alloc(m->n * 4)))
+		return;
+	for (size_t i = 0; i < m->n; i++)
+		put_le(offs + 4 * i, c->off[i], 4);
+	mix(&s, offs, m->n * 4);
+	mix(&s, c->buf, c->len);
+	memcpy(hdr, LIT_MAGIC, 8);
+	memcpy(hdr + 8, &k.a, 8);
+	memcpy(hdr + 16, &k.b, 8);
+	put_le(hdr + 64, m->n, 4);
+	put_le(hdr + 68, c->len, 8);
+	put_le(hdr + 76, s.a ^ s.b, 8);
+	if (mkdirs(cache_dir) || snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp) ||
+	    (fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
+		mem_free(offs);
+		return;
+	}
+	if (write_all(fd, hdr, sizeof(hdr)) || write_all(fd, offs, m->n * 4) || write_all(fd, c->buf, c->len) ||
+	    close(fd) || rename(tmp, path))
+		unlink(tmp);
+	mem_free(offs);
 }
 
 /* Marks the patterns offered that Hyperscan accepts alone (hs_expression_info), without NUL bytes. */

@@ -73,6 +73,21 @@ int mre_lit_weak(const struct lit_info *li);
 
 /* The literals of pattern i of m into li: from m->lc when read before, else read (and kept). */
 void mre_lit_get(struct mre *m, size_t i, struct lit_info *li);
+/* The length of the packed literals (mre_lit_get's format) at p, checked against n bytes; 0 when malformed. */
+size_t mre_lit_packed_len(const uint8_t *p, size_t n);
+/*
+ * The literals' cache on disk ("mre-<key>.lit" in cache_dir, next to the
+ * Hyperscan cache): every pattern's packed literals, so that a start with
+ * the same patterns and the same binary skips reading ~12,000 regexes for
+ * their literals.  The key (the file's name) hashes the patterns and their
+ * flags; the file also names the binary that wrote it (device, inode, size,
+ * modification time: a rebuilt extractor never takes an old file, it
+ * rewrites it).  load fills m->lc when the file passes every check (1),
+ * else leaves it as it was (0); store writes one when m->lc holds every
+ * pattern, through a temporary file and rename(2).
+ */
+int mre_lit_cache_load(struct mre *m, const char *cache_dir);
+void mre_lit_cache_store(const struct mre *m, const char *cache_dir);
 
 /*
  * mre_syn.c: 1 when PCRE2 surely compiles (pat, len) (any MRE_* flags), with
@@ -116,6 +131,7 @@ struct mre {
 	size_t n, cap;
 	int compiled;
 	int from_cache;		/* the Hyperscan database came from the cache (tests) */
+	int lit_from_cache;	/* the literals came from their cache (tests) */
 	uint32_t maxcap;	/* largest ncap */
 	pcre2_general_context *gctx;
 	pcre2_compile_context *cctx;

@@ -598,6 +598,28 @@ static void lit_unpack(const uint8_t *p, struct lit_info *li)
 
 #define LIT_PACKED_MAX (2 + LIT_BRANCHES * (2 + LIT_MAX + LIT_RUNS * (1 + LIT_MAX)))
 
+size_t mre_lit_packed_len(const uint8_t *p, size_t n)
+{
+	size_t o = 2;
+
+	if (n < 2 || p[0] > 3 || p[1] > LIT_BRANCHES)
+		return 0;
+	for (int k = 0; k < p[1]; k++) {
+		if (o >= n || p[o] > LIT_MAX || n - o - 1 < p[o])
+			return 0;
+		o += 1 + (size_t)p[o];
+		if (o >= n || p[o] > LIT_RUNS)
+			return 0;
+		int nrun = p[o++];
+		for (int j = 0; j < nrun; j++) {
+			if (o >= n || p[o] > LIT_MAX || n - o - 1 < p[o])
+				return 0;
+			o += 1 + (size_t)p[o];
+		}
+	}
+	return o;
+}
+
 void mre_lit_get(struct mre *m, size_t i, struct lit_info *li)
 {
 	struct lit_cache *c = m->lc;

@@ -392,6 +392,110 @@ static void test_cache(void)
 	CHECK_INT(mre_cache_dir(file, 5), TM_ELIMIT);
 }
 
+/* Every subject's matches as the naive loop finds them. */
+static int agrees(const struct mre *m)
+{
+	struct got a;
+	unsigned ids[64];
+	int same = 1;
+
+	for (size_t i = 0; i < NSUBJ; i++) {
+		size_t sl = i == 8 ? 4 : strlen(subjects[i]);
+		int k = naive(tricky, tricky_fl, NTRICKY, subjects[i], sl, ids);
+		scan(m, subjects[i], sl, &a);
+		if (a.n != k || memcmp(a.id, ids, k * sizeof(unsigned)))
+			same = 0;
+	}
+	return same;
+}
+
+/* The literals' cache on disk: written once, read back, refused when damaged, and the matches never change. */
+static void test_lit_cache(void)
+{
+	static const char *const modes[] = {NULL, "portable"};
+	char dir[] = "/tmp/tm-mrelit-XXXXXX", file[512], cmd[256];
+	struct mre *m;
+	FILE *f;
+	long sz;
+
+	CHECK(mkdtemp(dir) != NULL);
+	for (int md = 0; md < 2; md++) {
+		snprintf(cmd, sizeof(cmd), "rm -f %s/*", dir);
+		CHECK_INT(system(cmd), 0);
+		mode = modes[md];
+		m = build(tricky, tricky_fl, NTRICKY, dir);
+		CHECK(m && !m->lit_from_cache && agrees(m));
+		mre_free(m);
+		CHECK_INT(count_files(dir, ".lit", file, sizeof(file)), 1);
+		m = build(tricky, tricky_fl, NTRICKY, dir);
+		CHECK(m && m->lit_from_cache && agrees(m));
+		mre_free(m);
+		m = build(tricky, tricky_fl, NTRICKY - 1, dir); /* other patterns: another file */
+		CHECK(m && !m->lit_from_cache);
+		mre_free(m);
+		CHECK_INT(count_files(dir, ".lit", file, sizeof(file)), 2);
+		mode = NULL;
+	}
+	/*
+	 * damaged (a byte changed, cut short, empty) or another binary's (its
+	 * identity changed): refused, rebuilt, matches the same
+	 */
+	log_set_level(LOG_ERROR);
+	for (int how = 0; how < 4; how++) {
+		snprintf(cmd, sizeof(cmd), "rm -f %s/*", dir);
+		CHECK_INT(system(cmd), 0);
+		mre_free(build(tricky, tricky_fl, NTRICKY, dir));
+		CHECK_INT(count_files(dir, ".lit", file, sizeof(file)), 1);
+		f = fopen(file, "r+b");
+		CHECK(f != NULL);
+		if (!f)
+			continue;
+		fseek(f, 0, SEEK_END);
+		sz = ftell(f);
+		if (how == 0 || how == 3) {
+			long at = how == 0 ? sz / 2 : 8 + 16 + 30; /* in the body, or in the binary's mtime */
+			fseek(f, at, SEEK_SET);
+			int c = fgetc(f);
+			fseek(f, at, SEEK_SET);
+			fputc(c ^ 0x5a, f);
+		}
+		fclose(f);
+		if (how == 1 || how == 2)
+			CHECK(truncate(file, how == 1 ? sz - 3 : 0) == 0);
+		m = build(tricky, tricky_fl, NTRICKY, dir);
+		CHECK(m && !m->lit_from_cache && agrees(m));
+		mre_free(m);
+		m = build(tricky, tricky_fl, NTRICKY, dir); /* rewritten above */
+		CHECK(m && m->lit_from_cache && agrees(m));
+		mre_free(m);
+	}
+	log_set_level(LOG_WARN);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK_INT(system(cmd), 0);
+
+	/* the packed form's checker: lengths past the end, too many branches or runs, odd flags */
+	static const uint8_t ok[] = {2, 1, 2, 'a', 'b', 1, 3, 'x', 'y', 'z'};
+	uint8_t b[sizeof(ok)];
+	CHECK_INT(mre_lit_packed_len(ok, sizeof(ok)), sizeof(ok));
+	for (size_t n = 0; n < sizeof(ok); n++)
+		CHECK_INT(mre_lit_packed_len(ok, n), 0);
+	memcpy(b, ok, sizeof(b));
+	b[0] = 4;
+	CHECK_INT(mre_lit_packed_len(b, sizeof(b)), 0);
+	memcpy(b, ok, sizeof(b));
+	b[1] = LIT_BRANCHES + 1;
+	CHECK_INT(mre_lit_packed_len(b, sizeof(b)), 0);
+	memcpy(b, ok, sizeof(b));
+	b[5] = LIT_RUNS + 1;
+	CHECK_INT(mre_lit_packed_len(b, sizeof(b)), 0);
+	memcpy(b, ok, sizeof(b));
+	b[2] = LIT_MAX + 1;
+	CHECK_INT(mre_lit_packed_len(b, sizeof(b)), 0);
+	memcpy(b, ok, sizeof(b));
+	b[6] = 200;
+	CHECK_INT(mre_lit_packed_len(b, sizeof(b)), 0);
+}
+
 /* Catastrophic backtracking on 1 MB: the scan must come back (match and depth limits). */
 static void test_limits(void)
 {
@@ -517,6 +621,7 @@ int main(void)
 	test_literals();
 	test_paths_agree();
 	test_cache();
+	test_lit_cache();
 	test_limits();
 	test_scratch_fit();
 	test_threads();
