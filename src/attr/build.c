@@ -153,6 +153,27 @@ static void st_free(struct strtab *t)
 	mem_free(t->slot);
 }
 
+/*
+ * k = a ++ b ++ sep ++ d, each field up to its array's end (a record's
+ * strings may fill it); cut to fit k[128] as snprintf did.  No format
+ * parsing: three keys for each of millions of observations.
+ */
+static void key3(char *k, size_t kl, const char *a, const char *b, size_t bl, const char *sep,
+		 const char *d, size_t dl)
+{
+	size_t n = 0;
+
+	for (const char *p = a; *p && n + 1 < kl; p++)
+		k[n++] = *p;
+	for (size_t i = 0; i < bl && b[i] && n + 1 < kl; i++)
+		k[n++] = b[i];
+	for (const char *p = sep; *p && n + 1 < kl; p++)
+		k[n++] = *p;
+	for (size_t i = 0; i < dl && d[i] && n + 1 < kl; i++)
+		k[n++] = d[i];
+	k[n] = 0;
+}
+
 static int read_obs(void *vc, int64_t id, const struct obs *o)
 {
 	struct ctx *c = vc;
@@ -173,15 +194,15 @@ static int read_obs(void *vc, int64_t id, const struct obs *o)
 	b->id = id;
 	b->time = o->time;
 	if (o->mac[0]) {
-		snprintf(k, sizeof(k), "mac:%s", o->mac);
+		key3(k, sizeof(k), "mac:", "", 0, "", o->mac, sizeof(o->mac));
 		b->keys[0] = intern(&c->keys, c->ar, k);
 	}
 	if (o->addr[0]) {
-		snprintf(k, sizeof(k), "ip:%s/%s", o->scope, o->addr);
+		key3(k, sizeof(k), "ip:", o->scope, sizeof(o->scope), "/", o->addr, sizeof(o->addr));
 		b->keys[1] = intern(&c->keys, c->ar, k);
 	}
 	if (o->ref[0]) {
-		snprintf(k, sizeof(k), "ref:%s", o->ref);
+		key3(k, sizeof(k), "ref:", "", 0, "", o->ref, sizeof(o->ref));
 		b->keys[2] = intern(&c->keys, c->ar, k);
 	}
 	if (!b->keys[0] && !b->keys[1] && !b->keys[2]) {
