@@ -125,6 +125,11 @@ static int bad_arg(struct store *st, const char *what)
 	} while (0)
 
 int store_begin(struct store *st) { NEED_ST(); return st->ops->begin(st); }
+int store_begin_rebuild(struct store *st)
+{
+	NEED_ST();
+	return st->ops->begin_rebuild ? st->ops->begin_rebuild(st) : st->ops->begin(st);
+}
 int store_commit(struct store *st) { NEED_ST(); return st->ops->commit(st); }
 int store_rollback(struct store *st) { NEED_ST(); return st->ops->rollback(st); }
 int store_check(struct store *st) { NEED_ST(); return st->ops->check(st); }

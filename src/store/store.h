@@ -50,6 +50,14 @@ void store_close(struct store *st);
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 int store_rollback(struct store *st);
+/*
+ * store_begin for a rebuild of the assets (attr_build): outside any
+ * transaction a backend may check the evidence's references to assets and
+ * observations once, at the commit that ends it (TM_EINVAL then, the
+ * transaction left open for the caller's rollback), instead of row by row.
+ * Otherwise, and in backends without it, store_begin.
+ */
+int store_begin_rebuild(struct store *st);
 /* How long to wait for another writer (milliseconds; default 5000). */
 int store_set_busy_timeout(struct store *st, int ms);
 /*

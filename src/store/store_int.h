@@ -19,6 +19,7 @@ struct store_ops {
 	int (*open)(struct store **out, const char *target, char *eb, size_t el);
 	void (*close)(struct store *st);
 	int (*begin)(struct store *st);
+	int (*begin_rebuild)(struct store *st); /* optional (NULL: begin): store_begin_rebuild */
 	int (*commit)(struct store *st);
 	int (*rollback)(struct store *st);
 	int (*set_busy_timeout)(struct store *st, int ms);
