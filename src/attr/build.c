@@ -604,7 +604,7 @@ static int write_all(struct pipe *p, struct store *st, struct build_stats *bs, i
 	pthread_t th;
 	int threaded = !pthread_create(&th, NULL, attr_worker, p), rc;
 
-	if (!(rc = store_begin(st)) && (rc = store_assets_clear(st)))
+	if (!(rc = store_begin_rebuild(st)) && (rc = store_assets_clear(st)))
 		store_rollback(st);
 	*t_clear = now_ns();
 	for (int k = 0; !rc; k ^= 1) {

@@ -470,9 +470,52 @@ void sq_defer_ddl(struct sq_store *q, char *ddl)
 	q->ddl_depth = q->depth;
 }
 
-int sq_begin(struct store *st)
+/*
+ * Foreign keys back on once a rebuild's transaction is over (the pragma is
+ * a no-op inside one).  Its failure is not the caller's: the handle's
+ * message is kept, and the next rebuild tries again.
+ */
+static void sq_fk_restore(struct sq_store *q)
 {
-	struct sq_store *q = sq(st);
+	char keep[sizeof(q->base.err)];
+
+	if (!q->fk_off || !sqlite3_get_autocommit(q->db))
+		return;
+	memcpy(keep, q->base.err, sizeof(keep));
+	if (!sq_script(q, "PRAGMA foreign_keys = ON", "turning foreign keys on"))
+		q->fk_off = 0;
+	memcpy(q->base.err, keep, sizeof(keep));
+}
+
+/*
+ * The rebuild's references, checked once before its commit: an evidence row
+ * naming an asset or observation that is not there.  Row by row, each
+ * evidence insert looked both up (2.4M rows of a 262,144-asset store: 11.8 s
+ * of inserts against 1.9 s, and 2.9 s for this check).
+ */
+static int sq_fk_check(struct sq_store *q)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sqlite3_prepare_v2(q->db,
+				     "SELECT rowid, parent FROM pragma_foreign_key_check('evidence') LIMIT 1", -1,
+				     &s, NULL)) != SQLITE_OK)
+		return sq_fail(q, rc, "checking the evidence's references");
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		rc = sq_err(q, TM_EINVAL, "%s: evidence %lld names an unknown %s", q->path,
+			    (long long)sqlite3_column_int64(s, 0),
+			    !strcmp((const char *)sqlite3_column_text(s, 1), "assets") ? "asset" : "observation");
+	else
+		rc = rc == SQLITE_DONE ? 0 : sq_fail(q, rc, "checking the evidence's references");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* A new level: BEGIN IMMEDIATE outside a transaction, a savepoint inside. */
+static int sq_level(struct sq_store *q)
+{
 	int rc;
 
 	if (q->depth && sqlite3_get_autocommit(q->db)) {
@@ -485,6 +528,14 @@ int sq_begin(struct store *st)
 	return rc;
 }
 
+int sq_begin(struct store *st)
+{
+	struct sq_store *q = sq(st);
+
+	sq_fk_restore(q);
+	return sq_level(q);
+}
+
 int sq_commit(struct store *st)
 {
 	struct sq_store *q = sq(st);
@@ -493,8 +544,11 @@ int sq_commit(struct store *st)
 	if (!q->depth || sqlite3_get_autocommit(q->db)) {
 		q->depth = 0;
 		sq_ddl_drop(q);
+		sq_fk_restore(q);
 		return sq_err(q, TM_EINVAL, "%s: commit without an open transaction", q->path);
 	}
+	if (q->depth == 1 && q->fk_off && (rc = sq_fk_check(q)))
+		return rc; /* the transaction stays open: the caller rolls back */
 	if (q->depth == 1 && q->ddl) { /* the indexes a clear dropped, over the new rows */
 		if ((rc = sq_script(q, q->ddl, "indexing the assets")))
 			return rc; /* the transaction stays open: the caller rolls back */
@@ -509,6 +563,22 @@ int sq_commit(struct store *st)
 			q->ddl_depth--; /* the drop now belongs to the enclosing level */
 		q->depth--;
 	}
+	sq_fk_restore(q);
+	return rc;
+}
+
+/* store_begin_rebuild: outside a transaction, foreign keys off until it ends (checked at its commit). */
+static int sq_begin_rebuild(struct store *st)
+{
+	struct sq_store *q = sq(st);
+	int rc;
+
+	sq_fk_restore(q);
+	if (!q->fk_off && (!q->depth || sqlite3_get_autocommit(q->db)) &&
+	    !sq_script(q, "PRAGMA foreign_keys = OFF", "turning foreign keys off"))
+		q->fk_off = 1;
+	if ((rc = sq_level(q)))
+		sq_fk_restore(q);
 	return rc;
 }
 
@@ -524,6 +594,7 @@ int sq_rollback(struct store *st)
 		int had = q->depth;
 
 		q->depth = 0;
+		sq_fk_restore(q);
 		return had ? 0 : sq_err(q, TM_EINVAL, "%s: rollback without an open transaction", q->path);
 	}
 	if (q->depth == 1)
@@ -534,6 +605,7 @@ int sq_rollback(struct store *st)
 		q->depth = 0;
 	else if (!rc)
 		q->depth--;
+	sq_fk_restore(q);
 	return rc;
 }
 
@@ -574,6 +646,7 @@ const struct store_ops store_sqlite_ops = {
 	.open = sq_open,
 	.close = sq_close,
 	.begin = sq_begin,
+	.begin_rebuild = sq_begin_rebuild,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.set_busy_timeout = sq_set_busy_timeout,

@@ -81,6 +81,7 @@ struct sq_store {
 	sqlite3_stmt *stmt[SQ_COUNT]; /* prepared at open, reset after each use */
 	char *ddl;		     /* indexes to create before the outermost commit (sq_defer_ddl); owned */
 	int ddl_depth;		     /* the innermost level whose rollback undoes the drop ddl repairs */
+	int fk_off;		     /* a rebuild's transaction: foreign keys checked at its commit */
 };
 
 static inline struct sq_store *sq(struct store *st)

@@ -6,7 +6,11 @@
  * rows and the indexes; a later savepoint's rollback does not lose them;
  * a clear outside a transaction indexes at once; a duplicate key is still
  * refused after a clear; a clear from inside an asset iteration (the tables
- * cannot be dropped then) falls back to deleting the rows.
+ * cannot be dropped then) falls back to deleting the rows.  A rebuild's
+ * transaction (store_begin_rebuild) checks the evidence's references at its
+ * commit, not row by row: a row naming no observation fails the commit, and
+ * row-by-row checking is back after it; inside a transaction it is a savepoint
+ * with checking as before.
  */
 #include "check.h"
 
@@ -128,6 +132,19 @@ static void check_schema(const char *path, const char *where)
 	CHECK_STR(s, want_schema);
 }
 
+/* One evidence row of asset 1 naming observation obs: store_evidence_put_many's answer. */
+static int put_ev(struct store *st, int64_t asset, int64_t obs)
+{
+	struct ev_rec e;
+
+	memset(&e, 0, sizeof(e));
+	e.asset_id = asset;
+	e.obs_id = obs;
+	str_set(e.kind, sizeof(e.kind), "mac");
+	str_set(e.rule, sizeof(e.rule), "-");
+	return store_evidence_put_many(st, &e, 1);
+}
+
 static int clear_inside(void *ctx, const struct asset_rec *a)
 {
 	(void)a;
@@ -225,6 +242,46 @@ int main(void)
 	check_schema(path, "inside an iteration");
 	CHECK_INT(count(path, "assets"), 0);
 	CHECK_INT(count(path, "evidence"), 0);
+	store_close(st);
+
+	/* a rebuild's transaction: references checked at its commit */
+	if (!(st = fixture("rebuild", path, sizeof(path))))
+		return 2;
+	CHECK_INT(store_begin_rebuild(st), 0);
+	CHECK_INT(store_assets_clear(st), 0);
+	CHECK_INT(put(st, "new", 3, &first), 0);
+	CHECK_INT(put_ev(st, first, obs_id + 1000), 0); /* not refused yet */
+	CHECK_INT(store_commit(st), TM_EINVAL);
+	CHECK(strstr(store_errmsg(st), "names an unknown observation") != NULL);
+	CHECK_INT(store_rollback(st), 0);
+	check_schema(path, "rebuild refused");
+	CHECK_INT(count(path, "assets"), 3);
+	CHECK_INT(count(path, "evidence"), 6);
+	/* checking row by row again after it */
+	CHECK_INT(store_begin(st), 0);
+	CHECK_INT(put_ev(st, 1, obs_id + 1000), TM_EINVAL);
+	CHECK_INT(store_rollback(st), 0);
+	/* a good rebuild commits, and row-by-row checking is back */
+	CHECK_INT(store_begin_rebuild(st), 0);
+	CHECK_INT(store_assets_clear(st), 0);
+	CHECK_INT(put(st, "new", 3, &first), 0);
+	CHECK_INT(store_commit(st), 0);
+	check_schema(path, "rebuild");
+	CHECK_INT(count(path, "assets"), 3);
+	CHECK_INT(count(path, "evidence"), 6);
+	CHECK_INT(put_ev(st, first, obs_id + 1000), TM_EINVAL);
+	CHECK_INT(put_ev(st, first + 1000, obs_id), TM_EINVAL);
+	/* inside a transaction: a savepoint, rows checked as they come */
+	CHECK_INT(store_begin(st), 0);
+	CHECK_INT(store_begin_rebuild(st), 0);
+	CHECK_INT(store_assets_clear(st), 0);
+	CHECK_INT(put(st, "in", 2, &first), 0);
+	CHECK_INT(put_ev(st, first, obs_id + 1000), TM_EINVAL);
+	CHECK_INT(store_commit(st), 0);
+	CHECK_INT(store_commit(st), 0);
+	check_schema(path, "rebuild inside a transaction");
+	CHECK_INT(count(path, "assets"), 2);
+	CHECK_INT(store_check(st), 0);
 	store_close(st);
 
 	if (!getenv("TM_KEEP")) {
