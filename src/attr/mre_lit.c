@@ -601,19 +601,28 @@ static void lit_unpack(const uint8_t *p, struct lit_info *li)
 size_t mre_lit_packed_len(const uint8_t *p, size_t n)
 {
 	size_t o = 2;
+	int always;
 
 	if (n < 2 || p[0] > 3 || p[1] > LIT_BRANCHES)
+		return 0;
+	/* what mre_lit_extract makes and the prefilter counts on: unless always, at least one
+	 * branch, each with a prefix or a run, runs not empty and longest first */
+	always = p[0] & 1;
+	if (!always && !p[1])
 		return 0;
 	for (int k = 0; k < p[1]; k++) {
 		if (o >= n || p[o] > LIT_MAX || n - o - 1 < p[o])
 			return 0;
+		int anch = p[o];
 		o += 1 + (size_t)p[o];
-		if (o >= n || p[o] > LIT_RUNS)
+		if (o >= n || p[o] > LIT_RUNS || (!always && !anch && !p[o]))
 			return 0;
-		int nrun = p[o++];
+		int nrun = p[o++], prev = LIT_MAX;
 		for (int j = 0; j < nrun; j++) {
-			if (o >= n || p[o] > LIT_MAX || n - o - 1 < p[o])
+			if (o >= n || p[o] > LIT_MAX || n - o - 1 < p[o] ||
+			    (!always && (!p[o] || p[o] > prev)))
 				return 0;
+			prev = p[o];
 			o += 1 + (size_t)p[o];
 		}
 	}

@@ -494,6 +494,17 @@ static void test_lit_cache(void)
 	memcpy(b, ok, sizeof(b));
 	b[6] = 200;
 	CHECK_INT(mre_lit_packed_len(b, sizeof(b)), 0);
+	/* well formed but not what the extractor makes (fuzz_mre_litcache): the prefilter
+	 * would key a branch by a run it does not have */
+	static const uint8_t none[] = {0, 1, 0, 0}, nobr[] = {0, 0}, empty[] = {0, 1, 0, 1, 0},
+			     order[] = {0, 1, 0, 2, 1, 'a', 2, 'b', 'c'};
+	CHECK_INT(mre_lit_packed_len(none, sizeof(none)), 0);
+	CHECK_INT(mre_lit_packed_len(nobr, sizeof(nobr)), 0);
+	CHECK_INT(mre_lit_packed_len(empty, sizeof(empty)), 0);
+	CHECK_INT(mre_lit_packed_len(order, sizeof(order)), 0);
+	memcpy(b, none, sizeof(none)); /* the same, given up on (always): nothing is read of them */
+	b[0] = 1;
+	CHECK_INT(mre_lit_packed_len(b, sizeof(none)), sizeof(none));
 }
 
 /* Catastrophic backtracking on 1 MB: the scan must come back (match and depth limits). */
