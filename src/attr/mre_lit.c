@@ -9,6 +9,7 @@
  * (mre_literal_count), and keeps each pattern's literals packed while the
  * engine compiles (mre_lit_get).
  */
+#include "../core/str.h"
 #include "mre_int.h"
 #include "../core/mem.h"
 
@@ -49,14 +50,6 @@ static int in(const char *set, int c)
 	return c && strchr(set, c);
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* Skips a {...}, <...> or '...' name after \g, \k, \p, \N; i is on the opener. */
 static size_t skip_name(const uint8_t *p, size_t n, size_t i)
 {
@@ -83,7 +76,7 @@ static enum tok_type num_escape(const uint8_t *p, size_t n, size_t *i, int ch, i
 	} else if (*i < n && p[*i] == '{') {
 		int base = ch == 'o' ? 8 : 16;
 		for ((*i)++; *i < n && p[*i] != '}'; (*i)++) {
-			int d = hexval(p[*i]);
+			int d = str_hexval(p[*i]);
 			if (d < 0 || d >= base || v > 0xffff)
 				return T_BREAK;
 			v = v * base + d;
@@ -92,8 +85,8 @@ static enum tok_type num_escape(const uint8_t *p, size_t n, size_t *i, int ch, i
 			return T_BREAK;
 		(*i)++;
 	} else if (ch == 'x') {
-		while (k < 2 && *i < n && hexval(p[*i]) >= 0)
-			v = v * 16 + hexval(p[(*i)++]), k++;
+		while (k < 2 && *i < n && str_hexval(p[*i]) >= 0)
+			v = v * 16 + str_hexval(p[(*i)++]), k++;
 	} else {
 		return T_BREAK; /* \o without braces: PCRE2 rejects it */
 	}

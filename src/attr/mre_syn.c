@@ -24,6 +24,7 @@
  * literal characters as mre_literal_count does (for nmap's specificity), so
  * that a pattern is read once at load, not twice.
  */
+#include "../core/str.h"
 #include "mre_int.h"
 
 #include <string.h>
@@ -57,17 +58,6 @@ static int is_digit(int c)
 static int is_alnum(int c)
 {
 	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int hexval(int c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static void item(struct syn *s, unsigned long cost)
@@ -117,8 +107,8 @@ static int esc_value(struct syn *s, size_t *i, int in_class)
 	case 'x':
 		if (*i < n && p[*i] == '{')
 			return -2;
-		for (int k = 0; k < 2 && *i < n && hexval(p[*i]) >= 0; k++)
-			v = v * 16 + hexval(p[(*i)++]);
+		for (int k = 0; k < 2 && *i < n && str_hexval(p[*i]) >= 0; k++)
+			v = v * 16 + str_hexval(p[(*i)++]);
 		return v;
 	}
 	return -2;

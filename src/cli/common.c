@@ -108,14 +108,6 @@ const char *cli_lists(const struct kb *kb, int vendor, const char *role, char *o
 	return out;
 }
 
-static int hexv(int c)
-{
-	if (isdigit(c))
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 int cli_unescape(const char *s, struct buf *out)
 {
 	int rc = 0;
@@ -132,9 +124,9 @@ int cli_unescape(const char *s, struct buf *out)
 		case 't': rc = buf_addc(out, '\t'); break;
 		case '\\': rc = buf_addc(out, '\\'); break;
 		case 'x':
-			if (hexv((unsigned char)s[1]) >= 0 && hexv((unsigned char)s[2]) >= 0) {
-				rc = buf_addc(out, (char)(hexv((unsigned char)s[1]) << 4 |
-							  hexv((unsigned char)s[2])));
+			if (str_hexval((unsigned char)s[1]) >= 0 && str_hexval((unsigned char)s[2]) >= 0) {
+				rc = buf_addc(out, (char)(str_hexval((unsigned char)s[1]) << 4 |
+							  str_hexval((unsigned char)s[2])));
 				s += 2;
 				break;
 			}

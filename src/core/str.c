@@ -133,23 +133,13 @@ bool str_to_double(const char *s, size_t n, double *out)
 	return true;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)tolower((unsigned char)c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 bool str_to_mac(const char *s, size_t n, uint8_t mac[6])
 {
 	int digits = 0;
 	uint8_t out[6] = {0};
 
 	for (size_t i = 0; i < n; i++) {
-		int v = hexval(s[i]);
+		int v = str_hexval(s[i]);
 
 		if (v < 0) {
 			if (s[i] != ':' && s[i] != '-' && s[i] != '.')

@@ -33,4 +33,16 @@ void str_mac(const uint8_t mac[6], char out[18]);
 /* Parses "YYYY-MM-DD" into days since 1970-01-01; false when invalid. */
 bool str_to_date(const char *s, size_t n, int64_t *days);
 
+/* The value of an ASCII hex digit, or -1 (any other byte, a negative char included; no locale). */
+static inline int str_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 #endif

@@ -303,17 +303,6 @@ int imp_b64(struct buf *b, const char *s, size_t n)
 	return rc;
 }
 
-static int hexdig(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int imp_unescape(struct buf *b, const char *s, size_t n)
 {
 	int rc = 0;
@@ -326,8 +315,8 @@ int imp_unescape(struct buf *b, const char *s, size_t n)
 			continue;
 		}
 		c = s[++i];
-		if (c == 'x' && i + 2 < n && hexdig(s[i + 1]) >= 0 && hexdig(s[i + 2]) >= 0) {
-			rc = buf_addc(b, (char)(hexdig(s[i + 1]) << 4 | hexdig(s[i + 2])));
+		if (c == 'x' && i + 2 < n && str_hexval(s[i + 1]) >= 0 && str_hexval(s[i + 2]) >= 0) {
+			rc = buf_addc(b, (char)(str_hexval(s[i + 1]) << 4 | str_hexval(s[i + 2])));
 			i += 2;
 		} else if (c == '0') {
 			rc = buf_addc(b, 0);

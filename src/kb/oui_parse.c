@@ -128,23 +128,12 @@ static bool unquote(const struct fld *f, char *out, size_t *n)
 	return true;
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	return -1;
-}
-
 /* Parses n hex digits; false on any other byte. */
 static bool hex(const char *s, size_t n, uint64_t *v)
 {
 	*v = 0;
 	for (size_t i = 0; i < n; i++) {
-		int d = hexval(s[i]);
+		int d = str_hexval(s[i]);
 
 		if (d < 0)
 			return false;

@@ -145,14 +145,6 @@ const struct st_field *stanza_get(const struct st_rec *r, const char *key)
 	return NULL;
 }
 
-static int hexv(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 int stanza_unquote(const struct st_field *f, struct buf *out)
 {
 	const char *v = f->val;
@@ -182,8 +174,8 @@ int stanza_unquote(const struct st_field *f, struct buf *out)
 		case 'x': {
 			int hi, lo;
 
-			if (i + 2 >= n - 1 || (hi = hexv((unsigned char)v[i + 1])) < 0 ||
-			    (lo = hexv((unsigned char)v[i + 2])) < 0)
+			if (i + 2 >= n - 1 || (hi = str_hexval((unsigned char)v[i + 1])) < 0 ||
+			    (lo = str_hexval((unsigned char)v[i + 2])) < 0)
 				return TM_EPROTO;
 			rc = buf_addc(out, (char)(hi << 4 | lo));
 			i += 2;
