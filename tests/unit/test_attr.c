@@ -188,6 +188,46 @@ static void test_derive(void)
 	CHECK_INT(attr_derive(&o, d, 0), 0);
 }
 
+/* The vendor a service response names by name alone (the "name:" rule), or "-". */
+static const char *named(const uint8_t *v, size_t len)
+{
+	struct obs o = {0};
+	struct cand c[16];
+	int n;
+
+	o.kind = OBS_SERVICE_RESPONSE;
+	o.value = v;
+	o.len = len;
+	n = attr_candidates(kb, sc, &o, 0, c, 16);
+	for (int i = 0; i < n; i++)
+		if (!strcmp(c[i].rule, "name:service_response"))
+			return vid(c[i].vendor);
+	return "-";
+}
+
+/* A maker's name counts in text, not in binary that happens to hold it as a word. */
+static void test_name_in_binary(void)
+{
+	static const char t[] = "220 HP JetDirect print server ready\r\n";
+	static const char u[] = "\xe6\xac\xa2\xe8\xbf\x8e HP \xe8\xae\xbe\xe5\xa4\x87\r\n"; /* UTF-8 text */
+	uint8_t b[4096];
+	uint32_t x = 12345;
+
+	CHECK_STR(named((const uint8_t *)t, strlen(t)), "hp");
+	CHECK_STR(named((const uint8_t *)u, strlen(u)), "hp");
+	/* the same text cut inside a UTF-8 sequence (a flow's first bytes end anywhere) */
+	CHECK_STR(named((const uint8_t *)u, strlen(u) - 4), "hp");
+	for (size_t i = 0; i < sizeof(b); i++) /* random bytes, "HP" as a word in the middle */
+		b[i] = (uint8_t)((x = x * 1103515245u + 12345u) >> 16);
+	memcpy(b + 2000, " HP ", 4);
+	CHECK_STR(named(b, sizeof(b)), "-");
+	/* text with a few control bytes (a telnet-ish greeting) is still text */
+	memset(b, 'a', sizeof(b));
+	memcpy(b, "\x1b[0m HP switch", 14);
+	b[100] = 0, b[200] = 1, b[300] = 0xff;
+	CHECK_STR(named(b, sizeof(b)), "hp");
+}
+
 int main(void)
 {
 	char eb[TM_ERRLEN];
@@ -203,6 +243,7 @@ int main(void)
 	test_fusion();
 	test_declared();
 	test_derive();
+	test_name_in_binary();
 	attr_scratch_free(sc);
 	kb_free(kb);
 	return check_done("test_attr");
