@@ -573,9 +573,10 @@ static int looks_text(const uint8_t *p, size_t n)
 		size_t k = 1;
 
 		if (l == 1) {
-			bad += c < 0x20 && c != '\t' && c != '\n' && c != '\r';
-			bad += c == 0x7f;
+			bad += (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f;
 			i++;
+			if (bad * 20 > n)
+				return 0;
 			continue;
 		}
 		while (l && k < l && i + k < n && (p[i + k] & 0xc0) == 0x80)
@@ -583,8 +584,10 @@ static int looks_text(const uint8_t *p, size_t n)
 		if (!l || (k < l && i + k < n)) /* not a lead byte, or a sequence cut short */
 			bad++, k = 1;
 		i += k;
+		if (bad * 20 > n) /* binary gives up within a few dozen bytes */
+			return 0;
 	}
-	return bad * 20 <= n;
+	return 1;
 }
 
 int attr_candidates(const struct kb *kb, struct attr_scratch *s, const struct obs *o,
