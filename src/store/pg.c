@@ -69,9 +69,15 @@ static const char *const sql[PQ_COUNT] = {
 			 "component_vendor, hint_vendor, first_seen, last_seen, n_obs) VALUES "
 			 "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
 			 "$17, $18, $19, $20) RETURNING id",
+	/* evidence has no foreign keys (schema version 7): the references are checked here */
 	[PQ_EV_PUT] = "INSERT INTO evidence(asset_id, obs_id, kind, vendor, vendor_raw, product, "
 		      "version, rule, strength, conf, conflict) "
-		      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+		      "SELECT $1::int8, $2::int8, $3::text, $4::text, $5::text, $6::text, $7::text, "
+		      "$8::text, $9::int8, $10::float8, $11::int8 "
+		      "WHERE EXISTS (SELECT 1 FROM assets WHERE id = $1::int8) AND ($2::int8 IS NULL OR "
+		      "EXISTS (SELECT 1 FROM observations WHERE id = $2::int8))",
+	[PQ_EV_CHECK] = "SELECT e.obs_id FROM evidence e WHERE e.obs_id IS NOT NULL AND NOT EXISTS "
+			"(SELECT 1 FROM observations o WHERE o.id = e.obs_id) LIMIT 1",
 	[PQ_ASSET_BY_ID] = PG_ASSET_SEL "WHERE id = $1::int8",
 	[PQ_ASSET_BY_KEY] = PG_ASSET_SEL "WHERE key = $1",
 	[PQ_EV_ITER] = "SELECT e.asset_id, e.obs_id, e.kind, e.vendor, e.vendor_raw, e.product, "
@@ -995,12 +1001,14 @@ int pg_commit(struct store *st)
 	if (lost(q)) {
 		kept_drop(q);
 		pg_bulk_end(q);
+		q->ev_unchecked = 0;
 		return pg_err(q, TM_EIO, "%s: committing: connection lost inside a transaction (rolled back by the server)",
 			      q->where);
 	}
-	if ((kept_any(q) && (rc = kept_send(q))) || (rc = pg_bulk_flush(q))) {
+	if ((kept_any(q) && (rc = kept_send(q))) || (rc = pg_bulk_flush(q)) || (rc = pg_bulk_check(q))) {
 		kept_drop(q);
 		pg_bulk_end(q);
+		q->ev_unchecked = 0;
 		PQclear(PQexec(q->c, "ROLLBACK"));
 		return rc;
 	}
@@ -1025,6 +1033,7 @@ int pg_rollback(struct store *st)
 	}
 	q->depth = 0;
 	pg_bulk_end(q);
+	q->ev_unchecked = 0;
 	if (q->began && !lost(q))
 		rc = pg_simple(q, "ROLLBACK", "rolling back");
 	q->began = 0;

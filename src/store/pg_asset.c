@@ -86,6 +86,7 @@ int pg_evidence_put(struct store *st, const struct ev_rec *e)
 {
 	struct pg_store *q = pg(st);
 	struct pg_args a;
+	PGresult *r;
 	int rc;
 
 	pa_init(&a);
@@ -103,11 +104,14 @@ int pg_evidence_put(struct store *st, const struct ev_rec *e)
 	pa_i64(&a, e->strength);
 	pa_f64(&a, e->conf);
 	pa_i64(&a, e->conflict);
-	rc = pg_run(q, PQ_EV_PUT, &a, NULL, "storing evidence");
+	rc = pg_run(q, PQ_EV_PUT, &a, &r, "storing evidence");
 	pa_fini(&a);
-	if (rc == TM_EINVAL)
-		rc = pg_err(q, TM_EINVAL, "%s: evidence names an unknown asset (%lld) or observation (%lld)", q->where,
-			    (long long)e->asset_id, (long long)e->obs_id);
+	if (!rc) { /* no row inserted: the INSERT's WHERE found no such asset or observation */
+		if (strcmp(PQcmdTuples(r), "1"))
+			rc = pg_err(q, TM_EINVAL, "%s: evidence names an unknown asset (%lld) or observation (%lld)",
+				    q->where, (long long)e->asset_id, (long long)e->obs_id);
+		PQclear(r);
+	}
 	return rc;
 }
 

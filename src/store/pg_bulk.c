@@ -13,10 +13,12 @@
  * (kept keys in a hash set: after the clear, the transaction's own puts are
  * the only assets, the clear's advisory lock keeping other rebuilds out),
  * and evidence of an asset not put (kept ids, increasing: a binary search).
- * Only evidence naming an unknown observation is refused later, when its
- * rows are sent (the foreign key, TM_EINVAL), which fails the transaction as
- * it would have anyway.  A savepoint ends the keeping (what it kept is sent
- * first), as do commit and rollback.
+ * Only evidence naming an unknown observation is refused later, at the
+ * commit (TM_EINVAL), which fails the transaction as it would have anyway:
+ * evidence has no foreign keys (schema version 7), so pg_bulk_check asks
+ * once, by one anti-join, instead of the server checking each row as it
+ * arrives.  A savepoint ends the keeping (what it kept is sent first), as do
+ * commit and rollback.
  */
 #include "pg_int.h"
 
@@ -209,15 +211,33 @@ int pg_bulk_flush(struct pg_store *q)
 			       "first_seen, last_seen, n_obs) FROM STDIN (FORMAT binary)",
 			       &b->a, "storing assets")))
 		goto out;
-	if (b->ne && (rc = pg_copy_send(q,
-					"COPY evidence(asset_id, obs_id, kind, vendor, vendor_raw, product, version, "
-					"rule, strength, conf, conflict) FROM STDIN (FORMAT binary)",
-					&b->e, "storing evidence")) == TM_EINVAL) /* the only constraint left: obs_id */
-		rc = pg_err(q, TM_EINVAL, "%.300s (evidence names an unknown observation)", q->base.err);
+	if (b->ne && !(rc = pg_copy_send(q,
+					 "COPY evidence(asset_id, obs_id, kind, vendor, vendor_raw, product, version, "
+					 "rule, strength, conf, conflict) FROM STDIN (FORMAT binary)",
+					 &b->e, "storing evidence")))
+		q->ev_unchecked = 1;
 out:
 	buf_reset(&b->a);
 	buf_reset(&b->e);
 	b->na = b->ne = 0;
+	return rc;
+}
+
+int pg_bulk_check(struct pg_store *q)
+{
+	PGresult *r;
+	int rc = 0;
+
+	if (!q->ev_unchecked)
+		return 0;
+	q->ev_unchecked = 0;
+	r = pg_exec(q, PQ_EV_CHECK, NULL); /* inside the transaction: never sent again after a lost connection */
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		rc = pg_fail(q, r, "checking the evidence's observations");
+	else if (PQntuples(r) > 0)
+		rc = pg_err(q, TM_EINVAL, "%s: evidence names an unknown observation (%lld)", q->where,
+			    (long long)pg_i64(r, 0, 0));
+	PQclear(r);
 	return rc;
 }
 

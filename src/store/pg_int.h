@@ -56,6 +56,7 @@ enum pg_id {
 	PQ_ASSET_SCAN_PAGE,
 	PQ_OBS_RUN_PAGE,
 	PQ_ASSET_IDS,
+	PQ_EV_CHECK,
 	PQ_ASSET_PAGE, /* 8 variants follow: + (vendor ? 1 : 0) + (family ? 2 : 0) + (site ? 4 : 0) */
 	PQ_COUNT = PQ_ASSET_PAGE + 8
 };
@@ -85,6 +86,7 @@ struct pg_store {
 	int nlinks, caplinks;
 	uint64_t token_seq;   /* batch tokens: pid, start time, this counter */
 	struct pg_bulk *bulk; /* a rebuild's kept assets and evidence (pg_bulk.c); NULL when not keeping */
+	int ev_unchecked;     /* evidence sent by COPY in the open transaction: its obs_ids checked at commit */
 };
 
 static inline struct pg_store *pg(struct store *st)
@@ -196,7 +198,8 @@ int pg_link_iter(struct store *st, store_link_fn fn, void *ctx);
  * statement, when a megabytes' bound is reached, and at commit.  Asset ids
  * come from the identity's sequence in blocks; duplicate keys and evidence
  * of an asset not put are refused at once, as row by row; evidence naming an
- * unknown observation when the rows are sent (TM_EINVAL).  A savepoint, the
+ * unknown observation at the commit (TM_EINVAL, pg_bulk_check: the schema
+ * has no foreign keys on evidence since version 7).  A savepoint, the
  * commit or a rollback ends the keeping.
  */
 int pg_bulk_assets_clear(struct store *st);
@@ -206,6 +209,8 @@ int pg_bulk_evidence_put(struct store *st, const struct ev_rec *e);
 int pg_bulk_flush(struct pg_store *q);
 /* Drops what is kept and stops keeping; NULL bulk: nothing to do. */
 void pg_bulk_end(struct pg_store *q);
+/* Before a commit: every obs_id of the evidence sent by COPY names an observation (else TM_EINVAL). */
+int pg_bulk_check(struct pg_store *q);
 
 /* pg.c */
 int pg_begin(struct store *st);

@@ -129,6 +129,19 @@ static const char *const store_pg_migrations[] = {
 
 	/* 5 -> 6: a scan's resume state (schema.h, docs/scan.md). */
 	"ALTER TABLE runs ADD COLUMN resume TEXT NOT NULL DEFAULT '';",
+
+	/*
+	 * 6 -> 7: evidence without foreign keys or its obs_id index (schema.h
+	 * drops the index too).  Evidence is derived data, deleted whole and
+	 * written whole by each rebuild: the keys' per-row checks (a trigger
+	 * and two index lookups for each of a /14's 2.4 million rows) were most
+	 * of the server's work in it, and nothing reads evidence by obs_id.
+	 * The store checks the references itself: row by row in the INSERT's
+	 * own WHERE, and once at the commit of a rebuild's COPY (pg_bulk.c).
+	 */
+	"ALTER TABLE evidence DROP CONSTRAINT IF EXISTS evidence_asset_id_fkey,"
+	"  DROP CONSTRAINT IF EXISTS evidence_obs_id_fkey;"
+	"DROP INDEX IF EXISTS evidence_obs;",
 };
 
 #define STORE_PG_VERSION ((int)(sizeof(store_pg_migrations) / sizeof(store_pg_migrations[0])))

@@ -140,6 +140,12 @@ static const char *const store_sqlite_migrations[] = {
 	 * which (host, port) pairs are finished, written in the transaction of
 	 * those pairs' observations (text opaque to the store; docs/scan.md). */
 	"ALTER TABLE runs ADD COLUMN resume TEXT NOT NULL DEFAULT '';",
+
+	/* 6 -> 7: evidence_obs goes: nothing reads evidence by observation (no
+	 * observation is ever deleted), and each rebuild built it anew over
+	 * every evidence row.  The foreign keys stay here (a deferred check
+	 * costs SQLite little); PostgreSQL's schema drops them (pg_schema.h). */
+	"DROP INDEX IF EXISTS evidence_obs;",
 };
 
 #define STORE_SQLITE_VERSION ((int)(sizeof(store_sqlite_migrations) / sizeof(store_sqlite_migrations[0])))

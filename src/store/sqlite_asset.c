@@ -41,7 +41,7 @@ static int clear_rows(struct sq_store *q)
  * a table nothing references (evidence, then assets once evidence is gone)
  * is dropped page by page.  The new rows then go into bare tables and each
  * index is built once by a sort over them, not kept up row by row: random
- * inserts into evidence_obs and the vendor indexes.  Ids start at 1 again,
+ * inserts into evidence_asset and the vendor indexes.  Ids start at 1 again,
  * as after the DELETEs (no AUTOINCREMENT).  The key's UNIQUE constraint
  * belongs to the table and stays: a duplicate key is still refused at once.
  */

@@ -240,7 +240,7 @@ static void test_open_errors(void)
 	CHECK_INT(raw_sql(p, "UPDATE meta SET value = '99' WHERE key = 'schema_version'"), SQLITE_OK);
 	CHECK_INT(store_open(&st, p, eb, sizeof(eb)), TM_EUNSUP);
 	CHECK(st == NULL);
-	CHECK(strstr(eb, "schema version 99 is newer than this trustmap knows (6)") != NULL);
+	CHECK(strstr(eb, "schema version 99 is newer than this trustmap knows (7)") != NULL);
 	CHECK_INT(raw_sql(p, "UPDATE meta SET value = 'x' WHERE key = 'schema_version'"), SQLITE_OK);
 	CHECK_INT(store_open(&st, p, eb, sizeof(eb)), TM_EDB);
 	CHECK(strstr(eb, "schema_version") != NULL);

@@ -250,6 +250,67 @@ static void test_migrate(const char *p)
 	CHECK_INT(raw_sql(p, "SELECT * FROM links"), SQLITE_OK);
 }
 
+static int count_ev(void *ctx, const struct ev_rec *e)
+{
+	(void)e;
+	++*(int *)ctx;
+	return 0;
+}
+
+/*
+ * A database at schema version 6, made by migrations 0-5 alone, with an
+ * asset and its evidence: opened, it is at version 7 -- evidence_obs gone
+ * on both backends, evidence's foreign keys gone on PostgreSQL (kept on
+ * SQLite) -- its rows intact, and references still refused by the store.
+ */
+static void test_migrate7(const char *p)
+{
+	static const char fks[] = "DO $$ BEGIN IF (SELECT count(*) FROM pg_constraint WHERE conrelid = "
+				  "'evidence'::regclass AND contype = 'f') <> %d THEN RAISE EXCEPTION 'fks'; END IF; END $$";
+	char sql[256];
+	struct store *st;
+	struct ev_rec e = {.asset_id = 1, .kind = "oui", .vendor = "Huawei", .rule = "oui:x", .strength = 2};
+	int n = 0;
+
+	for (int i = 0; i < 6; i++)
+		CHECK_INT(raw_sql(p, pg_url ? store_pg_migrations[i] : store_sqlite_migrations[i]), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", STORE_SQLITE_APP_ID);
+	if (!pg_url)
+		CHECK_INT(raw_sql(p, sql), SQLITE_OK);
+	CHECK_INT(raw_sql(p, "UPDATE meta SET value = '6' WHERE key = 'schema_version';"
+			     "INSERT INTO assets(id, key, mac, addr, scope, ref, site, vendor, family, product, model, "
+			     "version, role, conf, flags, declared_vendor, component_vendor, hint_vendor, first_seen, "
+			     "last_seen, n_obs) VALUES (1, 'mac:00:e0:fc:00:00:01', '00:e0:fc:00:00:01', '', '', '', '', "
+			     "'Huawei', 'huawei', '', '', '', '', 0.5, 0, '', '', '', 1, 1, 1);"
+			     "INSERT INTO evidence(asset_id, obs_id, kind, vendor, vendor_raw, product, version, rule, "
+			     "strength, conf, conflict) VALUES (1, NULL, 'oui', 'Huawei', '', '', '', 'oui:x', 2, 0.5, 0)"),
+		  SQLITE_OK);
+	if (pg_url) {
+		snprintf(sql, sizeof(sql), fks, 2);
+		CHECK_INT(raw_sql(p, sql), SQLITE_OK); /* both keys there at version 6 */
+		CHECK_INT(raw_sql(p, "SELECT 'evidence_obs'::regclass"), SQLITE_OK);
+	} else {
+		CHECK_INT(raw_sql(p, "SELECT 1 FROM evidence INDEXED BY evidence_obs"), SQLITE_OK);
+	}
+	if (!(st = open_ok(p)))
+		return;
+	CHECK_INT(store_evidence_put(st, &e), 0);
+	e.asset_id = 2; /* no such asset: refused without a foreign key too */
+	CHECK_INT(store_evidence_put(st, &e), TM_EINVAL);
+	e.asset_id = 1, e.obs_id = 77;
+	CHECK_INT(store_evidence_put(st, &e), TM_EINVAL);
+	CHECK_INT(store_evidence_iter(st, 1, count_ev, &n), 0);
+	CHECK_INT(n, 2); /* the one from version 6 and the one put */
+	store_close(st);
+	if (pg_url) {
+		snprintf(sql, sizeof(sql), fks, 0);
+		CHECK_INT(raw_sql(p, sql), SQLITE_OK);
+		CHECK(raw_sql(p, "SELECT 'evidence_obs'::regclass") != SQLITE_OK);
+	} else {
+		CHECK(raw_sql(p, "SELECT 1 FROM evidence INDEXED BY evidence_obs") != SQLITE_OK);
+	}
+}
+
 int main(void)
 {
 	const char *u = getenv("TM_TEST_DB_URL");
@@ -270,6 +331,9 @@ int main(void)
 	unlink_db(p);
 	make_db(p, sizeof(p), "c");
 	test_migrate(p);
+	unlink_db(p);
+	make_db(p, sizeof(p), "d");
+	test_migrate7(p);
 	unlink_db(p);
 	rmdir(dir);
 	return check_done("test_store_links");
