@@ -862,6 +862,7 @@ static void pg_close(struct store *st)
 	pg_bulk_end(q);
 	buf_fini(&q->copy);
 	mem_free(q->links);
+	mem_free(q->seen.iv);
 	mem_free(q);
 }
 

@@ -17,8 +17,10 @@
  * commit (TM_EINVAL), which fails the transaction as it would have anyway:
  * evidence has no foreign keys (schema version 7), so pg_bulk_check asks
  * once, by one anti-join, instead of the server checking each row as it
- * arrives.  A savepoint ends the keeping (what it kept is sent first), as do
- * commit and rollback.
+ * arrives -- and only when some evidence names an observation this handle
+ * did not read (a rebuild names only those it read; observations are never
+ * deleted).  A savepoint ends the keeping (what it kept is sent first), as
+ * do commit and rollback.
  */
 #include "pg_int.h"
 
@@ -211,16 +213,58 @@ int pg_bulk_flush(struct pg_store *q)
 			       "first_seen, last_seen, n_obs) FROM STDIN (FORMAT binary)",
 			       &b->a, "storing assets")))
 		goto out;
-	if (b->ne && !(rc = pg_copy_send(q,
-					 "COPY evidence(asset_id, obs_id, kind, vendor, vendor_raw, product, version, "
-					 "rule, strength, conf, conflict) FROM STDIN (FORMAT binary)",
-					 &b->e, "storing evidence")))
-		q->ev_unchecked = 1;
+	if (b->ne)
+		rc = pg_copy_send(q,
+				  "COPY evidence(asset_id, obs_id, kind, vendor, vendor_raw, product, version, "
+				  "rule, strength, conf, conflict) FROM STDIN (FORMAT binary)",
+				  &b->e, "storing evidence");
 out:
 	buf_reset(&b->a);
 	buf_reset(&b->e);
 	b->na = b->ne = 0;
 	return rc;
+}
+
+#define PG_SEEN_MAX (1u << 20) /* intervals kept at most (16 MB); past it ids go unrecorded */
+
+void pg_seen_add(struct pg_store *q, int64_t id)
+{
+	struct pg_seen *s = &q->seen;
+
+	if (s->n && id <= s->iv[s->n - 1][1]) /* read again (a second iteration): kept, or not recorded */
+		return;
+	if (s->n && id == s->iv[s->n - 1][1] + 1) {
+		s->iv[s->n - 1][1] = id;
+		return;
+	}
+	if (s->n == s->cap) {
+		size_t n = s->cap ? s->cap * 2 : 64;
+		int64_t(*iv)[2] = n <= PG_SEEN_MAX ? mem_realloc(s->iv, n * sizeof(*iv)) : NULL;
+
+		if (!iv)
+			return; /* not recorded: its evidence is checked by the server */
+		s->iv = iv;
+		s->cap = n;
+	}
+	s->iv[s->n][0] = s->iv[s->n][1] = id;
+	s->n++;
+}
+
+int pg_seen_has(const struct pg_store *q, int64_t id)
+{
+	size_t lo = 0, hi = q->seen.n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (id < q->seen.iv[mid][0])
+			hi = mid;
+		else if (id > q->seen.iv[mid][1])
+			lo = mid + 1;
+		else
+			return 1;
+	}
+	return 0;
 }
 
 int pg_bulk_check(struct pg_store *q)
@@ -333,6 +377,8 @@ int pg_bulk_evidence_put(struct store *st, const struct ev_rec *e)
 	if (!id_known(b, e->asset_id))
 		return pg_err(q, TM_EINVAL, "%s: evidence names an unknown asset (%lld) or observation (%lld)", q->where,
 			      (long long)e->asset_id, (long long)e->obs_id);
+	if (e->obs_id > 0 && !pg_seen_has(q, e->obs_id))
+		q->ev_unchecked = 1; /* asked at the commit */
 	before = b->e.len;
 	bad = pg_put16(&b->e, 11);
 	bad |= pg_put_i64(&b->e, e->asset_id);

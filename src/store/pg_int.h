@@ -86,7 +86,11 @@ struct pg_store {
 	int nlinks, caplinks;
 	uint64_t token_seq;   /* batch tokens: pid, start time, this counter */
 	struct pg_bulk *bulk; /* a rebuild's kept assets and evidence (pg_bulk.c); NULL when not keeping */
-	int ev_unchecked;     /* evidence sent by COPY in the open transaction: its obs_ids checked at commit */
+	int ev_unchecked;     /* kept evidence names an observation not in seen: obs_ids checked at commit */
+	struct pg_seen {      /* ids of observations this handle has read: increasing, disjoint [lo, hi] */
+		int64_t (*iv)[2];
+		size_t n, cap;
+	} seen;
 };
 
 static inline struct pg_store *pg(struct store *st)
@@ -209,8 +213,16 @@ int pg_bulk_evidence_put(struct store *st, const struct ev_rec *e);
 int pg_bulk_flush(struct pg_store *q);
 /* Drops what is kept and stops keeping; NULL bulk: nothing to do. */
 void pg_bulk_end(struct pg_store *q);
-/* Before a commit: every obs_id of the evidence sent by COPY names an observation (else TM_EINVAL). */
+/*
+ * Before a commit, when kept evidence named an observation this handle has
+ * not read: every obs_id of the evidence names an observation (else
+ * TM_EINVAL), by one anti-join.  A rebuild names only observations it read,
+ * which exist for good (trustmap deletes none), so it asks nothing.
+ */
 int pg_bulk_check(struct pg_store *q);
+/* Records observation id as read (pg_obs.c's pages); 1 when it was. */
+void pg_seen_add(struct pg_store *q, int64_t id);
+int pg_seen_has(const struct pg_store *q, int64_t id);
 
 /* pg.c */
 int pg_begin(struct store *st);

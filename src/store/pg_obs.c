@@ -277,6 +277,7 @@ static int obs_pages(struct pg_store *q, int64_t run_id, store_obs_fn fn, void *
 		for (int i = 0; !stop && i < n; i++) {
 			obs_row(r, i, &o);
 			last = pg_i64(r, i, 0);
+			pg_seen_add(q, last);
 			stop = fn(ctx, last, &o);
 		}
 		PQclear(r);
