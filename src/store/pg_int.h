@@ -220,7 +220,7 @@ void pg_bulk_end(struct pg_store *q);
  * which exist for good (trustmap deletes none), so it asks nothing.
  */
 int pg_bulk_check(struct pg_store *q);
-/* Records observation id as read (pg_obs.c's pages); 1 when it was. */
+/* pg_seen_add records observation id as read (pg_obs.c's pages); pg_seen_has is 1 when it was. */
 void pg_seen_add(struct pg_store *q, int64_t id);
 int pg_seen_has(const struct pg_store *q, int64_t id);
 
