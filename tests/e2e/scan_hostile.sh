@@ -49,8 +49,15 @@ hq() { # hq HOSTILE SQL-CONDITION -> "kind:flags" of that persona's observations
 	a=$(rows 'r["addr"]' "r[\"hostile\"]==\"$1\"" <"$tmp/m.jsonl")
 	sqlite3 "$tmp/h.db" "SELECT DISTINCT kind || ':' || flags FROM observations WHERE addr = '$a' $2 ORDER BY 1" | tr '\n' ' '
 }
-eq "endless: cut at 16 KiB, flagged" "$(hq endless "AND length(value) = 16384 AND kind IN ('ftp_banner', 'telnet_banner')")" \
-	"ftp_banner:1 telnet_banner:1 "
+endless=$(hq endless "AND length(value) = 16384 AND kind IN ('ftp_banner', 'telnet_banner')")
+eq "endless: cut at 16 KiB, flagged" "$endless" "ftp_banner:1 telnet_banner:1 "
+if [ "$endless" != "ftp_banner:1 telnet_banner:1 " ]; then
+	# rare in full checks (once each in sessions 3, 6 and 8; never alone): say what was stored, and the scan's words
+	a=$(rows 'r["addr"]' 'r["hostile"]=="endless"' <"$tmp/m.jsonl")
+	echo "  endless persona's observations (kind:flags:length:last 8 bytes):" \
+		"$(sqlite3 "$tmp/h.db" "SELECT kind || ':' || flags || ':' || length(value) || ':' || hex(substr(CAST(value AS BLOB), length(CAST(value AS BLOB)) - 7, 8)) FROM observations WHERE addr = '$a' ORDER BY 1" | tr '\n' ' ')" >&2
+	tail -n 5 "$tmp/out" >&2
+fi
 eq "1 MB header: cut, flagged" "$(hq bigheader "AND kind = 'service_response'")" "service_response:1 "
 eq "bad TLS: kept, malformed" "$(hq badtls "AND flags = 2")" "service_response:2 "
 eq "lying SNMP: kept, malformed" "$(hq badsnmp "AND kind = 'service_response'")" "service_response:2 "
