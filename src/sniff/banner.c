@@ -8,9 +8,12 @@
  * login prompt at the end, or port 23); anything else ->
  * service_response "NULL", what nmap's NULL probe would have seen.  Content
  * decides before the port: a greeting naming FTP or (E)SMTP is one on any
- * port, IAC first or a login prompt is Telnet.  On ports where the client speaks first (HTTP,
- * TLS, RTSP) bytes we cannot place answer a request we do not see, so they
- * are left alone rather than taken for a greeting.
+ * port, IAC first or a login prompt is Telnet.  What answers a request is no
+ * greeting, so it is left alone rather than taken for the NULL probe's
+ * answer: when the client sent bytes before the server's first (pk->asked:
+ * the flow table saw it; a bulk transfer's data, a database's rows), and on
+ * ports where the client speaks first (HTTP, TLS, RTSP) whatever the
+ * capture shows.
  */
 #include "app.h"
 
@@ -171,7 +174,7 @@ int app_banner(struct sn_pkt *pk, const uint8_t *p, size_t n, int complete, enum
 		return greeting(pk, p, n, kind);
 	if (pk->sport == 23 || prompt((const char *)p, n))
 		return telnet(pk, p, n, complete);
-	if (client_first(pk->sport)) {
+	if (pk->asked || client_first(pk->sport)) {
 		*dec = SN_DEC_COUNT;
 		return 0;
 	}

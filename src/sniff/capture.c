@@ -242,7 +242,7 @@ static int control_group(const uint8_t d[6])
 /* ---- TCP flows handed over ---- */
 
 static void on_flush(void *arg, const struct flow_ep *s, const struct flow_ep *cl, int v6, const uint8_t *p,
-		     size_t n, int complete, enum flow_why why, int64_t time)
+		     size_t n, int complete, int asked, enum flow_why why, int64_t time)
 {
 	struct cap *c = arg;
 	struct sn_pkt *pk = &c->fpk;
@@ -260,6 +260,7 @@ static void on_flush(void *arg, const struct flow_ep *s, const struct flow_ep *c
 	pk->sport = s->port;
 	pk->dport = cl->port;
 	pk->proto = 6;
+	pk->asked = (uint8_t)asked;
 	pk->err[0] = 0;
 	rc = sn_app(pk, p, n, complete, &d);
 	if (d < SN_DEC_COUNT)

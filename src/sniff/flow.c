@@ -33,6 +33,9 @@
 #define SLOTS_MIN 1024 /* hash slots at first: a few live flows stay in few cache lines and pages */
 
 enum { ST_OPEN = 0, ST_DONE };
+/* struct flow's fins, above the FIN bits */
+#define F_SRV_SPOKE 8 /* the server has sent payload */
+#define F_ASKED 16    /* the client sent payload before the server's first */
 
 /*
  * A flow's buffer: the out-of-order ranges (only a flow with bytes placed
@@ -62,7 +65,7 @@ struct flow {
 	uint8_t srv;	       /* 0: a is the server, 1: b */
 	uint8_t state;	       /* ST_OPEN, ST_DONE */
 	uint8_t based;	       /* base is known */
-	uint8_t fins;	       /* bit 0: a sent FIN, bit 1: b; bit 2: server FIN offset known */
+	uint8_t fins;	       /* bit 0: a sent FIN, bit 1: b; bit 2: server FIN offset known; F_SRV_SPOKE, F_ASKED */
 };
 
 /* The segment that made a flow: its tag and offset (flow_seg), and the flow (NIL once dropped). */
@@ -374,7 +377,8 @@ static void hand_over(struct flow_table *t, struct flow *f, enum flow_why why)
 
 	if (f->state == ST_OPEN && f->have && f->buf) {
 		t->st.flushed[why]++;
-		t->c.flush(t->c.arg, s, c, f->v6, f->buf->data, f->have, complete, why, f->last);
+		t->c.flush(t->c.arg, s, c, f->v6, f->buf->data, f->have, complete, !!(f->fins & F_ASKED), why,
+			   f->last);
 	}
 	f->state = ST_DONE;
 	if (f->buf)
@@ -606,6 +610,8 @@ void flow_seg(struct flow_table *t, const struct flow_seg *s)
 		return;
 	}
 	from_srv = from_b == f->srv;
+	if (s->len)
+		f->fins |= from_srv ? F_SRV_SPOKE : (f->fins & F_SRV_SPOKE) ? 0 : F_ASKED;
 	seq = s->seq + (uint32_t)syn;
 	if (from_srv && !f->based && (syn || s->len)) {
 		f->base = seq;

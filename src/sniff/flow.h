@@ -68,11 +68,14 @@ struct flow_seg {
  * The flush callback: server and client endpoints, the contiguous prefix of
  * the server's stream (n >= 1: flows with nothing from the server are
  * dropped without a call), complete = 1 when
- * the server closed the stream within those bytes, and why.  p is valid
- * during the call only.
+ * the server closed the stream within those bytes, asked = 1 when the
+ * client sent payload before the server's first (in capture order: the
+ * server's bytes answer a request, they are no greeting), and why.  p is
+ * valid during the call only.
  */
 typedef void (*flow_flush_fn)(void *arg, const struct flow_ep *server, const struct flow_ep *client, int v6,
-			      const uint8_t *p, size_t n, int complete, enum flow_why why, int64_t time);
+			      const uint8_t *p, size_t n, int complete, int asked, enum flow_why why,
+			      int64_t time);
 
 struct flow_cfg {
 	size_t max_flows;  /* entries at most (0: FLOW_DEF_MAX) */

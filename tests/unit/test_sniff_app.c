@@ -435,6 +435,18 @@ static void test_banners(void)
 	CHECK_STR(got, "");
 	CHECK_INT(app("192.0.2.5", 80, "", 0, 1, &dec), 0);
 	CHECK_INT(dec, SN_DEC_COUNT);
+	/* bytes that answer a request the flow table saw (asked): no greeting on any port ... */
+	pkt("192.0.2.5", 9999, 40000, 6);
+	pk.asked = 1;
+	CHECK_INT(sn_app(&pk, (const uint8_t *)"no line end\n", 12, 1, &dec), 0);
+	CHECK_INT(dec, SN_DEC_COUNT);
+	CHECK_STR(got, "");
+	/* ... but what names itself still does: an SSH client may speak first */
+	pkt("192.0.2.5", 2222, 40000, 6);
+	pk.asked = 1;
+	CHECK_INT(sn_app(&pk, (const uint8_t *)"SSH-2.0-X\r\n", 11, 1, &dec), 0);
+	CHECK_STR(got, "ssh_banner@192.0.2.5:2222/6=SSH-2.0-X/0");
+	CHECK_INT(dec, SN_DEC_BANNER);
 }
 
 /* ---- TLS ---- */

@@ -4,7 +4,7 @@
  * before the ISN, across sequence wrap), why and when (server FIN, RST,
  * buffer full, idle, eviction by entries and by buffer pool, end), which
  * side is the server with and without the handshake (without a SYN-ACK the
- * lower port is the server), and the bounds (SYNs
+ * lower port is the server), whether the client spoke first, and the bounds (SYNs
  * alone make no entry, closed flows leave, entries never exceed the limit),
  * flow_each's flows in the order they were made, and the hash growing.
  */
@@ -17,7 +17,7 @@ struct got {
 	int n;
 	uint8_t data[8][256];
 	size_t len[8];
-	int complete[8];
+	int complete[8], asked[8];
 	enum flow_why why[8];
 	uint16_t sport[8], cport[8];
 	uint8_t saddr0[8];
@@ -25,7 +25,7 @@ struct got {
 };
 
 static void on_flush(void *arg, const struct flow_ep *s, const struct flow_ep *c, int v6, const uint8_t *p,
-		     size_t n, int complete, enum flow_why why, int64_t time)
+		     size_t n, int complete, int asked, enum flow_why why, int64_t time)
 {
 	struct got *g = arg;
 	int i = g->n++;
@@ -36,6 +36,7 @@ static void on_flush(void *arg, const struct flow_ep *s, const struct flow_ep *c
 	g->len[i] = n;
 	memcpy(g->data[i], p, n < 256 ? n : 256);
 	g->complete[i] = complete;
+	g->asked[i] = asked;
 	g->why[i] = why;
 	g->sport[i] = s->port;
 	g->cport[i] = c->port;
@@ -107,6 +108,7 @@ static void test_in_order(void)
 	CHECK_INT(g.len[0], 18);
 	CHECK(!memcmp(g.data[0], "SSH-2.0-Test_1.0\r\n", 18));
 	CHECK_INT(g.complete[0], 1);
+	CHECK_INT(g.asked[0], 1); /* "hello" came before the server's first byte */
 	CHECK_INT(g.why[0], FLOW_WHY_FIN);
 	CHECK_INT(g.sport[0], 22);
 	CHECK_INT(g.cport[0], 40000);
@@ -120,6 +122,51 @@ static void test_in_order(void)
 	CHECK_INT(flow_stats(k.t)->flushed[FLOW_WHY_FIN], 1);
 	flow_end(k.t);
 	CHECK_INT(g.n, 1);
+	flow_free(k.t);
+}
+
+/*
+ * asked: the client's payload before the server's first byte, in capture
+ * order; a client speaking after the server (or sending only empty ACKs)
+ * leaves the server's bytes a greeting; a flow made by the client's request
+ * (no handshake seen) is asked too.
+ */
+static void test_asked(void)
+{
+	struct got g;
+	struct conn k = {.c = 1, .s = 2, .cport = 40100, .sport = 21, .cisn = 1, .sisn = 100, .time = 10};
+
+	k.t = mk(&g, 0, 0, 0);
+	handshake(&k);
+	SRV(&k, A, 1, "220 ready\r\n");
+	CLI(&k, A, 1, "USER x\r\n");
+	SRV(&k, A, 12, "331 pw\r\n");
+	SRV(&k, FLOW_FIN | A, 20, "");
+	k.cport = 40101;
+	handshake(&k);
+	CLI(&k, A, 1, "");
+	SRV(&k, A, 1, "\x01\x02");
+	SRV(&k, FLOW_RST, 3, "");
+	k.cport = 40102;
+	handshake(&k);
+	CLI(&k, A, 1, "GET");
+	SRV(&k, A, 1, "\x01\x02");
+	SRV(&k, FLOW_FIN | A, 3, "");
+	k.cport = 40103; /* no handshake: the request makes the flow */
+	CLI(&k, A, 1, "GET");
+	SRV(&k, A, 1, "\x03");
+	flow_end(k.t);
+	CHECK_INT(g.n, 4);
+	CHECK_INT(g.cport[0], 40100);
+	CHECK_INT(g.asked[0], 0);
+	CHECK_INT(g.len[0], 19);
+	CHECK_INT(g.cport[1], 40101);
+	CHECK_INT(g.asked[1], 0);
+	CHECK_INT(g.cport[2], 40102);
+	CHECK_INT(g.asked[2], 1);
+	CHECK_INT(g.cport[3], 40103);
+	CHECK_INT(g.asked[3], 1);
+	CHECK_INT(g.len[3], 1);
 	flow_free(k.t);
 }
 
@@ -522,6 +569,7 @@ static void test_many(void)
 int main(void)
 {
 	test_in_order();
+	test_asked();
 	test_reorder_retransmit_overlap();
 	test_gap_and_fin_early();
 	test_full();
