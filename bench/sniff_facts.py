@@ -11,21 +11,42 @@ and issuer together: the same set for these self-signed certificates); the
 SNMP octet strings tshark gives are sysDescr and sysName (trustmap:
 snmp_sysdescr and hostname from SNMP); DHCP vendor classes are keyed by the
 client's MAC (a DISCOVER has no address yet).
-usage: python3 bench/sniff_facts.py DIR LOAD0 LOAD1 NPROC ARCH TSHARK_VERSION
+Times of the runs bench/sniff repeats (trustmap, bench_pcapfloor, cat; warm
+and cold) are medians over the runs, wall ranges given where they matter.
+usage: python3 bench/sniff_facts.py DIR LOAD0 LOAD1 NPROC ARCH TSHARK_VERSION REPS COLDALL
 """
 import datetime
 import os
 import re
 import sqlite3
+import statistics
 import sys
 
-d, load0, load1, nproc, arch, tsv = sys.argv[1:7]
+d, load0, load1, nproc, arch, tsv, reps, coldall_n = sys.argv[1:9]
+reps, coldall_n = int(reps), int(coldall_n)
 cold = open("%s/cold" % d).read().strip() if os.path.exists("%s/cold" % d) else "not run"
+coldall = open("%s/coldall" % d).read().strip() if os.path.exists("%s/coldall" % d) else "not run"
 
 
 def tm(path):
     w, kb, u, s = open(path).read().strip().split("\n")[-1].split(":")
     return float(w), int(kb) / 1024.0, float(u) + float(s)
+
+
+def runs(prefix, n):
+    """The runs prefix.1.time .. prefix.n.time that exist: (wall, peak MB, CPU) medians, wall min and max,
+    and how many; None when there are none."""
+    t = [tm("%s.%d.time" % (prefix, i)) for i in range(1, n + 1) if os.path.exists("%s.%d.time" % (prefix, i))]
+    if not t:
+        return None
+    w = [x[0] for x in t]
+    return {"wall": statistics.median(w), "rss": max(x[1] for x in t), "cpu": statistics.median(x[2] for x in t),
+            "min": min(w), "max": max(w), "n": len(t)}
+
+
+def rcs(prefix, n):
+    return sorted({open("%s.%d.rc" % (prefix, i)).read().strip() for i in range(1, n + 1)
+                   if os.path.exists("%s.%d.rc" % (prefix, i))})
 
 
 def esc(v):
@@ -108,25 +129,31 @@ def counters(path):
 rows = {}
 for c in ("mix", "scan"):
     r = rows[c] = {}
-    r["cat"] = tm("%s/%s.cat.time" % (d, c))
-    r["tm"] = tm("%s/%s.tm.time" % (d, c))
-    r["ts"] = tm("%s/%s.ts.time" % (d, c))
-    # the cold reading (page cache dropped before each of cat and trustmap), when it ran
-    r["cold"] = None
-    if cold == "1" and os.path.exists("%s/%s.tmcold.time" % (d, c)):
-        r["cold"] = (tm("%s/%s.tmcold.time" % (d, c)), tm("%s/%s.catcold.time" % (d, c)),
-                     open("%s/%s.tmcold.rc" % (d, c)).read().strip())
-    r["rc"] = (open("%s/%s.tm.rc" % (d, c)).read().strip(), open("%s/%s.ts.rc" % (d, c)).read().strip())
-    k = counters("%s/%s.tm.out" % (d, c))
+    p = "%s/%s" % (d, c)
+    r["cat"], r["floor"], r["tm"] = runs(p + ".cat", reps), runs(p + ".floor", reps), runs(p + ".tm", reps)
+    w, kb, cpu = tm(p + ".ts.time")
+    r["ts"] = {"wall": w, "rss": kb, "cpu": cpu, "min": w, "max": w, "n": 1}
+    # cold: the capture evicted before each run; all: the whole page cache dropped before each
+    r["catcold"], r["floorcold"], r["tmcold"] = (runs(p + ".catcold", reps), runs(p + ".floorcold", reps),
+                                                 runs(p + ".tmcold", reps))
+    r["catall"], r["tmall"] = runs(p + ".catall", coldall_n), runs(p + ".tmall", coldall_n)
+    r["rc"] = ",".join(rcs(p + ".tm", reps) + [x for x in rcs(p + ".tmcold", reps) + rcs(p + ".tmall", coldall_n)
+                                                if x not in rcs(p + ".tm", reps)])
+    r["tsrc"] = open(p + ".ts.rc").read().strip()
+    k = counters(p + ".tm.1.out")
     r["pkts"], r["bytes"] = k.get("packets", 0), k.get("bytes", 0)
     r["obs"], r["flows"], r["peak"] = k.get("observations", 0), k.get("flows", 0), k.get("flows_peak", 0)
     r["ev"] = k.get("evictions", 0)
-    import os
-    r["size"] = os.path.getsize("%s/%s.pcap" % (d, c))
-    m = re.search(r"store ([0-9.]+) s .*assets rebuilt in ([0-9.]+) s, whole run ([0-9.]+) s",
-                  open("%s/%s.tm.err" % (d, c)).read())
-    r["store"] = (float(m.group(1)), float(m.group(2)), float(m.group(3))) if m else (float("nan"),) * 3
-    a, b = ours("%s/%s.db" % (d, c)), theirs("%s/%s.ts.out" % (d, c))
+    r["size"] = os.path.getsize(p + ".pcap")
+    st = []
+    for i in range(1, reps + 1):
+        if os.path.exists("%s.tm.%d.err" % (p, i)):
+            m = re.search(r"store ([0-9.]+) s .*assets rebuilt in ([0-9.]+) s, whole run ([0-9.]+) s",
+                          open("%s.tm.%d.err" % (p, i)).read())
+            if m:
+                st.append(tuple(float(m.group(j)) for j in (1, 2, 3)))
+    r["store"] = tuple(statistics.median(x[j] for x in st) for j in range(3)) if st else (float("nan"),) * 3
+    a, b = ours(p + ".tm.1.db"), theirs(p + ".ts.out")
     r["facts"] = (len(a), len(b), len(a & b), sorted(a - b)[:5], sorted(b - a)[:5])
     kinds = {}
     for f in a | b:
@@ -139,61 +166,83 @@ for c in ("mix", "scan"):
         kinds[f[0]][2] += 1
     r["kinds"] = kinds
 
-print("## bench/sniff -- issue #4 (%s, %s cores, %s; load average %s at start, %s at end; %s)"
-      % (datetime.date.today().isoformat(), nproc, arch, load0, load1, tsv))
+print("## bench/sniff -- issue #4 (%s, %s cores, %s; load average %s at start, %s at end; %s; "
+      "medians of %d runs, tshark once)"
+      % (datetime.date.today().isoformat(), nproc, arch, load0, load1, tsv, reps))
 print()
-print("| measure | mix: trustmap | mix: tshark -T fields | mix: cat | scan: trustmap | scan: tshark -T fields | scan: cat |")
-print("|---|---:|---:|---:|---:|---:|---:|")
+COLS = ("tm", "ts", "floor", "cat")
+print("| measure | mix: trustmap | mix: tshark -T fields | mix: libpcap alone | mix: cat "
+      "| scan: trustmap | scan: tshark -T fields | scan: libpcap alone | scan: cat |")
+print("|---|" + "---:|" * 8)
 M, S = rows["mix"], rows["scan"]
-print("| capture | %.0f MB, %d packets | | | %.0f MB, %d packets (%d flows made) | | |"
+print("| capture | %.0f MB, %d packets | | | | %.0f MB, %d packets (%d flows made) | | | |"
       % (M["size"] / 1e6, M["pkts"], S["size"] / 1e6, S["pkts"], S["flows"]))
 
 
-def cells(fn):
-    return " | ".join(fn(rows[c], t) for c in ("mix", "scan") for t in ("tm", "ts", "cat"))
+def cells(fn, cols=COLS):
+    return " | ".join((fn(rows[c], rows[c][t]) if rows[c].get(t) else "-") if t in cols else ""
+                      for c in ("mix", "scan") for t in COLS)
 
 
-print("| wall s | " + cells(lambda r, t: "%.1f" % r[t][0]) + " |")
-print("| CPU s (user + system) | " + cells(lambda r, t: "%.1f" % r[t][2]) + " |")
-print("| MB/s (wall) | " + cells(lambda r, t: "%.0f" % (r["size"] / 1e6 / max(r[t][0], 1e-3))) + " |")
-print("| MB/s (CPU) | " + cells(lambda r, t: "%.0f" % (r["size"] / 1e6 / max(r[t][2], 1e-3))) + " |")
-print("| packets/s (CPU) | " + cells(lambda r, t: "%.0f" % (r["pkts"] / max(r[t][2], 1e-3)) if t != "cat" else "") + " |")
-print("| peak RSS MB | " + cells(lambda r, t: "%.0f" % r[t][1]) + " |")
-print("| exit status | " + cells(lambda r, t: r["rc"][0] if t == "tm" else r["rc"][1] if t == "ts" else "0") + " |")
-print("| trustmap vs tshark (CPU) | %.1fx | | | %.1fx | | |" % (M["ts"][2] / M["tm"][2], S["ts"][2] / S["tm"][2]))
-print("| trustmap vs the read limit (wall), warm: cat of the cached file | %.0f %% | | | %.0f %% | | |"
-      % (100 * M["cat"][0] / M["tm"][0], 100 * S["cat"][0] / S["tm"][0]))
+def pct(a, b):  # a's speed as a share of b's: b's time over a's
+    return "%.0f %%" % (100 * b["wall"] / max(a["wall"], 1e-3)) if a and b else "-"
 
 
-def cold_cells(fn):
-    return " | ".join((fn(rows[c]["cold"]) if rows[c]["cold"] else "-") + " | | "
-                      + ("%.1f" % rows[c]["cold"][1][0] if rows[c]["cold"] else "-") for c in ("mix", "scan"))
+def mbs(r, x):
+    return "%.0f" % (r["size"] / 1e6 / max(x["wall"], 1e-3))
 
 
-if M["cold"] or S["cold"]:
-    print("| cold, page cache dropped before each: wall s | " + cold_cells(lambda x: "%.1f" % x[0][0]) + " |")
-    print("| cold: CPU s (user + system); exit status | " + " | ".join(
-        ("%.1f; %s | | %.1f; 0" % (rows[c]["cold"][0][2], rows[c]["cold"][2], rows[c]["cold"][1][2])
-         if rows[c]["cold"] else "- | | -") for c in ("mix", "scan")) + " |")
-    print("| cold: MB/s (wall) | " + " | ".join(
-        ("%.0f | | %.0f" % (rows[c]["size"] / 1e6 / max(rows[c]["cold"][0][0], 1e-3),
-                            rows[c]["size"] / 1e6 / max(rows[c]["cold"][1][0], 1e-3))
-         if rows[c]["cold"] else "- | | -") for c in ("mix", "scan")) + " |")
-    print("| trustmap vs the read limit (wall), cold: the storage's | " + " | ".join(
-        ("%.0f %% | | " % (100 * rows[c]["cold"][1][0] / max(rows[c]["cold"][0][0], 1e-3))
-         if rows[c]["cold"] else "- | | ") for c in ("mix", "scan")) + " |")
-print("| store part: observation writes + commits, asset rebuild (wall s) | %.2f + %.2f of %.1f | | | %.2f + %.2f of %.1f | | |"
-      % (M["store"] + S["store"]))
-print("| observations stored; flows (peak, evictions) | %d; %d (%d, %d) | | | %d; %d (%d, %d) | | |"
+print("| warm: wall s (min-max) | " + cells(lambda r, x: "%.2f (%.2f-%.2f)" % (x["wall"], x["min"], x["max"])
+                                           if x["n"] > 1 else "%.1f" % x["wall"]) + " |")
+print("| warm: CPU s (user + system) | " + cells(lambda r, x: "%.2f" % x["cpu"]) + " |")
+print("| warm: MB/s (wall) | " + cells(mbs) + " |")
+print("| warm: MB/s (CPU) | " + cells(lambda r, x: "%.0f" % (r["size"] / 1e6 / max(x["cpu"], 1e-3))) + " |")
+print("| packets/s (CPU) | " + cells(lambda r, x: "%.0f" % (r["pkts"] / max(x["cpu"], 1e-3)), ("tm", "ts", "floor"))
+      + " |")
+print("| peak RSS MB | " + cells(lambda r, x: "%.0f" % x["rss"]) + " |")
+print("| exit status | " + cells(lambda r, x: r["rc"] if x is r["tm"] else r["tsrc"] if x is r["ts"] else "0") + " |")
+print("| trustmap vs tshark (CPU) | %.1fx | | | | %.1fx | | | |"
+      % (M["ts"]["cpu"] / M["tm"]["cpu"], S["ts"]["cpu"] / S["tm"]["cpu"]))
+print("| share of the read limit, warm (cat of the cached file: a memory copy) | %s | | %s | | %s | | %s | |"
+      % (pct(M["tm"], M["cat"]), pct(M["floor"], M["cat"]), pct(S["tm"], S["cat"]), pct(S["floor"], S["cat"])))
+
+
+def cold_cells(fn):  # trustmap, libpcap alone and cat read cold; tshark's cell empty
+    return " | ".join((fn(rows[c], rows[c][t + "cold"]) if rows[c].get(t + "cold") else "-") if t != "ts" else ""
+                      for c in ("mix", "scan") for t in COLS)
+
+
+if M["tmcold"] or S["tmcold"]:
+    print("| cold, the capture evicted before each run: wall s (min-max) | "
+          + cold_cells(lambda r, x: "%.2f (%.2f-%.2f)" % (x["wall"], x["min"], x["max"])) + " |")
+    print("| cold: CPU s | " + cold_cells(lambda r, x: "%.2f" % x["cpu"]) + " |")
+    print("| cold: MB/s (wall) | " + cold_cells(mbs) + " |")
+    print("| **share of the read limit, cold (the storage's: cat of the evicted capture)** | **%s** | | %s | "
+          "| **%s** | | %s | |" % (pct(M["tmcold"], M["catcold"]), pct(M["floorcold"], M["catcold"]),
+                                  pct(S["tmcold"], S["catcold"]), pct(S["floorcold"], S["catcold"])))
+if M["tmall"] or S["tmall"]:
+    print("| whole page cache dropped before each run (%d runs): wall s (min-max) | %s | | | %s | %s | | | %s |" % (
+        coldall_n, *("%.2f (%.2f-%.2f)" % (x["wall"], x["min"], x["max"]) if x else "-"
+                     for x in (M["tmall"], M["catall"], S["tmall"], S["catall"]))))
+    print("| share of the read limit, all cold (trustmap's libraries and knowledge base from the storage too) "
+          "| %s | | | | %s | | | |" % (pct(M["tmall"], M["catall"]), pct(S["tmall"], S["catall"])))
+print("| store part, warm: observation writes + commits, asset rebuild (wall s) | %.2f + %.2f of %.2f | | | "
+      "| %.2f + %.2f of %.2f | | | |" % (M["store"] + S["store"]))
+print("| observations stored; flows (peak, evictions) | %d; %d (%d, %d) | | | | %d; %d (%d, %d) | | | |"
       % (M["obs"], M["flows"], M["peak"], M["ev"], S["obs"], S["flows"], S["peak"], S["ev"]))
-print("| (address, fact): trustmap / tshark / both | %d / %d / %d | | | %d / %d / %d | | |"
+print("| (address, fact): trustmap / tshark / both | %d / %d / %d | | | | %d / %d / %d | | | |"
       % (M["facts"][:3] + S["facts"][:3]))
 print()
-print("Read limit: the warm row is cat of a file already in the page cache (a memory copy, the"
-      " CPU's limit); the cold rows drop the page cache before each of cat and trustmap"
-      " (sync; echo 1 > /proc/sys/vm/drop_caches), so both read from the storage (trustmap"
-      " its knowledge base too): the storage's limit."
-      + ("" if cold == "1" else " Cold reading %s." % cold))
+print("Read limit: cat of the capture. Warm: the file in the page cache (a memory copy, the CPU's limit). "
+      "Cold: the capture's pages evicted before each run of cat, libpcap alone and trustmap "
+      "(POSIX_FADV_DONTNEED through dd iflag=nocache), so the capture comes from the storage while the "
+      "programs, trustmap's libraries and its knowledge base stay cached, as on a machine that has run them "
+      "before: the storage's limit for the capture. All cold: the whole page cache dropped before each run "
+      "(sync; echo 1 > /proc/sys/vm/drop_caches), trustmap's start-up reading its ~36 MB of libraries and "
+      "its knowledge base from the storage too. libpcap alone: bench_pcapfloor, every record through "
+      "pcap_next_ex and nothing decoded, the floor of any tool that reads its captures through libpcap."
+      + ("" if cold == "1" else " Cold readings %s." % cold)
+      + ("" if coldall in ("1", "0") else " All cold %s." % coldall))
 print()
 for c in ("mix", "scan"):
     r = rows[c]
