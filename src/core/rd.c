@@ -4,14 +4,6 @@
 
 #include <string.h>
 
-void rd_init(struct rd *r, const void *p, size_t len)
-{
-	r->p = p;
-	r->len = p ? len : 0;
-	r->off = 0;
-	r->err = 0;
-}
-
 void rd_fail(struct rd *r, int rc)
 {
 	if (!r->err)

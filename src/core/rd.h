@@ -23,7 +23,14 @@ struct rd {
 	int err;	  /* 0, or the first TM_E* code met; sticky */
 };
 
-void rd_init(struct rd *r, const void *p, size_t len);
+static inline void rd_init(struct rd *r, const void *p, size_t len)
+{
+	r->p = p;
+	r->len = p ? len : 0;
+	r->off = 0;
+	r->err = 0;
+}
+
 static inline bool rd_ok(const struct rd *r) { return r->err == 0; }
 static inline size_t rd_left(const struct rd *r) { return r->err ? 0 : r->len - r->off; }
 /* Pointer to the next unread byte (valid for rd_left() bytes). */

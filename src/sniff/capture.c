@@ -57,6 +57,7 @@ struct cap {
 	uint64_t *macs;	   /* mac48 + 1, 0 empty */
 	size_t nmacs;
 	size_t macn;	   /* slots of macs, a power of two (MACSET, or cfg.macset) */
+	uint64_t mac_last; /* the last source MAC looked up (as in macs) */
 	size_t bufsz;	   /* bytes of iobuf and of rbuf (CAP_IOBUF, or cfg.iobuf) */
 	struct cap_stats st;
 	char name[128];	   /* "iface:eth0" for live captures */
@@ -200,11 +201,13 @@ static void src_mac(struct cap *c, const uint8_t m[6])
 
 	if (m[0] & 1)
 		return; /* group address: nobody's own */
-	for (i = 0; i < 6; i++)
-		k = k << 8 | m[i];
+	memcpy(&k, m, 6); /* the six bytes as a number, in the host's order */
 	if (!k)
 		return;
 	k++;
+	if (k == c->mac_last)
+		return; /* the sender of the frame before: most frames are */
+	c->mac_last = k;
 	h = k * 0x9e3779b97f4a7c15ULL;
 	for (i = (size_t)(h >> 48) & (c->macn - 1); c->macs[i]; i = (i + 1) & (c->macn - 1))
 		if (c->macs[i] == k)

@@ -51,7 +51,7 @@ struct sbuf {
 };
 
 struct flow {
-	struct flow_ep a, b; /* a < b (address, then port) */
+	struct flow_ep a, b; /* a < b (ep_cmp) */
 	uint32_t hash;
 	uint32_t prev, next;   /* all flows, most recent at head; next is the free list too */
 	uint32_t bprev, bnext; /* flows holding a buffer */
@@ -89,6 +89,17 @@ struct flow_table {
 	struct sbuf **pool;    /* free buffers */
 	size_t npool, maxbufs;
 	struct flow_stats st;
+	/*
+	 * flow_prefetch's last two segments (the capture layer prefetches the
+	 * one after the segment it hands over), their ends in order and hash:
+	 * flow_seg of one of them hashes no more.
+	 */
+	struct {
+		struct flow_ep a, b;
+		uint32_t h;
+		int ok;
+	} pf[2];
+	unsigned npf;
 };
 
 static const char *const why_names[FLOW_WHY_COUNT] = {"fin", "rst", "full", "idle", "evict", "end"};
@@ -189,11 +200,22 @@ const struct flow_stats *flow_stats(const struct flow_table *t)
 
 /* ---- keys and the hash ---- */
 
+/*
+ * A total order on endpoints, to put a flow's two ends in one order whatever
+ * the direction: the address as two native 64-bit words, then the port (not
+ * memcmp's byte order, which costs a library call a packet).
+ */
 static int ep_cmp(const struct flow_ep *x, const struct flow_ep *y)
 {
-	int c = memcmp(x->addr, y->addr, 16);
+	uint64_t a[2], b[2];
 
-	return c ? c : (int)x->port - (int)y->port;
+	memcpy(a, x->addr, 16);
+	memcpy(b, y->addr, 16);
+	if (a[0] != b[0])
+		return a[0] < b[0] ? -1 : 1;
+	if (a[1] != b[1])
+		return a[1] < b[1] ? -1 : 1;
+	return (int)x->port - (int)y->port;
 }
 
 static uint64_t mix(uint64_t h, uint64_t v)
@@ -214,6 +236,15 @@ static uint32_t key_hash(const struct flow_table *t, const struct flow_ep *a, co
 	h = mix(h, (uint64_t)a->port << 16 | b->port);
 	h ^= h >> 29;
 	return (uint32_t)h;
+}
+
+static int ep_eq(const struct flow_ep *x, const struct flow_ep *y)
+{
+	uint64_t a[2], b[2];
+
+	memcpy(a, x->addr, 16);
+	memcpy(b, y->addr, 16);
+	return x->port == y->port && a[0] == b[0] && a[1] == b[1];
 }
 
 static int key_eq(const struct flow *f, const struct flow_ep *a, const struct flow_ep *b)
@@ -584,7 +615,12 @@ void flow_seg(struct flow_table *t, const struct flow_seg *s)
 		b = &s->src;
 	}
 	expire(t, s->time);
-	h = key_hash(t, a, b);
+	if (t->pf[0].ok && ep_eq(&t->pf[0].a, a) && ep_eq(&t->pf[0].b, b))
+		h = t->pf[0].h;
+	else if (t->pf[1].ok && ep_eq(&t->pf[1].a, a) && ep_eq(&t->pf[1].b, b))
+		h = t->pf[1].h;
+	else
+		h = key_hash(t, a, b);
 	x = find(t, h, a, b);
 	if (x == NIL) {
 		if ((s->flags & FLOW_RST) || (!s->len && !(syn && (s->flags & FLOW_ACK))) || s->no_new)
@@ -639,15 +675,20 @@ void flow_seg(struct flow_table *t, const struct flow_seg *s)
 		drop(t, x, FLOW_WHY_FIN);
 }
 
-void flow_prefetch(const struct flow_table *t, const struct flow_ep *src, const struct flow_ep *dst)
+void flow_prefetch(struct flow_table *t, const struct flow_ep *src, const struct flow_ep *dst)
 {
 	const struct flow_ep *a = src, *b = dst;
+	unsigned i = t->npf++ & 1;
 
 	if (ep_cmp(src, dst) > 0) {
 		a = dst;
 		b = src;
 	}
-	__builtin_prefetch(&t->slot[key_hash(t, a, b) & t->mask]);
+	t->pf[i].a = *a;
+	t->pf[i].b = *b;
+	t->pf[i].h = key_hash(t, a, b);
+	t->pf[i].ok = 1;
+	__builtin_prefetch(&t->slot[t->pf[i].h & t->mask]);
 }
 
 void flow_each(const struct flow_table *t, void (*fn)(void *arg, uint64_t tag, int64_t off), void *arg)

@@ -104,13 +104,14 @@ void flow_free(struct flow_table *t);
 /* One segment.  Never fails: when the table is full the oldest flow makes room. */
 void flow_seg(struct flow_table *t, const struct flow_seg *s);
 /*
- * A hint, no effect on the table: starts loading the hash slot where the
+ * A hint, no effect on the flows: starts loading the hash slot where the
  * segment between src and dst (either way) will be looked for, so that the
- * next flow_seg of it does not wait for memory.  On a scan-shaped capture
+ * next flow_seg of it does not wait for memory (and does not hash the
+ * endpoints again when it is the next segment).  On a scan-shaped capture
  * that wait was most of flow_seg (a random slot of a table of megabytes a
  * packet).
  */
-void flow_prefetch(const struct flow_table *t, const struct flow_ep *src, const struct flow_ep *dst);
+void flow_prefetch(struct flow_table *t, const struct flow_ep *src, const struct flow_ep *dst);
 /* Hands over and drops every flow (end of capture). */
 void flow_end(struct flow_table *t);
 const struct flow_stats *flow_stats(const struct flow_table *t);
