@@ -698,8 +698,20 @@ void flow_each(const struct flow_table *t, void (*fn)(void *arg, uint64_t tag, i
 			fn(arg, t->log[i].tag, t->log[i].off);
 }
 
+/*
+ * Every flow handed over, oldest first (the order of their observations, as
+ * dropping them one by one would), then the table emptied at once: no slot,
+ * list or log work a flow, where a scan leaves hundreds of thousands of
+ * flows that never carried a byte.  The flush callback must not call back
+ * into the table (the capture layer's only writes observations).
+ */
 void flow_end(struct flow_table *t)
 {
-	while (t->tail != NIL)
-		drop(t, t->tail, FLOW_WHY_END);
+	for (uint32_t x = t->tail; x != NIL; x = t->e[x].prev)
+		hand_over(t, &t->e[x], FLOW_WHY_END);
+	memset(t->slot, 0, ((size_t)t->mask + 1) * sizeof(*t->slot));
+	t->lhead = t->ltail = 0;
+	t->nused = 0;
+	t->free_head = t->head = t->tail = t->bhead = t->btail = NIL;
+	t->st.active = 0;
 }

@@ -170,6 +170,44 @@ static void test_asked(void)
 	flow_free(k.t);
 }
 
+/*
+ * flow_end: the flows with bytes handed over oldest first (least recently
+ * seen), those without none; the table empty after it and usable again.
+ */
+static void test_end(void)
+{
+	struct got g;
+	struct conn k = {.c = 1, .s = 2, .cport = 41000, .sport = 22, .cisn = 1, .sisn = 500, .time = 10};
+
+	k.t = mk(&g, 0, 0, 0);
+	SRV(&k, A, 1, "A"); /* flows 41000, 41001 (no byte), 41002 */
+	k.cport = 41001;
+	handshake(&k);
+	k.cport = 41002;
+	SRV(&k, A, 1, "C");
+	k.cport = 41000; /* A seen again: now the most recent */
+	CLI(&k, A, 1, "");
+	CHECK_INT(flow_stats(k.t)->active, 3);
+	flow_end(k.t);
+	CHECK_INT(g.n, 2);
+	CHECK_INT(g.cport[0], 41002);
+	CHECK_INT(g.cport[1], 41000);
+	CHECK_INT(g.why[0], FLOW_WHY_END);
+	CHECK_INT(flow_stats(k.t)->active, 0);
+	CHECK_INT(flow_stats(k.t)->flushed[FLOW_WHY_END], 2);
+	CHECK_INT(flow_stats(k.t)->buffers, 0);
+	k.cport = 41000; /* the same key again: a new flow, found again by its next segment */
+	SRV(&k, A, 1, "X");
+	SRV(&k, A, 2, "Y");
+	CHECK_INT(flow_stats(k.t)->active, 1);
+	CHECK_INT(flow_stats(k.t)->created, 4);
+	flow_end(k.t);
+	CHECK_INT(g.n, 3);
+	CHECK_INT(g.len[2], 2);
+	CHECK(!memcmp(g.data[2], "XY", 2));
+	flow_free(k.t);
+}
+
 static void test_reorder_retransmit_overlap(void)
 {
 	struct got g;
@@ -570,6 +608,7 @@ int main(void)
 {
 	test_in_order();
 	test_asked();
+	test_end();
 	test_reorder_retransmit_overlap();
 	test_gap_and_fin_early();
 	test_full();
