@@ -168,7 +168,7 @@ for c in ("mix", "scan"):
 
 print("## bench/sniff -- issue #4 (%s, %s cores, %s; load average %s at start, %s at end; %s; "
       "medians of %d runs, tshark once)"
-      % (datetime.date.today().isoformat(), nproc, arch, load0, load1, tsv, reps))
+      % (datetime.date.today().isoformat(), nproc, arch, load0, load1, tsv.rstrip("."), reps))
 print()
 COLS = ("tm", "ts", "floor", "cat")
 print("| measure | mix: trustmap | mix: tshark -T fields | mix: libpcap alone | mix: cat "
