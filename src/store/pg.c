@@ -604,6 +604,19 @@ static void kept_drop(struct pg_store *q)
 	q->resume_run = 0;
 }
 
+/*
+ * What the outermost transaction kept on this side, gone with it (commit,
+ * rollback, a lost connection, close): rows not sent yet, the rebuild's COPY
+ * and its pending reference check (the flag is not pg_bulk_end's to clear: a
+ * savepoint ends the COPY but its rows are still checked at the commit).
+ */
+static void tx_forget(struct pg_store *q)
+{
+	kept_drop(q);
+	pg_bulk_end(q);
+	q->ev_unchecked = 0;
+}
+
 PGresult *pg_exec(struct pg_store *q, enum pg_id id, const struct pg_args *a)
 {
 	char name[16];
@@ -858,8 +871,7 @@ static void pg_close(struct store *st)
 		explicit_bzero(q->url, strlen(q->url));
 		mem_free(q->url);
 	}
-	kept_drop(q);
-	pg_bulk_end(q);
+	tx_forget(q);
 	buf_fini(&q->copy);
 	mem_free(q->links);
 	mem_free(q->seen.iv);
@@ -1000,21 +1012,16 @@ int pg_commit(struct store *st)
 		return rc;
 	}
 	if (lost(q)) {
-		kept_drop(q);
-		pg_bulk_end(q);
-		q->ev_unchecked = 0;
+		tx_forget(q);
 		return pg_err(q, TM_EIO, "%s: committing: connection lost inside a transaction (rolled back by the server)",
 			      q->where);
 	}
 	if ((kept_any(q) && (rc = kept_send(q))) || (rc = pg_bulk_flush(q)) || (rc = pg_bulk_check(q))) {
-		kept_drop(q);
-		pg_bulk_end(q);
-		q->ev_unchecked = 0;
+		tx_forget(q);
 		PQclear(PQexec(q->c, "ROLLBACK"));
 		return rc;
 	}
-	kept_drop(q);
-	pg_bulk_end(q);
+	tx_forget(q);
 	return pg_simple(q, "COMMIT", "committing");
 }
 
@@ -1033,8 +1040,7 @@ int pg_rollback(struct store *st)
 		return rc;
 	}
 	q->depth = 0;
-	pg_bulk_end(q);
-	q->ev_unchecked = 0;
+	tx_forget(q);
 	if (q->began && !lost(q))
 		rc = pg_simple(q, "ROLLBACK", "rolling back");
 	q->began = 0;
