@@ -8,10 +8,12 @@
  * login prompt at the end, or port 23); anything else ->
  * service_response "NULL", what nmap's NULL probe would have seen.  Content
  * decides before the port: a greeting naming FTP or (E)SMTP is one on any
- * port, IAC first or a login prompt is Telnet.  What answers a request is no
- * greeting, so it is left alone rather than taken for the NULL probe's
- * answer: when the client sent bytes before the server's first (pk->asked:
- * the flow table saw it; a bulk transfer's data, a database's rows), and on
+ * port, IAC first or a login prompt is Telnet.  What may answer a request
+ * is no greeting, so it is left alone rather than taken for the NULL probe's
+ * answer: when the flow table did not see the server speak first from the
+ * start of the connection (pk->asked: the client sent bytes before the
+ * server's first -- a bulk transfer's data, a database's rows -- or the
+ * capture began after the SYN-ACK, in the middle of the stream), and on
  * ports where the client speaks first (HTTP, TLS, RTSP) whatever the
  * capture shows.
  */

@@ -36,6 +36,7 @@ enum { ST_OPEN = 0, ST_DONE };
 /* struct flow's fins, above the FIN bits */
 #define F_SRV_SPOKE 8 /* the server has sent payload */
 #define F_ASKED 16    /* the client sent payload before the server's first */
+#define F_OPENED 32   /* the server's SYN-ACK was seen: its stream's first byte is known */
 
 /*
  * A flow's buffer: the out-of-order ranges (only a flow with bytes placed
@@ -65,7 +66,7 @@ struct flow {
 	uint8_t srv;	       /* 0: a is the server, 1: b */
 	uint8_t state;	       /* ST_OPEN, ST_DONE */
 	uint8_t based;	       /* base is known */
-	uint8_t fins;	       /* bit 0: a sent FIN, bit 1: b; bit 2: server FIN offset known; F_SRV_SPOKE, F_ASKED */
+	uint8_t fins;	       /* bit 0: a sent FIN, bit 1: b; bit 2: server FIN offset known; F_* */
 };
 
 /* The segment that made a flow: its tag and offset (flow_seg), and the flow (NIL once dropped). */
@@ -408,8 +409,8 @@ static void hand_over(struct flow_table *t, struct flow *f, enum flow_why why)
 
 	if (f->state == ST_OPEN && f->have && f->buf) {
 		t->st.flushed[why]++;
-		t->c.flush(t->c.arg, s, c, f->v6, f->buf->data, f->have, complete, !!(f->fins & F_ASKED), why,
-			   f->last);
+		t->c.flush(t->c.arg, s, c, f->v6, f->buf->data, f->have, complete,
+			   (f->fins & F_ASKED) || !(f->fins & F_OPENED), why, f->last);
 	}
 	f->state = ST_DONE;
 	if (f->buf)
@@ -648,6 +649,8 @@ void flow_seg(struct flow_table *t, const struct flow_seg *s)
 	from_srv = from_b == f->srv;
 	if (s->len)
 		f->fins |= from_srv ? F_SRV_SPOKE : (f->fins & F_SRV_SPOKE) ? 0 : F_ASKED;
+	if (syn && from_srv && !(f->fins & F_SRV_SPOKE))
+		f->fins |= F_OPENED;
 	seq = s->seq + (uint32_t)syn;
 	if (from_srv && !f->based && (syn || s->len)) {
 		f->base = seq;

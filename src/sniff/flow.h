@@ -68,10 +68,11 @@ struct flow_seg {
  * The flush callback: server and client endpoints, the contiguous prefix of
  * the server's stream (n >= 1: flows with nothing from the server are
  * dropped without a call), complete = 1 when
- * the server closed the stream within those bytes, asked = 1 when the
- * client sent payload before the server's first (in capture order: the
- * server's bytes answer a request, they are no greeting), and why.  p is
- * valid during the call only.
+ * the server closed the stream within those bytes, asked = 1 unless the
+ * capture shows the connection open (the server's SYN-ACK) and the server
+ * speaking before the client (in capture order): its bytes may answer a
+ * request, or start in the middle of the stream, so they are no greeting;
+ * and why.  p is valid during the call only.
  */
 typedef void (*flow_flush_fn)(void *arg, const struct flow_ep *server, const struct flow_ep *client, int v6,
 			      const uint8_t *p, size_t n, int complete, int asked, enum flow_why why,

@@ -71,7 +71,7 @@ struct sn_pkt {
 	char src_ip[46], dst_ip[46]; /* "" below IP */
 	uint16_t sport, dport;
 	uint8_t proto;		 /* 6, 17 or 0 */
-	uint8_t asked;		 /* TCP (sn_app): the client sent bytes before the server's first */
+	uint8_t asked;		 /* TCP (sn_app): no greeting (the client spoke first, or no SYN-ACK seen) */
 	/* where results go (set by the capture layer; sn_emit/sn_link call them) */
 	int (*on_obs)(void *arg, const struct obs *o);
 	int (*on_link)(void *arg, const struct sn_link *l);

@@ -4,7 +4,9 @@
 # a TLS 1.2 flight around a certificate made here with the openssl CLI
 # (split over records, and whole), an HTTP page with a title and realm, a
 # UPnP description, SSH, FTP (on a shifted port) and Telnet banners, an
-# RTSP answer, a TLS 1.3 flight (nothing to see), SNMP v2c and v3
+# RTSP answer, a TLS 1.3 flight (nothing to see), a greeting nmap's NULL
+# probe would see and two server streams it would not (an answer to the
+# client's request, a connection begun before the capture), SNMP v2c and v3
 # datagrams and SSDP announcements: every observation exact, field by
 # field, then the vendors `trustmap assets` attributes, exact.
 cd "$(dirname "$0")/../.." || exit 2
@@ -52,6 +54,12 @@ flow("192.0.2.15", 49152, A.http_response(server="Linux/3.10 UPnP/1.0 Portable S
                                           body=A.upnp_description("Dahua", "IPC-HFW", "2431S")))
 flow("192.0.2.21", 554, A.rtsp_response("Rtsp Server/3.0", realm="Login to 5J0B5A3PAZ12345"),
      client_bytes=b"OPTIONS rtsp://192.0.2.21/ RTSP/1.0\r\nCSeq: 1\r\n\r\n")
+# nmap's NULL probe: what a server says unasked from the start of the connection; not the answer to a
+# request the capture shows, nor the first bytes seen of a connection opened before the capture began
+flow("192.0.2.30", 9999, b"hello from a test service\r\n", client_bytes=b"")
+flow("192.0.2.31", 3306, b"\x00\x01 rows of a database \x02", client_bytes=b"\x03SELECT 1")
+fr.extend(A.tcp_frames(C, 40999, "192.0.2.32", 9998, b"the middle of a stream\r\n", b"", t0=t[0])[3:])
+t[0] += 1
 fr += A.udp_frames("192.0.2.16", 161, C, 40100, A.snmp_response(
     "Huawei Versatile Routing Platform Software", "1.3.6.1.4.1.2011.2.23.94", "core-sw-01",
     community="s3cret"), t=50.0)
@@ -101,6 +109,7 @@ want=$(sort <<EOF
 192.0.2.15|49152|tcp|upnp_model||"IPC-HFW 2431S"|FF
 192.0.2.21|554|tcp|rtsp_server||"Rtsp Server/3.0"|FF
 192.0.2.21|554|tcp|http_realm||"Login to 5J0B5A3PAZ12345"|FF
+192.0.2.30|9999|tcp|service_response|NULL|"hello from a test service\r\n"|FF
 192.0.2.16|161|udp|snmp_sysdescr||"Huawei Versatile Routing Platform Software"|FF
 192.0.2.16|161|udp|snmp_sysobjectid||"1.3.6.1.4.1.2011.2.23.94"|FF
 192.0.2.16|161|udp|hostname||"core-sw-01"|FF
@@ -118,18 +127,19 @@ for f in app.pcap app.pcapng; do
 	eq "$f raw HTTP response" "$(rows 'r["addr"]+"|"+str(r["port"])+"|"+str(len(r["value"]))+"|"+r["value"].split("\r\n")[0].replace(" ","_")' 'r.get("probe")=="GetRequest"' < "$tmp/out.jsonl")" \
 		"192.0.2.11|80|$(python3 -c 'import sys; sys.path.insert(0,"tests"); import pcapgen_app as A; print(len(A.http_response("401 Unauthorized", server="Hikvision-Webs", realm="DS-2CD2142FWD", title="Hikvision Login")))')|HTTP/1.1_401_Unauthorized"
 	eq "$f community never shown" "$(grep -c s3cret "$tmp/out.jsonl")" 0
+	eq "$f no answer and no mid-stream bytes taken for a greeting" "$(grep -c '192\.0\.2\.3[12]' "$tmp/out.jsonl")" 0
 done
 
 # the vendors, exact, per address
 "$TM" assets --db "$tmp/app.pcap.db" --format jsonl > "$tmp/assets.jsonl"
 eq "vendors" "$(rows 'r["addr"]+"="+str(r["vendor"] or "-")' 'r.get("addr")' < "$tmp/assets.jsonl" | tr ' ' '\n' | sort | tr '\n' ' ')" \
-	"192.0.2.10=huawei 192.0.2.11=hikvision 192.0.2.12=huawei 192.0.2.13=mikrotik 192.0.2.14=zte 192.0.2.15=dahua 192.0.2.16=huawei 192.0.2.17=hikvision 192.0.2.18=huawei 192.0.2.19=huawei 192.0.2.21=dahua "
+	"192.0.2.10=huawei 192.0.2.11=hikvision 192.0.2.12=huawei 192.0.2.13=mikrotik 192.0.2.14=zte 192.0.2.15=dahua 192.0.2.16=huawei 192.0.2.17=hikvision 192.0.2.18=huawei 192.0.2.19=huawei 192.0.2.21=dahua 192.0.2.30=- "
 
 # --stats: the flows counted under their decoders (SNMP: what port 161 sent), nothing malformed
 S --db "$tmp/stats.db" --stats --format csv "$tmp/app.pcap" > "$tmp/stats.csv" 2>&1
 eq "stats exit status" "$?" 0
 eq "decoders counted" "$(grep -E '^(tls|http|banner|snmp|ssdp),' "$tmp/stats.csv" | sort | tr '\n' ' ')" \
-	"banner,3,0 http,3,0 snmp,2,0 ssdp,3,0 tls,3,0 "
+	"banner,4,0 http,3,0 snmp,2,0 ssdp,3,0 tls,3,0 "
 
 # the same flights cut short: what decoded is kept, a lying record is malformed
 python3 - "$tmp" <<'PY'

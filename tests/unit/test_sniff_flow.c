@@ -129,7 +129,8 @@ static void test_in_order(void)
  * asked: the client's payload before the server's first byte, in capture
  * order; a client speaking after the server (or sending only empty ACKs)
  * leaves the server's bytes a greeting; a flow made by the client's request
- * (no handshake seen) is asked too.
+ * (no handshake seen) is asked too, and so is one whose SYN-ACK the capture
+ * missed, the server speaking first from the middle of its stream.
  */
 static void test_asked(void)
 {
@@ -155,8 +156,10 @@ static void test_asked(void)
 	k.cport = 40103; /* no handshake: the request makes the flow */
 	CLI(&k, A, 1, "GET");
 	SRV(&k, A, 1, "\x03");
+	k.cport = 40104; /* no handshake, the server first: mid-stream for all we know */
+	SRV(&k, A, 900, "\x04\x05");
 	flow_end(k.t);
-	CHECK_INT(g.n, 4);
+	CHECK_INT(g.n, 5);
 	CHECK_INT(g.cport[0], 40100);
 	CHECK_INT(g.asked[0], 0);
 	CHECK_INT(g.len[0], 19);
@@ -167,6 +170,9 @@ static void test_asked(void)
 	CHECK_INT(g.cport[3], 40103);
 	CHECK_INT(g.asked[3], 1);
 	CHECK_INT(g.len[3], 1);
+	CHECK_INT(g.cport[4], 40104);
+	CHECK_INT(g.asked[4], 1);
+	CHECK_INT(g.len[4], 2);
 	flow_free(k.t);
 }
 
