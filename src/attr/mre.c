@@ -405,6 +405,48 @@ static int fits(const struct mre *m, const struct mre_scratch *s)
 }
 
 /*
+ * What mre_code_of and jit_of share: *slot's pointer, made by make() under
+ * the engine's lock the first time anyone asks and published with release
+ * (readers load it with acquire, without the lock); a refusal sets bit in
+ * the pattern's failed word so that it is not tried again, except out of
+ * memory (*rc TM_ENOMEM), tried again next time.  *rc is make()'s answer
+ * (0 when this call made nothing).
+ */
+typedef pcre2_code *(*lazy_make_fn)(const struct mre *m, size_t i, void *arg, int *rc);
+
+static pcre2_code *lazy(const struct mre *m, size_t i, _Atomic(pcre2_code *) *slot, int bit, lazy_make_fn make,
+			void *arg, int *rc)
+{
+	atomic_int *failed = &m->live->p[i].failed;
+	pcre2_code *c = atomic_load_explicit(slot, memory_order_acquire);
+
+	*rc = 0;
+	if (c || (atomic_load_explicit(failed, memory_order_relaxed) & bit))
+		return c;
+	pthread_mutex_lock(&m->live->lock);
+	c = atomic_load_explicit(slot, memory_order_acquire);
+	if (!c && !(atomic_load_explicit(failed, memory_order_relaxed) & bit)) {
+		if ((c = make(m, i, arg, rc)))
+			atomic_store_explicit(slot, c, memory_order_release);
+		else if (*rc != TM_ENOMEM)
+			atomic_fetch_or(failed, bit);
+	}
+	pthread_mutex_unlock(&m->live->lock);
+	return c;
+}
+
+/* lazy's make for the interpreted code: eb (arg) holds the message of a refusal */
+static pcre2_code *make_code(const struct mre *m, size_t i, void *eb, int *rc)
+{
+	const struct mre_pat *pt = &m->pat[i];
+	pcre2_code *c = NULL;
+
+	if (!(*rc = compile_one(m, pt->src, pt->len, pt->flags, &c, eb, TM_ERRLEN)))
+		atomic_fetch_add_explicit(&m->live->ncompiled, 1, memory_order_relaxed);
+	return *rc ? NULL : c;
+}
+
+/*
  * Pattern i's interpreted code, compiled under the lock on its first use
  * when mre_add did not, published with release; the compile context is the
  * engine's and is used only under the lock.  A pattern mre_syn.c vouched
@@ -413,37 +455,35 @@ static int fits(const struct mre *m, const struct mre_scratch *s)
  */
 pcre2_code *mre_code_of(const struct mre *m, size_t i)
 {
-	struct mre_live_pat *lp;
 	pcre2_code *c;
 	char eb[TM_ERRLEN];
-	int rc = 0;
+	int rc;
 
 	if (m->pat[i].code)
 		return m->pat[i].code;
 	if (!m->live)
 		return NULL;
-	lp = &m->live->p[i];
-	c = atomic_load_explicit(&lp->code, memory_order_acquire);
-	if (c || (atomic_load_explicit(&lp->failed, memory_order_relaxed) & 1))
-		return c;
-	pthread_mutex_lock(&m->live->lock);
-	c = atomic_load_explicit(&lp->code, memory_order_acquire);
-	if (!c && !(atomic_load_explicit(&lp->failed, memory_order_relaxed) & 1)) {
-		const struct mre_pat *pt = &m->pat[i];
-		rc = compile_one(m, pt->src, pt->len, pt->flags, &c, eb, sizeof(eb));
-		if (!rc) {
-			atomic_store_explicit(&lp->code, c, memory_order_release);
-			atomic_fetch_add_explicit(&m->live->ncompiled, 1, memory_order_relaxed);
-		} else if (rc != TM_ENOMEM) /* out of memory: tried again next time */
-			atomic_fetch_or(&lp->failed, 1);
-	}
-	pthread_mutex_unlock(&m->live->lock);
+	c = lazy(m, i, &m->live->p[i].code, 1, make_code, eb, &rc);
 	if (rc == TM_ENOMEM)
 		log_warn("regex (id %u) not compiled on first use: %s", m->pat[i].id, eb);
 	else if (rc)
 		log_warn("regex (id %u) refused by PCRE2 on first use, never matches: %s",
 			 m->pat[i].id, eb);
 	return c;
+}
+
+/* lazy's make for the JIT copy of the interpreted code (arg) */
+static pcre2_code *make_jit(const struct mre *m, size_t i, void *code, int *rc)
+{
+	pcre2_code *c = pcre2_code_copy(code);
+
+	(void)m;
+	(void)i;
+	if (c && pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) == 0)
+		return c;
+	pcre2_code_free(c);
+	*rc = TM_EUNSUP; /* not tried again, out of memory or not */
+	return NULL;
 }
 
 /*
@@ -454,29 +494,11 @@ pcre2_code *mre_code_of(const struct mre *m, size_t i)
  */
 static pcre2_code *jit_of(const struct mre *m, size_t i, pcre2_code *code)
 {
-	struct mre_live_pat *lp;
-	pcre2_code *c;
+	int rc;
 
 	if (!m->live->jit)
 		return NULL;
-	lp = &m->live->p[i];
-	c = atomic_load_explicit(&lp->jit, memory_order_acquire);
-	if (c || (atomic_load_explicit(&lp->failed, memory_order_relaxed) & 2))
-		return c;
-	pthread_mutex_lock(&m->live->lock);
-	c = atomic_load_explicit(&lp->jit, memory_order_acquire);
-	if (!c && !(atomic_load_explicit(&lp->failed, memory_order_relaxed) & 2)) {
-		c = pcre2_code_copy(code);
-		if (c && pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) == 0) {
-			atomic_store_explicit(&lp->jit, c, memory_order_release);
-		} else {
-			pcre2_code_free(c);
-			c = NULL;
-			atomic_fetch_or(&lp->failed, 2);
-		}
-	}
-	pthread_mutex_unlock(&m->live->lock);
-	return c;
+	return lazy(m, i, &m->live->p[i].jit, 2, make_jit, code, &rc);
 }
 
 /*
