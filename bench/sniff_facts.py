@@ -220,6 +220,14 @@ if M["tmcold"] or S["tmcold"]:
     print("| **share of the read limit, cold (the storage's: cat of the evicted capture)** | **%s** | | %s | "
           "| **%s** | | %s | |" % (pct(M["tmcold"], M["catcold"]), pct(M["floorcold"], M["catcold"]),
                                   pct(S["tmcold"], S["catcold"]), pct(S["floorcold"], S["catcold"])))
+
+def over(a, b):  # a's wall time as a multiple of b's
+    return "%.1fx" % (a["wall"] / max(b["wall"], 1e-3)) if a and b else "-"
+
+
+print("| trustmap's time over libpcap alone's (warm; cold) | %s; %s | | | | %s; %s | | | |"
+      % (over(M["tm"], M["floor"]), over(M["tmcold"], M["floorcold"]),
+         over(S["tm"], S["floor"]), over(S["tmcold"], S["floorcold"])))
 if M["tmall"] or S["tmall"]:
     print("| whole page cache dropped before each run (%d runs): wall s (min-max) | %s | | | %s | %s | | | %s |" % (
         coldall_n, *("%.2f (%.2f-%.2f)" % (x["wall"], x["min"], x["max"]) if x else "-"
