@@ -16,24 +16,24 @@ S() { "$TM" sniff --no-nmap "$@"; }
 db() { sqlite3 "$1" "$2"; }
 
 # ---- link types, pcap and pcapng: exact observations ----
-arp_obs='02:00:00:00:00:01|-|mac 02:00:00:00:00:01|10.0.0.1|mac'
+arp_obs='02:00:00:00:00:01|-|mac 02:00:00:00:00:01|192.0.2.1|mac'
 for lt in eth sll sll2; do
 	for ext in pcap pcapng; do
 		S --db "$tmp/$lt$ext.db" --format jsonl "$tmp/$lt.$ext" > "$tmp/out.jsonl" 2> "$tmp/err"
 		eq "$lt.$ext exit status" "$?" 0
 		eq "$lt.$ext observations" "$(rows 'r.get("mac")+"|"+r.get("addr","-")+"|"+r["kind"]' < "$tmp/out.jsonl" | tr ' ' '\n' | sort | tr '\n' ' ')" \
-			"02:00:00:00:00:01|-|mac 02:00:00:00:00:01|10.0.0.1|mac "
+			"02:00:00:00:00:01|-|mac 02:00:00:00:00:01|192.0.2.1|mac "
 		eq "$lt.$ext nothing on stderr" "$(cat "$tmp/err")" ""
 		eq "$lt.$ext stored" "$(db "$tmp/$lt$ext.db" "select mac||'|'||addr||'|'||kind||'|'||cast(value as text)||'|'||time||'|'||source from observations order by id")" \
 			"02:00:00:00:00:01||mac|02:00:00:00:00:01|10|sniff
-02:00:00:00:00:01|10.0.0.1|mac|02:00:00:00:00:01|10|sniff"
+02:00:00:00:00:01|192.0.2.1|mac|02:00:00:00:00:01|10|sniff"
 	done
 done
 for f in raw.pcap raw.pcapng ipv4.pcap; do
 	S --db "$tmp/raw.db" --format jsonl "$tmp/$f" > "$tmp/out.jsonl"
 	eq "$f exit status" "$?" 0
 	eq "$f SSDP over raw IP" "$(rows 'r["addr"]+"|"+str(r["port"])+"|"+r["proto"]+"|"+r["kind"]+"|"+r["value"]' < "$tmp/out.jsonl")" \
-		"10.0.0.9|1900|udp|ssdp_server|Linux/4.9 UPnP/1.0 TestCam/2.1 10.0.0.9|1900|udp|ssdp_usn|uuid:1234"
+		"192.0.2.9|1900|udp|ssdp_server|Linux/4.9 UPnP/1.0 TestCam/2.1 192.0.2.9|1900|udp|ssdp_usn|uuid:1234"
 done
 S --db "$tmp/nsec.db" --format jsonl "$tmp/eth_nsec.pcap" > "$tmp/out.jsonl"
 eq "nanosecond pcap" "$(rows 'r["kind"]+"|"+str(r["time"])' 'r.get("addr")' < "$tmp/out.jsonl")" "mac|10"
@@ -44,23 +44,23 @@ eq "run recorded" "$(db "$tmp/ethpcap.db" "select kind||'|'||status||'|'||n_obs|
 S --db "$tmp/v6.db" --format jsonl "$tmp/v6.pcapng" > "$tmp/out.jsonl"
 eq "v6 exit status" "$?" 0
 eq "v6 observations" "$(rows 'r["kind"]+"|"+r["addr"]+"|"+str(r.get("port",0))+"|"+r["value"]' '"addr" in r' < "$tmp/out.jsonl")" \
-	"ssh_banner|2001:db8::2|22|SSH-2.0-V6Test_2.0 ssdp_server|2001:db8::9|1900|Linux/5 UPnP/1.0 V6Cam/1 ssdp_usn|2001:db8::9|1900|uuid:v6 mac|fe80::7|0|02:00:00:00:00:07 dhcp_vendor_class|fe80::7|0|huawei-test dhcp_enterprise|fe80::7|0|2011 cdp_device_id|10.0.0.8|0|sw-cdp cdp_platform|10.0.0.8|0|cisco WS-C2960X-48FPD-L mac|10.0.0.8|0|02:00:00:00:00:08"
+	"ssh_banner|2001:db8::2|22|SSH-2.0-V6Test_2.0 ssdp_server|2001:db8::9|1900|Linux/5 UPnP/1.0 V6Cam/1 ssdp_usn|2001:db8::9|1900|uuid:v6 mac|fe80::7|0|02:00:00:00:00:07 dhcp_vendor_class|fe80::7|0|huawei-test dhcp_enterprise|fe80::7|0|2011 cdp_device_id|192.0.2.8|0|sw-cdp cdp_platform|192.0.2.8|0|cisco WS-C2960X-48FPD-L mac|192.0.2.8|0|02:00:00:00:00:08"
 eq "CDP over SNAP" "$(db "$tmp/v6.db" "select kind||'|'||addr||'|'||cast(value as text) from observations where kind like 'cdp%' order by kind")" \
-	"cdp_device_id|10.0.0.8|sw-cdp
-cdp_platform|10.0.0.8|cisco WS-C2960X-48FPD-L"
+	"cdp_device_id|192.0.2.8|sw-cdp
+cdp_platform|192.0.2.8|cisco WS-C2960X-48FPD-L"
 
 # ---- standard input ----
 S --db "$tmp/stdin.db" --format jsonl - < "$tmp/eth.pcapng" > "$tmp/out.jsonl"
 eq "stdin exit status" "$?" 0
-eq "stdin observations" "$(rows 'r["kind"]+"|"+r.get("addr","-")' < "$tmp/out.jsonl")" "mac|- mac|10.0.0.1"
+eq "stdin observations" "$(rows 'r["kind"]+"|"+r.get("addr","-")' < "$tmp/out.jsonl")" "mac|- mac|192.0.2.1"
 cat "$tmp/sll2.pcap" | S --db "$tmp/stdin.db" --format jsonl - > "$tmp/out.jsonl"
-eq "stdin from a pipe" "$(rows 'r["kind"]+"|"+r.get("addr","-")' < "$tmp/out.jsonl")" "mac|- mac|10.0.0.1"
+eq "stdin from a pipe" "$(rows 'r["kind"]+"|"+r.get("addr","-")' < "$tmp/out.jsonl")" "mac|- mac|192.0.2.1"
 
 # ---- VLAN stacks: 1, 2 (802.1ad + 802.1Q) and 8 tags decode; 9 is malformed ----
 S --db "$tmp/vlan.db" --format csv --stats "$tmp/vlan.pcap" > "$tmp/out.csv" 2> "$tmp/err"
 eq "vlan exit status" "$?" 0
 eq "vlan bindings" "$(db "$tmp/vlan.db" "select addr from observations where addr != '' order by addr" | tr '\n' ' ')" \
-	"10.0.1.1 10.0.1.2 10.0.1.3 "
+	"198.51.100.1 198.51.100.2 198.51.100.3 "
 eq "vlan message" "$(cat "$tmp/err")" "$tmp/vlan.pcap: packet 4: ethernet: more than 8 stacked VLAN tags"
 eq "vlan counts" "$(grep -E '^(ethernet|arp),' "$tmp/out.csv" | tr '\n' ' ')" "ethernet,4,1 arp,3,0 "
 
@@ -69,7 +69,7 @@ eq "vlan counts" "$(grep -E '^(ethernet|arp),' "$tmp/out.csv" | tr '\n' ' ')" "e
 eq "deep exit status" "$?" 0
 eq "deep message" "$(cat "$tmp/err")" "$tmp/deep.pcap: packet 1: ethernet: more than 8 stacked VLAN tags"
 eq "deep counts" "$(grep -E '^(pcap|ethernet|arp),' "$tmp/out.csv" | tr '\n' ' ')" "pcap,2,0 ethernet,2,1 arp,1,0 "
-eq "deep: next packet decoded" "$(db "$tmp/deep.db" "select addr from observations where addr != ''")" "10.0.1.6"
+eq "deep: next packet decoded" "$(db "$tmp/deep.db" "select addr from observations where addr != ''")" "198.51.100.6"
 ok "deep: fast" python3 -c "import sys; sys.exit(float(open('$tmp/time').read().split()[-1]) > 5)"
 
 # ---- broken files: message naming file and packet, partial results stored, exit 1 ----
@@ -78,7 +78,7 @@ eq "truncated exit status" "$?" 1
 eq "truncated message" "$(cat "$tmp/err")" \
 	"$tmp/trunc.pcap: packet 3: pcap: truncated dump file; tried to read 42 captured bytes, only got 32"
 eq "truncated: packets 1-2 stored" "$(db "$tmp/trunc.db" "select addr from observations where addr != '' order by addr" | tr '\n' ' ')" \
-	"10.0.2.1 10.0.2.2 "
+	"203.0.113.1 203.0.113.2 "
 eq "truncated: run status" "$(db "$tmp/trunc.db" "select status||'|'||n_obs from runs")" "error: a capture broke off|4"
 ok "truncated: assets built" test "$(db "$tmp/trunc.db" "select count(*) from assets")" -ge 2
 S --db "$tmp/magic.db" "$tmp/magic.pcap" > /dev/null 2> "$tmp/err"
@@ -88,7 +88,7 @@ S --db "$tmp/lying.db" "$tmp/lying.pcap" > /dev/null 2> "$tmp/err"
 eq "lying length exit status" "$?" 1
 eq "lying length message" "$(cat "$tmp/err")" \
 	"$tmp/lying.pcap: packet 2: pcap: invalid packet capture length 2147483632, bigger than snaplen of 262144"
-eq "lying length: packet 1 stored" "$(db "$tmp/lying.db" "select addr from observations where addr != ''")" "10.0.2.1"
+eq "lying length: packet 1 stored" "$(db "$tmp/lying.db" "select addr from observations where addr != ''")" "203.0.113.1"
 S --db "$tmp/empty.db" "$tmp/empty.pcap" > /dev/null 2> "$tmp/err"
 eq "empty file exit status" "$?" 1
 eq "empty file message" "$(cat "$tmp/err")" \
@@ -101,7 +101,7 @@ S --db "$tmp/mixed.db" "$tmp/eth.pcap" "$tmp/magic.pcap" "$tmp/sll.pcap" "$tmp/t
 eq "mixed exit status" "$?" 1
 eq "mixed messages" "$(wc -l < "$tmp/err")" 2
 eq "mixed: all good data stored" "$(db "$tmp/mixed.db" "select distinct addr from observations where addr != '' order by addr" | tr '\n' ' ')" \
-	"10.0.0.1 10.0.2.1 10.0.2.2 "
+	"192.0.2.1 203.0.113.1 203.0.113.2 "
 # a record longer than the file's snap length: cut to it, not an error
 S --db "$tmp/over.db" --format csv --stats "$tmp/oversnap.pcap" > "$tmp/out.csv" 2> "$tmp/err"
 eq "caplen > snaplen exit status" "$?" 0
@@ -116,8 +116,8 @@ eq "counts table" "$(sed -n '/^counter,/,$p' "$tmp/out.csv" | tr '\n' ' ')" \
 eq "counts messages" "$(cut -d: -f2- "$tmp/err" | tr '\n' '|')" \
 	" packet 9: ipv4: IPv4 header length 60 with 29 bytes captured| packet 10: ethernet: frame of 7 bytes, shorter than an Ethernet header| packet 11: udp: UDP length 4 shorter than its header|"
 eq "counts: banner from the flow" "$(db "$tmp/counts.db" "select addr||'|'||port||'|'||kind||'|'||cast(value as text) from observations where kind = 'ssh_banner'")" \
-	"10.0.0.2|22|ssh_banner|SSH-2.0-TestSSH_1.0"
-eq "counts: source MACs never bound to IPs" "$(db "$tmp/counts.db" "select count(*) from observations where kind = 'mac' and addr != '' and mac = '02:00:00:00:00:02' and addr != '10.0.0.2'")" 0
+	"192.0.2.2|22|ssh_banner|SSH-2.0-TestSSH_1.0"
+eq "counts: source MACs never bound to IPs" "$(db "$tmp/counts.db" "select count(*) from observations where kind = 'mac' and addr != '' and mac = '02:00:00:00:00:02' and addr != '192.0.2.2'")" 0
 S --db "$tmp/counts2.db" --format jsonl --stats "$tmp/counts.pcap" > "$tmp/out.jsonl" 2> /dev/null
 eq "stats as jsonl" "$(rows 'r["counter"]+"="+str(r["count"])+"/"+str(r["malformed"])' '"counter" in r and r["counter"] in ("tcp","udp")' < "$tmp/out.jsonl")" \
 	"tcp=7/0 udp=3/1"
@@ -146,12 +146,12 @@ while got.count(b"\n") < 2 and time.time() < deadline:
     r, _, _ = select.select([p.stdout], [], [], 0.5)
     if r:
         got += os.read(p.stdout.fileno(), 65536)
-first = got.count(b"\n") == 2 and p.poll() is None and b"10.0.0.2" not in got and b"10.0.0.1" in got
+first = got.count(b"\n") == 2 and p.poll() is None and b"192.0.2.2" not in got and b"192.0.2.1" in got
 p.stdin.write(open(d + "/stream_b.bin", "rb").read())
 p.stdin.close()
 rest = p.stdout.read()
 p.wait()
-print("ok" if first and b"10.0.0.2" in rest and p.returncode == 0 else "streamed=%s rc=%s" % (first, p.returncode))
+print("ok" if first and b"192.0.2.2" in rest and p.returncode == 0 else "streamed=%s rc=%s" % (first, p.returncode))
 PY
 )
 eq "jsonl streamed before the input ends" "$verdict" ok

@@ -3,7 +3,10 @@
 raw IP) in pcap and pcapng, VLAN stacks, 65,535 nested tags, broken files,
 a capture with exact per-decoder counts, LLDP repeats (dedup and links),
 and the many-tiny-flows captures for the memory check (DIR/flows_N.pcap,
-written by `sniff_gen.py DIR flows N`).
+written by `sniff_gen.py DIR flows N`).  Addresses are data, never dialled,
+and from ranges that are never routed: IPv4 documentation (RFC 5737) and
+benchmarking (RFC 2544, the tiny flows), IPv6 documentation (RFC 3849) and
+link-local (a DHCPv6 client's source, as on the wire).
 """
 import os
 import struct
@@ -18,11 +21,11 @@ M1, M2, M3 = "02:00:00:00:00:01", "02:00:00:00:00:02", "02:00:00:00:00:03"
 SSDP_SERVER = "Linux/4.9 UPnP/1.0 TestCam/2.1"
 
 
-def arp_req(mac, ip, tip="10.0.0.254"):
+def arp_req(mac, ip, tip="192.0.2.254"):
     return g.arp(1, mac, ip, "00:00:00:00:00:00", tip)
 
 
-def ssdp_ip(src="10.0.0.9"):
+def ssdp_ip(src="192.0.2.9"):
     body = ("NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNT: upnp:rootdevice\r\n"
             "NTS: ssdp:alive\r\nSERVER: %s\r\nUSN: uuid:1234::upnp:rootdevice\r\n"
             "LOCATION: http://%s:80/d.xml\r\n\r\n" % (SSDP_SERVER, src)).encode()
@@ -30,7 +33,7 @@ def ssdp_ip(src="10.0.0.9"):
 
 
 def linktypes(d):
-    a = arp_req(M1, "10.0.0.1")
+    a = arp_req(M1, "192.0.2.1")
     eth = [(10.0, g.eth(BC, M1, 0x0806, a))]
     sll = [(10.0, g.sll(0x0806, a, src=M1))]
     sll2 = [(10.0, g.sll2(0x0806, a, src=M1))]
@@ -43,7 +46,7 @@ def linktypes(d):
 
 
 def vlans(d):
-    a = lambda i: arp_req("02:00:00:00:01:%02x" % i, "10.0.1.%d" % i)  # noqa: E731
+    a = lambda i: arp_req("02:00:00:00:01:%02x" % i, "198.51.100.%d" % i)  # noqa: E731
     fr = [
         (1.0, g.eth(BC, "02:00:00:00:01:01", 0x8100, g.vlan(0x8100, 10, 0x0806) + a(1))),
         (2.0, g.eth(BC, "02:00:00:00:01:02", 0x88a8,
@@ -65,7 +68,7 @@ def vlans(d):
 
 def broken(d):
     fr = [(float(i), g.eth(BC, "02:00:00:00:02:%02x" % i, 0x0806,
-                           arp_req("02:00:00:00:02:%02x" % i, "10.0.2.%d" % i))) for i in range(1, 4)]
+                           arp_req("02:00:00:00:02:%02x" % i, "203.0.113.%d" % i))) for i in range(1, 4)]
     g.write_truncated(os.path.join(d, "trunc.pcap"), fr, cut=10)
     g.write_wrong_magic(os.path.join(d, "magic.pcap"), fr)
     g.write_lying_length(os.path.join(d, "lying.pcap"), fr, bad_index=1)
@@ -79,7 +82,7 @@ def counts(d):
     1 bad IPv4 header, 1 short frame, 1 bad UDP length, 1 TCP flow (8 segments, SSH banner)."""
     fr = []
     t = 100.0
-    for mac, ip in ((M1, "10.0.0.1"), (M2, "10.0.0.2"), (M1, "10.0.0.1")):
+    for mac, ip in ((M1, "192.0.2.1"), (M2, "192.0.2.2"), (M1, "192.0.2.1")):
         fr.append((t, g.eth(BC, mac, 0x0806, arp_req(mac, ip))))
         t += 1
     fr.append((t, l2.lldp_frame(M3, l2.lldp(chassis_mac=M3, port_id="Gi0/1", sysname="sw1",
@@ -87,17 +90,17 @@ def counts(d):
     disc = l2.dhcp4(mac="02:00:00:00:00:05", msg_type=1)
     fr.append((t, l2.dhcp4_frame("02:00:00:00:00:05", disc)))
     fr.append((t, l2.dhcp4_frame("02:00:00:00:00:05", disc)))
-    fr.append((t, g.eth(M2, M1, 0x0800, g.ipv4("10.0.0.1", "10.0.0.2", 17, g.udp(5, 161, b"x" * 40), flags=1))))
+    fr.append((t, g.eth(M2, M1, 0x0800, g.ipv4("192.0.2.1", "192.0.2.2", 17, g.udp(5, 161, b"x" * 40), flags=1))))
     fr.append((t, g.eth(M2, M1, 0x86DD, g.ipv6("fe80::1", "fe80::2", 44,
                                                g.ipv6_frag(17, offset=8, more=0) + b"y" * 16))))
-    bad4 = bytearray(g.ipv4("10.0.0.1", "10.0.0.2", 17, g.udp(5, 6, b"z")))
+    bad4 = bytearray(g.ipv4("192.0.2.1", "192.0.2.2", 17, g.udp(5, 6, b"z")))
     bad4[0] = 0x4F  # header length 60 > what follows
     fr.append((t, g.eth(M2, M1, 0x0800, bytes(bad4))))
     fr.append((t, b"\x02\x00\x00\x00\x00\x01\x02"))  # 7 bytes: no Ethernet header
     badu = bytearray(g.udp(67, 68, b"q" * 8))
     badu[4:6] = b"\x00\x04"  # UDP length 4 < 8
-    fr.append((t, g.eth(M2, M1, 0x0800, g.ipv4("10.0.0.1", "10.0.0.2", 17, bytes(badu)))))
-    fr += g.tcp_flow("10.0.0.1", 40000, "10.0.0.2", 22, b"SSH-2.0-TestSSH_1.0\r\n", t0=t, cmac=M1, smac=M2)
+    fr.append((t, g.eth(M2, M1, 0x0800, g.ipv4("192.0.2.1", "192.0.2.2", 17, bytes(badu)))))
+    fr += g.tcp_flow("192.0.2.1", 40000, "192.0.2.2", 22, b"SSH-2.0-TestSSH_1.0\r\n", t0=t, cmac=M1, smac=M2)
     g.write_pcap(os.path.join(d, "counts.pcap"), fr)
 
 
@@ -108,7 +111,7 @@ def repeats(d):
         fr.append((1000.0 + 30 * i, l2.lldp_frame(M3, l2.lldp(chassis_mac=M3, port_id="ge-0/0/7",
                                                                 sysname="core1", sysdesc="Core switch"))))
     for i in range(5):
-        fr.append((2000.0 + i, g.eth(BC, M1, 0x0806, arp_req(M1, "10.0.0.1"))))
+        fr.append((2000.0 + i, g.eth(BC, M1, 0x0806, arp_req(M1, "192.0.2.1"))))
     g.write_pcap(os.path.join(d, "repeats.pcap"), fr)
     half = len(fr) // 2
     g.write_pcap(os.path.join(d, "repeats_a.pcap"), fr[:half])
@@ -119,9 +122,9 @@ def flows(path, n):
     """n tiny TCP flows: the server's SYN-ACK and one segment with its banner
     (no FIN, no close: each stays open until the table makes room)."""
     banner = b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n"
-    synack = bytearray(g.eth(M1, M2, 0x0800, g.ipv4("10.9.0.1", "10.8.0.0", 6,
+    synack = bytearray(g.eth(M1, M2, 0x0800, g.ipv4("198.19.0.1", "198.18.0.0", 6,
                                                       g.tcp(22, 1, 1000, 1, g.SYN | g.ACK))))
-    data = bytearray(g.eth(M1, M2, 0x0800, g.ipv4("10.9.0.1", "10.8.0.0", 6,
+    data = bytearray(g.eth(M1, M2, 0x0800, g.ipv4("198.19.0.1", "198.18.0.0", 6,
                                                     g.tcp(22, 1, 1001, 1, g.PSH | g.ACK, banner))))
     rs, rd = struct.pack("<IIII", 0, 0, len(synack), len(synack)), struct.pack("<IIII", 0, 0, len(data), len(data))
     with open(path, "wb") as fh:
@@ -131,7 +134,7 @@ def flows(path, n):
             cport = 1024 + i % 60000
             host = i // 60000
             for rec, fr in ((rs, synack), (rd, data)):
-                fr[14 + 16:14 + 20] = bytes((10, 8, host >> 8 & 255, host & 255))
+                fr[14 + 16:14 + 20] = bytes((198, 18, host >> 8 & 255, host & 255))
                 fr[14 + 22:14 + 24] = struct.pack(">H", cport)
                 chunk.append(rec)
                 chunk.append(bytes(fr))
@@ -152,7 +155,7 @@ def v6(d):
                            g.ipv6("2001:db8::9", "ff02::c", 0, g.ipv6_ext(17) + g.udp(1900, 1900, body)))))
     sol = l2.dhcp6(duid_mac="02:00:00:00:00:07", vendor_class=(2011, ["huawei-test"]))
     fr.append((61.0, l2.dhcp6_frame("02:00:00:00:00:07", sol, "fe80::7")))
-    cdp = l2.cdp(device_id="sw-cdp", platform="cisco WS-C2960X-48FPD-L", port_id="Gi0/5", addrs=("10.0.0.8",))
+    cdp = l2.cdp(device_id="sw-cdp", platform="cisco WS-C2960X-48FPD-L", port_id="Gi0/5", addrs=("192.0.2.8",))
     fr.append((62.0, l2.cdp_frame("02:00:00:00:00:08", cdp)))
     g.write_pcapng(os.path.join(d, "v6.pcapng"), fr)
 
@@ -160,14 +163,14 @@ def v6(d):
 def many_bad(d):
     """30 frames too short for Ethernet, then one ARP: 20 messages, then only counts."""
     fr = [(float(i), b"\x01\x02\x03") for i in range(30)]
-    fr.append((31.0, g.eth(BC, M1, 0x0806, arp_req(M1, "10.0.0.1"))))
+    fr.append((31.0, g.eth(BC, M1, 0x0806, arp_req(M1, "192.0.2.1"))))
     g.write_pcap(os.path.join(d, "many_bad.pcap"), fr)
 
 
 def stream(d):
     """Two halves of one capture for the streaming check: header + one ARP, then one more."""
-    a = g.pcap_bytes([(1.0, g.eth(BC, M1, 0x0806, arp_req(M1, "10.0.0.1")))])
-    b = g.pcap_bytes([(2.0, g.eth(BC, M2, 0x0806, arp_req(M2, "10.0.0.2")))])[24:]
+    a = g.pcap_bytes([(1.0, g.eth(BC, M1, 0x0806, arp_req(M1, "192.0.2.1")))])
+    b = g.pcap_bytes([(2.0, g.eth(BC, M2, 0x0806, arp_req(M2, "192.0.2.2")))])[24:]
     with open(os.path.join(d, "stream_a.bin"), "wb") as fh:
         fh.write(a)
     with open(os.path.join(d, "stream_b.bin"), "wb") as fh:
