@@ -44,9 +44,9 @@ def runs(prefix, n):
             "min": min(w), "max": max(w), "n": len(t)}
 
 
-def rcs(prefix, n):
-    return sorted({open("%s.%d.rc" % (prefix, i)).read().strip() for i in range(1, n + 1)
-                   if os.path.exists("%s.%d.rc" % (prefix, i))})
+def rcs(prefix, n):  # the exit statuses of runs prefix.1 .. prefix.n that ran
+    return [open("%s.%d.rc" % (prefix, i)).read().strip() for i in range(1, n + 1)
+            if os.path.exists("%s.%d.rc" % (prefix, i))]
 
 
 def esc(v):
@@ -137,8 +137,7 @@ for c in ("mix", "scan"):
     r["catcold"], r["floorcold"], r["tmcold"] = (runs(p + ".catcold", reps), runs(p + ".floorcold", reps),
                                                  runs(p + ".tmcold", reps))
     r["catall"], r["tmall"] = runs(p + ".catall", coldall_n), runs(p + ".tmall", coldall_n)
-    r["rc"] = ",".join(rcs(p + ".tm", reps) + [x for x in rcs(p + ".tmcold", reps) + rcs(p + ".tmall", coldall_n)
-                                                if x not in rcs(p + ".tm", reps)])
+    r["rc"] = ",".join(sorted(set(rcs(p + ".tm", reps) + rcs(p + ".tmcold", reps) + rcs(p + ".tmall", coldall_n))))
     r["tsrc"] = open(p + ".ts.rc").read().strip()
     k = counters(p + ".tm.1.out")
     r["pkts"], r["bytes"] = k.get("packets", 0), k.get("bytes", 0)

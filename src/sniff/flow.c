@@ -250,8 +250,7 @@ static int ep_eq(const struct flow_ep *x, const struct flow_ep *y)
 
 static int key_eq(const struct flow *f, const struct flow_ep *a, const struct flow_ep *b)
 {
-	return f->a.port == a->port && f->b.port == b->port && !memcmp(f->a.addr, a->addr, 16) &&
-	       !memcmp(f->b.addr, b->addr, 16);
+	return ep_eq(&f->a, a) && ep_eq(&f->b, b);
 }
 
 /* The slots hold the hash too: a probe that is not the flow never touches its entry. */
