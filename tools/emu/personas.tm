@@ -330,7 +330,9 @@ persona hostile-endless
     ports        21 22 23 80
     ssh          "SSH-2.0-OpenSSH_8.9\r\n"
     ftp          "220-Welcome\r\n"
-    telnet       "login: "
+    # no login prompt: a Telnet banner ends at one, so a read that happened to stop
+    # after "login: " ended the probe there and the endless stream was never read
+    telnet       "Welcome\r\n"
 
 persona hostile-drip
     vendor       none
